@@ -1,0 +1,70 @@
+# pysei: make run (local single-node chain), make test (whole suite, real cometbft).
+SHELL := /bin/bash
+PY_VERSION ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+COMETBFT_VERSION := v0.38.17
+BIN := $(CURDIR)/.bin
+COMETBFT := $(BIN)/cometbft
+HOME_DIR ?= $(CURDIR)/homes/local
+CHAIN_ID ?= pysei-local-1
+N ?= 4
+export PATH := $(BIN):$(PATH)
+export PYSEI_COMETBFT := $(COMETBFT)
+
+.PHONY: install cometbft proto proto-check run test test-fast lint bench soak localnet clean js
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	@test -x $(PY) || $(PY_VERSION) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -c constraints.txt -e '.[dev]'
+	@touch $@
+
+# CometBFT: built once from the Go module proxy into .bin/, reused when that exact version is there.
+cometbft: $(BIN)/.cometbft-$(COMETBFT_VERSION)
+
+$(BIN)/.cometbft-$(COMETBFT_VERSION):
+	@mkdir -p $(BIN)
+	@if [ -x $(COMETBFT) ] && $(COMETBFT) version 2>/dev/null | grep -qx '$(COMETBFT_VERSION:v%=%)'; then \
+	  echo "cometbft $(COMETBFT_VERSION) already built"; \
+	else \
+	  echo "building cometbft $(COMETBFT_VERSION) (go install, ~2 min)"; \
+	  GOBIN=$(BIN) GOFLAGS=-mod=mod go install github.com/cometbft/cometbft/cmd/cometbft@$(COMETBFT_VERSION); \
+	fi
+	@touch $@
+
+# Python stubs for proto/ (committed; tests/unit/test_proto_current.py checks they match the sources).
+proto: install
+	$(PY) -m abci_app.protogen
+
+js:
+	@cd tests/e2e/js && (test -d node_modules || npm ci --no-audit --no-fund --loglevel=error)
+
+run: install cometbft
+	@test -f $(HOME_DIR)/config/app.toml || $(VENV)/bin/pysei init --home $(HOME_DIR) --chain-id $(CHAIN_ID)
+	$(VENV)/bin/pysei start --home $(HOME_DIR)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+
+test: install cometbft lint
+	$(VENV)/bin/pytest -q -x -p no:cacheprovider tests
+
+test-fast: install
+	$(VENV)/bin/pytest -q -x tests/unit tests/property
+
+bench: install cometbft
+	@for b in bench/*_bench.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+soak: install cometbft
+	PYSEI_SOAK=1 $(VENV)/bin/pytest -q -m soak tests
+
+localnet: install cometbft
+	$(VENV)/bin/pysei testnet init --validators $(N) --out $(CURDIR)/homes/localnet
+	$(PY) -m testnet.start $(CURDIR)/homes/localnet
+
+clean:
+	rm -rf homes .pytest_cache

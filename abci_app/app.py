@@ -1,0 +1,246 @@
+"""The ABCI 2.0 application: CometBFT's calls mapped onto decoding, scheduling and SeiDB.
+
+FinalizeBlock computes and stages the block's change set and app hash; Commit makes them
+durable; Info reports the last durable height so CometBFT's handshake replays the rest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+
+from ledger.blocks import CommittedBlock
+from ledger.overlay import EmptyView, Overlay
+from ledger.results import TxResult
+from occ.api import Scheduler
+from pysei_pb.tendermint.abci import types_pb2 as abci
+from store.api import ChangeSet, Database
+
+from . import codes
+from .blockexec import KEY_MAX_GAS, PARAMS, BlockOutcome, execute_block, make_context
+from .checktx import CheckState
+from .config import AppConfig
+from .errors import TxError
+from .module_api import Module
+from .queries import QueryRouter
+from .runner import AppTaskRunner, BlockTask
+from .txcodec import TxCodec
+
+log = logging.getLogger("pysei.app")
+
+APP_VERSION = 1
+GENESIS_KEY = b"genesis"
+
+
+class App:
+    """One instance per node. ``observers`` are called after each Commit (indexers, metrics)."""
+
+    def __init__(
+        self,
+        config: AppConfig,
+        db: Database,
+        scheduler: Scheduler,
+        modules: Sequence[Module],
+        observers: Sequence[Callable[[CommittedBlock, BlockOutcome], None]] = (),
+    ) -> None:
+        self.config = config
+        self.db = db
+        self.scheduler = scheduler
+        self.modules = list(modules)
+        self.observers = list(observers)
+        handlers: dict = {}
+        for m in self.modules:
+            handlers.update(m.messages)
+        self.codec = TxCodec(config.evm_chain_id, config.max_tx_bytes, handlers)
+        self.runner = AppTaskRunner(tuple(m.name for m in self.modules), config.chain_id)
+        self.queries = QueryRouter(db, self.modules, self)
+        self.check = CheckState(self, handlers)
+        self._consensus = threading.Lock()
+        self._staged: tuple[CommittedBlock, BlockOutcome] | None = None
+        self._finalize_ms = 0
+
+    # ---- info and connections ----
+
+    def echo(self, req: abci.RequestEcho) -> abci.ResponseEcho:
+        return abci.ResponseEcho(message=req.message)
+
+    def flush(self, req: abci.RequestFlush) -> abci.ResponseFlush:
+        return abci.ResponseFlush()
+
+    def info(self, req: abci.RequestInfo) -> abci.ResponseInfo:
+        height = self.db.last_height()
+        return abci.ResponseInfo(
+            data="pysei",
+            version="0.1.0",
+            app_version=APP_VERSION,
+            last_block_height=height,
+            last_block_app_hash=self.db.last_app_hash() if height > 0 else b"",
+        )
+
+    # ---- genesis ----
+
+    def init_chain(self, req: abci.RequestInitChain) -> abci.ResponseInitChain:
+        with self._consensus:
+            if self.db.read_view(0).get("meta", GENESIS_KEY) is not None:
+                log.info("genesis already applied; answering with its app hash")
+                return abci.ResponseInitChain(app_hash=self.db.last_app_hash())
+            state = json.loads(req.app_state_bytes or b"{}")
+            view = Overlay(EmptyView())
+            max_gas = req.consensus_params.block.max_gas if req.HasField("consensus_params") else 0
+            if max_gas > 0:
+                from ledger.encoding import encode_uint
+
+                view.set(PARAMS, KEY_MAX_GAS, encode_uint(max_gas))
+            for module in self.modules:
+                if module.init_genesis is not None:
+                    module.init_genesis(view, state.get(module.name, {}))
+            view.set("meta", GENESIS_KEY, hashlib.sha256(req.app_state_bytes).digest())
+            app_hash = self.db.stage(0, ChangeSet.from_writes(view.writes()))
+            self.db.commit()
+            self.check.reset()
+            log.info("genesis applied: chain %s app_hash %s", req.chain_id, app_hash.hex())
+            return abci.ResponseInitChain(app_hash=app_hash)
+
+    # ---- mempool ----
+
+    def check_tx(self, req: abci.RequestCheckTx) -> abci.ResponseCheckTx:
+        return self.check.check(req.tx, recheck=req.type == abci.RECHECK)
+
+    # ---- proposals ----
+
+    def prepare_proposal(self, req: abci.RequestPrepareProposal) -> abci.ResponsePrepareProposal:
+        txs, size = [], 0
+        for tx in req.txs:
+            if size + len(tx) > req.max_tx_bytes:
+                break
+            txs.append(tx)
+            size += len(tx)
+        return abci.ResponsePrepareProposal(txs=txs)
+
+    def process_proposal(self, req: abci.RequestProcessProposal) -> abci.ResponseProcessProposal:
+        return abci.ResponseProcessProposal(status=abci.ResponseProcessProposal.ACCEPT)
+
+    def extend_vote(self, req: abci.RequestExtendVote) -> abci.ResponseExtendVote:
+        return abci.ResponseExtendVote(vote_extension=b"")
+
+    def verify_vote_extension(self, req: abci.RequestVerifyVoteExtension) -> abci.ResponseVerifyVoteExtension:
+        status = abci.ResponseVerifyVoteExtension.ACCEPT if not req.vote_extension else abci.ResponseVerifyVoteExtension.REJECT
+        return abci.ResponseVerifyVoteExtension(status=status)
+
+    # ---- blocks ----
+
+    def finalize_block(self, req: abci.RequestFinalizeBlock) -> abci.ResponseFinalizeBlock:
+        with self._consensus:
+            started = time.perf_counter()
+            base_version = self.db.last_height()
+            if req.height != base_version + 1:
+                raise RuntimeError(f"FinalizeBlock height {req.height} after committed height {base_version}")
+            base = self.db.read_view(base_version)
+            time_ns = req.time.seconds * 1_000_000_000 + req.time.nanos
+            ctx = make_context(
+                base,
+                height=req.height,
+                time_ns=time_ns,
+                chain_id=self.config.chain_id,
+                evm_chain_id=self.config.evm_chain_id,
+                proposer=bytes(req.proposer_address),
+                block_hash=bytes(req.hash),
+            )
+            tasks = [self._task(bytes(raw)) for raw in req.txs]
+            outcome = execute_block(tasks, ctx, base, base_version, self.scheduler, self.runner, self.modules)
+            app_hash = self.db.stage(req.height, outcome.changeset)
+            block = CommittedBlock(
+                height=req.height,
+                hash=bytes(req.hash),
+                time_ns=time_ns,
+                proposer=bytes(req.proposer_address),
+                app_hash=app_hash,
+                txs=tuple(bytes(t) for t in req.txs),
+                results=outcome.results,
+                gas_limit=ctx.gas_limit,
+                gas_used=outcome.gas_used,
+                base_fee_wei=ctx.base_fee_wei,
+                decoded=tuple(t.decoded.tx if t.decoded else None for t in tasks),
+            )
+            self._staged = (block, outcome)
+            self._finalize_ms = int((time.perf_counter() - started) * 1000)
+            return abci.ResponseFinalizeBlock(
+                tx_results=[_exec_result(r) for r in outcome.results],
+                events=[_event(e) for e in outcome.events],
+                app_hash=app_hash,
+            )
+
+    def _task(self, raw: bytes) -> BlockTask:
+        try:
+            decoded = self.codec.decode(raw)
+        except TxError as e:
+            return BlockTask(None, e.code, e.log)
+        return BlockTask(decoded, verified_account=self.check.verified_account(decoded))
+
+    def commit(self, req: abci.RequestCommit) -> abci.ResponseCommit:
+        with self._consensus:
+            started = time.perf_counter()
+            self.db.commit()
+            commit_ms = int((time.perf_counter() - started) * 1000)
+            staged, self._staged = self._staged, None
+            self.check.reset()
+            if staged is not None:
+                block, outcome = staged
+                s = outcome.stats
+                log.info(
+                    "block height=%d txs=%d gas=%d execute_ms=%d commit_ms=%d occ_incarnations=%d "
+                    "occ_reexecutions=%d occ_rounds=%d occ_fallback=%s app_hash=%s",
+                    block.height, len(block.txs), block.gas_used, self._finalize_ms, commit_ms,
+                    s.incarnations, s.re_executions, s.rounds, s.fallback_used, block.app_hash.hex()[:16],
+                )
+                for observer in self.observers:
+                    try:
+                        observer(block, outcome)
+                    except Exception:  # an indexer failure must not stop consensus
+                        log.exception("block observer failed at height %d", block.height)
+            return abci.ResponseCommit(retain_height=0)
+
+    # ---- queries and snapshots ----
+
+    def query(self, req: abci.RequestQuery) -> abci.ResponseQuery:
+        return self.queries.query(req)
+
+    def list_snapshots(self, req: abci.RequestListSnapshots) -> abci.ResponseListSnapshots:
+        from .statesync import list_snapshots
+
+        return list_snapshots(self.db, req)
+
+    def offer_snapshot(self, req: abci.RequestOfferSnapshot) -> abci.ResponseOfferSnapshot:
+        from .statesync import offer_snapshot
+
+        return offer_snapshot(self.db, req)
+
+    def load_snapshot_chunk(self, req: abci.RequestLoadSnapshotChunk) -> abci.ResponseLoadSnapshotChunk:
+        from .statesync import load_snapshot_chunk
+
+        return load_snapshot_chunk(self.db, req)
+
+    def apply_snapshot_chunk(self, req: abci.RequestApplySnapshotChunk) -> abci.ResponseApplySnapshotChunk:
+        from .statesync import apply_snapshot_chunk
+
+        return apply_snapshot_chunk(self.db, req)
+
+
+def _event(e) -> abci.Event:
+    return abci.Event(type=e.type, attributes=[abci.EventAttribute(key=k, value=v, index=True) for k, v in e.attributes])
+
+
+def _exec_result(r: TxResult) -> abci.ExecTxResult:
+    return abci.ExecTxResult(
+        code=r.code,
+        data=r.data,
+        log=r.log,
+        gas_wanted=r.gas_wanted,
+        gas_used=r.gas_used,
+        events=[_event(e) for e in r.events],
+        codespace=r.codespace if r.code != codes.OK else "",
+    )

@@ -1,0 +1,81 @@
+"""The app's config file, ``<home>/config/app.toml``: ports, limits and tuning knobs."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+
+
+@dataclass
+class StoreSection:
+    ss_keep_recent: int = 100_000
+    ss_prune_interval: int = 600
+    sc_snapshot_interval: int = 10_000
+    sc_snapshot_keep_recent: int = 1
+    async_commit: bool = False
+
+
+@dataclass
+class AppConfig:
+    chain_id: str = "pysei-local-1"
+    evm_chain_id: int = 713714
+    #: gRPC ABCI listen address (host:port, no scheme).
+    abci_address: str = "127.0.0.1:26658"
+    evm_http_address: str = "127.0.0.1:8545"
+    evm_ws_address: str = "127.0.0.1:8546"
+    metrics_address: str = "127.0.0.1:26661"
+    cometbft_rpc: str = "http://127.0.0.1:26657"
+    #: OCC worker processes; 0 = number of cores, 1 = serial execution in the app process.
+    occ_workers: int = 0
+    #: Minimum native gas price in usei per gas unit, as a decimal string.
+    min_gas_price: str = "0.01"
+    max_tx_bytes: int = 1_048_576
+    #: Largest JSON-RPC request body and batch.
+    rpc_max_body_bytes: int = 5_242_880
+    rpc_max_batch: int = 100
+    rpc_gas_cap: int = 10_000_000
+    rpc_max_subscriptions: int = 100
+    log_level: str = "info"
+    modules: list[str] = field(default_factory=lambda: ["auth", "bank", "evm"])
+    store: StoreSection = field(default_factory=StoreSection)
+
+    def workers(self) -> int:
+        return self.occ_workers or (os.cpu_count() or 1)
+
+    @staticmethod
+    def load(home: Path) -> AppConfig:
+        path = Path(home) / "config" / "app.toml"
+        data = tomllib.loads(path.read_text()) if path.exists() else {}
+        store = StoreSection(**_known(StoreSection, data.pop("store", {})))
+        return AppConfig(**_known(AppConfig, data), store=store)
+
+    def save(self, home: Path) -> Path:
+        path = Path(home) / "config" / "app.toml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = asdict(self)
+        store = data.pop("store")
+        lines = ["# pysei app config (see README: operator guide)"]
+        lines += [f"{k} = {_toml(v)}" for k, v in data.items()]
+        lines += ["", "[store]"] + [f"{k.replace('-', '_')} = {_toml(v)}" for k, v in store.items()]
+        path.write_text("\n".join(lines) + "\n")
+        return path
+
+
+def _known(cls: type, data: dict) -> dict:
+    names = {f.name for f in fields(cls)}
+    unknown = set(data) - names - {"store"}
+    if unknown:
+        raise ValueError(f"unknown app.toml keys: {sorted(unknown)}")
+    return {k: v for k, v in data.items() if k in names}
+
+
+def _toml(v: object) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, list):
+        return "[" + ", ".join(_toml(x) for x in v) + "]"
+    return '"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"'

@@ -1,0 +1,176 @@
+"""Assembling and running a node: the app alone (``pysei app``) or supervised with
+CometBFT (``pysei start``). Services start in ``start()`` and stop in ``close()``."""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import signal
+import subprocess
+import threading
+from pathlib import Path
+
+from . import cometbft_home
+from .app import App
+from .config import AppConfig
+from .grpc import GrpcServer
+from .home import Home
+
+log = logging.getLogger("pysei.node")
+
+
+def _make_scheduler(cfg: AppConfig, db):
+    from occ.executors import ProcessPoolExecutor, SerialExecutor
+    from occ.scheduler import OccScheduler
+
+    workers = cfg.workers()
+    executor = SerialExecutor() if workers <= 1 else ProcessPoolExecutor(workers, db.state_opener())
+    return OccScheduler(executor)
+
+
+def _make_db(home: Home, cfg: AppConfig):
+    from store.multistore import SeiDB, StoreConfig
+
+    s = cfg.store
+    return SeiDB(
+        home.data,
+        StoreConfig(
+            ss_keep_recent=s.ss_keep_recent,
+            sc_snapshot_interval=s.sc_snapshot_interval,
+            sc_snapshot_keep_recent=s.sc_snapshot_keep_recent,
+            async_commit=s.async_commit,
+        ),
+    )
+
+
+class Node:
+    """The app process: SeiDB, OCC scheduler, ABCI gRPC server, JSON-RPC and metrics."""
+
+    def __init__(self, home: Path, config: AppConfig | None = None) -> None:
+        self.home = Home(Path(home))
+        self.config = config or AppConfig.load(self.home.root)
+        self.db = None
+        self.scheduler = None
+        self.app: App | None = None
+        self.server: GrpcServer | None = None
+        self._services: list = []
+
+    def start(self) -> None:
+        from .modules.registry import load_modules
+
+        cfg = self.config
+        self.db = _make_db(self.home, cfg)
+        self.db.start()
+        self.scheduler = _make_scheduler(cfg, self.db)
+        self.scheduler.start()
+        modules = load_modules(cfg.modules)
+        self.app = App(cfg, self.db, self.scheduler, modules)
+        self.app.observers.append(self.app.queries.record_block)
+        for factory in _optional_services():
+            service = factory(self)
+            if service is not None:
+                service.start()
+                self._services.append(service)
+        self.server = GrpcServer(self.app, cfg.abci_address)
+        self.server.start()
+        log.info(
+            "app started: height=%d workers=%d abci=%s", self.db.last_height(), cfg.workers(), cfg.abci_address
+        )
+
+    def close(self) -> None:
+        if self.server is not None:
+            self.server.close()
+        for service in reversed(self._services):
+            try:
+                service.close()
+            except Exception:
+                log.exception("closing %s failed", service)
+        if self.scheduler is not None:
+            self.scheduler.close()
+        if self.db is not None:
+            self.db.close()
+
+    def __enter__(self) -> Node:
+        self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _optional_services():
+    """Services beside ABCI (JSON-RPC, metrics), each a ``factory(node) -> service | None``."""
+    factories = []
+    try:
+        from .metrics import metrics_service
+
+        factories.append(metrics_service)
+    except ImportError:
+        pass
+    try:
+        from .evm_rpc import rpc_service
+
+        factories.append(rpc_service)
+    except ImportError:
+        pass
+    return factories
+
+
+def _die_with_parent() -> None:
+    """In the CometBFT child: receive SIGTERM when the supervisor dies (even by kill -9)."""
+    libc = ctypes.CDLL("libc.so.6", use_errno=True)
+    libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+def _wait_for_signal() -> threading.Event:
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    return stop
+
+
+def run_app(home: Path) -> int:
+    """``pysei app``: serve ABCI until SIGINT/SIGTERM (the operator runs cometbft)."""
+    stop = _wait_for_signal()
+    with Node(home):
+        stop.wait()
+    log.info("app stopped")
+    return 0
+
+
+def run_start(home: Path) -> int:
+    """``pysei start``: the app, then ``cometbft start --abci grpc``; both stop together."""
+    stop = _wait_for_signal()
+    node = Node(home)
+    node.start()
+    h = node.home
+    cmd = [
+        cometbft_home.cometbft_binary(),
+        "start",
+        "--home",
+        str(h.cometbft),
+        "--abci",
+        "grpc",
+        "--proxy_app",
+        node.config.abci_address,
+    ]
+    log.info("starting cometbft: %s", " ".join(cmd))
+    comet = subprocess.Popen(cmd, preexec_fn=_die_with_parent)
+    code = 0
+    try:
+        while not stop.wait(0.5):
+            if comet.poll() is not None:
+                log.error("cometbft exited with code %s", comet.returncode)
+                code = comet.returncode or 1
+                break
+    finally:
+        if comet.poll() is None:
+            comet.terminate()
+            try:
+                comet.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                comet.kill()
+                comet.wait()
+        node.close()
+        log.info("node stopped")
+    return code

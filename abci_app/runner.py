@@ -1,0 +1,63 @@
+"""The OCC task runner: executes one decoded tx on the tx's view (in any process).
+
+Picklable by design: it carries only the enabled module names and chain constants; the
+message handlers are rebuilt from the module registry in each process that unpickles it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ledger.context import BlockContext
+from ledger.results import TxResult
+from store.api import KVView
+
+from .txcodec import EVM, Decoded
+
+
+@dataclass(frozen=True)
+class BlockTask:
+    """One tx of a block: decoded, or the rejection it already earned at decode time."""
+
+    decoded: Decoded | None
+    error_code: int = 0
+    error_log: str = ""
+    #: Account number the signature was verified against in CheckTx (native txs), or -1.
+    verified_account: int = -1
+
+
+class AppTaskRunner:
+    def __init__(self, module_names: tuple[str, ...], chain_id: str) -> None:
+        self.module_names = module_names
+        self.chain_id = chain_id
+        self._handlers: dict[str, Any] | None = None
+
+    def __getstate__(self) -> dict:
+        return {"module_names": self.module_names, "chain_id": self.chain_id}
+
+    def __setstate__(self, state: dict) -> None:
+        self.module_names = state["module_names"]
+        self.chain_id = state["chain_id"]
+        self._handlers = None
+
+    @property
+    def handlers(self) -> dict[str, Any]:
+        if self._handlers is None:
+            from .modules.registry import load_modules
+
+            self._handlers = {}
+            for module in load_modules(self.module_names):
+                self._handlers.update(module.messages)
+        return self._handlers
+
+    def run(self, task: BlockTask, context: BlockContext, view: KVView) -> TxResult:
+        if task.decoded is None:
+            return TxResult(code=task.error_code, log=task.error_log)
+        if task.decoded.kind == EVM:
+            from evm_bridge.execute import execute_tx
+
+            return execute_tx(task.decoded.tx, context, view)
+        from .native_exec import execute_native
+
+        return execute_native(task.decoded.tx, context, view, self.handlers, verified_account=task.verified_account)

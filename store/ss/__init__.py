@@ -1,0 +1,11 @@
+"""SS, the state store: raw key/values versioned by height.
+
+* ``keys``    -- the RocksDB key layout (one seek per latest-version read).
+* ``rocks``   -- ``RocksStateStore`` (the node's SS) and ``VersionUnavailable``.
+* ``memory``  -- ``MemoryStateStore``, the same semantics over dicts.
+* ``view``    -- ``SSView``, a ``ReadView`` at one version.
+* ``pruner``  -- background pruning thread.
+* ``reader``  -- ``RocksOpener`` / ``RocksReader``: reading from worker processes.
+
+Never imports ``store.sc``.
+"""

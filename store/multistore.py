@@ -1,0 +1,146 @@
+"""``SeiDB``: the node's ``Database`` -- SS (RocksDB) for reads, SC (IAVL trees) for the
+app hash, kept in step.
+
+Per height: ``stage`` (FinalizeBlock) computes the app hash in memory; ``commit``
+(Commit) appends + fsyncs the changelog entry, then writes the SS batch. A crash between
+the two leaves SS one height behind; ``start`` replays the missing heights from the
+changelog into SS. ``last_height`` is the changelog's last durable height.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from types import TracebackType
+
+from store.api import ChangeSet, QueryResult, ReadView
+from store.config import StoreConfig
+from store.sc.committer import CommitStore
+from store.ss.pruner import Pruner
+from store.ss.reader import RocksOpener
+from store.ss.rocks import RocksStateStore, VersionUnavailable
+from store.ss.view import SSView
+
+
+class SeiDB:
+    """State store + state commitment under ``home`` (``ss/``, ``sc/``)."""
+
+    def __init__(self, home: str | Path, config: StoreConfig | None = None) -> None:
+        self.home = Path(home)
+        self.config = config or StoreConfig()
+        self._ss: RocksStateStore | None = None
+        self._sc: CommitStore | None = None
+        self._pruner: Pruner | None = None
+
+    # -- lifecycle --------------------------------------------------------------------
+    def start(self) -> None:
+        cfg = self.config
+        self.home.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(self._secondary_root(), ignore_errors=True)
+        self._ss = RocksStateStore(self.home / "ss")
+        self._sc = CommitStore(self.home / "sc", cfg.sc_snapshot_interval, cfg.sc_snapshot_keep_recent)
+        last = self._sc.open()
+        self._repair_ss(last)
+        self._pruner = Pruner(self._ss, cfg.ss_keep_recent)
+        self._pruner.start()
+
+    def _repair_ss(self, last: int) -> None:
+        ss, sc = self.ss, self.sc
+        behind = ss.latest_version()
+        if behind > last:
+            raise RuntimeError(f"state store at {behind} is ahead of the commitment at {last}")
+        if behind == last:
+            return
+        first = sc.changelog.first_version()
+        if first > behind + 1:
+            raise RuntimeError(f"state store at {behind}; changelog starts at {first}: cannot repair")
+        for version, cs in sc.changelog.entries(after=behind):
+            ss.apply(version, cs)
+
+    def close(self) -> None:
+        if self._pruner is not None:
+            self._pruner.close()
+            self._pruner = None
+        if self._sc is not None:
+            self._sc.close()
+            self._sc = None
+        if self._ss is not None:
+            self._ss.close()
+            self._ss = None
+
+    def __enter__(self) -> SeiDB:
+        self.start()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    @property
+    def ss(self) -> RocksStateStore:
+        if self._ss is None:
+            raise RuntimeError("SeiDB not started")
+        return self._ss
+
+    @property
+    def sc(self) -> CommitStore:
+        if self._sc is None:
+            raise RuntimeError("SeiDB not started")
+        return self._sc
+
+    def _secondary_root(self) -> Path:
+        return self.home / "ss-readers"
+
+    # -- Database ---------------------------------------------------------------------
+    def last_height(self) -> int:
+        return self.sc.last_version()
+
+    def last_app_hash(self) -> bytes:
+        return self.sc.last_hash()
+
+    def earliest_height(self) -> int:
+        """Oldest height SS can still read."""
+        return self.ss.earliest_version()
+
+    def read_view(self, version: int | None = None) -> ReadView:
+        last = self.last_height()
+        v = last if version is None else version
+        if v > last or (v < self.ss.earliest_version() and v != last):
+            raise VersionUnavailable(f"version {v} not in [{self.ss.earliest_version()}, {last}]")
+        return SSView(self.ss, v)
+
+    def stage(self, height: int, changeset: ChangeSet) -> bytes:
+        return self.sc.stage(height, changeset)
+
+    def commit(self) -> None:
+        staged = self.sc.staged()
+        if staged is None:
+            raise RuntimeError("commit without a staged height")
+        version, cs = staged
+        self.sc.commit()
+        self.ss.apply(version, cs)
+        interval = self.config.ss_prune_interval_heights
+        if self._pruner is not None and interval and version % interval == 0:
+            self._pruner.request()
+
+    def query(self, store: str, key: bytes, height: int | None = None, prove: bool = False) -> QueryResult:
+        h = self.last_height() if height is None else height
+        value = self.read_view(h).get(store, key)
+        if not prove:
+            return QueryResult(value, h)
+        from store.proofs import prove_key  # local: proofs are only built on demand
+
+        roots = self.sc.trees.roots_at(h)
+        if roots is None:
+            raise VersionUnavailable(f"no commitment trees kept for height {h}")
+        return QueryResult(value, h, prove_key(roots, store, key))
+
+    def state_opener(self) -> RocksOpener:
+        return RocksOpener(str(self.home / "ss"), str(self._secondary_root()))
+
+    def wait_background(self, timeout: float | None = None) -> None:
+        """Wait for a running snapshot and prune (tests, benchmarks)."""
+        self.sc.wait_snapshot()
+        if self._pruner is not None:
+            self._pruner.wait_idle(timeout)

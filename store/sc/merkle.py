@@ -8,8 +8,7 @@ omitted, so the hash never depends on which stores are mounted)::
     root(0 leaves) = sha256(b"");  root(1 leaf) = that leaf;
     root(n) = inner(root(first k), root(rest)), k = largest power of two < n
 
-(the CommitInfo hash of Cosmos multistores). ``audit_path`` / ``root_from_path`` give and
-check the proof that one store leaf is in the root.
+(the CommitInfo hash of Cosmos multistores).
 """
 
 from __future__ import annotations
@@ -49,28 +48,3 @@ def root(leaves: list[bytes]) -> bytes:
 def app_hash(tree_roots: dict[str, bytes]) -> bytes:
     """Root over the sorted ``(name, tree root)`` pairs of non-empty stores."""
     return root([leaf_hash(name, tree_roots[name]) for name in sorted(tree_roots)])
-
-
-def audit_path(leaves: list[bytes], index: int) -> list[bytes]:
-    """Sibling hashes from the leaf up to the root (RFC 6962 audit path)."""
-    n = len(leaves)
-    if n <= 1:
-        return []
-    k = _split(n)
-    if index < k:
-        return audit_path(leaves[:k], index) + [root(leaves[k:])]
-    return audit_path(leaves[k:], index - k) + [root(leaves[:k])]
-
-
-def root_from_path(leaf: bytes, index: int, total: int, path: list[bytes]) -> bytes:
-    """Recompute the root from a leaf, its index, the leaf count and its audit path."""
-    if total <= 1:
-        if path:
-            raise ValueError("audit path too long")
-        return leaf
-    if not path:
-        raise ValueError("audit path too short")
-    k = _split(total)
-    if index < k:
-        return _inner(root_from_path(leaf, index, k, path[:-1]), path[-1])
-    return _inner(path[-1], root_from_path(leaf, index - k, total - k, path[:-1]))

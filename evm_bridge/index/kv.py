@@ -1,0 +1,81 @@
+"""Key/value backends of the index: RocksDB (rocksdict) for nodes, a dict for tests."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Protocol
+
+from rocksdict import Options, Rdict, WriteBatch
+
+
+class IndexKV(Protocol):
+    def get(self, key: bytes) -> bytes | None: ...
+
+    def write(self, pairs: Sequence[tuple[bytes, bytes]]) -> None:
+        """Write all pairs atomically."""
+        ...
+
+    def scan(self, prefix: bytes, start: bytes | None = None) -> Iterator[tuple[bytes, bytes]]:
+        """Pairs whose key starts with ``prefix`` (from ``start`` on), in key order."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class MemoryKV:
+    def __init__(self) -> None:
+        self._data: dict[bytes, bytes] = {}
+        self._keys: list[bytes] = []
+
+    def get(self, key: bytes) -> bytes | None:
+        return self._data.get(key)
+
+    def write(self, pairs: Sequence[tuple[bytes, bytes]]) -> None:
+        for k, v in pairs:
+            if k not in self._data:
+                bisect.insort(self._keys, k)
+            self._data[k] = v
+
+    def scan(self, prefix: bytes, start: bytes | None = None) -> Iterator[tuple[bytes, bytes]]:
+        i = bisect.bisect_left(self._keys, max(prefix, start or prefix))
+        keys = self._keys
+        while i < len(keys) and keys[i].startswith(prefix):
+            yield keys[i], self._data[keys[i]]
+            i += 1
+
+    def close(self) -> None:
+        pass
+
+
+class RocksKV:
+    """One RocksDB; a batch is one ``WriteBatch`` written with the WAL (crash-safe)."""
+
+    def __init__(self, path: str | Path) -> None:
+        Path(path).mkdir(parents=True, exist_ok=True)
+        opts = Options(raw_mode=True)
+        opts.create_if_missing(True)
+        self._db = Rdict(str(path), opts)
+
+    def get(self, key: bytes) -> bytes | None:
+        return self._db.get(key)
+
+    def write(self, pairs: Sequence[tuple[bytes, bytes]]) -> None:
+        wb = WriteBatch(raw_mode=True)
+        for k, v in pairs:
+            wb.put(k, v)
+        self._db.write(wb)
+
+    def scan(self, prefix: bytes, start: bytes | None = None) -> Iterator[tuple[bytes, bytes]]:
+        it = self._db.iter()
+        it.seek(max(prefix, start or prefix))
+        while it.valid():
+            k = it.key()
+            if not k.startswith(prefix):
+                break
+            yield k, it.value()
+            it.next()
+
+    def close(self) -> None:
+        self._db.close()

@@ -1,0 +1,83 @@
+"""The block index: Ethereum view of committed blocks, lookups, logs, crash-safe rewrite."""
+
+from __future__ import annotations
+
+import hashlib
+
+import rlp
+from eth_hash.auto import keccak
+from trie import HexaryTrie
+
+from evm_bridge.index import BlockIndex
+from evm_bridge.index.kv import RocksKV
+from evm_bridge.index.logs import LogFilter, query
+from evm_bridge.index.roots import EMPTY_ROOT
+from tests.support import evmchain as ec
+
+
+def indexed(n: int = 5, kv=None) -> BlockIndex:
+    idx = BlockIndex(kv, ec.CHAIN_ID)
+    for b in ec.simple_chain(n):
+        idx.observe(b)
+    return idx
+
+
+def test_headers_link_and_roots() -> None:
+    idx = indexed()
+    assert idx.height == 5 and idx.first_height == 1
+    h1, h2 = idx.header(1), idx.header(2)
+    assert h1["parentHash"] == "0x" + "00" * 32
+    assert h2["parentHash"] == h1["hash"]
+    assert h1["transactionsRoot"] == "0x" + EMPTY_ROOT.hex()
+    t = HexaryTrie({})
+    t[rlp.encode(0)] = bytes(ec.simple_chain(2)[1].txs[0])
+    assert h2["transactionsRoot"] == "0x" + t.root_hash.hex()
+    assert h2["gasUsed"] == hex(30_000) and h2["miner"].lower() == "0x" + "05" * 20
+    assert h2["timestamp"] == hex(1_700_000_002)
+    assert idx.height_of(ec.simple_chain(2)[1].hash) == 2
+
+
+def test_tx_and_receipts_with_cumulative_gas_and_native_entries() -> None:
+    idx = indexed()
+    blocks = ec.simple_chain(5)
+    receipts = idx.receipts(3)
+    assert [r["cumulativeGasUsed"] for r in receipts] == [hex(30_000), hex(60_000), hex(110_000)]
+    assert idx.evm_count(3) == 2
+    native_hash = hashlib.sha256(blocks[2].txs[-1]).digest()
+    assert idx.receipt(native_hash)["transactionIndex"] == "0x2"
+    tx = idx.tx(blocks[4].decoded[1].hash)
+    assert tx["blockNumber"] == "0x5" and tx["transactionIndex"] == "0x1" and tx["from"] == ec.SENDER
+    logs = [lg for r in idx.receipts(5) for lg in r["logs"]]
+    assert [lg["logIndex"] for lg in logs] == ["0x0", "0x1", "0x2", "0x3"]
+
+
+def test_log_query_by_address_and_topics() -> None:
+    idx = indexed()
+    token = "0x" + ec.TOKEN.hex()
+    everything = query(idx, LogFilter(), 1, 5)
+    assert len(everything) == 0 + 1 + 2 + 3 + 4
+    assert len(query(idx, LogFilter(frozenset([token])), 4, 5)) == 7
+    assert query(idx, LogFilter(frozenset(["0x" + "bb" * 20])), 1, 5) == []
+    topic = "0x" + ec.TRANSFER.hex()
+    assert len(query(idx, LogFilter(topics=(frozenset([topic]),)), 1, 5)) == 10
+    assert query(idx, LogFilter(topics=(None, None, frozenset(["0x" + "00" * 32]))), 1, 5) == []
+    assert query(idx, LogFilter(topics=(None, None, None, None)), 1, 5) == []
+
+
+def test_rocks_reopen_and_replay_is_idempotent(tmp_path) -> None:
+    idx = indexed(4, RocksKV(tmp_path))
+    before = idx.header(4)
+    idx.close()
+    again = BlockIndex(RocksKV(tmp_path), ec.CHAIN_ID)
+    assert again.height == 4 and again.header(4) == before
+    assert again.check_gap(6) == (5, 6)
+    again.observe(ec.simple_chain(4)[3])
+    assert again.header(4) == before and again.height == 4
+    again.close()
+
+
+def test_state_root_and_mix_hash_definitions() -> None:
+    idx = indexed(1)
+    h = idx.header(1)
+    assert h["stateRoot"] == "0x" + "07" * 32
+    assert h["mixHash"] == "0x" + keccak((1).to_bytes(32, "big")).hex()

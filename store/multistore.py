@@ -16,10 +16,12 @@ from types import TracebackType
 from store.api import ChangeSet, QueryResult, ReadView
 from store.config import StoreConfig
 from store.sc.committer import CommitStore
+from store.sc.multitree import iter_leaves
 from store.ss.pruner import Pruner
 from store.ss.reader import RocksOpener
 from store.ss.rocks import RocksStateStore, VersionUnavailable
 from store.ss.view import SSView
+from store.statesync import SnapshotInfo, StateSync
 
 
 class SeiDB:
@@ -31,6 +33,7 @@ class SeiDB:
         self._ss: RocksStateStore | None = None
         self._sc: CommitStore | None = None
         self._pruner: Pruner | None = None
+        self._sync: StateSync | None = None
 
     # -- lifecycle --------------------------------------------------------------------
     def start(self) -> None:
@@ -41,8 +44,10 @@ class SeiDB:
         self._sc = CommitStore(self.home / "sc", cfg.sc_snapshot_interval, cfg.sc_snapshot_keep_recent)
         last = self._sc.open()
         self._repair_ss(last)
+        self._sc.base = (0, {})
         self._pruner = Pruner(self._ss, cfg.ss_keep_recent)
         self._pruner.start()
+        self._sync = StateSync(self._sc, self._ss, self.home / "sc" / "restore")
 
     def _repair_ss(self, last: int) -> None:
         ss, sc = self.ss, self.sc
@@ -52,9 +57,16 @@ class SeiDB:
         if behind == last:
             return
         first = sc.changelog.first_version()
-        if first > behind + 1:
-            raise RuntimeError(f"state store at {behind}; changelog starts at {first}: cannot repair")
-        for version, cs in sc.changelog.entries(after=behind):
+        if first and first <= behind + 1:
+            for version, cs in sc.changelog.entries(after=behind):
+                ss.apply(version, cs)
+            return
+        base, roots = sc.base
+        if behind != 0 or base == 0 or (first and first > base + 1):
+            raise RuntimeError(f"state store at {behind}, changelog from {first}, snapshot {base}: cannot repair")
+        # empty (or half-imported) SS after a state-sync restore: rebuild it from the trees
+        ss.import_version(base, iter_leaves(roots))
+        for version, cs in sc.changelog.entries(after=base):
             ss.apply(version, cs)
 
     def close(self) -> None:
@@ -138,6 +150,26 @@ class SeiDB:
 
     def state_opener(self) -> RocksOpener:
         return RocksOpener(str(self.home / "ss"), str(self._secondary_root()))
+
+    # -- state sync (ABCI ListSnapshots / LoadSnapshotChunk / OfferSnapshot / ApplySnapshotChunk)
+    @property
+    def _state_sync(self) -> StateSync:
+        if self._sync is None:
+            raise RuntimeError("SeiDB not started")
+        return self._sync
+
+    def list_snapshots(self) -> list[SnapshotInfo]:
+        return self._state_sync.list_snapshots()
+
+    def load_snapshot_chunk(self, height: int, format: int, chunk: int) -> bytes:  # noqa: A002
+        return self._state_sync.load_snapshot_chunk(height, format, chunk)
+
+    def offer_snapshot(self, info: SnapshotInfo, app_hash: bytes) -> bool:
+        return self._state_sync.offer_snapshot(info, app_hash)
+
+    def apply_snapshot_chunk(self, index: int, chunk: bytes) -> bool:
+        """True when accepted; raises ``ValueError`` if the completed snapshot is bad."""
+        return self._state_sync.apply_snapshot_chunk(index, chunk)
 
     def wait_background(self, timeout: float | None = None) -> None:
         """Wait for a running snapshot and prune (tests, benchmarks)."""

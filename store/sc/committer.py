@@ -32,6 +32,8 @@ class CommitStore:
         self._staged: tuple[int, ChangeSet, Roots, bytes] | None = None
         self._snap_thread: threading.Thread | None = None
         self._snap_done = 0  # newest snapshot height written in the background
+        #: The snapshot ``open`` started from (height, roots), kept until SS is checked.
+        self.base: tuple[int, Roots] = (0, {})
 
     # -- lifecycle --------------------------------------------------------------------
     def open(self) -> int:
@@ -59,6 +61,7 @@ class CommitStore:
                 log.warning("skipping snapshot %d: app hash mismatch", height)
                 continue
             self.trees.reset(version, roots, computed)
+            self.base = (version, roots)
             return version
         self.trees.reset(0, {})
         return 0
@@ -135,4 +138,5 @@ class CommitStore:
         self.wait_snapshot()
         self.snapshots.write(version, roots, app_hash)
         self.trees.reset(version, roots, app_hash)
+        self.base = (version, roots)
         self._staged = None

@@ -4,6 +4,7 @@ heights, and the app hash (``store.sc.merkle``) over them. Memory only."""
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Iterator
 
 from store.api import ChangeSet
 from store.sc import merkle, tree
@@ -28,6 +29,13 @@ def apply(roots: Roots, version: int, changeset: ChangeSet) -> Roots:
         else:
             out[name] = root
     return out
+
+
+def iter_leaves(roots: Roots) -> Iterator[tuple[str, bytes, bytes]]:
+    """Every (store, key, value), stores by name, keys in order."""
+    for name in sorted(roots):
+        for key, value in tree.iterate(roots[name]):
+            yield name, key, value
 
 
 def app_hash(roots: Roots) -> bytes:

@@ -67,6 +67,13 @@ class MemoryStateStore:
             if self._earliest == 0:
                 self._earliest = version
 
+    def import_version(self, version: int, items: Iterator[tuple[str, bytes, bytes]]) -> None:
+        """Write a whole state as ``version`` (state sync, SS rebuild)."""
+        writes: dict[str, dict[bytes, bytes | None]] = {}
+        for store, key, value in items:
+            writes.setdefault(store, {})[key] = value
+        self.apply(version, ChangeSet.from_writes(writes))
+
     def prune(self, keep_recent: int) -> None:
         if keep_recent <= 0:
             return

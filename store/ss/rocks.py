@@ -158,6 +158,27 @@ class RocksStateStore:
             self._earliest = version
         self._generation += 1
 
+    def import_version(self, version: int, items: Iterator[tuple[str, bytes, bytes]]) -> None:
+        """Write a whole state as ``version`` (state sync, SS rebuild) in bounded batches.
+
+        ``m/latest`` is written last, so an interrupted import is simply redone."""
+        if version <= self._latest:
+            raise ValueError(f"version {version} <= latest {self._latest}")
+        suffix = K.version_suffix(version)
+        batch = WriteBatch(raw_mode=True)
+        for store, key, value in items:
+            batch.put(K.head(self._prefix(store), key) + suffix, b"\x01" + value)
+            if batch.len() >= _PRUNE_BATCH:
+                self._db.write(batch)
+                batch = WriteBatch(raw_mode=True)
+        batch.put(K.META_LATEST, K.be64(version))
+        if self._earliest == 0:
+            batch.put(K.META_EARLIEST, K.be64(version))
+        self._db.write(batch)
+        self._latest = version
+        self._earliest = self._earliest or version
+        self._generation += 1
+
     def prune(self, keep_recent: int) -> None:
         """Drop versions no reader of the last ``keep_recent`` heights needs.
 

@@ -1,0 +1,137 @@
+"""Interfaces of the EVM bridge: the decoded tx, its receipt, and what the app calls.
+
+The app decodes an Ethereum tx once (CheckTx, ``txs.decode_tx``), keeps the ``EvmTx`` and
+hands the same object to ``execute.execute_tx`` in FinalizeBlock; recovering the sender is
+the expensive step and happens only once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Protocol
+
+#: Tx envelope types (EIP-2718). Legacy txs carry type 0 here.
+LEGACY_TX = 0
+ACCESS_LIST_TX = 1
+DYNAMIC_FEE_TX = 2
+
+AccessList = tuple[tuple[bytes, tuple[int, ...]], ...]
+
+
+# Result codes; the same numbers as ``abci_app/codes.py`` (which evm_bridge may not import).
+CODE_INVALID_NONCE = 3
+CODE_INSUFFICIENT_FUNDS = 5
+CODE_INSUFFICIENT_FEE = 13
+CODE_TX_TOO_LARGE = 21
+CODE_INVALID_CHAIN_ID = 28
+CODE_INVALID_GAS_LIMIT = 29
+CODE_REVERTED = 100
+CODE_INVALID = 101
+CODE_DECODE = 102
+CODE_INTERNAL = 111
+
+
+class EvmTxError(ValueError):
+    """A malformed or unacceptable Ethereum tx; the message uses geth's wording and
+    ``code`` is the ABCI result code to answer with."""
+
+    def __init__(self, message: str, code: int = CODE_DECODE) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True, slots=True)
+class EvmTx:
+    """A decoded, signature-checked Ethereum tx (picklable, immutable).
+
+    For legacy and access-list txs both fee fields equal the gas price. ``to`` is None for
+    a contract creation. ``intrinsic_gas`` follows geth (includes the initcode word cost);
+    ``floor_gas`` is the calldata floor of EIP-7623.
+    """
+
+    type: int
+    chain_id: int
+    nonce: int
+    gas: int
+    max_fee_per_gas: int
+    max_priority_fee_per_gas: int
+    to: bytes | None
+    value: int
+    data: bytes
+    access_list: AccessList
+    v: int
+    r: int
+    s: int
+    sender: bytes  # 20-byte EVM address recovered from the signature
+    pubkey: bytes  # 33-byte compressed secp256k1 public key of the signer
+    sender_sei: bytes  # 20-byte Sei address of the same key
+    hash: bytes  # keccak256 of ``raw``: the Ethereum tx hash
+    raw: bytes
+    intrinsic_gas: int
+    floor_gas: int
+
+    @property
+    def gas_price(self) -> int:
+        """The legacy gas price (= max fee per gas for dynamic-fee txs)."""
+        return self.max_fee_per_gas
+
+    def effective_gas_price(self, base_fee: int) -> int:
+        return min(self.max_fee_per_gas, base_fee + self.max_priority_fee_per_gas)
+
+
+@dataclass(frozen=True, slots=True)
+class EvmLog:
+    address: bytes
+    topics: tuple[bytes, ...]
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class EvmReceipt:
+    """The Ethereum receipt of one executed tx.
+
+    ``cumulative_gas_used`` equals ``gas_used`` when produced by ``execute_tx`` (a tx does
+    not know its neighbours under OCC); the block assembler sets the running sum with
+    ``with_cumulative`` once the block order is final.
+    """
+
+    tx_hash: bytes
+    type: int
+    status: int  # 1 success, 0 failure (reverted, out of gas, ...)
+    gas_used: int
+    cumulative_gas_used: int
+    logs: tuple[EvmLog, ...]
+    bloom: bytes  # 256 bytes
+    contract_address: bytes | None
+    effective_gas_price: int
+    sender: bytes
+    to: bytes | None
+    output: bytes = b""  # return data (the revert payload when status = 0)
+    error: str = ""  # "execution reverted", "out of gas", ... ("" on success)
+
+    def with_cumulative(self, cumulative_gas_used: int) -> EvmReceipt:
+        return replace(self, cumulative_gas_used=cumulative_gas_used)
+
+
+class FeeContext(Protocol):
+    """What CheckTx needs of the next block (``ledger.context.BlockContext`` fits)."""
+
+    @property
+    def evm_chain_id(self) -> int: ...
+
+    @property
+    def gas_limit(self) -> int: ...
+
+    @property
+    def base_fee_wei(self) -> int: ...
+
+
+@dataclass(frozen=True, slots=True)
+class CallResult:
+    """Outcome of ``call.call`` (eth_call / eth_estimateGas)."""
+
+    success: bool
+    output: bytes
+    gas_used: int
+    error: str = ""
+    logs: tuple[EvmLog, ...] = ()

@@ -1,0 +1,117 @@
+"""Tx validity rules with geth's wording, shared by CheckTx and block execution.
+
+CheckTx rejects nonce gaps ("nonce too high"): CometBFT's mempool keeps txs in arrival
+order and never re-orders or parks them, so a future-nonce tx could only fail later in
+a block. Clients send each sender's txs in nonce order (as Sei advises for its chain).
+"""
+
+from __future__ import annotations
+
+from ledger import bank
+from ledger.accounts import sei_for_evm
+from ledger.addresses import to_checksum_evm
+from store.api import ReadView
+
+from .api import (
+    CODE_INSUFFICIENT_FEE,
+    CODE_INSUFFICIENT_FUNDS,
+    CODE_INVALID,
+    CODE_INVALID_CHAIN_ID,
+    CODE_INVALID_GAS_LIMIT,
+    CODE_INVALID_NONCE,
+    CODE_TX_TOO_LARGE,
+    EvmTx,
+    EvmTxError,
+    FeeContext,
+)
+from .gas import MAX_INITCODE_SIZE
+from .state import EMPTY_CODE_HASH, STORE, read_nonce
+
+#: geth's txMaxSize: the largest tx the mempool accepts (4 slots of 32 KiB).
+MAX_TX_SIZE = 4 * 32 * 1024
+_NONCE_MAX = 2**64 - 1
+
+
+class _Lazy:
+    """An address formatted only if an error message needs it (checksums cost a keccak)."""
+
+    __slots__ = ("raw",)
+
+    def __init__(self, raw: bytes) -> None:
+        self.raw = raw
+
+    def __format__(self, spec: str) -> str:
+        return to_checksum_evm(self.raw)
+
+
+def validate(tx: EvmTx, gas_limit: int, base_fee: int, nonce: int, balance: int, code_hash: bytes | None) -> None:
+    """Raise ``EvmTxError`` (geth wording, ABCI code) if ``tx`` cannot run on this state.
+
+    ``nonce``, ``balance`` (wei) and ``code_hash`` are the sender's; ``gas_limit`` and
+    ``base_fee`` the block's.
+    """
+    addr = _Lazy(tx.sender)
+    if tx.nonce != nonce:
+        if tx.nonce < nonce:
+            raise EvmTxError(f"nonce too low: address {addr}, tx: {tx.nonce} state: {nonce}", CODE_INVALID_NONCE)
+        raise EvmTxError(f"nonce too high: address {addr}, tx: {tx.nonce} state: {nonce}", CODE_INVALID_NONCE)
+    if nonce >= _NONCE_MAX:
+        raise EvmTxError(f"nonce has max value: address {addr}, nonce: {nonce}", CODE_INVALID_NONCE)
+    if code_hash is not None and code_hash != EMPTY_CODE_HASH:
+        raise EvmTxError(f"sender not an eoa: address {addr}, codehash: 0x{code_hash.hex()}", CODE_INVALID)
+    if tx.gas > gas_limit:
+        raise EvmTxError(f"exceeds block gas limit: tx gas {tx.gas}, block gas limit {gas_limit}", CODE_INVALID_GAS_LIMIT)
+    if tx.max_priority_fee_per_gas > tx.max_fee_per_gas:
+        raise EvmTxError(
+            f"max priority fee per gas higher than max fee per gas: address {addr}, "
+            f"maxPriorityFeePerGas: {tx.max_priority_fee_per_gas}, maxFeePerGas: {tx.max_fee_per_gas}",
+            CODE_INSUFFICIENT_FEE,
+        )
+    if tx.max_fee_per_gas < base_fee:
+        raise EvmTxError(
+            f"max fee per gas less than block base fee: address {addr}, "
+            f"maxFeePerGas: {tx.max_fee_per_gas}, baseFee: {base_fee}",
+            CODE_INSUFFICIENT_FEE,
+        )
+    want = tx.gas * tx.max_fee_per_gas + tx.value
+    if balance < want:
+        raise EvmTxError(
+            f"insufficient funds for gas * price + value: address {addr} have {balance} want {want}",
+            CODE_INSUFFICIENT_FUNDS,
+        )
+    if tx.gas < tx.intrinsic_gas:
+        raise EvmTxError(f"intrinsic gas too low: have {tx.gas}, want {tx.intrinsic_gas}", CODE_INVALID_GAS_LIMIT)
+    if tx.gas < tx.floor_gas:
+        raise EvmTxError(
+            f"insufficient gas for floor data gas cost: have {tx.gas}, want {tx.floor_gas}", CODE_INVALID_GAS_LIMIT
+        )
+    if tx.to is None and len(tx.data) > MAX_INITCODE_SIZE:
+        raise EvmTxError(
+            f"max initcode size exceeded: code size {len(tx.data)} limit {MAX_INITCODE_SIZE}", CODE_INVALID
+        )
+
+
+def spendable_wei(view: ReadView, tx: EvmTx) -> int:
+    """The sender's balance as execution will see it: before its first tx associates the
+    key, its money may sit both at the direct-cast address and at its Sei address."""
+    sei = sei_for_evm(view, tx.sender)
+    if sei == tx.sender and sei != tx.sender_sei:
+        return bank.wei_balance(view, tx.sender) + bank.wei_balance(view, tx.sender_sei)
+    return bank.wei_balance(view, sei)
+
+
+def check_tx(tx: EvmTx, view: ReadView, ctx: FeeContext) -> None:
+    """CheckTx: raise ``EvmTxError`` unless ``tx`` could run next on ``view``."""
+    if len(tx.raw) > MAX_TX_SIZE:
+        raise EvmTxError(f"oversized data: transaction size {len(tx.raw)}, limit {MAX_TX_SIZE}", CODE_TX_TOO_LARGE)
+    if tx.chain_id != ctx.evm_chain_id:
+        raise EvmTxError(f"invalid chain id for signer: have {tx.chain_id} want {ctx.evm_chain_id}", CODE_INVALID_CHAIN_ID)
+    validate(
+        tx, ctx.gas_limit, ctx.base_fee_wei, read_nonce(view, tx.sender), spendable_wei(view, tx),
+        view.get(STORE, b"c" + tx.sender),
+    )
+
+
+#: Names the app's CheckTx uses.
+EvmCheckError = EvmTxError
+admit_tx = check_tx

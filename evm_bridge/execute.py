@@ -1,0 +1,111 @@
+"""Execution of one Ethereum tx: a pure function of (tx, block context, view).
+
+Steps: association of the signer on its first tx, validity (nonce, fees, funds, gas),
+buy gas, run the call or creation, refund, and the receipt. The fee (gas used x
+effective gas price, base fee and priority tip alike) is debited from the sender here
+but credited to the fee collector by the app at the end of the block from
+``TxResult.fee_wei``: the coinbase/fee collector is never written by a tx, so txs of
+different senders do not conflict on it. A failed execution (revert, out of gas) still
+pays for its gas and bumps the nonce; its other writes are dropped. An invalid tx
+returns a non-zero code and writes nothing.
+"""
+
+from __future__ import annotations
+
+from eth._utils.address import generate_contract_address
+from eth.exceptions import OutOfGas, Revert
+
+from ledger import bank
+from ledger.accounts import associate, associated_sei
+from ledger.context import BlockContext
+from ledger.results import Event, TxResult
+from store.api import KVView
+
+from .api import CODE_INTERNAL, CODE_REVERTED, EvmLog, EvmReceipt, EvmTx, EvmTxError
+from .checks import validate
+from .receipts import EMPTY_BLOOM, logs_bloom
+from .state import STORE, read_nonce
+from .vm import VmTx, new_state
+
+
+def _associate_signer(view: KVView, tx: EvmTx) -> None:
+    """Link the signer's EVM and Sei addresses and move any money sent to the EVM address
+    before the link (held under the direct cast) to the Sei address."""
+    associate(view, tx.sender_sei, tx.sender)
+    cast = bank.wei_balance(view, tx.sender)
+    if cast:
+        bank.set_wei_balance(view, tx.sender, 0)
+        bank.set_wei_balance(view, tx.sender_sei, bank.wei_balance(view, tx.sender_sei) + cast)
+
+
+def _error_text(error: Exception | None) -> str:
+    if error is None:
+        return ""
+    if isinstance(error, Revert):
+        return "execution reverted"
+    if isinstance(error, OutOfGas):
+        return "out of gas"
+    return str(error) or type(error).__name__
+
+
+def execute_tx(tx: EvmTx, ctx: BlockContext, view: KVView) -> TxResult:
+    """Execute ``tx`` in the block ``ctx`` on ``view``; see the module docstring."""
+    sei = associated_sei(view, tx.sender)
+    if sei is None:
+        balance = bank.wei_balance(view, tx.sender) + bank.wei_balance(view, tx.sender_sei)
+    else:
+        balance = bank.wei_balance(view, sei)
+    try:
+        validate(tx, ctx.gas_limit, ctx.base_fee_wei, read_nonce(view, tx.sender), balance,
+                 view.get(STORE, b"c" + tx.sender))
+    except EvmTxError as e:
+        return TxResult(code=e.code, log=str(e), codespace="evm", gas_wanted=tx.gas)
+    if sei is None:
+        _associate_signer(view, tx)
+    state = new_state(view, ctx)
+    try:
+        computation = state.transaction_executor_class(state)(VmTx.of(tx))
+        state.account_db.flush()
+    except Exception as e:  # a py-evm invariant broke: report, never halt the chain
+        return TxResult(code=CODE_INTERNAL, log=f"internal EVM error: {e}", codespace="evm", gas_wanted=tx.gas)
+    return _result(tx, ctx, computation)
+
+
+def _result(tx: EvmTx, ctx: BlockContext, computation: object) -> TxResult:
+    c = computation
+    remaining = c.get_gas_remaining()  # type: ignore[attr-defined]
+    used = tx.gas - remaining
+    refund = min(c.get_gas_refund(), used // 5)  # type: ignore[attr-defined]  # EIP-3529 cap
+    gas_used = used - refund + c.data_floor_gas  # type: ignore[attr-defined]
+    price = tx.effective_gas_price(ctx.base_fee_wei)
+    ok = c.is_success  # type: ignore[attr-defined]
+    logs = tuple(
+        EvmLog(addr, tuple(t.to_bytes(32, "big") for t in topics), data)
+        for addr, topics, data in c.get_log_entries()  # type: ignore[attr-defined]
+    ) if ok else ()
+    created = generate_contract_address(tx.sender, tx.nonce) if tx.to is None else None
+    error = "" if ok else _error_text(c.error)  # type: ignore[attr-defined]
+    output = b"" if ok and created else c.output  # type: ignore[attr-defined]
+    receipt = EvmReceipt(
+        tx_hash=tx.hash, type=tx.type, status=1 if ok else 0, gas_used=gas_used,
+        cumulative_gas_used=gas_used, logs=logs, bloom=logs_bloom(logs) if logs else EMPTY_BLOOM,
+        contract_address=created, effective_gas_price=price, sender=tx.sender, to=tx.to,
+        output=output, error=error,
+    )
+    attrs = [("tx_hash", "0x" + tx.hash.hex()), ("from", "0x" + tx.sender.hex())]
+    if tx.to is not None:
+        attrs.append(("to", "0x" + tx.to.hex()))
+    if created is not None:
+        attrs.append(("contract_address", "0x" + created.hex()))
+    attrs += [("gas_used", str(gas_used)), ("status", str(receipt.status))]
+    return TxResult(
+        code=0 if ok else CODE_REVERTED,
+        log="" if ok else error,
+        codespace="" if ok else "evm",
+        gas_wanted=tx.gas,
+        gas_used=gas_used,
+        events=(Event("evm", tuple(attrs)),),
+        data=output,
+        fee_wei=gas_used * price,
+        evm=receipt,
+    )

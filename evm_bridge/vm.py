@@ -1,0 +1,204 @@
+"""py-evm wiring: a fork's VM state running over ``ViewAccountDB``, built cheaply per tx.
+
+The newest fork py-evm 0.12 supports is Prague; fixtures of older forks reuse the same
+backend with their own rules (``state_class("Cancun")``). Differences from py-evm's own
+state: no Merkle-Patricia trie, no system contracts written at construction, the
+coinbase is never credited inside the tx (fees are summed and paid to the fee collector
+at the end of the block), BLOCKHASH reads hashes recorded in the ``evm`` store, and the
+tx-level validity checks run before (``execute``), so py-evm's are skipped.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from eth._utils.address import generate_contract_address
+from eth.abc import ComputationAPI, MessageAPI
+from eth.vm.execution_context import ExecutionContext
+from eth.vm.forks.cancun.state import CancunState, CancunTransactionExecutor
+from eth.vm.forks.prague.state import PragueState, PragueTransactionExecutor
+from eth.vm.message import Message
+from eth_hash.auto import keccak
+
+from ledger.context import BlockContext
+from store.api import KVView
+
+from .api import EvmTx
+from .blockhash import block_hash
+from .gas import initcode_word_gas
+from .state import ViewAccountDB
+
+NEWEST_FORK = "Prague"
+
+
+class VmTx:
+    """The attributes of a signed tx that py-evm's executor reads."""
+
+    __slots__ = (
+        "sender", "nonce", "gas", "to", "value", "data", "access_list", "type_id",
+        "max_fee_per_gas", "max_priority_fee_per_gas", "gas_price", "intrinsic_gas",
+    )
+
+    def __init__(
+        self,
+        sender: bytes,
+        nonce: int,
+        gas: int,
+        to: bytes | None,
+        value: int,
+        data: bytes,
+        max_fee_per_gas: int,
+        max_priority_fee_per_gas: int,
+        access_list: Any = (),
+        type_id: int = 0,
+        intrinsic_gas: int = 21_000,
+    ) -> None:
+        self.sender = sender
+        self.nonce = nonce
+        self.gas = gas
+        self.to = to or b""  # py-evm's CREATE_CONTRACT_ADDRESS is b""
+        self.value = value
+        self.data = data
+        self.access_list = access_list
+        self.type_id = type_id
+        self.max_fee_per_gas = max_fee_per_gas
+        self.max_priority_fee_per_gas = max_priority_fee_per_gas
+        self.gas_price = max_fee_per_gas
+        self.intrinsic_gas = intrinsic_gas
+
+    @staticmethod
+    def of(tx: EvmTx) -> VmTx:
+        # py-evm charges the initcode word cost inside the create message, not upfront
+        intrinsic = tx.intrinsic_gas - (initcode_word_gas(tx.data) if tx.to is None else 0)
+        return VmTx(
+            tx.sender, tx.nonce, tx.gas, tx.to, tx.value, tx.data, tx.max_fee_per_gas,
+            tx.max_priority_fee_per_gas, tx.access_list, tx.type, intrinsic,
+        )
+
+
+class _ExecutorMixin:
+    """Buy gas, run the message, refund; no validation (done by ``execute``), no coinbase."""
+
+    vm_state: Any
+
+    def __call__(self, tx: Any) -> ComputationAPI:
+        message = self.build_evm_message(tx)
+        computation = self.build_computation(message, tx)  # type: ignore[attr-defined]
+        return self.finalize_computation(tx, computation)
+
+    def build_evm_message(self, tx: Any) -> MessageAPI:
+        state = self.vm_state
+        state.delta_balance(tx.sender, -tx.gas * state.get_gas_price(tx))
+        state.increment_nonce(tx.sender)
+        if tx.to == b"":
+            create = generate_contract_address(tx.sender, state.get_nonce(tx.sender) - 1)
+            return Message(gas=tx.gas - tx.intrinsic_gas, to=b"", sender=tx.sender, value=tx.value,
+                           data=b"", code=tx.data, create_address=create)
+        code, delegation = self.get_code_at_address(tx.to)  # type: ignore[attr-defined]
+        return Message(gas=tx.gas - tx.intrinsic_gas, to=tx.to, sender=tx.sender, value=tx.value,
+                       data=tx.data, code=code, is_delegation=delegation is not None)
+
+    def finalize_computation(self, tx: Any, computation: ComputationAPI) -> ComputationAPI:
+        state = self.vm_state
+        remaining = computation.get_gas_remaining()
+        refund = self.calculate_gas_refund(computation, tx.gas - remaining)  # type: ignore[attr-defined]
+        floor = self.calc_data_floor_gas(tx, tx.gas - remaining, refund)  # type: ignore[attr-defined]
+        computation.data_floor_gas = floor  # type: ignore[attr-defined]
+        back = (refund + remaining - floor) * state.get_gas_price(tx)
+        if back:
+            state.delta_balance(tx.sender, back)
+        for account in computation.get_accounts_for_deletion():
+            state.delete_account(account)
+        # EIP-161 clearing of touched empty accounts is implicit: empty accounts are never stored
+        return computation
+
+
+class _StateMixin:
+    """Construction over a view, journaled snapshots, transient storage, BLOCKHASH."""
+
+    _account_db: ViewAccountDB
+    execution_context: Any
+
+    def __init__(self, view: KVView, execution_context: ExecutionContext) -> None:
+        self._db = None
+        self.execution_context = execution_context
+        self._account_db = ViewAccountDB(view)
+
+    @property
+    def account_db(self) -> ViewAccountDB:
+        return self._account_db
+
+    def snapshot(self) -> tuple[None, Any]:
+        return None, self._account_db.record()
+
+    def revert(self, snapshot: tuple[Any, Any]) -> None:
+        self._account_db.discard(snapshot[1])
+
+    def commit(self, snapshot: tuple[Any, Any]) -> None:
+        self._account_db.commit(snapshot[1])
+
+    def get_transient_storage(self, address: bytes, slot: int) -> bytes:
+        return self._account_db.get_transient(address, slot)
+
+    def set_transient_storage(self, address: bytes, slot: int, value: bytes) -> None:
+        self._account_db.set_transient(address, slot, value)
+
+    def clear_transient_storage(self) -> None:
+        self._account_db.clear_transient()
+
+    def set_system_contracts(self) -> None:
+        """None: pysei has no beacon-root or history contracts."""
+
+    def get_ancestor_hash(self, block_number: int) -> bytes:
+        depth = self.execution_context.block_number - block_number - 1
+        if block_number < 0 or not 0 <= depth < 256:
+            return b""
+        return block_hash(self._account_db.view, block_number) or b""
+
+
+class PragueExecutor(_ExecutorMixin, PragueTransactionExecutor):  # type: ignore[misc]
+    pass
+
+
+class CancunExecutor(_ExecutorMixin, CancunTransactionExecutor):  # type: ignore[misc]
+    pass
+
+
+class PragueViewState(_StateMixin, PragueState):  # type: ignore[misc]
+    account_db_class = ViewAccountDB  # type: ignore[assignment]
+    transaction_executor_class = PragueExecutor
+
+
+class CancunViewState(_StateMixin, CancunState):  # type: ignore[misc]
+    account_db_class = ViewAccountDB  # type: ignore[assignment]
+    transaction_executor_class = CancunExecutor
+
+
+_STATE_CLASSES: dict[str, type[Any]] = {"Prague": PragueViewState, "Cancun": CancunViewState}
+
+
+def state_class(fork: str = NEWEST_FORK) -> type[Any]:
+    return _STATE_CLASSES[fork]
+
+
+@lru_cache(maxsize=8)
+def execution_context(ctx: BlockContext) -> ExecutionContext:
+    """py-evm's block context from CometBFT's (cached per block: it is immutable)."""
+    return ExecutionContext(
+        coinbase=ctx.proposer[:20].rjust(20, b"\x00"),
+        timestamp=ctx.time_seconds,
+        block_number=ctx.height,
+        difficulty=0,
+        mix_hash=keccak(ctx.block_hash),
+        gas_limit=ctx.gas_limit,
+        prev_hashes=(),
+        chain_id=ctx.evm_chain_id,
+        base_fee_per_gas=ctx.base_fee_wei,
+        excess_blob_gas=0,
+    )
+
+
+def new_state(view: KVView, ctx: BlockContext, fork: str = NEWEST_FORK) -> Any:
+    """A fresh VM state for one tx over ``view``."""
+    return _STATE_CLASSES[fork](view, execution_context(ctx))

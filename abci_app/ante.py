@@ -47,8 +47,8 @@ from .tx.native import NativeTx, verify_signature
 TX_GAS = 20_000
 GAS_PER_BYTE = 10
 SIG_GAS = 1_000
-#: Simulation sees no signature and often no fee: charge for them as if present.
-SIMULATION_EXTRA_BYTES = 64 + 32
+#: Simulation sees no signature, fee or chain id extension: charge for them as if present.
+SIMULATION_EXTRA_BYTES = 64 + 128
 #: ``BlockContext.min_gas_price_usei`` is usei per gas scaled by this.
 GAS_PRICE_SCALE = 10**6
 FEE_DENOM = bank.NATIVE_DENOM

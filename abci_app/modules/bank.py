@@ -9,7 +9,8 @@ natively, wei in the EVM). Genesis::
      "denom_metadata": [{"base": "usei", ...}]}
 
 A genesis balance holder without an account gets one, numbered in genesis order (after the
-``auth`` genesis accounts, which the app imports first).
+``auth`` genesis accounts, which the app imports first); module accounts (fee collector,
+pools) hold balances without account records.
 """
 
 from __future__ import annotations
@@ -129,7 +130,7 @@ def _init_genesis(view: KVView, state: Mapping[str, Any]) -> None:
     supply: dict[str, int] = {}
     for entry in state.get("balances", []):
         addr = from_bech32(entry["address"])
-        if accounts.get_account(view, addr) is None:
+        if addr not in BLOCKED and accounts.get_account(view, addr) is None:
             accounts.create_account(view, addr)
         for denom, amount in _genesis_coins(entry):
             bank.add(view, addr, denom, amount)

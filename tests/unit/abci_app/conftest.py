@@ -85,6 +85,12 @@ class Chain:
     )
 
 
+@pytest.fixture(name="DictView")
+def dict_view_class() -> type[DictView]:
+    """The ``DictView`` class, for tests that need an empty view of their own."""
+    return DictView
+
+
 @pytest.fixture
 def chain() -> Chain:
     """Alice has account 0 with ``START_BALANCE`` usei; Bob has none."""

@@ -4,12 +4,39 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, NewType, Protocol
+from typing import Any, NamedTuple, NewType, Protocol
 
 from store.api import ChangeSet, KVView, ReadView
 
 TxIndex = NewType("TxIndex", int)
 Incarnation = NewType("Incarnation", int)
+
+#: Which write a read saw: (tx index, incarnation) of the writer, or None for the base state.
+Version = tuple[int, int] | None
+#: A state key as the scheduler tracks it: (module store name, key).
+StoreKey = tuple[str, bytes]
+#: A tx's write set: None is a delete.
+Writes = dict[StoreKey, bytes | None]
+#: A range a tx iterated: (store, start, end, reverse, items seen as (key, version), exhausted).
+RangeRead = tuple[str, bytes | None, bytes | None, bool, tuple[tuple[bytes, Version], ...], bool]
+
+
+class TaskFailed(Exception):
+    """A task's runner raised. Serial and OCC raise it for the lowest-index failing task, with
+    the runner's exception as ``__cause__`` (a ``RemoteTaskError`` if it could not be pickled)."""
+
+    def __init__(self, index: int) -> None:
+        super().__init__(f"task {index} raised")
+        self.index = index
+
+
+class RemoteTaskError(Exception):
+    """Stands for a runner exception that could not cross from a worker process."""
+
+
+class WorkerCrashed(RuntimeError):
+    """A worker process died or broke its protocol; the block has no result. The executor
+    restarts its pool before the next block."""
 
 
 class TaskRunner(Protocol):
@@ -29,6 +56,8 @@ class BlockStats:
     re_executions: int = 0
     rounds: int = 0
     fallback_used: bool = False
+    #: Txs the coordinator executed in block order (conflict bursts and the fallback).
+    in_order_txs: int = 0
     execute_ms: int = 0
     validate_ms: int = 0
     #: The keys that caused most invalidations: ((store, key hex), count), most first.
@@ -63,3 +92,51 @@ class Scheduler(Protocol):
     def start(self) -> None: ...
 
     def close(self) -> None: ...
+
+
+class Outcome(NamedTuple):
+    """One incarnation's execution as a worker reports it."""
+
+    index: int
+    incarnation: int
+    output: Any
+    #: The runner's exception, if it raised.
+    error: BaseException | None
+    #: Every key read from outside the tx's own writes, with the version seen (first read).
+    reads: dict[StoreKey, Version]
+    ranges: tuple[RangeRead, ...]
+    writes: Writes
+    #: The key whose ESTIMATE stopped the incarnation (it must run again), else None.
+    blocked_on: StoreKey | None = None
+
+
+#: What a worker is told to run: (tx index, incarnation, task) in block order.
+Chunk = Sequence[tuple[int, int, Any]]
+#: A tx's final write set, shipped to workers: (tx index, incarnation, writes).
+Record = tuple[int, int, Writes]
+
+
+class Executor(Protocol):
+    """Runs chunks of incarnations for ``OccScheduler`` on ``workers`` workers.
+
+    A worker executes a chunk in order against the base state, plus the records it was sent
+    (in this and earlier messages of the block), plus the writes of the chunk's earlier txs.
+    Replies come back per chunk, FIFO per worker.
+    """
+
+    @property
+    def workers(self) -> int: ...
+
+    def start(self) -> None: ...
+
+    def close(self) -> None: ...
+
+    def begin_block(self, runner: TaskRunner, context: Any, base: ReadView, base_version: int) -> None:
+        """Prepare every worker for a block (ships the runner and context once)."""
+        ...
+
+    def submit(self, worker: int, records: Sequence[Record], chunk: Chunk) -> None: ...
+
+    def collect(self) -> tuple[int, list[Outcome]]:
+        """Wait for one submitted chunk of this block; raises ``WorkerCrashed``."""
+        ...

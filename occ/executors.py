@@ -1,0 +1,212 @@
+"""Executors: ``SerialExecutor`` (the reference: tasks one by one, in block order) and the
+two ``Executor``s ``OccScheduler`` drives: ``ProcessPoolExecutor`` (worker processes, real
+parallelism) and ``InProcessExecutor`` (simulated workers in this process, for tests)."""
+
+from __future__ import annotations
+
+import multiprocessing
+import pickle
+from collections import deque
+from collections.abc import Sequence
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
+from typing import Any, NoReturn
+
+from occ.api import (
+    BlockStats,
+    Chunk,
+    Outcome,
+    Record,
+    Schedule,
+    TaskFailed,
+    TaskRunner,
+    WorkerCrashed,
+    Writes,
+)
+from occ.view import OverlayView
+from occ.worker import BLOCK, CHUNK, FATAL, PROTOCOL, STOP, ChunkRunner, worker_main
+from store.api import ChangeSet, ReadView, StateOpener
+
+
+def changeset_of(writes: Writes) -> ChangeSet:
+    """Every key written in the block with its final value (None = delete)."""
+    by_store: dict[str, dict[bytes, bytes | None]] = {}
+    for (store, key), value in writes.items():
+        by_store.setdefault(store, {})[key] = value
+    return ChangeSet.from_writes(by_store)
+
+
+class SerialExecutor:
+    """A ``Scheduler`` that runs the tasks one by one over one overlay of the block's writes.
+
+    It is the oracle OCC must match: outputs in block order, and the change set of every key
+    any task wrote, with its last value. A runner that raises stops the block with
+    ``TaskFailed(index)`` from the runner's exception.
+    """
+
+    def start(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+    def execute_block(
+        self, tasks: Sequence[Any], context: Any, base: ReadView, base_version: int, runner: TaskRunner
+    ) -> Schedule:
+        writes: Writes = {}
+        view = OverlayView(base, writes)
+        outputs = []
+        for index, task in enumerate(tasks):
+            try:
+                outputs.append(runner.run(task, context, view))
+            except Exception as exc:
+                raise TaskFailed(index) from exc
+        stats = BlockStats(tasks=len(tasks), incarnations=len(tasks), in_order_txs=len(tasks))
+        return Schedule(tuple(outputs), changeset_of(writes), stats)
+
+
+class InProcessExecutor:
+    """``workers`` simulated workers in this process. A chunk runs when collected, workers
+    served in turn, so later chunks see only the records shipped with them: staleness and
+    conflicts happen as with processes, deterministically."""
+
+    def __init__(self, workers: int = 1) -> None:
+        self._runners = [ChunkRunner() for _ in range(workers)]
+        self._queues: list[deque[tuple[list[Record], Chunk]]] = [deque() for _ in range(workers)]
+        self._turn = 0
+
+    @property
+    def workers(self) -> int:
+        return len(self._runners)
+
+    def start(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+    def begin_block(self, runner: TaskRunner, context: Any, base: ReadView, base_version: int) -> None:
+        for chunks, queue in zip(self._runners, self._queues, strict=True):
+            queue.clear()
+            chunks.begin(runner, context, base)
+
+    def submit(self, worker: int, records: Sequence[Record], chunk: Chunk) -> None:
+        self._queues[worker].append((list(records), list(chunk)))
+
+    def collect(self) -> tuple[int, list[Outcome]]:
+        for step in range(self.workers):
+            worker = (self._turn + step) % self.workers
+            if self._queues[worker]:
+                self._turn = worker + 1
+                records, chunk = self._queues[worker].popleft()
+                return worker, self._runners[worker].run(records, chunk)
+        raise RuntimeError("collect() with nothing submitted")
+
+
+class ProcessPoolExecutor:
+    """Worker processes that read the base state themselves through ``state_opener``.
+
+    Per block each worker gets the runner, context and base version once; then small
+    messages: chunks of tasks plus the final writes shipped since its last message. A worker
+    that dies or fails fails the block with ``WorkerCrashed``; the pool is restarted at the
+    next block. ``workers`` defaults to the number of CPUs (a node config knob).
+    """
+
+    def __init__(
+        self, state_opener: StateOpener, workers: int | None = None, start_method: str = "forkserver"
+    ):
+        self._opener = state_opener
+        self._workers = workers or multiprocessing.cpu_count()
+        self._start_method = start_method
+        self._procs: list[BaseProcess] = []
+        self._conns: list[Connection] = []
+        self._in_flight: list[int] = []  # chunks of the current block awaiting a reply
+        self._stale: list[int] = []  # replies still due for earlier blocks: discarded
+        self._broken = False
+
+    @property
+    def workers(self) -> int:
+        return self._workers
+
+    def start(self) -> None:
+        ctx = multiprocessing.get_context(self._start_method)
+        for _ in range(self._workers):
+            parent, child = ctx.Pipe(duplex=True)
+            proc = ctx.Process(target=worker_main, args=(child, self._opener), daemon=True)
+            proc.start()
+            child.close()
+            self._procs.append(proc)
+            self._conns.append(parent)
+        self._in_flight = [0] * self._workers
+        self._stale = [0] * self._workers
+        self._broken = False
+
+    def close(self) -> None:
+        stop = pickle.dumps((STOP, None), PROTOCOL)
+        for conn in self._conns:
+            try:
+                conn.send_bytes(stop)
+            except OSError:
+                pass
+        for proc in self._procs:
+            proc.join(timeout=2)
+            if proc.is_alive():
+                proc.kill()
+                proc.join()
+        for conn in self._conns:
+            conn.close()
+        self._procs, self._conns = [], []
+
+    def begin_block(self, runner: TaskRunner, context: Any, base: ReadView, base_version: int) -> None:
+        if self._broken or not self._procs:
+            self.close()
+            self.start()
+        message = pickle.dumps((BLOCK, (runner, context, base_version)), PROTOCOL)
+        for worker in range(self._workers):
+            self._stale[worker] += self._in_flight[worker]
+            self._in_flight[worker] = 0
+            self._send(worker, message)
+
+    def submit(self, worker: int, records: Sequence[Record], chunk: Chunk) -> None:
+        self._send(worker, pickle.dumps((CHUNK, (records, chunk)), PROTOCOL))
+        self._in_flight[worker] += 1
+
+    def collect(self) -> tuple[int, list[Outcome]]:
+        while True:
+            busy = [w for w in range(self._workers) if self._in_flight[w] or self._stale[w]]
+            if not busy:
+                raise RuntimeError("collect() with nothing submitted")
+            ready = wait([self._conns[w] for w in busy] + [self._procs[w].sentinel for w in busy])
+            for worker in busy:
+                if self._conns[worker] in ready:
+                    kind, body = self._receive(worker)
+                    if self._stale[worker]:
+                        self._stale[worker] -= 1
+                        continue
+                    self._in_flight[worker] -= 1
+                    return worker, body
+                if self._procs[worker].sentinel in ready:
+                    self._fail(worker, f"exited with code {self._procs[worker].exitcode}")
+
+    def _receive(self, worker: int) -> tuple[int, Any]:
+        try:
+            kind, body = pickle.loads(self._conns[worker].recv_bytes())
+        except (EOFError, OSError) as exc:
+            self._fail(worker, f"connection lost ({exc!r}); exit code {self._procs[worker].exitcode}")
+        if kind == FATAL:
+            self._fail(worker, f"failed:\n{body}")
+        return kind, body
+
+    def _send(self, worker: int, message: bytes) -> None:
+        try:
+            self._conns[worker].send_bytes(message)
+        except OSError as exc:
+            self._fail(worker, f"connection lost ({exc!r})")
+
+    def _fail(self, worker: int, why: str) -> NoReturn:
+        self._broken = True
+        pid = self._procs[worker].pid
+        for proc in self._procs:
+            if proc.is_alive():
+                proc.kill()
+        raise WorkerCrashed(f"OCC worker {worker} (pid {pid}) {why}")

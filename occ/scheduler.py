@@ -1,0 +1,238 @@
+"""``OccScheduler``: the coordinator. It owns the block's multiversion store of final
+writes, feeds chunks to the executor's workers, validates outcomes in block order, and
+re-executes invalid txs itself.
+
+Status of a tx (``_BlockRun.started`` / ``pending`` / ``k``)::
+
+    ready ──dispatch──▶ executing ──outcome──▶ executed ──valid──▶ final
+      │                     │ (stale: newer       │
+      │                     │  incarnation)       └─invalid─▶ re-executed inline ──▶ final
+      └──── in order (burst, fallback) ─────────────────────────────────────────────▶ final
+
+A tx is final once it and every lower tx are final; ``k`` is the first non-final tx. The
+coordinator re-executes an invalid tx only when all lower txs are final, so the result is
+valid by construction: each step makes ``k`` advance and the block always terminates.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, deque
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from occ.api import BlockStats, Executor, Outcome, Record, Schedule, StoreKey, TaskFailed, TaskRunner
+from occ.mvstore import MVStore
+from occ.validation import first_conflict
+from occ.view import TrackedView
+from store.api import ChangeSet, ReadView
+
+#: Chunks a worker may hold at once (one running, one queued so it never idles).
+DEPTH = 2
+#: Burst detection: at least BURST_INVALID invalid among the last BURST_WINDOW validated txs.
+BURST_WINDOW = 32
+BURST_INVALID = 12
+MAX_CHUNK = 32
+
+
+def _no_clock() -> int:
+    return 0
+
+
+class OccScheduler:
+    """Optimistic parallel execution of a block, identical to ``SerialExecutor``.
+
+    Speculation runs in rounds: a round feeds chunks of the remaining txs to the workers
+    and validates their outcomes in order. When a round meets a burst of conflicts it stops
+    feeding and the coordinator runs the next txs in order itself (a segment that doubles
+    each time), then a new round starts. After ``max_rounds`` rounds the rest of the block
+    runs in order (``fallback_used``). ``clock`` (ns, e.g. ``time.perf_counter_ns``) only
+    feeds ``BlockStats`` timings.
+    """
+
+    def __init__(
+        self,
+        executor: Executor,
+        max_rounds: int = 10,
+        *,
+        chunk_size: int | None = None,
+        clock: Callable[[], int] = _no_clock,
+    ) -> None:
+        self._executor = executor
+        self._max_rounds = max_rounds
+        self._chunk_size = chunk_size
+        self._clock = clock
+
+    def start(self) -> None:
+        self._executor.start()
+
+    def close(self) -> None:
+        self._executor.close()
+
+    def __enter__(self) -> OccScheduler:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def execute_block(
+        self, tasks: Sequence[Any], context: Any, base: ReadView, base_version: int, runner: TaskRunner
+    ) -> Schedule:
+        if not tasks:
+            return Schedule((), ChangeSet(), BlockStats())
+        begin = self._clock()
+        workers = self._executor.workers
+        chunk = self._chunk_size or max(1, min(MAX_CHUNK, len(tasks) // (workers * 4)))
+        self._executor.begin_block(runner, context, base, base_version)
+        run = _BlockRun(self._executor, tasks, context, base, runner, chunk, self._clock)
+        run.execute(self._max_rounds)
+        changeset = ChangeSet.from_writes(run.mv.latest())
+        return Schedule(tuple(run.outputs), changeset, run.stats(self._clock() - begin))
+
+
+class _BlockRun:
+    """The coordinator's state for one block."""
+
+    def __init__(
+        self,
+        executor: Executor,
+        tasks: Sequence[Any],
+        context: Any,
+        base: ReadView,
+        runner: TaskRunner,
+        chunk: int,
+        clock: Callable[[], int],
+    ) -> None:
+        self.executor, self.tasks, self.context, self.base, self.runner = (
+            executor,
+            tasks,
+            context,
+            base,
+            runner,
+        )
+        self.n = len(tasks)
+        self.chunk = chunk
+        self.clock = clock
+        self.mv = MVStore()  # final writes only
+        self.outputs: list[Any] = [None] * self.n
+        self.k = 0  # txs below k are final
+        self.dispatched = 0  # txs below this were sent to a worker
+        self.started = [0] * self.n  # executions started per tx; the latest is incarnation started-1
+        self.pending: dict[int, Outcome] = {}
+        self.log: list[Record] = []  # final records in block order, shipped to workers
+        workers = executor.workers
+        self.cursor = [0] * workers
+        self.in_flight = [0] * workers
+        self.recent: deque[bool] = deque(maxlen=BURST_WINDOW)
+        self.conflicts: Counter[StoreKey] = Counter()
+        self.rounds = 0
+        self.in_order = 0
+        self.fallback = False
+        self.validate_ns = 0
+
+    def execute(self, max_rounds: int) -> None:
+        segment = 2 * self.chunk * self.executor.workers
+        while self.k < self.n:
+            if self.rounds < max_rounds:
+                self.rounds += 1
+                self._speculate()
+                if self.k < self.n:
+                    self._in_order(self.k + segment)
+                    segment *= 2
+            else:
+                self.fallback = True
+                self._in_order(self.n)
+
+    def _speculate(self) -> None:
+        """One round: feed workers, settle outcomes in order; stop on a burst of conflicts."""
+        self.recent.clear()
+        nxt = max(self.k, self.dispatched)
+        while self.k < self.n:
+            nxt = self._feed(nxt)
+            outcome = self.pending.pop(self.k, None)
+            if outcome is None:
+                worker, outcomes = self.executor.collect()
+                self.in_flight[worker] -= 1
+                for o in outcomes:
+                    if o.index >= self.k and o.incarnation == self.started[o.index] - 1:
+                        self.pending[o.index] = o
+                continue
+            self.recent.append(self._settle(outcome))
+            if len(self.recent) == BURST_WINDOW and sum(self.recent) >= BURST_INVALID:
+                break
+        self.dispatched = nxt
+
+    def _feed(self, nxt: int) -> int:
+        """Send chunks from tx ``nxt`` to workers with room; returns the next undispatched tx."""
+        for worker in sorted(range(len(self.in_flight)), key=self.in_flight.__getitem__):
+            while self.in_flight[worker] < DEPTH and nxt < self.n:
+                end = min(self.n, nxt + self.chunk)
+                chunk = []
+                for index in range(nxt, end):
+                    chunk.append((index, self.started[index], self.tasks[index]))
+                    self.started[index] += 1
+                records = self.log[self.cursor[worker] :]
+                self.cursor[worker] = len(self.log)
+                self.executor.submit(worker, records, chunk)
+                self.in_flight[worker] += 1
+                nxt = end
+        return nxt
+
+    def _in_order(self, stop: int) -> None:
+        """The coordinator runs txs ``k..stop-1`` itself, using outcomes already at hand."""
+        while self.k < min(stop, self.n):
+            outcome = self.pending.pop(self.k, None)
+            if outcome is not None:
+                self._settle(outcome)
+            else:
+                self.in_order += 1
+                self._run_inline(self.k)
+
+    def _settle(self, outcome: Outcome) -> bool:
+        """Validate the outcome of tx ``k``; finalize it or re-execute it. True if invalid."""
+        begin = self.clock()
+        sk = first_conflict(outcome, self.mv, self.base)
+        self.validate_ns += self.clock() - begin
+        if sk is None:
+            if outcome.error is not None:
+                raise TaskFailed(outcome.index) from outcome.error
+            self._finalize(outcome.index, outcome.incarnation, outcome.writes, outcome.output)
+            return False
+        self.conflicts[sk] += 1
+        self._run_inline(outcome.index)
+        return True
+
+    def _run_inline(self, index: int) -> None:
+        """Execute tx ``index`` (all lower txs final) over the final writes: valid by construction."""
+        incarnation = self.started[index]
+        self.started[index] += 1
+        view = TrackedView(index, self.base, self.mv)
+        try:
+            output = self.runner.run(self.tasks[index], self.context, view)
+        except Exception as exc:
+            raise TaskFailed(index) from exc
+        self._finalize(index, incarnation, view.writes, output)
+
+    def _finalize(
+        self, index: int, incarnation: int, writes: dict[StoreKey, bytes | None], output: Any
+    ) -> None:
+        assert index == self.k
+        self.mv.record(index, incarnation, writes)
+        self.log.append((index, incarnation, writes))
+        self.outputs[index] = output
+        self.k += 1
+
+    def stats(self, elapsed_ns: int) -> BlockStats:
+        incarnations = sum(self.started)
+        top = sorted(self.conflicts.items(), key=lambda kv: (-kv[1], kv[0]))[:10]
+        return BlockStats(
+            tasks=self.n,
+            incarnations=incarnations,
+            re_executions=incarnations - self.n,
+            rounds=self.rounds,
+            fallback_used=self.fallback,
+            in_order_txs=self.in_order,
+            execute_ms=elapsed_ns // 1_000_000,
+            validate_ms=self.validate_ns // 1_000_000,
+            conflict_keys=tuple(((store, key.hex()), count) for (store, key), count in top),
+        )

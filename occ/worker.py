@@ -1,0 +1,102 @@
+"""The worker's side of OCC: running chunks of incarnations, and a worker process's loop.
+
+A worker keeps a multiversion store per block holding the records the coordinator shipped
+(final writes of lower txs). Inside a chunk, each tx also sees the writes of the chunk's
+earlier txs; those speculative entries are dropped when the chunk ends.
+"""
+
+from __future__ import annotations
+
+import pickle
+import traceback
+from collections.abc import Sequence
+from multiprocessing.connection import Connection
+from typing import Any
+
+from occ.api import Chunk, Outcome, Record, RemoteTaskError, TaskRunner
+from occ.mvstore import MVStore
+from occ.view import Dependency, TrackedView
+from store.api import ReadView, StateOpener
+
+PROTOCOL = pickle.HIGHEST_PROTOCOL
+
+# Message kinds, coordinator -> worker: (BLOCK, (runner, context, base_version)),
+# (CHUNK, (records, chunk)), (STOP, None). Worker -> coordinator: (OK, outcomes), (FATAL, text).
+BLOCK, CHUNK, STOP, OK, FATAL = range(5)
+
+
+class ChunkRunner:
+    """Executes chunks for one worker; ``begin`` resets it for a block."""
+
+    def __init__(self) -> None:
+        self._mv = MVStore()
+        self._runner: TaskRunner | None = None
+        self._context: Any = None
+        self._base: ReadView | None = None
+
+    def begin(self, runner: TaskRunner, context: Any, base: ReadView) -> None:
+        self._mv = MVStore()
+        self._runner, self._context, self._base = runner, context, base
+
+    def run(self, records: Sequence[Record], chunk: Chunk) -> list[Outcome]:
+        mv, runner, context, base = self._mv, self._runner, self._context, self._base
+        assert runner is not None and base is not None, "begin() first"
+        for index, incarnation, writes in records:
+            mv.record(index, incarnation, writes)
+        outcomes = []
+        for index, incarnation, task in chunk:
+            view = TrackedView(index, base, mv)
+            try:
+                outcome = view.outcome(incarnation, runner.run(task, context, view), None)
+            except Dependency as dep:
+                outcome = view.outcome(incarnation, None, None, dep.sk)
+            except Exception as exc:
+                outcome = view.outcome(incarnation, None, exc)
+            mv.record(index, incarnation, outcome.writes)
+            if outcome.error is not None or outcome.blocked_on is not None:
+                mv.mark_estimate(index)  # later txs of the chunk must not build on it
+            outcomes.append(outcome)
+        for index, _, _ in chunk:
+            mv.remove(index)
+        return outcomes
+
+
+def portable(outcomes: list[Outcome]) -> list[Outcome]:
+    """Replace runner exceptions that cannot be pickled by ``RemoteTaskError``."""
+    out = []
+    for o in outcomes:
+        if o.error is not None:
+            try:
+                pickle.dumps(o.error, PROTOCOL)
+            except Exception:
+                o = o._replace(error=RemoteTaskError(f"{type(o.error).__name__}: {o.error}"))
+        out.append(o)
+    return out
+
+
+def worker_main(conn: Connection, opener: StateOpener) -> None:
+    """A worker process: open the state, then serve BLOCK and CHUNK messages until STOP."""
+    reader = None
+    try:
+        reader = opener.open()
+        chunks = ChunkRunner()
+        while True:
+            kind, body = pickle.loads(conn.recv_bytes())
+            if kind == BLOCK:
+                runner, context, version = body
+                chunks.begin(runner, context, reader.view(version))
+            elif kind == CHUNK:
+                reply = (OK, portable(chunks.run(*body)))
+                conn.send_bytes(pickle.dumps(reply, PROTOCOL))
+            else:
+                return
+    except (EOFError, KeyboardInterrupt):
+        return
+    except BaseException:
+        try:
+            conn.send_bytes(pickle.dumps((FATAL, traceback.format_exc()), PROTOCOL))
+        except OSError:
+            pass
+    finally:
+        if reader is not None:
+            reader.close()

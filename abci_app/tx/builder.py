@@ -21,7 +21,8 @@ from pysei_pb.pysei.tx.v1 import extensions_pb2
 from . import coins as coin_codec
 from .native import CHAIN_ID_EXTENSION, PUBKEY_TYPE, SIGN_MODE_DIRECT, sign_doc_bytes
 
-Msg = tuple[str, Message | bytes]
+#: A message: a protobuf object (type URL from its full name) or ``(type_url, object | bytes)``.
+Msg = Message | tuple[str, Message | bytes]
 
 
 def pack(type_url: str, msg: Message | bytes) -> AnyPb:
@@ -29,11 +30,17 @@ def pack(type_url: str, msg: Message | bytes) -> AnyPb:
     return AnyPb(type_url=type_url, value=value)
 
 
+def pack_msg(msg: Msg) -> AnyPb:
+    if isinstance(msg, tuple):
+        return pack(*msg)
+    return pack("/" + msg.DESCRIPTOR.full_name, msg)
+
+
 def body_bytes(
     msgs: Sequence[Msg], memo: str = "", chain_id: str | None = None, timeout_height: int = 0
 ) -> bytes:
     """A serialized ``TxBody``; ``chain_id`` adds the pysei chain id extension."""
-    body = tx_pb2.TxBody(messages=[pack(t, m) for t, m in msgs], memo=memo, timeout_height=timeout_height)
+    body = tx_pb2.TxBody(messages=[pack_msg(m) for m in msgs], memo=memo, timeout_height=timeout_height)
     if chain_id is not None:
         body.extension_options.append(
             pack(CHAIN_ID_EXTENSION, extensions_pb2.ChainIdExtension(chain_id=chain_id))

@@ -20,7 +20,7 @@ ignored.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -232,6 +232,23 @@ def sign_doc_bytes(body_bytes: bytes, auth_info_bytes: bytes, chain_id: str, acc
 
 def sign_bytes(tx: NativeTx, chain_id: str, account_number: int) -> bytes:
     return sign_doc_bytes(tx.body_bytes, tx.auth_info_bytes, chain_id, account_number)
+
+
+def build_and_sign(
+    privkey: bytes,
+    msgs: Sequence[Any],
+    chain_id: str,
+    account_number: int,
+    sequence: int,
+    fee_amount: coin_codec.Coins | int,
+    gas_limit: int,
+    memo: str = "",
+    **options: Any,
+) -> bytes:
+    """Build and sign a tx: see ``abci_app.tx.builder.build_and_sign`` (same arguments)."""
+    from .builder import build_and_sign as build
+
+    return build(privkey, msgs, chain_id, account_number, sequence, fee_amount, gas_limit, memo, **options)
 
 
 def verify_signature(tx: NativeTx, chain_id: str, account_number: int) -> bool:

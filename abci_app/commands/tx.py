@@ -1,0 +1,96 @@
+"""``pysei tx bank send``: build, sign and broadcast a native MsgSend through CometBFT RPC.
+
+The account number and sequence come from ``/cosmos.auth.v1beta1.Query/Account`` unless
+given; the chain id from ``--chain-id`` or the node's status. Prints the result as JSON
+(``code``, ``log``, ``codespace``, ``hash``, ``height``, gas) and exits non-zero when the
+code is not 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from ledger.addresses import from_bech32
+from pysei_pb.cosmos.bank.v1beta1 import tx_pb2 as bank_tx
+
+from ..client import CometClient
+from ..tx.builder import build_and_sign
+from ..tx.coins import parse_coins, to_proto
+from .common import CommandError, add_home, add_node, emit, fetch_account, guarded, keyring
+
+DEFAULT_GAS = 200_000
+
+
+def _coins(text: str, what: str) -> tuple[tuple[str, int], ...]:
+    try:
+        return parse_coins(text)
+    except ValueError as e:
+        raise CommandError(f"invalid {what}: {e}") from None
+
+
+def _send(args: argparse.Namespace) -> int:
+    key = keyring(args).get(args.from_key)
+    from_bech32(args.to_address)
+    amount = _coins(args.amount, "amount")
+    if not amount:
+        raise CommandError("the amount must be positive, e.g. 1000usei")
+    client = CometClient(args.node)
+    chain_id = args.chain_id or client.status()["node_info"]["network"]
+    number, sequence = args.account_number, args.sequence
+    if number is None or sequence is None:
+        account, _ = fetch_account(client, key.bech32)
+        number = account.account_number if number is None else number
+        sequence = account.sequence if sequence is None else sequence
+    msg = bank_tx.MsgSend(from_address=key.bech32, to_address=args.to_address, amount=to_proto(amount))
+    raw = build_and_sign(
+        key.privkey, [msg], chain_id, number, sequence, _coins(args.fees, "fees"), args.gas, args.memo
+    )
+    result = _broadcast(client, raw, args.broadcast_mode)
+    emit(result)
+    return 0 if result["code"] == 0 else 1
+
+
+def _broadcast(client: CometClient, raw: bytes, mode: str) -> dict[str, Any]:
+    if mode == "sync":
+        res = client.broadcast_tx_sync(raw)
+        return {
+            "code": int(res.get("code", 0)),
+            "log": res.get("log", ""),
+            "codespace": res.get("codespace", ""),
+            "hash": res.get("hash", ""),
+            "height": 0,
+        }
+    res = client.broadcast_tx_commit(raw)
+    check, deliver = res.get("check_tx", {}), res.get("tx_result") or res.get("deliver_tx") or {}
+    failed = check if int(check.get("code", 0)) else deliver
+    return {
+        "code": int(failed.get("code", 0)),
+        "log": failed.get("log", ""),
+        "codespace": failed.get("codespace", ""),
+        "hash": res.get("hash", ""),
+        "height": int(res.get("height", 0)),
+        "gas_wanted": int(deliver.get("gas_wanted", check.get("gas_wanted", 0)) or 0),
+        "gas_used": int(deliver.get("gas_used", check.get("gas_used", 0)) or 0),
+    }
+
+
+def add_tx_commands(subparsers: Any) -> None:
+    tx = subparsers.add_parser("tx", help="sign and broadcast native transactions")
+    modules = tx.add_subparsers(dest="tx_module", required=True)
+    bank = modules.add_parser("bank", help="bank transactions")
+    bank_cmds = bank.add_subparsers(dest="tx_command", required=True)
+    p = bank_cmds.add_parser("send", help="send coins from a local key to an address")
+    p.add_argument("from_key", metavar="FROM_KEY", help="name of a key in <home>/keys")
+    p.add_argument("to_address", metavar="TO_ADDR", help="sei1… recipient")
+    p.add_argument("amount", metavar="AMOUNT", help="coins, e.g. 1000usei or 5usei,7uatom")
+    p.add_argument("--fees", default="", help="fee coins, e.g. 2000usei (must cover gas x min gas price)")
+    p.add_argument("--gas", type=int, default=DEFAULT_GAS, help=f"gas limit (default {DEFAULT_GAS})")
+    p.add_argument("--memo", default="")
+    p.add_argument("--chain-id", default=None, help="default: the node's network")
+    p.add_argument("--account-number", type=int, default=None, help="default: queried from the node")
+    p.add_argument("--sequence", type=int, default=None, help="default: queried from the node")
+    p.add_argument("--broadcast-mode", choices=("sync", "commit"), default="sync")
+    add_node(p)
+    add_home(p)
+    p.set_defaults(func=guarded(_send))

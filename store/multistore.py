@@ -20,7 +20,6 @@ from store.sc.multitree import iter_leaves
 from store.ss.pruner import Pruner
 from store.ss.reader import RocksOpener
 from store.ss.rocks import RocksStateStore, VersionUnavailable
-from store.ss.view import SSView
 from store.statesync import SnapshotInfo, StateSync
 
 
@@ -120,7 +119,7 @@ class SeiDB:
         v = last if version is None else version
         if v > last or (v < self.ss.earliest_version() and v != last):
             raise VersionUnavailable(f"version {v} not in [{self.ss.earliest_version()}, {last}]")
-        return SSView(self.ss, v)
+        return self.ss.view(v)
 
     def stage(self, height: int, changeset: ChangeSet) -> bytes:
         return self.sc.stage(height, changeset)

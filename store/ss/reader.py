@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from store.ss.rocks import RocksStateStore, VersionUnavailable
-from store.ss.view import SSView
+from store.ss.rocks_view import RocksView
 
 
 class RocksReader:
@@ -25,7 +25,7 @@ class RocksReader:
         self._secondary_dir.mkdir(parents=True, exist_ok=True)
         self._ss = RocksStateStore(path, secondary_path=self._secondary_dir)
 
-    def view(self, version: int) -> SSView:
+    def view(self, version: int) -> RocksView:
         ss = self._ss
         if version > ss.latest_version():
             ss.catch_up()
@@ -33,7 +33,7 @@ class RocksReader:
             raise VersionUnavailable(
                 f"version {version} not in [{ss.earliest_version()}, {ss.latest_version()}]"
             )
-        return SSView(ss, version)
+        return ss.view(version)
 
     def close(self) -> None:
         self._ss.close()

@@ -15,8 +15,16 @@ from rocksdict import AccessType, Options, Rdict, RdictIter, WriteBatch
 
 from store.api import ChangeSet
 from store.ss import keys as K
+from store.ss.rocks_view import RocksView
 
 _PRUNE_BATCH = 10_000
+
+
+class _ThreadIter(threading.local):
+    """Each thread's reusable read iterator and the write generation it was made at."""
+
+    it: RdictIter | None = None
+    gen: int = -1
 
 
 class VersionUnavailable(LookupError):
@@ -42,7 +50,7 @@ class RocksStateStore:
             access = AccessType.secondary(str(secondary_path))
             self._db = Rdict(self.path, _options(True), access_type=access)
         self._generation = 0
-        self._local = threading.local()
+        self._local = _ThreadIter()
         self._prefixes: dict[str, bytes] = {}
         self._latest = self._read_meta(K.META_LATEST)
         self._earliest = self._read_meta(K.META_EARLIEST)
@@ -73,23 +81,27 @@ class RocksStateStore:
             p = self._prefixes[store] = K.store_prefix(store)
         return p
 
-    def _iter(self) -> RdictIter:
+    def _fresh_iter(self) -> RdictIter:
         loc = self._local
-        if getattr(loc, "gen", -1) != self._generation:
-            loc.it = self._db.iter()
-            loc.gen = self._generation
+        loc.it = self._db.iter()
+        loc.gen = self._generation
         return loc.it
 
     def get(self, store: str, key: bytes, version: int) -> bytes | None:
-        h = K.head(self._prefix(store), key)
-        it = self._iter()
-        it.seek(h + K.version_suffix(version))
-        if not it.valid():
-            return None
-        if it.key()[:-8] != h:
+        # hot path: K.head and the thread's iterator, inlined
+        p = self._prefixes.get(store) or self._prefix(store)
+        h = p + key.replace(b"\x00", b"\x00\xff") + b"\x00\x01"
+        loc = self._local
+        it = loc.it if loc.gen == self._generation else self._fresh_iter()
+        it.seek(h + (K.MAX_VERSION - version).to_bytes(8, "big"))
+        if not it.valid() or not it.key().startswith(h):  # heads are prefix-free
             return None
         v = it.value()
-        return v[1:] if v[0] == K.SET_FLAG else None
+        return v[1:] if v[0] == 1 else None
+
+    def view(self, version: int) -> RocksView:
+        """A fast ``ReadView`` at ``version`` (see ``store.ss.rocks_view``)."""
+        return RocksView(self, version, self._db.iter())
 
     def iterate(
         self, store: str, start: bytes | None, end: bytes | None, version: int, reverse: bool = False
@@ -217,6 +229,11 @@ class RocksStateStore:
             self._db.write(batch)
         self._generation += 1
 
+    def compact(self) -> None:
+        """Flush and compact everything (benchmarks, after a large prune)."""
+        self._db.flush(True)
+        self._db.compact_range(None, None)
+
     def close(self) -> None:
-        self._local = threading.local()
+        self._local = _ThreadIter()
         self._db.close()

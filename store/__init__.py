@@ -1,12 +1,24 @@
-"""SeiDB: pysei's state storage.
+"""SeiDB: pysei's state storage. Execution never sees it: it reads and writes a ``KVView``
+(``store.api``) and hands over one ``ChangeSet`` per height.
 
-Two layers behind one facade (``store.multistore.SeiDB``):
+One facade, two independent layers::
 
-* ``store.ss`` -- the state store: raw versioned key/values in RocksDB. Serves latest and
-  historical reads (RPC, workers), range iteration, pruning.
-* ``store.sc`` -- the state commitment: one in-memory IAVL tree per module store, a
-  changelog and periodic snapshots; yields the app hash.
+    SeiDB (multistore.py)        stage(h, cs) -> app hash      commit()         read_view(v)
+      ├── sc/  state commitment  IAVL trees in memory ───────▶ changelog fsync
+      │                          (app hash)                    + snapshots
+      └── ss/  state store       RocksDB, versioned keys ◀──── SS batch ◀──── reads, workers
 
-Execution never touches either directly: it sees a ``KVView`` (``store.api``). The one
-message that crosses from execution to storage is a ``ChangeSet``.
+* ``api``        -- the interfaces (views, ``ChangeSet``, ``StateStore``, ``Committer``, ``Database``).
+* ``config``     -- ``StoreConfig``, the operator knobs.
+* ``encoding``   -- varints and the canonical change-set encoding.
+* ``multistore`` -- ``SeiDB``: stage/commit, restart and SS repair, queries, state-sync entry points.
+* ``ss``         -- keys (layout), rocks (RocksDB store), rocks_view (hot-path view), memory (dict
+  store), view (generic view), pruner (background pruning), reader (worker-process reads).
+* ``sc``         -- node + tree (IAVL+), multitree (per-store roots), merkle (app hash),
+  changelog (WAL), snapshot (export/import, files), committer (durable SC), proof (IAVL proofs).
+* ``proofs``     -- ``query(prove=True)`` ProofOps and ``verify_proof``.
+* ``statesync``  -- snapshot chunks for CometBFT state sync, and restore.
+
+Rules: ``ss`` and ``sc`` never import each other; nothing here knows about modules; every
+encoding that feeds a hash is documented beside its code (sc/node.py, sc/merkle.py).
 """

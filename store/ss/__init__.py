@@ -3,7 +3,8 @@
 * ``keys``    -- the RocksDB key layout (one seek per latest-version read).
 * ``rocks``   -- ``RocksStateStore`` (the node's SS) and ``VersionUnavailable``.
 * ``memory``  -- ``MemoryStateStore``, the same semantics over dicts.
-* ``view``    -- ``SSView``, a ``ReadView`` at one version.
+* ``rocks_view`` -- ``RocksView``, the hot-path ``ReadView`` of the RocksDB store.
+* ``view``    -- ``SSView``, a ``ReadView`` of any state store at one version.
 * ``pruner``  -- background pruning thread.
 * ``reader``  -- ``RocksOpener`` / ``RocksReader``: reading from worker processes.
 

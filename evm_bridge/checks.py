@@ -44,11 +44,14 @@ class _Lazy:
         return to_checksum_evm(self.raw)
 
 
-def validate(tx: EvmTx, gas_limit: int, base_fee: int, nonce: int, balance: int, code_hash: bytes | None) -> None:
+def validate(
+    tx: EvmTx, gas_limit: int, base_fee: int, nonce: int, balance: int, code_hash: bytes | None,
+    calldata_floor: bool = True,
+) -> None:
     """Raise ``EvmTxError`` (geth wording, ABCI code) if ``tx`` cannot run on this state.
 
     ``nonce``, ``balance`` (wei) and ``code_hash`` are the sender's; ``gas_limit`` and
-    ``base_fee`` the block's.
+    ``base_fee`` the block's; ``calldata_floor`` is False before Prague.
     """
     addr = _Lazy(tx.sender)
     if tx.nonce != nonce:
@@ -81,7 +84,7 @@ def validate(tx: EvmTx, gas_limit: int, base_fee: int, nonce: int, balance: int,
         )
     if tx.gas < tx.intrinsic_gas:
         raise EvmTxError(f"intrinsic gas too low: have {tx.gas}, want {tx.intrinsic_gas}", CODE_INVALID_GAS_LIMIT)
-    if tx.gas < tx.floor_gas:
+    if calldata_floor and tx.gas < tx.floor_gas:
         raise EvmTxError(
             f"insufficient gas for floor data gas cost: have {tx.gas}, want {tx.floor_gas}", CODE_INVALID_GAS_LIMIT
         )

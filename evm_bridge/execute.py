@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from eth._utils.address import generate_contract_address
 from eth.exceptions import OutOfGas, Revert
+from eth.vm.execution_context import ExecutionContext
 
 from ledger import bank
 from ledger.accounts import associate, associated_sei
@@ -24,8 +25,8 @@ from store.api import KVView
 from .api import CODE_INTERNAL, CODE_REVERTED, EvmLog, EvmReceipt, EvmTx, EvmTxError
 from .checks import validate
 from .receipts import EMPTY_BLOOM, logs_bloom
-from .state import STORE, read_nonce
-from .vm import VmTx, new_state
+from .state import EMPTY_CODE_HASH, STORE, read_nonce
+from .vm import NEWEST_FORK, VmTx, execution_context, state_class
 
 
 def _associate_signer(view: KVView, tx: EvmTx) -> None:
@@ -50,34 +51,43 @@ def _error_text(error: Exception | None) -> str:
 
 def execute_tx(tx: EvmTx, ctx: BlockContext, view: KVView) -> TxResult:
     """Execute ``tx`` in the block ``ctx`` on ``view``; see the module docstring."""
+    return run_tx(tx, view, execution_context(ctx))
+
+
+def run_tx(tx: EvmTx, view: KVView, context: ExecutionContext, fork: str = NEWEST_FORK) -> TxResult:
+    """``execute_tx`` with py-evm's block context and a chosen fork (fixtures use older ones)."""
+    base_fee = context.base_fee_per_gas
     sei = associated_sei(view, tx.sender)
     if sei is None:
         balance = bank.wei_balance(view, tx.sender) + bank.wei_balance(view, tx.sender_sei)
     else:
         balance = bank.wei_balance(view, sei)
+    nonce = read_nonce(view, tx.sender)
+    code_hash = view.get(STORE, b"c" + tx.sender)
     try:
-        validate(tx, ctx.gas_limit, ctx.base_fee_wei, read_nonce(view, tx.sender), balance,
-                 view.get(STORE, b"c" + tx.sender))
+        validate(tx, context.gas_limit, base_fee, nonce, balance, code_hash, calldata_floor=fork != "Cancun")
     except EvmTxError as e:
         return TxResult(code=e.code, log=str(e), codespace="evm", gas_wanted=tx.gas)
     if sei is None:
         _associate_signer(view, tx)
-    state = new_state(view, ctx)
+        sei = tx.sender_sei
+    state = state_class(fork)(view, context)
+    state.account_db.seed(tx.sender, sei, nonce, balance, code_hash or EMPTY_CODE_HASH)
     try:
         computation = state.transaction_executor_class(state)(VmTx.of(tx))
         state.account_db.flush()
     except Exception as e:  # a py-evm invariant broke: report, never halt the chain
         return TxResult(code=CODE_INTERNAL, log=f"internal EVM error: {e}", codespace="evm", gas_wanted=tx.gas)
-    return _result(tx, ctx, computation)
+    return _result(tx, base_fee, computation)
 
 
-def _result(tx: EvmTx, ctx: BlockContext, computation: object) -> TxResult:
+def _result(tx: EvmTx, base_fee: int, computation: object) -> TxResult:
     c = computation
     remaining = c.get_gas_remaining()  # type: ignore[attr-defined]
     used = tx.gas - remaining
     refund = min(c.get_gas_refund(), used // 5)  # type: ignore[attr-defined]  # EIP-3529 cap
     gas_used = used - refund + c.data_floor_gas  # type: ignore[attr-defined]
-    price = tx.effective_gas_price(ctx.base_fee_wei)
+    price = tx.effective_gas_price(base_fee)
     ok = c.is_success  # type: ignore[attr-defined]
     logs = tuple(
         EvmLog(addr, tuple(t.to_bytes(32, "big") for t in topics), data)

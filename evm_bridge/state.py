@@ -103,6 +103,13 @@ class ViewAccountDB(AccountDatabaseAPI):
         self._checkpoints: dict[int, int] = {}
         self._next_checkpoint = 0
 
+    def seed(self, address: bytes, sei: bytes, nonce: int, balance: int, code_hash: bytes) -> None:
+        """Pre-load what the caller already read of one account (saves re-reading it)."""
+        self._sei[address] = sei
+        self._o_nonce[address] = nonce
+        self._o_bal[address] = balance
+        self._o_hash[address] = code_hash
+
     # -- journal -------------------------------------------------------------------
     def _put(self, d: dict[Any, Any], key: Any, value: Any) -> None:
         self._journal.append((d, key, d.get(key, _MISSING)))
@@ -226,6 +233,17 @@ class ViewAccountDB(AccountDatabaseAPI):
     # -- accounts -----------------------------------------------------------------------
     def account_has_code_or_nonce(self, address: bytes) -> bool:
         return self.get_nonce(address) != 0 or self.get_code_hash(address) != EMPTY_CODE_HASH
+
+    def has_storage(self, address: bytes) -> bool:
+        """Whether any storage slot of ``address`` is non-zero (creation collision, EIP-7610)."""
+        if any(v for (a, _), v in self._slot.items() if a == address):
+            return True
+        if address in self._wiped:
+            return False
+        for k, _ in self._view.iterate(STORE, *storage_range(address)):
+            if self._slot.get((address, int.from_bytes(k[21:], "big")), 1):
+                return True
+        return False
 
     def account_is_empty(self, address: bytes) -> bool:
         return not self.account_has_code_or_nonce(address) and self.get_balance(address) == 0

@@ -147,6 +147,11 @@ class _StateMixin:
     def clear_transient_storage(self) -> None:
         self._account_db.clear_transient()
 
+    def has_code_or_nonce(self, address: bytes) -> bool:
+        """The creation-collision test; like geth (EIP-7610), storage also collides."""
+        db = self._account_db
+        return db.account_has_code_or_nonce(address) or db.has_storage(address)
+
     def set_system_contracts(self) -> None:
         """None: pysei has no beacon-root or history contracts."""
 

@@ -7,7 +7,7 @@ signature and a fee are charged as if present), so ``gas_used * multiplier`` is 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from google.protobuf.any_pb2 import Any as AnyPb
 from google.protobuf.message import DecodeError
@@ -64,3 +64,15 @@ def simulate(
             msg_responses=[AnyPb(type_url=r.type_url, value=r.value) for r in msg_data.msg_responses],
         ),
     ).SerializeToString()
+
+
+def simulate_route(
+    handlers: Mapping[str, MsgHandler], context: Callable[[ReadView, int], BlockContext], max_bytes: int
+) -> Callable[[bytes, ReadView, int], bytes]:
+    """A ``QueryHandler`` for ``PATH``; ``context(view, height)`` gives the block context to
+    simulate in (the app's next-block context)."""
+
+    def route(request: bytes, view: ReadView, height: int) -> bytes:
+        return simulate(request, view, context(view, height), handlers, max_bytes)
+
+    return route

@@ -10,7 +10,7 @@ from abci_app.modules import auth, bank
 from abci_app.tx import builder
 from abci_app.tx.execute import execute_native
 from abci_app.tx.native import decode_native
-from abci_app.tx.simulate import PATH, simulate
+from abci_app.tx.simulate import PATH, simulate, simulate_route
 from ledger import bank as ledger_bank
 from ledger.addresses import FEE_COLLECTOR
 from pysei_pb.cosmos.auth.v1beta1 import auth_pb2
@@ -176,6 +176,8 @@ def test_simulate_estimates_what_the_signed_tx_uses(chain) -> None:
         simulate(request.SerializeToString(), chain.view, chain.ctx, chain.handlers, 1 << 20)
     )
     assert chain.view.snapshot() == before
+    route = simulate_route(chain.handlers, lambda view, height: chain.ctx, 1 << 20)
+    assert route(request.SerializeToString(), chain.view, 1) == resp.SerializeToString()
     assert PATH == "/cosmos.tx.v1beta1.Service/Simulate"
     assert [r.type_url for r in resp.result.msg_responses] == [bank.SEND + "Response"]
     assert any(e.type == "transfer" for e in resp.result.events)

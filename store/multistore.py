@@ -9,6 +9,7 @@ changelog into SS. ``last_height`` is the changelog's last durable height.
 
 from __future__ import annotations
 
+import gc
 import shutil
 from pathlib import Path
 from types import TracebackType
@@ -44,6 +45,9 @@ class SeiDB:
         last = self._sc.open()
         self._repair_ss(last)
         self._sc.base = (0, {})
+        # The loaded trees are millions of long-lived, acyclic objects: keep the cyclic
+        # collector from rescanning them on every full collection (refcounting still frees them).
+        gc.freeze()
         self._pruner = Pruner(self._ss, cfg.ss_keep_recent)
         self._pruner.start()
         self._sync = StateSync(self._sc, self._ss, self.home / "sc" / "restore")

@@ -16,11 +16,14 @@ The empty tree has no root and is hashed as ``sha256(b"")``.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from hashlib import sha256
 
 from store.encoding import lp, svarint
 
 EMPTY_HASH = sha256(b"").digest()
+_LP32 = b"\x20"  # lp() prefix of a 32-byte hash
+_sv = lru_cache(maxsize=1 << 16)(svarint)
 
 
 class Node:
@@ -71,7 +74,9 @@ class Node:
         if self.version == version:
             self._hash = None
             return self
-        n = Node(self.key, self.value, version, self.height, self.size, self.left, self.right)
+        n = _new(Node)
+        n.key, n.value, n.version, n.height = self.key, self.value, version, self.height
+        n.size, n.left, n.right, n._hash = self.size, self.left, self.right, None
         return n
 
     def hash(self) -> bytes:
@@ -81,12 +86,15 @@ class Node:
         return h
 
     def hash_preimage(self) -> bytes:
-        head = svarint(self.height) + svarint(self.size) + svarint(self.version)
+        head = _sv(self.height) + _sv(self.size) + _sv(self.version)
         if self.height == 0:
             assert self.value is not None
-            return head + lp(self.key) + lp(sha256(self.value).digest())
+            return head + lp(self.key) + _LP32 + sha256(self.value).digest()
         assert self.left is not None and self.right is not None
-        return head + lp(self.left.hash()) + lp(self.right.hash())
+        return head + _LP32 + self.left.hash() + _LP32 + self.right.hash()
+
+
+_new = object.__new__
 
 
 def root_hash(root: Node | None) -> bytes:

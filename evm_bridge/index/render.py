@@ -51,6 +51,7 @@ class RenderedBlock:
     txs: list[Json] = field(default_factory=list)  # EVM txs, then synthetic native entries
     receipts: list[Json] = field(default_factory=list)  # parallel to ``txs``
     evm_count: int = 0  # txs[:evm_count] are the block's ``transactions``
+    raw: list[bytes] = field(default_factory=list)  # signed bytes of the EVM txs (for traces)
 
 
 def state_root(app_hash: bytes) -> bytes:
@@ -225,4 +226,22 @@ def render_block(block: CommittedBlock, parent_hash: bytes, chain_id: int) -> Re
         "size": qty(size),
     }
     b.out.header = header
+    b.out.raw = b.raw_txs
     return b.out
+
+
+def genesis_header(first: Json | None) -> Json:
+    """Height 0 (the genesis state, no CometBFT block): hash zero, so that block 1's
+    ``parentHash`` (zeros) points at it."""
+    base = dict(first) if first else {}
+    return {
+        **base,
+        "number": "0x0", "hash": hash32(ZERO_HASH), "parentHash": hash32(ZERO_HASH), "logsBloom": data(b"\0" * 256),
+        "transactionsRoot": data(EMPTY_ROOT), "receiptsRoot": data(EMPTY_ROOT), "gasUsed": "0x0",
+        "timestamp": "0x0", "miner": address(b"\0" * 20), "mixHash": hash32(ZERO_HASH),
+        "stateRoot": hash32(ZERO_HASH),
+        "gasLimit": base.get("gasLimit", "0x0"), "baseFeePerGas": base.get("baseFeePerGas", "0x0"),
+        "sha3Uncles": data(EMPTY_UNCLES), "nonce": "0x0000000000000000", "difficulty": "0x0",
+        "totalDifficulty": "0x0", "extraData": "0x", "size": "0x0", "uncles": [], "withdrawals": [],
+        "withdrawalsRoot": data(EMPTY_ROOT),
+    }

@@ -8,6 +8,7 @@ Key layout (all heights big-endian u64, tx positions u32)::
     H + block hash           height
     x + height + position    tx object (EVM txs first, then synthetic native entries)
     r + height + position    receipt, parallel to ``x``
+    w + height + position    signed bytes of the EVM tx at that position (for traces)
     t + tx hash              height + position
 
 Each block is one atomic write that also moves ``m height``; writing a height again
@@ -82,6 +83,8 @@ class BlockIndex:
                 pos = h + i.to_bytes(4, "big")
                 pairs += [(b"x" + pos, _dump(tx)), (b"r" + pos, _dump(receipt))]
                 pairs.append((b"t" + bytes.fromhex(tx["hash"][2:]), pos))
+                if i < len(r.raw):
+                    pairs.append((b"w" + pos, r.raw[i]))
             if block.height > self._height:
                 pairs.append((_HEIGHT, h))
             if not self._first or block.height < self._first:
@@ -147,6 +150,10 @@ class BlockIndex:
 
     def receipts(self, height: int) -> list[Json]:
         return [json.loads(v) for _, v in self.kv.scan(b"r" + _u64(height))]
+
+    def raw_txs(self, height: int) -> list[bytes]:
+        """Signed bytes of the block's EVM txs, in block order."""
+        return [v for _, v in self.kv.scan(b"w" + _u64(height))]
 
     def tx_at(self, height: int, position: int) -> Json | None:
         raw = self.kv.get(b"x" + _u64(height) + position.to_bytes(4, "big"))

@@ -1,0 +1,17 @@
+"""Ethereum JSON-RPC over HTTP and WebSocket (see README.md here for the method list).
+
+* ``server.py``   aiohttp on its own loop thread: HTTP, WebSocket, CORS, body limit
+* ``dispatch.py`` JSON-RPC 2.0: parsing, batches, errors (``errors.py``), method calls
+* ``registry.py`` name -> method; ``methods/`` one module per family
+* ``backend.py``  what methods share: index, state store, block tags, block contexts
+* ``params.py``   parameter parsing with -32602 messages
+* ``filters.py``, ``subscriptions.py``  polled filters and WebSocket subscriptions
+* ``mempool.py``, ``cometbft.py``  pending txs and the CometBFT client
+* ``overrides.py``, ``accesslist.py``, ``tracing.py``  eth_call overrides, access lists, traces
+"""
+
+from .backend import Backend
+from .config import RpcConfig
+from .server import RpcServer
+
+__all__ = ["Backend", "RpcConfig", "RpcServer"]

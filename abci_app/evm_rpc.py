@@ -1,0 +1,66 @@
+"""Glue: the Ethereum JSON-RPC service of a node (its block index and its server).
+
+``rpc_service(node)`` opens the index under ``<home>/index``, registers the index as an
+observer of committed blocks and returns a service whose ``start()`` serves
+``evm_http_address`` / ``evm_ws_address`` and whose ``close()`` stops both.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from evm_bridge.index import BlockIndex
+from evm_bridge.index.kv import RocksKV
+from evm_bridge.rpc import Backend, RpcConfig, RpcServer
+
+log = logging.getLogger("pysei.rpc")
+
+
+def rpc_config(cfg: Any) -> RpcConfig:
+    return RpcConfig(
+        http_address=cfg.evm_http_address,
+        ws_address=cfg.evm_ws_address,
+        evm_chain_id=cfg.evm_chain_id,
+        chain_id=cfg.chain_id,
+        cometbft_rpc=cfg.cometbft_rpc,
+        max_body_bytes=cfg.rpc_max_body_bytes,
+        max_batch=cfg.rpc_max_batch,
+        gas_cap=cfg.rpc_gas_cap,
+        max_subscriptions=cfg.rpc_max_subscriptions,
+    )
+
+
+class RpcService:
+    def __init__(self, node: Any) -> None:
+        self.node = node
+        self.config = rpc_config(node.config)
+        self.index: BlockIndex | None = None
+        self.server: RpcServer | None = None
+
+    def start(self) -> None:
+        node = self.node
+        self.index = BlockIndex(RocksKV(node.home.index), self.config.evm_chain_id)
+        self.index.check_gap(node.db.last_height())
+        self.server = RpcServer(Backend(self.config, self.index, node.db))
+        self.index.add_listener(self.server.on_block)
+        node.app.observers.append(self.index.observe)
+        self.server.start()
+
+    def close(self) -> None:
+        if self.index is not None and self.node.app is not None:
+            try:
+                self.node.app.observers.remove(self.index.observe)
+            except ValueError:
+                pass
+        if self.server is not None:
+            self.server.close()
+        if self.index is not None:
+            self.index.close()
+
+
+def rpc_service(node: Any) -> RpcService | None:
+    """The JSON-RPC service, or None when both addresses are empty (RPC disabled)."""
+    if not node.config.evm_http_address and not node.config.evm_ws_address:
+        return None
+    return RpcService(node)

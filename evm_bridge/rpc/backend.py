@@ -1,0 +1,112 @@
+"""What the methods share: config, index, state store, CometBFT client, filters and
+subscriptions, plus block resolution (tags, numbers, EIP-1898 objects) and state views.
+
+"Latest" is the newest *indexed* height, so blocks, receipts and state always agree.
+Single-slot finality: ``safe`` = ``finalized`` = ``latest``; ``pending`` is ``latest``
+too (CometBFT has no pending block), except for nonces (``state.pending_nonce``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from evm_bridge.index import BlockIndex
+from ledger.context import BlockContext
+from store.api import Database, ReadView
+
+from . import params as P
+from .config import RpcConfig
+from .errors import invalid_params, server_error
+
+Json = dict[str, Any]
+
+
+class Backend:
+    def __init__(self, config: RpcConfig, index: BlockIndex, db: Database) -> None:
+        self.config = config
+        self.index = index
+        self.db = db
+        self.comet: Any = None  # cometbft.CometClient, set by the server once its loop runs
+        self.filters: Any = None  # filters.FilterManager
+        self.hub: Any = None  # subscriptions.SubscriptionHub
+        self.mempool: Any = None  # mempool.Mempool
+
+    async def pending_nonce(self, addr: bytes) -> int:
+        """The next nonce after the sender's txs in the mempool (newest committed state)."""
+        from evm_bridge.state import read_nonce
+
+        n = read_nonce(self.db.read_view(), addr)
+        nonces = await self.mempool.nonces_of(addr) if self.mempool is not None else set()
+        while n in nonces:
+            n += 1
+        return n
+
+    # ---- heights ----
+
+    def latest(self) -> int:
+        return self.index.height
+
+    def block_number(self, value: Any, what: str = "block number") -> int:
+        """A block tag or number (not an EIP-1898 object) as a height; may be > latest."""
+        if value is None:
+            return self.latest()
+        if isinstance(value, str) and value in P.BLOCK_TAGS:
+            return 0 if value == "earliest" else self.latest()
+        if isinstance(value, str) and value.startswith(("0x", "0X")):
+            return P.quantity(value, what, 64)
+        raise invalid_params(f"invalid argument: {what}: hex string without 0x prefix or unknown block tag")
+
+    def block_ref(self, value: Any) -> int:
+        """A block tag, number or EIP-1898 object (blockNumber | blockHash) as an existing height."""
+        if isinstance(value, dict):
+            if "blockHash" in value:
+                h = P.hash32(value["blockHash"], "blockHash")
+                height = self.index.height_of(h)
+                if height is None:
+                    raise server_error(f"header for hash 0x{h.hex()} not found")
+                return height
+            if "blockNumber" in value:
+                return self.block_ref(value["blockNumber"])
+            raise invalid_params("invalid argument: block reference needs blockNumber or blockHash")
+        height = self.block_number(value)
+        if height > self.latest():
+            raise server_error("header not found")
+        return height
+
+    # ---- state ----
+
+    def state_at(self, height: int) -> ReadView:
+        try:
+            return self.db.read_view(height)
+        except LookupError as e:
+            raise server_error(f"historical state not available for block {height}: {e}") from None
+
+    def context_at(self, height: int) -> BlockContext:
+        """The block context of ``height`` (calls run in the block whose state they read)."""
+        header = self.index.header(height)
+        cfg = self.config
+        if header is None:
+            return BlockContext(
+                height=height, time_ns=0, chain_id=cfg.chain_id, evm_chain_id=cfg.evm_chain_id,
+                proposer=b"\0" * 20, block_hash=b"\0" * 32, gas_limit=100_000_000, base_fee_wei=0,
+            )
+        return BlockContext(
+            height=height,
+            time_ns=int(header["timestamp"], 16) * 1_000_000_000,
+            chain_id=cfg.chain_id,
+            evm_chain_id=cfg.evm_chain_id,
+            proposer=bytes.fromhex(header["miner"][2:]),
+            block_hash=bytes.fromhex(header["hash"][2:]),
+            gas_limit=int(header["gasLimit"], 16),
+            base_fee_wei=int(header["baseFeePerGas"], 16),
+        )
+
+    def header(self, height: int) -> Json | None:
+        """The block object without txs; height 0 is a synthetic genesis (hash zero)."""
+        h = self.index.header(height)
+        if h is None and height == 0:
+            from evm_bridge.index.render import genesis_header
+
+            first = self.index.header(self.index.first_height) if self.index.first_height else None
+            return genesis_header(first)
+        return h

@@ -1,0 +1,1 @@
+"""JSON-RPC methods, one module per family; each registers itself in ``registry``."""

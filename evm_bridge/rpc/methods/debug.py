@@ -1,0 +1,72 @@
+"""debug_traceTransaction, debug_traceBlockByNumber, debug_traceBlockByHash (call tracer
+and the default struct-log tracer), by re-execution (see ``rpc.tracing``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from evm_bridge.txs import decode_tx
+
+from .. import params as P
+from ..errors import invalid_params, server_error
+from ..registry import THREAD, rpc
+from ..tracing import replay_block_prefix, trace_tx
+
+TRACERS = ("callTracer", "structLogger", None)
+
+
+def _tracer(opts: Any) -> str:
+    if opts is None:
+        return "structLogger"
+    if not isinstance(opts, dict):
+        raise invalid_params("invalid argument 1: trace config must be an object")
+    tracer = opts.get("tracer")
+    if tracer not in TRACERS:
+        raise invalid_params(f"tracer {tracer!r} not supported (callTracer or the default struct logger)")
+    return tracer or "structLogger"
+
+
+def _trace_block(b: Any, height: int, tracer: str, only: int | None = None) -> list[Any]:
+    if height < 1 or b.header(height) is None:
+        raise server_error(f"block #{height} not found")
+    txs = [decode_tx(raw, b.config.evm_chain_id) for raw in b.index.raw_txs(height)]
+    receipts = b.index.receipts(height)
+    ctx = b.context_at(height)
+    view = replay_block_prefix(b.state_at(height - 1), ctx, txs[:only] if only is not None else [])
+    out = []
+    from evm_bridge.execute import execute_tx
+
+    for i, tx in enumerate(txs):
+        if only is not None and i != only:
+            continue
+        gas_used = int(receipts[i]["gasUsed"], 16)
+        snapshot_view = replay_block_prefix(view, ctx, [])
+        out.append({"txHash": "0x" + tx.hash.hex(), "result": trace_tx(snapshot_view, ctx, tx, tracer, gas_used)})
+        if only is None:
+            execute_tx(tx, ctx, view)
+    return out
+
+
+@rpc("debug_traceTransaction", THREAD)
+def trace_transaction(b: Any, params: list) -> Any:
+    value, opts = P.arity(params, 1, 2)
+    loc = b.index.locate(P.hash32(value, "hash"))
+    if loc is None or loc[1] >= b.index.evm_count(loc[0]):
+        raise server_error("transaction not found")
+    return _trace_block(b, loc[0], _tracer(opts), only=loc[1])[0]["result"]
+
+
+@rpc("debug_traceBlockByNumber", THREAD)
+def trace_block_by_number(b: Any, params: list) -> list[Any]:
+    ref, opts = P.arity(params, 1, 2)
+    height = b.block_number(ref)
+    return _trace_block(b, height, _tracer(opts))
+
+
+@rpc("debug_traceBlockByHash", THREAD)
+def trace_block_by_hash(b: Any, params: list) -> list[Any]:
+    value, opts = P.arity(params, 1, 2)
+    height = b.index.height_of(P.hash32(value, "blockHash"))
+    if height is None:
+        raise server_error("block not found")
+    return _trace_block(b, height, _tracer(opts))

@@ -1,0 +1,121 @@
+"""Re-execution with tracing for debug_trace*: the call tracer and the struct-log tracer.
+
+A tx is replayed on the state at height - 1 after the block's earlier EVM txs (run with
+``evm_bridge.execute.execute_tx``). Earlier *native* txs of the block are not replayed
+(they run in the app, not in evm_bridge): a trace after one may differ from the block.
+
+The call tracer is built from py-evm's computation tree (message, output, gas, error of
+each frame). Struct logs come from wrapping the computation's opcode table: each step
+records pc, op, gas left, depth and the stack; ``gasCost`` is the gas left before the
+next step at the same depth minus this step's (so a CALL's cost includes its child).
+Memory and storage are not captured.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from evm_bridge.api import EvmTx
+from evm_bridge.execute import _error_text, execute_tx
+from evm_bridge.vm import VmTx, new_state
+from ledger.context import BlockContext
+from ledger.overlay import Overlay
+from store.api import ReadView
+
+from .errors import reverted
+
+Json = dict[str, Any]
+MAX_STEPS = 200_000
+
+
+def _word(v: int | bytes) -> str:
+    return hex(v if isinstance(v, int) else int.from_bytes(v, "big"))
+
+
+class StructLogger:
+    def __init__(self) -> None:
+        self.steps: list[Json] = []
+
+    def wrap(self, opcodes: dict[int, Callable[..., Any]]) -> dict[int, Callable[..., Any]]:
+        return {op: self._wrap(fn) for op, fn in opcodes.items()}
+
+    def _wrap(self, fn: Callable[..., Any]) -> Callable[..., Any]:
+        mnemonic = getattr(fn, "mnemonic", None) or getattr(getattr(fn, "__wrapped__", None), "mnemonic", "?")
+        steps = self.steps
+
+        def traced(computation: Any) -> Any:
+            if len(steps) < MAX_STEPS:
+                steps.append({
+                    "pc": max(0, computation.code.program_counter - 1),
+                    "op": mnemonic.upper(),
+                    "gas": computation.get_gas_remaining(),
+                    "depth": computation.msg.depth + 1,
+                    "stack": [_word(v) for v in computation._stack.values],
+                })
+            return fn(computation=computation)
+
+        traced.mnemonic = mnemonic  # type: ignore[attr-defined]
+        return traced
+
+    def result(self, gas_used: int, failed: bool, output: bytes) -> Json:
+        steps = self.steps
+        for i, s in enumerate(steps):
+            nxt = next((t for t in steps[i + 1:] if t["depth"] <= s["depth"]), None)
+            s["gasCost"] = s["gas"] - nxt["gas"] if nxt is not None and nxt["depth"] == s["depth"] else 0
+        return {"gas": gas_used, "failed": failed, "returnValue": output.hex(), "structLogs": steps}
+
+
+def _frame_type(c: Any, top: bool) -> str:
+    m = c.msg
+    if m.is_create:
+        return "CREATE"
+    if top:
+        return "CALL"
+    if m.is_static:
+        return "STATICCALL"
+    if m.code_address != m.storage_address:
+        return "DELEGATECALL"
+    return "CALL"
+
+
+def call_frame(c: Any, top: bool = True, tx_gas: int | None = None, gas_used: int | None = None) -> Json:
+    m = c.msg
+    frame: Json = {
+        "type": _frame_type(c, top),
+        "from": "0x" + m.sender.hex(),
+        "to": "0x" + m.storage_address.hex(),
+        "value": hex(m.value),
+        "gas": hex(tx_gas if tx_gas is not None else m.gas),
+        "gasUsed": hex(gas_used if gas_used is not None else c.get_gas_used()),
+        "input": "0x" + bytes(m.data).hex(),
+        "output": "0x" + bytes(c.output).hex(),
+    }
+    if c.is_error:
+        frame["error"] = _error_text(c.error)
+        if frame["error"] == "execution reverted":
+            msg = reverted(bytes(c.output)).message
+            if msg != "execution reverted":
+                frame["revertReason"] = msg.removeprefix("execution reverted: ")
+    if c.children:
+        frame["calls"] = [call_frame(ch, top=False) for ch in c.children]
+    return frame
+
+
+def replay_block_prefix(base: ReadView, ctx: BlockContext, earlier: list[EvmTx]) -> Overlay:
+    view = Overlay(base)
+    for tx in earlier:
+        execute_tx(tx, ctx, view)
+    return view
+
+
+def trace_tx(view: Overlay, ctx: BlockContext, tx: EvmTx, tracer: str, gas_used: int) -> Json:
+    state = new_state(view, ctx)
+    logger = StructLogger() if tracer != "callTracer" else None
+    if logger is not None:
+        base_cls = state.computation_class
+        state.computation_class = type("TracedComputation", (base_cls,), {"opcodes": logger.wrap(base_cls.opcodes)})
+    computation = state.transaction_executor_class(state)(VmTx.of(tx))
+    if logger is not None:
+        return logger.result(gas_used, computation.is_error, bytes(computation.output))
+    return call_frame(computation, tx_gas=tx.gas, gas_used=gas_used)

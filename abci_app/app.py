@@ -14,9 +14,11 @@ import time
 from collections.abc import Callable, Sequence
 
 from ledger.blocks import CommittedBlock
+from ledger.encoding import encode_uint
 from ledger.overlay import EmptyView, Overlay
 from ledger.results import TxResult
 from occ.api import Scheduler
+from occ.executors import SerialExecutor
 from pysei_pb.tendermint.abci import types_pb2 as abci
 from store.api import ChangeSet, Database
 
@@ -28,6 +30,8 @@ from .errors import TxError
 from .module_api import Module
 from .queries import QueryRouter
 from .runner import AppTaskRunner, BlockTask
+from .tx.simulate import PATH as SIMULATE_PATH
+from .tx.simulate import simulate_route
 from .txcodec import TxCodec
 
 log = logging.getLogger("pysei.app")
@@ -57,10 +61,14 @@ class App:
             handlers.update(m.messages)
         self.codec = TxCodec(config.evm_chain_id, config.max_tx_bytes, handlers)
         self.runner = AppTaskRunner(tuple(m.name for m in self.modules), config.chain_id)
-        self.queries = QueryRouter(db, self.modules, self)
         self.check = CheckState(self, handlers)
+        self.queries = QueryRouter(db, self.modules, self)
+        self.queries.routes[SIMULATE_PATH] = simulate_route(
+            handlers, lambda view, height: self.check.next_block_context(view), config.max_tx_bytes
+        )
         self._consensus = threading.Lock()
         self._staged: tuple[CommittedBlock, BlockOutcome] | None = None
+        self._genesis = ChangeSet()
         self._finalize_ms = 0
 
     # ---- info and connections ----
@@ -84,25 +92,24 @@ class App:
     # ---- genesis ----
 
     def init_chain(self, req: abci.RequestInitChain) -> abci.ResponseInitChain:
+        """Build the genesis state. It is not committed on its own: it is kept in memory and
+        committed with block 1 (SeiDB versions start at 1), so a crash before block 1 simply
+        makes CometBFT call InitChain again. The genesis app hash is that of the genesis
+        writes staged as height 1."""
         with self._consensus:
-            if self.db.read_view(0).get("meta", GENESIS_KEY) is not None:
-                log.info("genesis already applied; answering with its app hash")
-                return abci.ResponseInitChain(app_hash=self.db.last_app_hash())
             state = json.loads(req.app_state_bytes or b"{}")
             view = Overlay(EmptyView())
             max_gas = req.consensus_params.block.max_gas if req.HasField("consensus_params") else 0
             if max_gas > 0:
-                from ledger.encoding import encode_uint
-
                 view.set(PARAMS, KEY_MAX_GAS, encode_uint(max_gas))
             for module in self.modules:
                 if module.init_genesis is not None:
                     module.init_genesis(view, state.get(module.name, {}))
             view.set("meta", GENESIS_KEY, hashlib.sha256(req.app_state_bytes).digest())
-            app_hash = self.db.stage(0, ChangeSet.from_writes(view.writes()))
-            self.db.commit()
+            self._genesis = ChangeSet.from_writes(view.writes())
+            app_hash = self.db.stage(1, self._genesis)
             self.check.reset()
-            log.info("genesis applied: chain %s app_hash %s", req.chain_id, app_hash.hex())
+            log.info("genesis built: chain %s app_hash %s", req.chain_id, app_hash.hex())
             return abci.ResponseInitChain(app_hash=app_hash)
 
     # ---- mempool ----
@@ -140,6 +147,10 @@ class App:
             if req.height != base_version + 1:
                 raise RuntimeError(f"FinalizeBlock height {req.height} after committed height {base_version}")
             base = self.db.read_view(base_version)
+            scheduler = self.scheduler
+            if base_version == 0:  # block 1 also commits the genesis state (see init_chain)
+                base = _preloaded(base, self._genesis)
+                scheduler = SerialExecutor()
             time_ns = req.time.seconds * 1_000_000_000 + req.time.nanos
             ctx = make_context(
                 base,
@@ -151,8 +162,9 @@ class App:
                 block_hash=bytes(req.hash),
             )
             tasks = [self._task(bytes(raw)) for raw in req.txs]
-            outcome = execute_block(tasks, ctx, base, base_version, self.scheduler, self.runner, self.modules)
-            app_hash = self.db.stage(req.height, outcome.changeset)
+            outcome = execute_block(tasks, ctx, base, base_version, scheduler, self.runner, self.modules)
+            changeset = self._genesis.merged(outcome.changeset) if base_version == 0 else outcome.changeset
+            app_hash = self.db.stage(req.height, changeset)
             block = CommittedBlock(
                 height=req.height,
                 hash=bytes(req.hash),
@@ -187,6 +199,8 @@ class App:
             self.db.commit()
             commit_ms = int((time.perf_counter() - started) * 1000)
             staged, self._staged = self._staged, None
+            if staged is not None:
+                self.check.last_time_ns = staged[0].time_ns
             self.check.reset()
             if staged is not None:
                 block, outcome = staged
@@ -228,6 +242,12 @@ class App:
         from .statesync import apply_snapshot_chunk
 
         return apply_snapshot_chunk(self.db, req)
+
+
+def _preloaded(base, changeset: ChangeSet) -> Overlay:
+    view = Overlay(base)
+    view.apply(changeset)
+    return view
 
 
 def _event(e) -> abci.Event:

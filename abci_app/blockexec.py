@@ -73,12 +73,7 @@ def execute_block(
     schedule = scheduler.execute_block(list(tasks), ctx, base, base_version, runner)
     results: tuple[TxResult, ...] = tuple(schedule.outputs)
     after = Overlay(base)
-    for store, pairs in schedule.changeset.changes.items():
-        for k, v in pairs:
-            if v is None:
-                after.delete(store, k)
-            else:
-                after.set(store, k, v)
+    after.apply(schedule.changeset)
     events: list[Event] = []
     fees = sum(r.fee_wei for r in results)
     if fees:

@@ -18,7 +18,7 @@ from ledger.overlay import Overlay
 from pysei_pb.tendermint.abci import types_pb2 as abci
 
 from . import codes
-from .blockexec import block_gas_limit, base_fee
+from .blockexec import base_fee, block_gas_limit
 from .errors import TxError
 from .txcodec import EVM, Decoded
 
@@ -42,7 +42,8 @@ class CheckState:
     def verified_account(self, decoded: Decoded) -> int:
         return self._verified.get(decoded.hash, -1)
 
-    def _context(self, view) -> BlockContext:
+    def next_block_context(self, view) -> BlockContext:
+        """The context the next block will most likely run in (for checks and simulation)."""
         cfg = self.app.config
         return BlockContext(
             height=self.app.db.last_height() + 1,
@@ -64,7 +65,7 @@ class CheckState:
             if self.view is None:
                 self.view = Overlay(self.app.db.read_view())
             scratch = Overlay(self.view)
-            ctx = self._context(scratch)
+            ctx = self.next_block_context(scratch)
             try:
                 if decoded.kind == EVM:
                     gas_wanted = self._check_evm(decoded, scratch, ctx)
@@ -81,7 +82,7 @@ class CheckState:
             return abci.ResponseCheckTx(code=codes.OK, gas_wanted=gas_wanted, gas_used=gas_used)
 
     def _check_native(self, decoded: Decoded, view: Overlay, ctx: BlockContext):
-        from .native_exec import execute_native
+        from .tx.execute import execute_native
 
         tx = decoded.tx
         verified = self.verified_account(decoded)
@@ -96,10 +97,21 @@ class CheckState:
         return result
 
     def _check_evm(self, decoded: Decoded, view: Overlay, ctx: BlockContext) -> int:
-        from evm_bridge.checks import EvmCheckError, admit_tx
+        """Check against the pending state, then advance the sender's nonce and reserve the
+        tx's maximum cost there, so the sender's next tx is checked after this one."""
+        from evm_bridge.api import EvmTxError
+        from evm_bridge.checks import check_tx
+        from evm_bridge.state import nonce_key, read_nonce
+        from ledger import bank
+        from ledger.encoding import encode_uint
 
+        tx = decoded.tx
         try:
-            admit_tx(decoded.tx, view, ctx)
-        except EvmCheckError as e:
-            raise TxError(codes.EVM_INVALID, str(e), "evm") from None
-        return decoded.tx.gas
+            check_tx(tx, view, ctx)
+        except EvmTxError as e:
+            raise TxError(e.code, str(e), "evm") from None
+        view.set("evm", nonce_key(tx.sender), encode_uint(read_nonce(view, tx.sender) + 1))
+        payer = accounts.sei_for_evm(view, tx.sender)
+        cost = tx.gas * tx.max_fee_per_gas + tx.value
+        bank.set_wei_balance(view, payer, max(0, bank.wei_balance(view, payer) - cost))
+        return tx.gas

@@ -108,7 +108,7 @@ def node_config(
             "addr_book_strict": False,
             "allow_duplicate_ip": True,
         },
-        "mempool": {"size": 10_000, "max_tx_bytes": 1_048_576, "recheck": True},
+        "mempool": {"size": 10_000, "max_tx_bytes": 2 * 1_048_576, "max_txs_bytes": 256 * 1_048_576, "recheck": True},
         "consensus": dict(FAST_BLOCKS),
         "tx_index": {"indexer": "kv"},
         "instrumentation": {

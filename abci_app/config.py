@@ -11,7 +11,7 @@ from pathlib import Path
 @dataclass
 class StoreSection:
     ss_keep_recent: int = 100_000
-    ss_prune_interval: int = 600
+    ss_prune_interval: int = 100  # heights between background prunes
     sc_snapshot_interval: int = 10_000
     sc_snapshot_keep_recent: int = 1
     async_commit: bool = False

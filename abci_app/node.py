@@ -20,12 +20,15 @@ log = logging.getLogger("pysei.node")
 
 
 def _make_scheduler(cfg: AppConfig, db):
+    import time
+
     from occ.executors import ProcessPoolExecutor, SerialExecutor
     from occ.scheduler import OccScheduler
 
     workers = cfg.workers()
-    executor = SerialExecutor() if workers <= 1 else ProcessPoolExecutor(workers, db.state_opener())
-    return OccScheduler(executor)
+    if workers <= 1:
+        return SerialExecutor()
+    return OccScheduler(ProcessPoolExecutor(db.state_opener(), workers), clock=time.perf_counter_ns)
 
 
 def _make_db(home: Home, cfg: AppConfig):
@@ -36,6 +39,7 @@ def _make_db(home: Home, cfg: AppConfig):
         home.data,
         StoreConfig(
             ss_keep_recent=s.ss_keep_recent,
+            ss_prune_interval_heights=s.ss_prune_interval,
             sc_snapshot_interval=s.sc_snapshot_interval,
             sc_snapshot_keep_recent=s.sc_snapshot_keep_recent,
             async_commit=s.async_commit,
@@ -139,16 +143,18 @@ def run_app(home: Path) -> int:
 
 
 def run_start(home: Path) -> int:
-    """``pysei start``: the app, then ``cometbft start --abci grpc``; both stop together."""
+    """``pysei start``: cometbft (``--abci grpc``) and the app; both stop together.
+
+    CometBFT is spawned before the app starts any gRPC thread (forking a process that runs
+    gRPC threads is unsafe); it retries the ABCI connection until the app listens.
+    """
     stop = _wait_for_signal()
     node = Node(home)
-    node.start()
-    h = node.home
     cmd = [
         cometbft_home.cometbft_binary(),
         "start",
         "--home",
-        str(h.cometbft),
+        str(node.home.cometbft),
         "--abci",
         "grpc",
         "--proxy_app",
@@ -158,6 +164,7 @@ def run_start(home: Path) -> int:
     comet = subprocess.Popen(cmd, preexec_fn=_die_with_parent)
     code = 0
     try:
+        node.start()
         while not stop.wait(0.5):
             if comet.poll() is not None:
                 log.error("cometbft exited with code %s", comet.returncode)

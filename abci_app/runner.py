@@ -58,6 +58,6 @@ class AppTaskRunner:
             from evm_bridge.execute import execute_tx
 
             return execute_tx(task.decoded.tx, context, view)
-        from .native_exec import execute_native
+        from .tx.execute import execute_native
 
         return execute_native(task.decoded.tx, context, view, self.handlers, verified_account=task.verified_account)

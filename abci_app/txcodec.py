@@ -70,13 +70,13 @@ class TxCodec:
                 raise TxError(codes.TX_TOO_LARGE, f"tx too large: {len(raw)} bytes > max {self.max_tx_bytes}")
             kind = kind_of(raw)
             if kind == EVM:
-                from evm_bridge.txs import EvmTxError, decode_tx
+                from evm_bridge.api import EvmTxError
+                from evm_bridge.txs import decode_tx
 
                 try:
                     return Decoded(EVM, decode_tx(raw, self.evm_chain_id), h)
                 except EvmTxError as e:
-                    code = codes.INVALID_CHAIN_ID if "chain id" in str(e) else codes.EVM_DECODE
-                    raise TxError(code, str(e), "evm") from None
+                    raise TxError(e.code, str(e), "evm") from None
             from .tx.native import decode_native
 
             return Decoded(NATIVE, decode_native(raw, self.max_tx_bytes, self.handlers), h)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterator
 
-from store.api import KVView, ReadView
+from store.api import ChangeSet, KVView, ReadView
 
 
 class Overlay:
@@ -50,6 +50,11 @@ class Overlay:
         for k, _, v in merged:
             if v is not None:
                 yield k, v
+
+    def apply(self, changeset: ChangeSet) -> None:
+        """Buffer every write of ``changeset`` here."""
+        for store, pairs in changeset.changes.items():
+            self._writes.setdefault(store, {}).update(pairs)
 
     def writes(self) -> dict[str, dict[bytes, bytes | None]]:
         return self._writes

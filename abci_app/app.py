@@ -20,6 +20,8 @@ from ledger.results import TxResult
 from occ.api import Scheduler
 from occ.executors import SerialExecutor
 from pysei_pb.tendermint.abci import types_pb2 as abci
+from pysei_pb.tendermint.crypto import keys_pb2
+from pysei_pb.tendermint.types.validator_pb2 import BLOCK_ID_FLAG_COMMIT
 from store.api import ChangeSet, Database
 
 from . import codes
@@ -27,7 +29,7 @@ from .blockexec import KEY_MAX_GAS, PARAMS, BlockOutcome, execute_block, make_co
 from .checktx import CheckState
 from .config import AppConfig
 from .errors import TxError
-from .module_api import Module
+from .module_api import BlockInfo, Misbehavior, Module, ValidatorUpdate, Vote
 from .queries import QueryRouter
 from .runner import AppTaskRunner, BlockTask
 from .tx.simulate import PATH as SIMULATE_PATH
@@ -162,7 +164,9 @@ class App:
                 block_hash=bytes(req.hash),
             )
             tasks = [self._task(bytes(raw)) for raw in req.txs]
-            outcome = execute_block(tasks, ctx, base, base_version, scheduler, self.runner, self.modules)
+            outcome = execute_block(
+                tasks, ctx, base, base_version, scheduler, self.runner, self.modules, _block_info(req)
+            )
             changeset = self._genesis.merged(outcome.changeset) if base_version == 0 else outcome.changeset
             app_hash = self.db.stage(req.height, changeset)
             block = CommittedBlock(
@@ -183,6 +187,7 @@ class App:
             return abci.ResponseFinalizeBlock(
                 tx_results=[_exec_result(r) for r in outcome.results],
                 events=[_event(e) for e in outcome.events],
+                validator_updates=[_validator_update(u) for u in outcome.validator_updates],
                 app_hash=app_hash,
             )
 
@@ -248,6 +253,24 @@ def _preloaded(base, changeset: ChangeSet) -> Overlay:
     view = Overlay(base)
     view.apply(changeset)
     return view
+
+
+def _block_info(req: abci.RequestFinalizeBlock) -> BlockInfo:
+    votes = tuple(
+        Vote(bytes(v.validator.address), v.validator.power, v.block_id_flag == BLOCK_ID_FLAG_COMMIT)
+        for v in req.decided_last_commit.votes
+    )
+    misbehavior = tuple(
+        Misbehavior(m.type, bytes(m.validator.address), m.height, m.time.seconds * 10**9 + m.time.nanos,
+                    m.total_voting_power)
+        for m in req.misbehavior
+    )
+    return BlockInfo(votes, misbehavior)
+
+
+def _validator_update(u: ValidatorUpdate) -> abci.ValidatorUpdate:
+    key = keys_pb2.PublicKey(**{u.pubkey_type: u.pubkey})
+    return abci.ValidatorUpdate(pub_key=key, power=u.power)
 
 
 def _event(e) -> abci.Event:

@@ -18,13 +18,14 @@ from ledger.results import Event, TxResult
 from occ.api import BlockStats, Scheduler
 from store.api import ChangeSet, ReadView
 
-from .module_api import Module
+from .module_api import BlockInfo, Module, ValidatorUpdate
 from .runner import AppTaskRunner, BlockTask
 
 PARAMS = "params"
 KEY_MAX_GAS = b"block_max_gas"
 KEY_BASE_FEE = b"evm_base_fee"
 DEFAULT_MAX_GAS = 100_000_000
+NO_INFO = BlockInfo()
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class BlockOutcome:
     stats: BlockStats
     gas_used: int
     context: BlockContext
+    validator_updates: tuple[ValidatorUpdate, ...] = ()
 
 
 def block_gas_limit(view: ReadView) -> int:
@@ -68,6 +70,7 @@ def execute_block(
     scheduler: Scheduler,
     runner: AppTaskRunner,
     modules: Sequence[Module],
+    info: BlockInfo = NO_INFO,
 ) -> BlockOutcome:
     """Run the txs through the scheduler, then the end-of-block steps, in one change set."""
     schedule = scheduler.execute_block(list(tasks), ctx, base, base_version, runner)
@@ -80,9 +83,14 @@ def execute_block(
         bank.set_wei_balance(after, FEE_COLLECTOR, bank.wei_balance(after, FEE_COLLECTOR) + fees)
     gas_used = sum(r.gas_used for r in results if r.evm is not None)
     _next_base_fee(after, ctx, gas_used)
-    for module in sorted(modules, key=lambda m: m.name):
+    ordered = sorted(modules, key=lambda m: m.name)
+    for module in ordered:
         if module.end_block is not None:
-            events.extend(module.end_block(ctx, after, results))
+            events.extend(module.end_block(ctx, after, results, info))
+    updates: list[ValidatorUpdate] = []
+    for module in ordered:
+        if module.validator_updates is not None:
+            updates.extend(module.validator_updates(ctx, after))
     return BlockOutcome(
         results=results,
         changeset=ChangeSet.from_writes(after.writes()),
@@ -90,6 +98,7 @@ def execute_block(
         stats=schedule.stats,
         gas_used=sum(r.gas_used for r in results),
         context=ctx,
+        validator_updates=tuple(updates),
     )
 
 

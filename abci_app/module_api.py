@@ -42,6 +42,41 @@ class MsgHandler:
     gas: int = 0
 
 
+@dataclass(frozen=True)
+class Vote:
+    """One validator's vote on the previous block (from ``decided_last_commit``)."""
+
+    address: bytes  # CometBFT validator address (20 bytes)
+    power: int
+    signed: bool
+
+
+@dataclass(frozen=True)
+class Misbehavior:
+    kind: int  # 1 duplicate vote, 2 light client attack
+    address: bytes
+    height: int
+    time_ns: int
+    total_voting_power: int
+
+
+@dataclass(frozen=True)
+class BlockInfo:
+    """Consensus facts of the block being finalized, for end-of-block hooks."""
+
+    votes: tuple[Vote, ...] = ()
+    misbehavior: tuple[Misbehavior, ...] = ()
+
+
+@dataclass(frozen=True)
+class ValidatorUpdate:
+    """A change of CometBFT's validator set; power 0 removes the validator."""
+
+    pubkey_type: str  # "ed25519" or "secp256k1"
+    pubkey: bytes
+    power: int
+
+
 QueryHandler = Callable[[bytes, ReadView, int], bytes]
 """(request protobuf bytes, view at height, height) -> response protobuf bytes; raises
 ``MsgError`` (code ``NOT_FOUND`` etc.) for a failed query."""
@@ -57,8 +92,15 @@ class Module:
     queries: Mapping[str, QueryHandler] = field(default_factory=dict)
     init_genesis: Callable[[KVView, Mapping[str, Any]], None] | None = None
     export_genesis: Callable[[ReadView], Mapping[str, Any]] | None = None
-    #: Runs after all txs of a block, on the main process, in module-name order.
-    end_block: Callable[[BlockContext, KVView, Sequence[TxResult]], Sequence[Event]] | None = None
+    #: Runs after all txs of a block (after fees reach the fee collector), on the main
+    #: process, in module-name order. Per-block work that would be a hot spot inside txs
+    #: (rewards, liveness, unbonding maturity) belongs here.
+    end_block: Callable[[BlockContext, KVView, Sequence[TxResult], BlockInfo], Sequence[Event]] | None = None
+    #: After every ``end_block``: the validator-set changes this block causes (sorted by key).
+    validator_updates: Callable[[BlockContext, KVView], Sequence[ValidatorUpdate]] | None = None
+    #: EVM precompiles this module provides: 20-byte address -> implementation (see
+    #: ``evm_bridge.precompiles``).
+    precompiles: Mapping[bytes, Any] = field(default_factory=dict)
 
 
 class ModuleFactory(Protocol):

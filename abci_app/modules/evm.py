@@ -18,7 +18,7 @@ from ledger.results import Event, TxResult
 from store.api import KVView
 
 from ..blockexec import KEY_BASE_FEE, PARAMS
-from ..module_api import Module
+from ..module_api import BlockInfo, Module
 
 
 def _init_genesis(view: KVView, state: Mapping[str, Any]) -> None:
@@ -29,7 +29,7 @@ def _init_genesis(view: KVView, state: Mapping[str, Any]) -> None:
         accounts.associate(view, from_bech32(pair["sei_address"]), parse_evm_address(pair["evm_address"]))
 
 
-def _end_block(ctx: BlockContext, view: KVView, results: Sequence[TxResult]) -> Sequence[Event]:
+def _end_block(ctx: BlockContext, view: KVView, results: Sequence[TxResult], info: BlockInfo) -> Sequence[Event]:
     from evm_bridge.blockhash import record_block_hash
 
     record_block_hash(view, ctx.height, ctx.block_hash)

@@ -114,13 +114,15 @@ class Outcome(NamedTuple):
 Chunk = Sequence[tuple[int, int, Any]]
 #: A tx's final write set, shipped to workers: (tx index, incarnation, writes).
 Record = tuple[int, int, Writes]
+#: Records as shipped: a pickled list of ``Record``s, made once and sent to every worker.
+Shipment = bytes
 
 
 class Executor(Protocol):
     """Runs chunks of incarnations for ``OccScheduler`` on ``workers`` workers.
 
-    A worker executes a chunk in order against the base state, plus the records it was sent
-    (in this and earlier messages of the block), plus the writes of the chunk's earlier txs.
+    A worker executes a chunk in order against the base state, plus the records shipped to
+    it (with this and earlier chunks of the block), plus the writes of the chunk's earlier txs.
     Replies come back per chunk, FIFO per worker.
     """
 
@@ -135,7 +137,7 @@ class Executor(Protocol):
         """Prepare every worker for a block (ships the runner and context once)."""
         ...
 
-    def submit(self, worker: int, records: Sequence[Record], chunk: Chunk) -> None: ...
+    def submit(self, worker: int, shipments: Sequence[Shipment], chunk: Chunk) -> None: ...
 
     def collect(self) -> tuple[int, list[Outcome]]:
         """Wait for one submitted chunk of this block; raises ``WorkerCrashed``."""

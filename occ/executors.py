@@ -16,8 +16,8 @@ from occ.api import (
     BlockStats,
     Chunk,
     Outcome,
-    Record,
     Schedule,
+    Shipment,
     TaskFailed,
     TaskRunner,
     WorkerCrashed,
@@ -72,7 +72,7 @@ class InProcessExecutor:
 
     def __init__(self, workers: int = 1) -> None:
         self._runners = [ChunkRunner() for _ in range(workers)]
-        self._queues: list[deque[tuple[list[Record], Chunk]]] = [deque() for _ in range(workers)]
+        self._queues: list[deque[tuple[list[Shipment], Chunk]]] = [deque() for _ in range(workers)]
         self._turn = 0
 
     @property
@@ -90,16 +90,16 @@ class InProcessExecutor:
             queue.clear()
             chunks.begin(runner, context, base)
 
-    def submit(self, worker: int, records: Sequence[Record], chunk: Chunk) -> None:
-        self._queues[worker].append((list(records), list(chunk)))
+    def submit(self, worker: int, shipments: Sequence[Shipment], chunk: Chunk) -> None:
+        self._queues[worker].append((list(shipments), list(chunk)))
 
     def collect(self) -> tuple[int, list[Outcome]]:
         for step in range(self.workers):
             worker = (self._turn + step) % self.workers
             if self._queues[worker]:
                 self._turn = worker + 1
-                records, chunk = self._queues[worker].popleft()
-                return worker, self._runners[worker].run(records, chunk)
+                shipments, chunk = self._queues[worker].popleft()
+                return worker, self._runners[worker].run(shipments, chunk)
         raise RuntimeError("collect() with nothing submitted")
 
 
@@ -167,8 +167,8 @@ class ProcessPoolExecutor:
             self._in_flight[worker] = 0
             self._send(worker, message)
 
-    def submit(self, worker: int, records: Sequence[Record], chunk: Chunk) -> None:
-        self._send(worker, pickle.dumps((CHUNK, (records, chunk)), PROTOCOL))
+    def submit(self, worker: int, shipments: Sequence[Shipment], chunk: Chunk) -> None:
+        self._send(worker, pickle.dumps((CHUNK, (shipments, chunk)), PROTOCOL))
         self._in_flight[worker] += 1
 
     def collect(self) -> tuple[int, list[Outcome]]:

@@ -4,12 +4,15 @@ A read by tx ``i`` sees the entry of the highest index below ``i`` (or misses, m
 block's base state). An entry is a value, ``None`` (a delete) or ``ESTIMATE`` (the writer's
 incarnation is known to be wrong; a reader must wait for it). Each index has at most one
 write set: recording an index replaces its previous incarnation's entries.
+
+Writes usually arrive in block order and readers usually sit above every writer, so each
+key keeps its highest entry apart (one dict lookup per read) and lower entries in a list.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left, insort
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from occ.api import StoreKey, Version
 
@@ -33,78 +36,83 @@ class _Estimate:
 
 ESTIMATE = _Estimate()
 
-#: What an entry holds: bytes, None for a delete, or ESTIMATE.
-Entry = tuple[bytes | None | _Estimate, Version]
-
-
-class _Versions:
-    """The entries of one key, ascending by tx index."""
-
-    __slots__ = ("indices", "entries")
-
-    def __init__(self) -> None:
-        self.indices: list[int] = []
-        self.entries: dict[int, Entry] = {}
+#: An entry: (bytes | None for a delete | ESTIMATE, (writer index, incarnation)).
+Entry = tuple[bytes | None | _Estimate, tuple[int, int]]
 
 
 class MVStore:
     """Multiversion writes over a block's base state. Not thread-safe; one owner."""
 
     def __init__(self) -> None:
-        self._keys: dict[StoreKey, _Versions] = {}
-        self._written: dict[int, tuple[StoreKey, ...]] = {}
+        self._top: dict[StoreKey, Entry] = {}  # each key's entry of the highest index
+        self._lower: dict[StoreKey, list[tuple[int, Entry]]] = {}  # the others, ascending
+        self._written: dict[int, Mapping[StoreKey, object]] = {}
         self._by_store: dict[str, set[bytes]] = {}
         self._sorted: dict[str, list[bytes]] = {}
 
     def read(self, sk: StoreKey, index: int) -> Entry | None:
         """The entry of the highest index below ``index`` for ``sk``; None = base."""
-        versions = self._keys.get(sk)
-        if versions is None:
+        entry = self._top.get(sk)
+        if entry is None or entry[1][0] < index:
+            return entry
+        lower = self._lower.get(sk)
+        if not lower:
             return None
-        indices = versions.indices
-        pos = bisect_left(indices, index)
-        if pos == 0:
-            return None
-        return versions.entries[indices[pos - 1]]
+        pos = bisect_left(lower, index, key=_index)
+        return lower[pos - 1][1] if pos else None
 
-    def version(self, sk: StoreKey, index: int) -> Version | object:
+    def version(self, sk: StoreKey, index: int) -> Version | _Estimate:
         """The version tx ``index`` would read now (None = base; ESTIMATE if unknown)."""
         entry = self.read(sk, index)
         if entry is None:
             return None
         return ESTIMATE if entry[0] is ESTIMATE else entry[1]
 
+    def stale_read(self, reads: Mapping[StoreKey, Version], index: int) -> StoreKey | None:
+        """The first of ``reads`` (key -> version seen) that tx ``index`` would now see
+        differently, else None."""
+        top = self._top
+        for sk, seen in reads.items():
+            entry = top.get(sk)
+            if entry is None:
+                if seen is not None:
+                    return sk
+            elif entry[1][0] < index and entry[0] is not ESTIMATE:
+                if entry[1] != seen:
+                    return sk
+            elif self.version(sk, index) != seen:
+                return sk
+        return None
+
     def record(self, index: int, incarnation: int, writes: Mapping[StoreKey, bytes | None]) -> None:
-        """Make ``writes`` the write set of ``index`` (replacing any earlier incarnation's)."""
-        old = self._written.get(index)
-        if old is not None:
-            for sk in old:
-                if sk not in writes:
-                    self._drop(sk, index)
+        """Make ``writes`` the write set of ``index`` (replacing any earlier incarnation's).
+        ``writes`` is kept, not copied: the caller must not change it afterwards."""
+        if index in self._written:
+            self.remove(index)
         version = (index, incarnation)
+        top, lower = self._top, self._lower
         for sk, value in writes.items():
-            versions = self._keys.get(sk)
-            if versions is None:
-                versions = self._keys[sk] = _Versions()
+            entry = (value, version)
+            old = top.get(sk)
+            if old is None:
+                top[sk] = entry
                 self._add_key(sk)
-            if index not in versions.entries:
-                insort(versions.indices, index)
-            versions.entries[index] = (value, version)
-        self._written[index] = tuple(writes)
+            elif old[1][0] < index:
+                lower.setdefault(sk, []).append((old[1][0], old))
+                top[sk] = entry
+            else:
+                insort(lower.setdefault(sk, []), (index, entry), key=_index)
+        self._written[index] = writes
 
     def mark_estimate(self, index: int) -> None:
         """Replace every entry of ``index`` by ESTIMATE (its incarnation is being redone)."""
         for sk in self._written.get(index, ()):
-            versions = self._keys[sk]
-            versions.entries[index] = (ESTIMATE, versions.entries[index][1])
+            self._replace(sk, index, lambda entry: (ESTIMATE, entry[1]))
 
     def remove(self, index: int) -> None:
         """Forget the write set of ``index``."""
         for sk in self._written.pop(index, ()):
-            self._drop(sk, index)
-
-    def written(self, index: int) -> tuple[StoreKey, ...]:
-        return self._written.get(index, ())
+            self._replace(sk, index, None)
 
     def keys_in_range(self, store: str, start: bytes | None, end: bytes | None) -> list[bytes]:
         """Sorted keys of ``store`` in ``[start, end)`` that have at least one entry."""
@@ -118,8 +126,7 @@ class MVStore:
     def latest(self) -> dict[str, dict[bytes, bytes | None]]:
         """Every key's entry of the highest index, per store (ESTIMATE is an error)."""
         out: dict[str, dict[bytes, bytes | None]] = {}
-        for (store, key), versions in self._keys.items():
-            value = versions.entries[versions.indices[-1]][0]
+        for (store, key), (value, _) in self._top.items():
             if value is ESTIMATE:
                 raise ValueError(f"ESTIMATE left for {store}/{key.hex()}")
             out.setdefault(store, {})[key] = value  # type: ignore[assignment]
@@ -130,12 +137,27 @@ class MVStore:
         self._by_store.setdefault(store, set()).add(key)
         self._sorted.pop(store, None)
 
-    def _drop(self, sk: StoreKey, index: int) -> None:
-        versions = self._keys[sk]
-        del versions.entries[index]
-        versions.indices.remove(index)
-        if not versions.indices:
-            del self._keys[sk]
-            store, key = sk
-            self._by_store[store].discard(key)
-            self._sorted.pop(store, None)
+    def _replace(self, sk: StoreKey, index: int, change: Callable[[Entry], Entry] | None) -> None:
+        """Apply ``change`` (entry -> entry, or None to delete) to the entry of ``index``."""
+        top, lower = self._top[sk], self._lower.get(sk)
+        if top[1][0] == index:
+            if change is not None:
+                self._top[sk] = change(top)
+            elif lower:
+                self._top[sk] = lower.pop()[1]
+            else:
+                del self._top[sk]
+                store, key = sk
+                self._by_store[store].discard(key)
+                self._sorted.pop(store, None)
+            return
+        assert lower is not None
+        pos = bisect_left(lower, index, key=_index)
+        if change is None:
+            del lower[pos]
+        else:
+            lower[pos] = (index, change(lower[pos][1]))
+
+
+def _index(item: tuple[int, Entry]) -> int:
+    return item[0]

@@ -2,25 +2,29 @@
 writes, feeds chunks to the executor's workers, validates outcomes in block order, and
 re-executes invalid txs itself.
 
-Status of a tx (``_BlockRun.started`` / ``pending`` / ``k``)::
-
-    ready ──dispatch──▶ executing ──outcome──▶ executed ──valid──▶ final
-      │                     │ (stale: newer       │
-      │                     │  incarnation)       └─invalid─▶ re-executed inline ──▶ final
-      └──── in order (burst, fallback) ─────────────────────────────────────────────▶ final
-
-A tx is final once it and every lower tx are final; ``k`` is the first non-final tx. The
-coordinator re-executes an invalid tx only when all lower txs are final, so the result is
-valid by construction: each step makes ``k`` advance and the block always terminates.
+Each tx follows the status diagram in ``occ/__init__.py``. Txs below ``k`` are final. The
+coordinator validates or re-executes tx ``k`` only, with every lower tx final, so a
+re-execution is valid by construction: each step advances ``k`` and the block terminates.
 """
 
 from __future__ import annotations
 
+import pickle
 from collections import Counter, deque
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from occ.api import BlockStats, Executor, Outcome, Record, Schedule, StoreKey, TaskFailed, TaskRunner
+from occ.api import (
+    BlockStats,
+    Executor,
+    Outcome,
+    Record,
+    Schedule,
+    Shipment,
+    StoreKey,
+    TaskFailed,
+    TaskRunner,
+)
 from occ.mvstore import MVStore
 from occ.validation import first_conflict
 from occ.view import TrackedView
@@ -28,7 +32,7 @@ from store.api import ChangeSet, ReadView
 
 #: Chunks a worker may hold at once (one running, one queued so it never idles).
 DEPTH = 2
-#: Burst detection: at least BURST_INVALID invalid among the last BURST_WINDOW validated txs.
+#: A burst of conflicts: BURST_INVALID invalid among the last BURST_WINDOW validated txs.
 BURST_WINDOW = 32
 BURST_INVALID = 12
 MAX_CHUNK = 32
@@ -119,7 +123,8 @@ class _BlockRun:
         self.dispatched = 0  # txs below this were sent to a worker
         self.started = [0] * self.n  # executions started per tx; the latest is incarnation started-1
         self.pending: dict[int, Outcome] = {}
-        self.log: list[Record] = []  # final records in block order, shipped to workers
+        self.unshipped: list[Record] = []  # final records not yet in a shipment
+        self.shipments: list[Shipment] = []  # every shipment of the block, in order
         workers = executor.workers
         self.cursor = [0] * workers
         self.in_flight = [0] * workers
@@ -144,11 +149,19 @@ class _BlockRun:
                 self._in_order(self.n)
 
     def _speculate(self) -> None:
-        """One round: feed workers, settle outcomes in order; stop on a burst of conflicts."""
+        """One round: feed workers, settle outcomes in order; stop on a burst of conflicts.
+
+        The round first sends one chunk per worker (the first is valid by construction, as
+        every lower tx is final), and goes to full depth once those settle without a burst,
+        so a round that meets a serial stretch wastes at most ``workers - 1`` chunks."""
         self.recent.clear()
         nxt = max(self.k, self.dispatched)
+        wave = self.executor.workers * self.chunk
+        ahead, proven = wave, self.k + wave
         while self.k < self.n:
-            nxt = self._feed(nxt)
+            if self.k >= proven:
+                ahead = wave * DEPTH
+            nxt = self._feed(nxt, min(self.n, self.k + ahead))
             outcome = self.pending.pop(self.k, None)
             if outcome is None:
                 worker, outcomes = self.executor.collect()
@@ -158,22 +171,25 @@ class _BlockRun:
                         self.pending[o.index] = o
                 continue
             self.recent.append(self._settle(outcome))
-            if len(self.recent) == BURST_WINDOW and sum(self.recent) >= BURST_INVALID:
+            if sum(self.recent) >= BURST_INVALID:
                 break
         self.dispatched = nxt
 
-    def _feed(self, nxt: int) -> int:
-        """Send chunks from tx ``nxt`` to workers with room; returns the next undispatched tx."""
+    def _feed(self, nxt: int, limit: int) -> int:
+        """Send chunks of txs ``nxt..limit-1`` to workers with room; returns the next tx to send."""
         for worker in sorted(range(len(self.in_flight)), key=self.in_flight.__getitem__):
-            while self.in_flight[worker] < DEPTH and nxt < self.n:
-                end = min(self.n, nxt + self.chunk)
+            while self.in_flight[worker] < DEPTH and nxt < limit:
+                end = min(limit, nxt + self.chunk)
                 chunk = []
                 for index in range(nxt, end):
                     chunk.append((index, self.started[index], self.tasks[index]))
                     self.started[index] += 1
-                records = self.log[self.cursor[worker] :]
-                self.cursor[worker] = len(self.log)
-                self.executor.submit(worker, records, chunk)
+                if self.unshipped:
+                    self.shipments.append(pickle.dumps(self.unshipped, pickle.HIGHEST_PROTOCOL))
+                    self.unshipped = []
+                shipments = self.shipments[self.cursor[worker] :]
+                self.cursor[worker] = len(self.shipments)
+                self.executor.submit(worker, shipments, chunk)
                 self.in_flight[worker] += 1
                 nxt = end
         return nxt
@@ -218,7 +234,7 @@ class _BlockRun:
     ) -> None:
         assert index == self.k
         self.mv.record(index, incarnation, writes)
-        self.log.append((index, incarnation, writes))
+        self.unshipped.append((index, incarnation, writes))
         self.outputs[index] = output
         self.k += 1
 

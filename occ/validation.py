@@ -18,13 +18,11 @@ def first_conflict(outcome: Outcome, mv: MVStore, base: ReadView) -> StoreKey | 
     """The first key on which ``outcome`` disagrees with ``mv`` (None: it is valid)."""
     if outcome.blocked_on is not None:
         return outcome.blocked_on
-    index = outcome.index
-    version = mv.version
-    for sk, seen in outcome.reads.items():
-        if version(sk, index) != seen:
-            return sk
+    sk = mv.stale_read(outcome.reads, outcome.index)
+    if sk is not None:
+        return sk
     for read in outcome.ranges:
-        sk = range_conflict(read, index, mv, base)
+        sk = range_conflict(read, outcome.index, mv, base)
         if sk is not None:
             return sk
     return None

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from multiprocessing.connection import Connection
 from typing import Any
 
-from occ.api import Chunk, Outcome, Record, RemoteTaskError, TaskRunner
+from occ.api import Chunk, Outcome, RemoteTaskError, Shipment, TaskRunner
 from occ.mvstore import MVStore
 from occ.view import Dependency, TrackedView
 from store.api import ReadView, StateOpener
@@ -21,7 +21,7 @@ from store.api import ReadView, StateOpener
 PROTOCOL = pickle.HIGHEST_PROTOCOL
 
 # Message kinds, coordinator -> worker: (BLOCK, (runner, context, base_version)),
-# (CHUNK, (records, chunk)), (STOP, None). Worker -> coordinator: (OK, outcomes), (FATAL, text).
+# (CHUNK, (shipments, chunk)), (STOP, None). Worker -> coordinator: (OK, outcomes), (FATAL, text).
 BLOCK, CHUNK, STOP, OK, FATAL = range(5)
 
 
@@ -38,11 +38,12 @@ class ChunkRunner:
         self._mv = MVStore()
         self._runner, self._context, self._base = runner, context, base
 
-    def run(self, records: Sequence[Record], chunk: Chunk) -> list[Outcome]:
+    def run(self, shipments: Sequence[Shipment], chunk: Chunk) -> list[Outcome]:
         mv, runner, context, base = self._mv, self._runner, self._context, self._base
         assert runner is not None and base is not None, "begin() first"
-        for index, incarnation, writes in records:
-            mv.record(index, incarnation, writes)
+        for shipment in shipments:
+            for index, incarnation, writes in pickle.loads(shipment):
+                mv.record(index, incarnation, writes)
         outcomes = []
         for index, incarnation, task in chunk:
             view = TrackedView(index, base, mv)

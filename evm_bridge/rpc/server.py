@@ -86,7 +86,8 @@ class RpcServer:
 
     async def _serve(self) -> None:
         b, cfg = self.backend, self.backend.config
-        b.comet = CometClient(cfg.cometbft_rpc)
+        if b.comet is None:
+            b.comet = CometClient(cfg.cometbft_rpc)
         b.mempool = Mempool(b.comet, cfg.evm_chain_id)
         b.filters = FilterManager(b.index, cfg.filter_timeout_s, cfg.max_filters, cfg.max_log_blocks)
         b.hub = SubscriptionHub(cfg.max_subscriptions)

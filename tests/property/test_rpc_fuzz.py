@@ -1,0 +1,152 @@
+"""Fuzz the JSON-RPC server: random JSON bodies and random params for every method.
+
+The server must never crash and must always answer valid JSON-RPC 2.0: each answer has
+``jsonrpc`` "2.0", an ``id`` and exactly one of ``result`` / ``error`` (with an integer
+code and a string message). No method may fail with an internal error (-32603): every
+bad input must be reported as what it is.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+from typing import Any
+from urllib.parse import urlparse
+
+import pytest
+from eth_abi import encode
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from evm_bridge.rpc.registry import load_all
+from tests.support.rpc_chain import ADDRESSES, MiniChain
+
+METHODS = sorted(load_all())
+ALLOWED_CODES = {-32700, -32600, -32601, -32602, -32000, -32005, 3}
+
+
+class Http:
+    def __init__(self, url: str) -> None:
+        u = urlparse(url)
+        self.conn = http.client.HTTPConnection(u.hostname, u.port, timeout=60)
+
+    def post(self, body: bytes) -> tuple[int, bytes]:
+        self.conn.request("POST", "/", body, {"Content-Type": "application/json"})
+        resp = self.conn.getresponse()
+        return resp.status, resp.read()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Any:
+    chain = MiniChain(tmp_path_factory.mktemp("fuzzchain"), max_batch=20, max_body_bytes=200_000)
+    chain.start()
+    chain.mine([chain.sign(0, nonce=0, to=ADDRESSES[1], value=5)])
+    code = bytes.fromhex("6080604052348015600e575f80fd5b50")  # a tiny init code
+    chain.mine([chain.sign(0, nonce=1, data=code)])
+    yield chain, Http(chain.url)
+    chain.close()
+
+
+def check_answer(item: Any) -> None:
+    assert isinstance(item, dict), item
+    assert item.get("jsonrpc") == "2.0", item
+    assert "id" in item, item
+    assert ("result" in item) != ("error" in item), item
+    if "error" in item:
+        err = item["error"]
+        assert isinstance(err.get("code"), int) and isinstance(err.get("message"), str), item
+        assert err["code"] in ALLOWED_CODES, item
+
+
+def check_body(status: int, raw: bytes, expect_answer: bool) -> None:
+    assert status in (200, 413), status
+    if not raw:
+        assert not expect_answer
+        return
+    out = json.loads(raw)
+    for item in out if isinstance(out, list) else [out]:
+        check_answer(item)
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=12,
+)
+
+hexes = st.integers(0, 2**260).map(hex) | st.binary(max_size=40).map(lambda b: "0x" + b.hex())
+addresses = st.sampled_from(ADDRESSES + ["0x" + "00" * 20, "0x" + "ff" * 20]) | st.binary(min_size=20, max_size=20).map(
+    lambda b: "0x" + b.hex()
+)
+tags = st.sampled_from(["latest", "pending", "safe", "finalized", "earliest", "0x0", "0x1", "0x2", "0x3", "0xffff"])
+hashes = st.binary(min_size=32, max_size=32).map(lambda b: "0x" + b.hex())
+call_objects = st.fixed_dictionaries(
+    {},
+    optional={
+        "from": addresses, "to": addresses | st.none(), "gas": hexes, "value": hexes, "gasPrice": hexes,
+        "data": hexes | st.just("0x70a08231" + encode(["address"], [ADDRESSES[0]]).hex()), "input": hexes,
+        "maxFeePerGas": hexes, "nonce": hexes,
+    },
+)
+filters = st.fixed_dictionaries(
+    {},
+    optional={
+        "fromBlock": tags | hexes, "toBlock": tags | hexes, "address": addresses | st.lists(addresses, max_size=3),
+        "topics": st.lists(st.none() | hashes | st.lists(hashes | st.none(), max_size=2), max_size=5),
+        "blockHash": hashes,
+    },
+)
+plausible = (
+    hexes | addresses | tags | hashes | call_objects | filters | st.booleans()
+    | st.fixed_dictionaries({"tracer": st.sampled_from(["callTracer", "x", None])})
+    | st.fixed_dictionaries({"blockNumber": tags}) | st.fixed_dictionaries({"blockHash": hashes})
+    | st.lists(st.integers(-5, 120), max_size=4)
+    | st.dictionaries(addresses, st.fixed_dictionaries({}, optional={"balance": hexes, "nonce": hexes, "code": hexes}), max_size=2)
+)
+params = st.lists(plausible | json_values, max_size=5)
+fuzz = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+
+
+@fuzz
+@given(method=st.sampled_from(METHODS), args=params, rid=st.integers(0, 2**31) | st.text(max_size=5))
+def test_every_method_answers_valid_json_rpc(server: Any, method: str, args: list, rid: Any) -> None:
+    _, http_ = server
+    status, raw = http_.post(json.dumps({"jsonrpc": "2.0", "id": rid, "method": method, "params": args}).encode())
+    check_body(status, raw, True)
+    assert json.loads(raw)["id"] == rid
+
+
+@fuzz
+@given(body=json_values)
+def test_random_json_bodies(server: Any, body: Any) -> None:
+    _, http_ = server
+    status, raw = http_.post(json.dumps(body).encode())
+    check_body(status, raw, not (isinstance(body, list) and body and all(isinstance(x, dict) and "id" not in x for x in body)))
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=st.binary(max_size=300) | st.text(max_size=300).map(str.encode))
+def test_random_bytes(server: Any, body: bytes) -> None:
+    _, http_ = server
+    status, raw = http_.post(body)
+    check_body(status, raw, False)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(calls=st.lists(st.tuples(st.sampled_from(METHODS), params), min_size=1, max_size=25))
+def test_batches(server: Any, calls: list) -> None:
+    _, http_ = server
+    batch = [{"jsonrpc": "2.0", "id": i, "method": m, "params": p} for i, (m, p) in enumerate(calls)]
+    status, raw = http_.post(json.dumps(batch).encode())
+    check_body(status, raw, True)
+    out = json.loads(raw)
+    if len(batch) > 20:
+        assert out["error"]["code"] == -32600
+    else:
+        assert sorted(o["id"] for o in out) == list(range(len(batch)))
+
+
+def test_server_still_serves_after_fuzzing(server: Any) -> None:
+    chain, http_ = server
+    status, raw = http_.post(b'{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber"}')
+    assert json.loads(raw)["result"] == hex(chain.height)

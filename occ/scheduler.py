@@ -151,15 +151,15 @@ class _BlockRun:
     def _speculate(self) -> None:
         """One round: feed workers, settle outcomes in order; stop on a burst of conflicts.
 
-        The round first sends one chunk per worker (the first is valid by construction, as
-        every lower tx is final), and goes to full depth once those settle without a burst,
-        so a round that meets a serial stretch wastes at most ``workers - 1`` chunks."""
+        The round first keeps one chunk per worker ahead of ``k`` (the first is valid by
+        construction, as every lower tx is final), and goes to full depth once those settle
+        with under a quarter invalid, so a round that meets a serial stretch wastes little."""
         self.recent.clear()
         nxt = max(self.k, self.dispatched)
         wave = self.executor.workers * self.chunk
         ahead, proven = wave, self.k + wave
         while self.k < self.n:
-            if self.k >= proven:
+            if self.k >= proven and 4 * sum(self.recent) < len(self.recent):
                 ahead = wave * DEPTH
             nxt = self._feed(nxt, min(self.n, self.k + ahead))
             outcome = self.pending.pop(self.k, None)

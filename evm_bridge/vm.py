@@ -16,7 +16,9 @@ from typing import Any
 from eth._utils.address import generate_contract_address
 from eth.abc import ComputationAPI, MessageAPI
 from eth.vm.execution_context import ExecutionContext
+from eth.vm.forks.cancun.computation import CancunComputation
 from eth.vm.forks.cancun.state import CancunState, CancunTransactionExecutor
+from eth.vm.forks.prague.computation import PragueComputation
 from eth.vm.forks.prague.state import PragueState, PragueTransactionExecutor
 from eth.vm.message import Message
 from eth_hash.auto import keccak
@@ -162,6 +164,39 @@ class _StateMixin:
         return block_hash(self._account_db.view, block_number) or b""
 
 
+@lru_cache(maxsize=1024)
+def _code_positions(code: bytes) -> tuple[frozenset[int], frozenset[int]]:
+    """(instruction starts, push-data positions) of ``code``: the JUMPDEST validity
+    analysis py-evm otherwise redoes per jump and per call frame. Content-keyed, so the
+    cache is a pure memo."""
+    valid, pos, n = [], 0, len(code)
+    while pos < n:
+        valid.append(pos)
+        op = code[pos]
+        pos += 1 + (op - 0x5F if 0x60 <= op <= 0x7F else 0)
+    starts = frozenset(valid)
+    return starts, frozenset(range(n)) - starts
+
+
+class _ComputationMixin:
+    """py-evm's computation with the jump-destination analysis shared per code."""
+
+    code: Any
+
+    def __init__(self, state: Any, message: Any, transaction_context: Any) -> None:
+        super().__init__(state, message, transaction_context)  # type: ignore[call-arg]
+        if message.code:
+            self.code.valid_positions, self.code.invalid_positions = _code_positions(bytes(message.code))
+
+
+class PragueViewComputation(_ComputationMixin, PragueComputation):  # type: ignore[misc]
+    pass
+
+
+class CancunViewComputation(_ComputationMixin, CancunComputation):  # type: ignore[misc]
+    pass
+
+
 class PragueExecutor(_ExecutorMixin, PragueTransactionExecutor):  # type: ignore[misc]
     pass
 
@@ -172,11 +207,13 @@ class CancunExecutor(_ExecutorMixin, CancunTransactionExecutor):  # type: ignore
 
 class PragueViewState(_StateMixin, PragueState):  # type: ignore[misc]
     account_db_class = ViewAccountDB  # type: ignore[assignment]
+    computation_class = PragueViewComputation
     transaction_executor_class = PragueExecutor
 
 
 class CancunViewState(_StateMixin, CancunState):  # type: ignore[misc]
     account_db_class = ViewAccountDB  # type: ignore[assignment]
+    computation_class = CancunViewComputation
     transaction_executor_class = CancunExecutor
 
 

@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import Any
 
 import rlp
+from eth.constants import BLANK_ROOT_HASH
 from eth.rlp.accounts import Account
 from eth.vm.execution_context import ExecutionContext
 from eth_hash.auto import keccak
-from trie import HexaryTrie
 
 from evm_bridge.api import EvmTxError
 from evm_bridge.blockhash import record_block_hash
@@ -131,17 +131,53 @@ def _addresses(view: Overlay) -> set[bytes]:
     return out
 
 
+def _hex_prefix(nibbles: tuple[int, ...], leaf: bool) -> bytes:
+    flag = (2 if leaf else 0) + len(nibbles) % 2
+    nibs = (flag, *nibbles) if len(nibbles) % 2 else (flag, 0, *nibbles)
+    return bytes(nibs[i] << 4 | nibs[i + 1] for i in range(0, len(nibs), 2))
+
+
+def _node(items: list[tuple[tuple[int, ...], bytes]]) -> Any:
+    if len(items) == 1:
+        return [_hex_prefix(items[0][0], True), items[0][1]]
+    prefix = 0
+    while all(len(k) > prefix for k, _ in items) and len({k[prefix] for k, _ in items}) == 1:
+        prefix += 1
+    if prefix:
+        return [_hex_prefix(items[0][0][:prefix], False), _ref(_node([(k[prefix:], v) for k, v in items]))]
+    branch: list[Any] = [b""] * 17
+    for nib in range(16):
+        sub = [(k[1:], v) for k, v in items if k and k[0] == nib]
+        if sub:
+            branch[nib] = _ref(_node(sub))
+    branch[16] = next((v for k, v in items if not k), b"")
+    return branch
+
+
+def _ref(node: Any) -> Any:
+    encoded = rlp.encode(node)
+    return node if len(encoded) < 32 else keccak(encoded)
+
+
+def mpt_root(pairs: dict[bytes, bytes]) -> bytes:
+    """The Merkle-Patricia trie root of ``pairs`` (the yellow paper's TRIE function)."""
+    if not pairs:
+        return BLANK_ROOT_HASH
+    items = [(tuple(x for b in k for x in (b >> 4, b & 15)), v) for k, v in sorted(pairs.items())]
+    return keccak(rlp.encode(_node(items)))
+
+
 def state_root(view: Overlay) -> bytes:
-    accounts = HexaryTrie({})
+    accounts = {}
     for addr in sorted(_addresses(view)):
-        storage = HexaryTrie({})
-        for k, v in view.iterate(STORE, *storage_range(addr)):
-            storage[keccak(k[21:])] = rlp.encode(int.from_bytes(v, "big"))
+        storage = {
+            keccak(k[21:]): rlp.encode(int.from_bytes(v, "big")) for k, v in view.iterate(STORE, *storage_range(addr))
+        }
         nonce, balance = read_nonce(view, addr), read_balance(view, addr)
         code_hash = view.get(STORE, b"c" + addr) or EMPTY_CODE_HASH
-        if nonce or balance or code_hash != EMPTY_CODE_HASH or storage.root_hash != HexaryTrie({}).root_hash:
-            accounts[keccak(addr)] = rlp.encode(Account(nonce, balance, storage.root_hash, code_hash))
-    return accounts.root_hash
+        if nonce or balance or code_hash != EMPTY_CODE_HASH or storage:
+            accounts[keccak(addr)] = rlp.encode(Account(nonce, balance, mpt_root(storage), code_hash))
+    return mpt_root(accounts)
 
 
 def logs_hash(logs: Any) -> bytes:

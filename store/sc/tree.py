@@ -87,11 +87,11 @@ def _balance(n: Node, version: int) -> Node:
     factor = lft.height - rgt.height
     if factor > 1:
         if _factor(lft) < 0:
-            n.left = _rotate_left(lft, version)
+            n.left = _rotate_left(lft.copy(version), version)
         return _rotate_right(n, version)
     if factor < -1:
         if _factor(rgt) > 0:
-            n.right = _rotate_right(rgt, version)
+            n.right = _rotate_right(rgt.copy(version), version)
         return _rotate_left(n, version)
     return n
 
@@ -103,6 +103,7 @@ def _factor(n: Node) -> int:
 
 
 def _rotate_right(n: Node, version: int) -> Node:
+    """Rotate ``n`` (already a node of ``version``) right; copies the pivot."""
     pivot = n.left.copy(version)  # type: ignore[union-attr]
     n.left = pivot.right
     pivot.right = n

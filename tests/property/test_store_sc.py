@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from store.api import ChangeSet
-from store.sc import multitree, tree
+from store.sc import merkle, multitree, tree
 from store.sc.changelog import Changelog
 from store.sc.committer import CommitStore
 from store.sc.multitree import MultiTree
@@ -128,3 +128,36 @@ def test_tree_stays_balanced(keys: list[bytes]) -> None:
     assert tree.leaf_count(root) == n
     if n:
         assert _depth(root) <= 1.45 * n.bit_length() + 1
+
+
+def _fresh_hash(n: Node) -> bytes:
+    """The hash recomputed from scratch, ignoring every cached hash."""
+    copy = Node(n.key, n.value, n.version, n.height, n.size)
+    if n.height:
+        copy.left = Node(b"", b"", 0)
+        copy.right = Node(b"", b"", 0)
+        copy.left._hash = _fresh_hash(n.left)  # type: ignore[arg-type]
+        copy.right._hash = _fresh_hash(n.right)  # type: ignore[arg-type]
+    return copy.hash()
+
+
+CHURN = st.lists(
+    st.dictionaries(
+        st.integers(0, 150).map(lambda i: b"%03d" % i), st.one_of(st.none(), st.just(b"v")), min_size=10, max_size=40
+    ).map(lambda kv: ChangeSet.from_writes({"bank": kv})),
+    min_size=5,
+    max_size=25,
+)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(history=CHURN)
+def test_committed_roots_never_change(history: list[ChangeSet]) -> None:
+    mt = MultiTree()
+    kept: list[tuple[multitree.Roots, bytes, list[list[tuple[bytes, bytes]]]]] = []
+    for version, cs in enumerate(history, start=1):
+        mt.replay(version, cs)
+        kept.append((mt.roots, mt.hash, [list(tree.iterate(r)) for _, r in sorted(mt.roots.items())]))
+    for roots, app_hash, items in kept:
+        assert [list(tree.iterate(r)) for _, r in sorted(roots.items())] == items
+        assert merkle.app_hash({n: _fresh_hash(r) for n, r in roots.items()}) == app_hash

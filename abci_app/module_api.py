@@ -1,8 +1,23 @@
 """The public module API: what a chain module provides and the core routes to.
 
-A module owns named stores, handles tx messages (by protobuf type URL), answers queries (by
-gRPC-style path) and may hook the end of a block. Execution is a pure function of
-(message, block context, view), so every module runs under the OCC scheduler unchanged.
+A module is a ``Module`` value returned by a factory registered under the ``pysei.modules``
+entry point group and enabled by name in ``app.toml`` (``modules = [...]``). It may:
+
+* own named stores (``store_names``); all its state lives there, read and written only
+  through the view it is handed;
+* import and export its genesis section (``init_genesis`` / ``export_genesis``: the JSON
+  object under ``app_state[name]``); an export fed back to ``init_genesis`` rebuilds the
+  same store contents;
+* handle tx messages by protobuf type URL (``MsgHandler``: decode, signers, stateless
+  ``validate``, ``execute`` on the tx's view returning events and response bytes);
+* answer queries by gRPC-style path through ABCI ``Query`` (``QueryHandler``);
+* run ``end_block`` after the block's txs and report ``validator_updates``;
+* provide EVM ``precompiles`` at fixed addresses.
+
+Rules (see ``docs/writing-a-module.md``): execution is a pure function of (message, block
+context, view): no clock, randomness, I/O or globals, so every module runs under the OCC
+scheduler unchanged; fees are deferred by the core; failures raise ``MsgError`` and leave no
+writes. The core routes by type URL and path only; it knows no module by name.
 """
 
 from __future__ import annotations
@@ -14,6 +29,23 @@ from typing import Any, Protocol
 from ledger.context import BlockContext
 from ledger.results import Event, TxResult
 from store.api import KVView, ReadView
+
+__all__ = [
+    "BlockContext",
+    "BlockInfo",
+    "Event",
+    "KVView",
+    "Misbehavior",
+    "Module",
+    "ModuleFactory",
+    "MsgError",
+    "MsgHandler",
+    "QueryHandler",
+    "ReadView",
+    "TxResult",
+    "ValidatorUpdate",
+    "Vote",
+]
 
 
 class MsgError(Exception):
@@ -86,11 +118,19 @@ QueryHandler = Callable[[bytes, ReadView, int], bytes]
 class Module:
     """A chain module. Built-ins and plug-ins (entry point group ``pysei.modules``) alike."""
 
+    #: Unique name: the entry point name, the ``app.toml`` name and the genesis section key.
     name: str
+    #: Stores this module owns (no two enabled modules may declare the same store).
     store_names: tuple[str, ...] = ()
+    #: Messages by protobuf type URL (``/package.MsgName``), unique across enabled modules.
     messages: Mapping[str, MsgHandler] = field(default_factory=dict)
+    #: Queries by gRPC-style path (``/package.Query/Method``), unique across enabled modules.
     queries: Mapping[str, QueryHandler] = field(default_factory=dict)
+    #: Builds the module's genesis state from ``app_state[name]`` (``{}`` when absent). Runs
+    #: at InitChain in the enabled-module order; raise ``ValueError`` for a bad genesis.
     init_genesis: Callable[[KVView, Mapping[str, Any]], None] | None = None
+    #: The JSON-able genesis section describing the state in the view (``pysei export``);
+    #: ``init_genesis`` of its output must rebuild the same store contents.
     export_genesis: Callable[[ReadView], Mapping[str, Any]] | None = None
     #: Runs after all txs of a block (after fees reach the fee collector), on the main
     #: process, in module-name order. Per-block work that would be a hot spot inside txs
@@ -101,7 +141,12 @@ class Module:
     #: EVM precompiles this module provides: 20-byte address -> implementation (see
     #: ``evm_bridge.precompiles``).
     precompiles: Mapping[bytes, Any] = field(default_factory=dict)
+    #: The validator set the state describes, for the ``validators`` of an exported
+    #: genesis (``pysei export``); None keeps the exporting chain's genesis validators.
+    genesis_validators: Callable[[ReadView], Sequence[ValidatorUpdate]] | None = None
 
 
 class ModuleFactory(Protocol):
+    """What a ``pysei.modules`` entry point names: a callable returning the ``Module``."""
+
     def __call__(self) -> Module: ...

@@ -1,0 +1,17 @@
+"""The EVM on pysei: py-evm (Prague rules) executing over the node's module stores.
+
+An Ethereum tx is decoded and its sender recovered once (``txs.decode_tx``, in CheckTx);
+``checks.check_tx`` applies the mempool rules with geth's wording. In FinalizeBlock the
+same ``EvmTx`` goes to ``execute.execute_tx(tx, ctx, view)``, a pure function the OCC
+scheduler may run anywhere: it associates the signer's EVM and Sei addresses on its first
+tx, validates (``checks.validate``), then runs py-evm (``vm``) over ``state.ViewAccountDB``,
+which keeps nonces, code hashes, code and storage slots in the ``evm`` store and balances
+in the bank store, buffers the tx's writes in a journal and flushes only net changes.
+Fees are reported in ``TxResult.fee_wei`` and credited to the fee collector by the app.
+
+Modules: ``api`` (types, result codes), ``txs`` + ``rlpscan`` (decoding), ``gas``
+(intrinsic and floor gas), ``checks`` (validity), ``state`` (key layout, account DB),
+``vm`` (py-evm wiring), ``execute`` (one tx), ``call`` (eth_call/estimateGas),
+``receipts`` (bloom, encoding), ``basefee`` (EIP-1559), ``blockhash`` (BLOCKHASH
+history), ``signer`` (wallet-side signing for tests and tools).
+"""

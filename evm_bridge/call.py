@@ -14,7 +14,7 @@ from ledger.context import BlockContext
 from store.api import KVView, ReadView
 
 from .api import CallResult, EvmLog
-from .execute import _error_text
+from .execute import error_text
 from .gas import initcode_word_gas, intrinsic_gas
 from .vm import VmTx, new_state
 
@@ -49,6 +49,6 @@ def call(
     used = gas - c.get_gas_remaining()
     gas_used = used - min(c.get_gas_refund(), used // 5) + c.data_floor_gas
     if not c.is_success:
-        return CallResult(False, c.output, gas_used, _error_text(c.error))
+        return CallResult(False, c.output, gas_used, error_text(c.error))
     logs = tuple(EvmLog(a, tuple(t.to_bytes(32, "big") for t in ts), d) for a, ts, d in c.get_log_entries())
     return CallResult(True, b"" if to is None else c.output, gas_used, "", logs)

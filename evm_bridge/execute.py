@@ -39,7 +39,8 @@ def _associate_signer(view: KVView, tx: EvmTx) -> None:
         bank.set_wei_balance(view, tx.sender_sei, bank.wei_balance(view, tx.sender_sei) + cast)
 
 
-def _error_text(error: Exception | None) -> str:
+def error_text(error: Exception | None) -> str:
+    """geth's words for a failed execution."""
     if error is None:
         return ""
     if isinstance(error, Revert):
@@ -94,7 +95,7 @@ def _result(tx: EvmTx, base_fee: int, computation: object) -> TxResult:
         for addr, topics, data in c.get_log_entries()  # type: ignore[attr-defined]
     ) if ok else ()
     created = generate_contract_address(tx.sender, tx.nonce) if tx.to is None else None
-    error = "" if ok else _error_text(c.error)  # type: ignore[attr-defined]
+    error = "" if ok else error_text(c.error)  # type: ignore[attr-defined]
     output = b"" if ok and created else c.output  # type: ignore[attr-defined]
     receipt = EvmReceipt(
         tx_hash=tx.hash, type=tx.type, status=1 if ok else 0, gas_used=gas_used,

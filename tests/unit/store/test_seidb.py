@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import multiprocessing as mp
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from store.api import ChangeSet
+from store.api import ChangeSet, StateOpener
 from store.config import StoreConfig
 from store.multistore import SeiDB
 from store.sc.merkle import EMPTY_ROOT
@@ -113,7 +114,7 @@ def test_historical_views_and_pruning(tmp_path: Path) -> None:
         assert (q.value, q.height) == (b"s10", 10)
 
 
-def _worker(opener, version: int, out) -> None:  # type: ignore[no-untyped-def]
+def _worker(opener: StateOpener, version: int, out: Any) -> None:
     reader = opener.open()
     try:
         view = reader.view(version)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from store.api import ChangeSet
+from store.api import ChangeSet, StateStore
 
 
 def writes(pairs: dict[bytes, bytes | None], store: str = "bank") -> ChangeSet:
     return ChangeSet.from_writes({store: pairs})
 
 
-def test_versions_and_tombstones(state_store) -> None:
+def test_versions_and_tombstones(state_store: StateStore) -> None:
     ss = state_store
     ss.apply(1, writes({b"a": b"1", b"b": b"1"}))
     ss.apply(2, writes({b"a": b"2"}))
@@ -23,7 +23,7 @@ def test_versions_and_tombstones(state_store) -> None:
     assert ss.latest_version() == 4 and ss.earliest_version() == 1
 
 
-def test_versions_must_increase(state_store) -> None:
+def test_versions_must_increase(state_store: StateStore) -> None:
     state_store.apply(5, writes({b"a": b"1"}))
     with pytest.raises(ValueError):
         state_store.apply(5, writes({b"a": b"2"}))
@@ -32,7 +32,7 @@ def test_versions_must_increase(state_store) -> None:
 KEYS = [b"", b"\x00", b"\x00\x00", b"\x00\x01", b"\x00\xff", b"a", b"a\x00", b"a\x00b", b"a\x01", b"ab", b"b", b"\xff", b"\xff\xff"]
 
 
-def test_iteration_with_awkward_keys(state_store) -> None:
+def test_iteration_with_awkward_keys(state_store: StateStore) -> None:
     ss = state_store
     ss.apply(1, writes({k: b"v1" + k for k in KEYS}))
     ss.apply(2, writes({b"a\x00": None, b"\x00": b"new"}))
@@ -50,7 +50,7 @@ def test_iteration_with_awkward_keys(state_store) -> None:
     assert [ss.get("bank", k, 1) for k in KEYS] == [b"v1" + k for k in KEYS]
 
 
-def test_prune_keeps_window(state_store) -> None:
+def test_prune_keeps_window(state_store: StateStore) -> None:
     ss = state_store
     for v in range(1, 11):
         ss.apply(v, writes({b"k%d" % (v % 3): b"%d" % v, b"gone": None if v == 4 else b"g%d" % v}))

@@ -1,0 +1,91 @@
+"""The process's wasmtime engine and its compiled-module cache, keyed by code checksum.
+
+One engine per process, configured for determinism: fuel metering on, NaN
+canonicalisation on (floats are rejected at store time anyway), SIMD, threads, relaxed
+SIMD, multi-memory, memory64 and tail calls off, a bounded Wasm stack (deep recursion traps
+the same way everywhere). Two LRU tiers: live ``wasmtime.Module`` objects, and their
+``serialize()``d artifacts, which ``deserialize`` back in about a millisecond; a miss in
+both compiles once. Caching is an optimisation only: results never depend on it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+
+import wasmtime
+
+MAX_WASM_STACK = 512 * 1024
+LIVE_MODULES = 32
+SERIALIZED_MODULES = 128
+
+
+def make_engine() -> wasmtime.Engine:
+    cfg = wasmtime.Config()
+    cfg.consume_fuel = True
+    cfg.cranelift_nan_canonicalization = True
+    cfg.wasm_simd = False
+    cfg.wasm_relaxed_simd = False
+    cfg.wasm_threads = False
+    cfg.wasm_multi_memory = False
+    cfg.wasm_memory64 = False
+    cfg.wasm_tail_call = False
+    cfg.max_wasm_stack = MAX_WASM_STACK
+    cfg.parallel_compilation = False
+    return wasmtime.Engine(cfg)
+
+
+class ModuleCache:
+    """Compiled modules by sha256 checksum; ``stats`` counts compiles and hits."""
+
+    def __init__(self, engine: wasmtime.Engine | None = None) -> None:
+        self.engine = engine or make_engine()
+        self._live: OrderedDict[bytes, wasmtime.Module] = OrderedDict()
+        self._serialized: OrderedDict[bytes, bytes] = OrderedDict()
+        self.stats = {"compiled": 0, "deserialized": 0, "hits": 0}
+
+    def compile(self, code: bytes) -> wasmtime.Module:
+        """Compile (and cache) ``code``; raises ``wasmtime.WasmtimeError`` if invalid."""
+        checksum = hashlib.sha256(code).digest()
+        module = wasmtime.Module(self.engine, code)
+        self.stats["compiled"] += 1
+        self._remember(checksum, module)
+        return module
+
+    def get(self, checksum: bytes, load_code: object) -> wasmtime.Module:
+        """The module for ``checksum``; ``load_code()`` gives the code on a full miss."""
+        module = self._live.get(checksum)
+        if module is not None:
+            self._live.move_to_end(checksum)
+            self.stats["hits"] += 1
+            return module
+        artifact = self._serialized.get(checksum)
+        if artifact is not None:
+            module = wasmtime.Module.deserialize(self.engine, artifact)
+            self.stats["deserialized"] += 1
+            self._live[checksum] = module
+            self._trim()
+            return module
+        return self.compile(load_code())  # type: ignore[operator]
+
+    def _remember(self, checksum: bytes, module: wasmtime.Module) -> None:
+        self._live[checksum] = module
+        self._serialized[checksum] = module.serialize()
+        self._trim()
+
+    def _trim(self) -> None:
+        while len(self._live) > LIVE_MODULES:
+            self._live.popitem(last=False)
+        while len(self._serialized) > SERIALIZED_MODULES:
+            self._serialized.popitem(last=False)
+
+
+_DEFAULT: ModuleCache | None = None
+
+
+def default_cache() -> ModuleCache:
+    """The per-process cache (created on first use, so importing starts nothing)."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = ModuleCache()
+    return _DEFAULT

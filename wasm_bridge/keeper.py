@@ -1,0 +1,203 @@
+"""Contract lifecycle: instantiate, execute, migrate, reply, admin changes and queries.
+
+Every top-level operation runs on an ``Overlay`` of the caller's view and is flushed only
+when it succeeds, so a failed execute leaves no write behind, its submessages' included.
+A contract call runs its entry point (``instance.call_export``), turns the ``Response``
+into events (``execute``/``instantiate``/``migrate``/``reply`` with ``_contract_address``,
+``wasm`` with the attributes, ``wasm-<type>`` for custom events) and dispatches its
+submessages (``router``), each on its own overlay, calling ``reply`` as ``reply_on`` asks.
+Nesting (submessages, replies, contract queries) is limited to ``MAX_CALL_DEPTH``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ledger import bank
+from ledger.addresses import to_bech32
+from ledger.context import BlockContext
+from ledger.overlay import Overlay
+from ledger.results import Event
+from store.api import KVView, ReadView
+
+from . import messages, state
+from .api import Coins, ContractInfo, OutOfGas, Unauthorized, ValidationError, VmError, WasmError
+from .cache import ModuleCache, default_cache
+from .fuel import FuelAccount
+from .gas import GasMeter
+from .host import HostEnv
+from .instance import call_export
+from .querier import Querier
+
+MAX_CALL_DEPTH = 10
+MAX_LABEL = 128
+
+
+@dataclass
+class Frame:
+    """What every call of one operation shares."""
+
+    ctx: BlockContext
+    meter: GasMeter
+    depth: int = 0
+
+    def deeper(self, meter: GasMeter | None = None) -> Frame:
+        if self.depth + 1 > MAX_CALL_DEPTH:
+            raise VmError(f"maximum call depth {MAX_CALL_DEPTH} exceeded")
+        return Frame(self.ctx, meter or self.meter, self.depth + 1)
+
+
+class Keeper:
+    """The VM's entry points over a ``KVView``; stateless apart from the module cache."""
+
+    def __init__(self, cache: ModuleCache | None = None) -> None:
+        self.cache = cache or default_cache()
+
+    # ---- running entry points ----
+
+    def _module(self, view: ReadView, code_id: int):  # noqa: ANN202 - wasmtime.Module
+        info = state.code_info(view, code_id)
+        return self.cache.get(info.checksum, lambda: state.code_bytes(view, info.checksum))
+
+    def run(
+        self, view: KVView | ReadView, frame: Frame, contract: ContractInfo, export: str,
+        args: list[bytes], readonly: bool = False,
+    ) -> object:
+        """Call ``export`` of ``contract``; the contract's ``ok`` value (or ``ContractError``)."""
+        module = self._module(view, contract.code_id)
+        env = HostEnv(view, contract.address, FuelAccount(frame.meter), Querier(self, view, frame).answer, readonly)
+        raw = call_export(self.cache.engine, module, env, export, args)
+        return messages.contract_result(raw)
+
+    def _respond(
+        self, view: KVView, frame: Frame, contract: ContractInfo, action: Event, ok: object
+    ) -> tuple[list[Event], bytes | None]:
+        from .router import dispatch_submessages
+
+        response = messages.parse_response(ok)
+        address = to_bech32(contract.address)
+        tag = (("_contract_address", address),)
+        events = [action]
+        if response.attributes:
+            events.append(Event("wasm", tag + response.attributes))
+        events.extend(Event(e.type, tag + e.attributes) for e in response.events)
+        sub_events, data = dispatch_submessages(self, view, frame, contract, response.messages, response.data)
+        return events + sub_events, data
+
+    # ---- operations (internal: on the given view, no overlay) ----
+
+    def _transfer_funds(self, view: KVView, sender: bytes, recipient: bytes, funds: Coins) -> list[Event]:
+        for denom, amount in funds:
+            try:
+                bank.transfer(view, sender, recipient, denom, amount)
+            except bank.InsufficientFunds as e:
+                raise ValidationError(f"{e}: insufficient funds") from None
+        if not funds:
+            return []
+        text = ",".join(f"{a}{d}" for d, a in funds)
+        return [Event("transfer", (("recipient", to_bech32(recipient)), ("sender", to_bech32(sender)), ("amount", text)))]
+
+    def do_instantiate(
+        self, view: KVView, frame: Frame, sender: bytes, code_id: int, msg: bytes, funds: Coins,
+        label: str, admin: str,
+    ) -> tuple[bytes, list[Event], bytes | None]:
+        if not label.strip() or len(label) > MAX_LABEL:
+            raise ValidationError(f"label must be 1..{MAX_LABEL} characters: invalid request")
+        state.code_info(view, code_id)
+        address = state.contract_address(code_id, state.next_sequence(view, state.LAST_CONTRACT_ID))
+        if view.get(state.STORE, state.CONTRACT + address) is not None:
+            raise WasmError(f"contract address {to_bech32(address)} already exists")
+        info = ContractInfo(address, code_id, to_bech32(sender), admin, label, frame.ctx.height)
+        state.put_contract(view, info)
+        events = self._transfer_funds(view, sender, address, funds)
+        text = to_bech32(address)
+        args = [messages.env_json(frame.ctx, text), messages.info_json(to_bech32(sender), funds), msg]
+        ok = self.run(view, frame, info, "instantiate", args)
+        action = Event("instantiate", (("_contract_address", text), ("code_id", str(code_id))))
+        more, data = self._respond(view, frame, info, action, ok)
+        return address, events + more, data
+
+    def do_execute(
+        self, view: KVView, frame: Frame, sender: bytes, contract: bytes, msg: bytes, funds: Coins
+    ) -> tuple[list[Event], bytes | None]:
+        info = state.contract_info(view, contract)
+        events = self._transfer_funds(view, sender, contract, funds)
+        text = to_bech32(contract)
+        args = [messages.env_json(frame.ctx, text), messages.info_json(to_bech32(sender), funds), msg]
+        ok = self.run(view, frame, info, "execute", args)
+        more, data = self._respond(view, frame, info, Event("execute", (("_contract_address", text),)), ok)
+        return events + more, data
+
+    def do_migrate(
+        self, view: KVView, frame: Frame, sender: bytes, contract: bytes, new_code_id: int, msg: bytes
+    ) -> tuple[list[Event], bytes | None]:
+        info = state.contract_info(view, contract)
+        if not info.admin or info.admin != to_bech32(sender):
+            raise Unauthorized("caller is not the admin: unauthorized")
+        state.code_info(view, new_code_id)
+        migrated = ContractInfo(info.address, new_code_id, info.creator, info.admin, info.label, info.created_height)
+        state.put_contract(view, migrated)
+        text = to_bech32(contract)
+        ok = self.run(view, frame, migrated, "migrate", [messages.env_json(frame.ctx, text), msg])
+        action = Event("migrate", (("code_id", str(new_code_id)), ("_contract_address", text)))
+        return self._respond(view, frame, migrated, action, ok)
+
+    def do_update_admin(self, view: KVView, sender: bytes, contract: bytes, new_admin: str) -> list[Event]:
+        info = state.contract_info(view, contract)
+        if not info.admin or info.admin != to_bech32(sender):
+            raise Unauthorized("caller is not the admin: unauthorized")
+        state.put_contract(
+            view, ContractInfo(info.address, info.code_id, info.creator, new_admin, info.label, info.created_height)
+        )
+        kind = "update_contract_admin" if new_admin else "clear_contract_admin"
+        attrs = (("_contract_address", to_bech32(contract)),) + ((("new_admin_address", new_admin),) if new_admin else ())
+        return [Event(kind, attrs)]
+
+    def do_reply(self, view: KVView, frame: Frame, contract: ContractInfo, reply: bytes) -> tuple[list[Event], bytes | None]:
+        text = to_bech32(contract.address)
+        ok = self.run(view, frame, contract, "reply", [messages.env_json(frame.ctx, text), reply])
+        return self._respond(view, frame, contract, Event("reply", (("_contract_address", text),)), ok)
+
+    # ---- public, all-or-nothing ----
+
+    def instantiate(
+        self, view: KVView, ctx: BlockContext, meter: GasMeter, sender: bytes, code_id: int, msg: bytes,
+        funds: Coins = (), label: str = "contract", admin: str = "",
+    ) -> tuple[bytes, list[Event], bytes | None]:
+        return _atomic(view, lambda v: self.do_instantiate(v, Frame(ctx, meter), sender, code_id, msg, funds, label, admin))
+
+    def execute(
+        self, view: KVView, ctx: BlockContext, meter: GasMeter, sender: bytes, contract: bytes, msg: bytes,
+        funds: Coins = (),
+    ) -> tuple[list[Event], bytes | None]:
+        return _atomic(view, lambda v: self.do_execute(v, Frame(ctx, meter), sender, contract, msg, funds))
+
+    def migrate(
+        self, view: KVView, ctx: BlockContext, meter: GasMeter, sender: bytes, contract: bytes, new_code_id: int,
+        msg: bytes,
+    ) -> tuple[list[Event], bytes | None]:
+        return _atomic(view, lambda v: self.do_migrate(v, Frame(ctx, meter), sender, contract, new_code_id, msg))
+
+    def query_smart(self, view: ReadView, ctx: BlockContext, meter: GasMeter, contract: bytes, msg: bytes) -> bytes:
+        return self.smart(view, Frame(ctx, meter), contract, msg)
+
+    def smart(self, view: ReadView, frame: Frame, contract: bytes, msg: bytes) -> bytes:
+        info = state.contract_info(view, contract)
+        env = messages.env_json(frame.ctx, to_bech32(contract))
+        ok = self.run(Overlay(view), frame, info, "query", [env, msg], readonly=True)
+        return messages.unb64(ok, "query result")
+
+    @staticmethod
+    def query_raw(view: ReadView, contract: bytes, key: bytes) -> bytes | None:
+        state.contract_info(view, contract)
+        return view.get(state.STORE, state.state_prefix(contract) + key)
+
+
+def _atomic(view: KVView, work):  # noqa: ANN001, ANN202 - generic over the result
+    scratch = Overlay(view)
+    result = work(scratch)
+    scratch.flush()
+    return result
+
+
+__all__ = ["Frame", "Keeper", "OutOfGas"]

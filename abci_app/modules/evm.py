@@ -1,8 +1,17 @@
-"""The ``evm`` module: genesis (address associations, base fee) and end-of-block EVM upkeep.
+"""The ``evm`` module: genesis (associations, base fee, accounts' nonce, code and storage)
+and end-of-block EVM upkeep.
 
 EVM txs are not protobuf messages: the app routes raw Ethereum txs straight to
 ``evm_bridge.execute`` (see ``abci_app.txcodec``). This module owns the ``evm`` store's
-genesis and records each block's hash for the BLOCKHASH opcode.
+genesis and records each block's hash for the BLOCKHASH opcode. Genesis::
+
+    {"base_fee_wei": "1000000000",
+     "associations": [{"sei_address": "sei1..", "evm_address": "0x.."}],
+     "accounts": [{"address": "0x..", "nonce": "1", "code": "0x6080..",   # each optional
+                   "storage": [{"key": "0x<32 bytes>", "value": "0x<32 bytes>"}]}]}
+
+Balances are the bank module's genesis. Recorded block hashes are not exported: a chain
+started from an export has blocks of its own.
 """
 
 from __future__ import annotations
@@ -10,15 +19,59 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from eth_hash.auto import keccak
+
 from ledger import accounts
-from ledger.addresses import from_bech32, parse_evm_address
+from ledger.addresses import from_bech32, parse_evm_address, to_bech32
 from ledger.context import BlockContext
-from ledger.encoding import encode_uint
+from ledger.encoding import decode_uint, encode_uint
 from ledger.results import Event, TxResult
-from store.api import KVView
+from store.api import KVView, ReadView
 
 from ..blockexec import KEY_BASE_FEE, PARAMS
 from ..module_api import BlockInfo, Module
+
+#: The ``evm`` store (``evm_bridge.state`` documents its layout; imported lazily there
+#: because py-evm is slow to import and most commands never touch the EVM).
+STORE = "evm"
+_ADDR = 20
+_SLOT = 32
+
+
+def _hex(data: bytes) -> str:
+    return "0x" + data.hex()
+
+
+def _bytes(text: str, size: int | None, what: str) -> bytes:
+    raw = bytes.fromhex(text.removeprefix("0x"))
+    if size is not None and len(raw) != size:
+        raise ValueError(f"evm genesis: {what} {text} must be {size} bytes")
+    return raw
+
+
+def _word(text: str, what: str) -> bytes:
+    raw = _bytes(text, None, what)
+    if len(raw) > _SLOT:
+        raise ValueError(f"evm genesis: {what} {text} is longer than 32 bytes")
+    return raw.rjust(_SLOT, b"\0")
+
+
+def _init_account(view: KVView, entry: Mapping[str, Any]) -> None:
+    from evm_bridge.state import code_hash_key, code_key, nonce_key
+
+    addr = parse_evm_address(entry["address"])
+    nonce = int(entry.get("nonce") or 0)
+    if nonce:
+        view.set(STORE, nonce_key(addr), encode_uint(nonce))
+    code = _bytes(entry.get("code") or "0x", None, "code")
+    if code:
+        code_hash = keccak(code)
+        view.set(STORE, code_hash_key(addr), code_hash)
+        view.set(STORE, code_key(code_hash), code)
+    for slot in entry.get("storage", []):
+        value = decode_uint(_word(slot["value"], "storage value"))
+        if value:
+            view.set(STORE, b"s" + addr + _word(slot["key"], "storage key"), encode_uint(value))
 
 
 def _init_genesis(view: KVView, state: Mapping[str, Any]) -> None:
@@ -27,6 +80,46 @@ def _init_genesis(view: KVView, state: Mapping[str, Any]) -> None:
         view.set(PARAMS, KEY_BASE_FEE, encode_uint(fee))
     for pair in state.get("associations", []):
         accounts.associate(view, from_bech32(pair["sei_address"]), parse_evm_address(pair["evm_address"]))
+    seen: set[str] = set()
+    for entry in state.get("accounts", []):
+        key = entry["address"].lower()
+        if key in seen:
+            raise ValueError(f"evm genesis: duplicate account {entry['address']}")
+        seen.add(key)
+        _init_account(view, entry)
+
+
+def _export_accounts(view: ReadView) -> list[dict[str, Any]]:
+    from evm_bridge.state import code_key
+
+    found: dict[bytes, dict[str, Any]] = {}
+
+    def entry(addr: bytes) -> dict[str, Any]:
+        return found.setdefault(addr, {"address": _hex(addr)})
+
+    for key, value in view.iterate(STORE, b"n", b"o"):
+        if len(key) == 1 + _ADDR:
+            entry(key[1:])["nonce"] = str(decode_uint(value))
+    for key, value in view.iterate(STORE, b"c", b"d"):
+        if len(key) == 1 + _ADDR:
+            entry(key[1:])["code"] = _hex(view.get(STORE, code_key(value)) or b"")
+    for key, value in view.iterate(STORE, b"s", b"t"):
+        if len(key) == 1 + _ADDR + _SLOT:
+            slot = {"key": _hex(key[1 + _ADDR :]), "value": _hex(decode_uint(value).to_bytes(_SLOT, "big"))}
+            entry(key[1 : 1 + _ADDR]).setdefault("storage", []).append(slot)
+    return [found[a] for a in sorted(found)]
+
+
+def _export_genesis(view: ReadView) -> Mapping[str, Any]:
+    associations = [
+        {"sei_address": to_bech32(key[1:]), "evm_address": _hex(value)}
+        for key, value in view.iterate(accounts.STORE, b"s", b"t")
+    ]
+    return {
+        "base_fee_wei": str(decode_uint(view.get(PARAMS, KEY_BASE_FEE))),
+        "associations": associations,
+        "accounts": _export_accounts(view),
+    }
 
 
 def _end_block(ctx: BlockContext, view: KVView, results: Sequence[TxResult], info: BlockInfo) -> Sequence[Event]:
@@ -37,4 +130,10 @@ def _end_block(ctx: BlockContext, view: KVView, results: Sequence[TxResult], inf
 
 
 def module() -> Module:
-    return Module(name="evm", store_names=("evm",), init_genesis=_init_genesis, end_block=_end_block)
+    return Module(
+        name="evm",
+        store_names=(STORE,),
+        init_genesis=_init_genesis,
+        export_genesis=_export_genesis,
+        end_block=_end_block,
+    )

@@ -5,10 +5,14 @@ Paths:
 * ``/store/<store>/key`` -- raw value of key ``data`` in a module store; ``prove`` adds an
   IAVL proof against the app hash of that height.
 * ``/pysei/occ/conflicts`` -- the OCC conflict report of recent blocks (JSON).
+* ``/pysei/store_hashes`` -- per module store at the query height (JSON): the SC tree root
+  (while that height's roots are kept in memory, else null), and a digest of the SS contents,
+  ``sha256`` over ``len(key) ‖ key ‖ len(value) ‖ value`` (u32 big-endian lengths) in key order.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import deque
 from collections.abc import Sequence
@@ -56,6 +60,9 @@ class QueryRouter:
         try:
             if req.path.startswith("/store/"):
                 return self._store(req, height)
+            if req.path == "/pysei/store_hashes":
+                return abci.ResponseQuery(code=0, value=json.dumps(store_hashes(self.db, height)).encode(),
+                                          height=height)
             if req.path == "/pysei/occ/conflicts":
                 return abci.ResponseQuery(code=0, value=json.dumps(list(self.conflicts)).encode(), height=last)
             handler = self.routes.get(req.path)
@@ -79,6 +86,23 @@ class QueryRouter:
                 proof_pb2.ProofOps(ops=[proof_pb2.ProofOp(type=t, key=k, data=d) for t, k, d in result.proof_ops])
             )
         return resp
+
+
+def store_hashes(db: Any, height: int) -> dict:
+    """Per-store SC root (when kept) and SS content digest at ``height`` (read-only)."""
+    trees = db.sc.trees
+    roots = trees.roots_at(height)
+    names = sorted(roots if roots is not None else trees.roots)
+    view = db.read_view(height)
+    out = {}
+    for name in names:
+        digest, count = hashlib.sha256(), 0
+        for key, value in view.iterate(name, None, None):
+            digest.update(len(key).to_bytes(4, "big") + key + len(value).to_bytes(4, "big") + value)
+            count += 1
+        root = roots[name].hash().hex() if roots is not None and name in roots else None
+        out[name] = {"root": root, "digest": digest.hexdigest(), "keys": count}
+    return {"height": height, "stores": out}
 
 
 def _error(code: int, log: str, height: int, codespace: str = "sdk") -> abci.ResponseQuery:

@@ -246,7 +246,10 @@ class App:
     def apply_snapshot_chunk(self, req: abci.RequestApplySnapshotChunk) -> abci.ResponseApplySnapshotChunk:
         from .statesync import apply_snapshot_chunk
 
-        return apply_snapshot_chunk(self.db, req)
+        with self._consensus:
+            resp = apply_snapshot_chunk(self.db, req)
+            self.check.reset()
+            return resp
 
 
 def _preloaded(base, changeset: ChangeSet) -> Overlay:

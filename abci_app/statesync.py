@@ -1,42 +1,53 @@
-"""State sync over ABCI: serve and restore SeiDB snapshots in hash-checked chunks."""
+"""State sync over ABCI: serve and restore SeiDB snapshots in hash-checked chunks.
+
+SeiDB's snapshot stream (``store.statesync``) is offered as CometBFT ``Snapshot``s whose
+``hash`` covers the whole stream and whose ``metadata`` lists every chunk's hash; a restore
+checks each chunk, then the rebuilt state against the light-client-verified app hash.
+"""
 
 from __future__ import annotations
 
+import logging
+
 from pysei_pb.tendermint.abci import types_pb2 as abci
-from store.api import Database
+from store.statesync import FORMAT, SnapshotInfo
+
+log = logging.getLogger("pysei.statesync")
+
+Offer = abci.ResponseOfferSnapshot
+Apply = abci.ResponseApplySnapshotChunk
 
 
-def list_snapshots(db: Database, req: abci.RequestListSnapshots) -> abci.ResponseListSnapshots:
-    lister = getattr(db, "list_snapshots", None)
-    if lister is None:
-        return abci.ResponseListSnapshots()
+def list_snapshots(db, req: abci.RequestListSnapshots) -> abci.ResponseListSnapshots:
     return abci.ResponseListSnapshots(
         snapshots=[
             abci.Snapshot(height=s.height, format=s.format, chunks=s.chunks, hash=s.hash, metadata=s.metadata)
-            for s in lister()
+            for s in db.list_snapshots()
         ]
     )
 
 
-def offer_snapshot(db: Database, req: abci.RequestOfferSnapshot) -> abci.ResponseOfferSnapshot:
-    offer = getattr(db, "offer_snapshot", None)
-    if offer is None:
-        return abci.ResponseOfferSnapshot(result=abci.ResponseOfferSnapshot.REJECT)
+def offer_snapshot(db, req: abci.RequestOfferSnapshot) -> abci.ResponseOfferSnapshot:
     s = req.snapshot
-    result = offer(s.height, s.format, s.chunks, bytes(s.hash), bytes(s.metadata), bytes(req.app_hash))
-    return abci.ResponseOfferSnapshot(result=result)
+    if s.format != FORMAT:
+        return Offer(result=Offer.REJECT_FORMAT)
+    info = SnapshotInfo(s.height, s.format, s.chunks, bytes(s.hash), bytes(s.metadata))
+    accepted = db.offer_snapshot(info, bytes(req.app_hash))
+    log.info("snapshot offered: height=%d chunks=%d accepted=%s", s.height, s.chunks, accepted)
+    return Offer(result=Offer.ACCEPT if accepted else Offer.REJECT)
 
 
-def load_snapshot_chunk(db: Database, req: abci.RequestLoadSnapshotChunk) -> abci.ResponseLoadSnapshotChunk:
-    load = getattr(db, "load_snapshot_chunk", None)
-    if load is None:
-        return abci.ResponseLoadSnapshotChunk()
-    return abci.ResponseLoadSnapshotChunk(chunk=load(req.height, req.format, req.chunk) or b"")
+def load_snapshot_chunk(db, req: abci.RequestLoadSnapshotChunk) -> abci.ResponseLoadSnapshotChunk:
+    return abci.ResponseLoadSnapshotChunk(chunk=db.load_snapshot_chunk(req.height, req.format, req.chunk))
 
 
-def apply_snapshot_chunk(db: Database, req: abci.RequestApplySnapshotChunk) -> abci.ResponseApplySnapshotChunk:
-    apply = getattr(db, "apply_snapshot_chunk", None)
-    if apply is None:
-        return abci.ResponseApplySnapshotChunk(result=abci.ResponseApplySnapshotChunk.ABORT)
-    result, refetch = apply(req.index, bytes(req.chunk))
-    return abci.ResponseApplySnapshotChunk(result=result, refetch_chunks=refetch)
+def apply_snapshot_chunk(db, req: abci.RequestApplySnapshotChunk) -> abci.ResponseApplySnapshotChunk:
+    try:
+        ok = db.apply_snapshot_chunk(req.index, bytes(req.chunk))
+    except ValueError as e:
+        log.warning("snapshot rejected after its last chunk: %s", e)
+        return Apply(result=Apply.REJECT_SNAPSHOT)
+    if not ok:
+        return Apply(result=Apply.RETRY, refetch_chunks=[req.index], reject_senders=[req.sender] if req.sender else [])
+    log.info("snapshot chunk %d applied", req.index)
+    return Apply(result=Apply.ACCEPT)

@@ -114,8 +114,9 @@ class Outcome(NamedTuple):
 Chunk = Sequence[tuple[int, int, Any]]
 #: A tx's final write set, shipped to workers: (tx index, incarnation, writes).
 Record = tuple[int, int, Writes]
-#: Records as shipped: a pickled list of ``Record``s, made once and sent to every worker.
-Shipment = bytes
+#: Records as shipped: (worker whose outcomes they are, or -1 for the coordinator's, a
+#: pickled list of ``Record``s). Pickled once for all workers; the origin skips its own.
+Shipment = tuple[int, bytes]
 
 
 class Executor(Protocol):

@@ -71,7 +71,7 @@ class InProcessExecutor:
     conflicts happen as with processes, deterministically."""
 
     def __init__(self, workers: int = 1) -> None:
-        self._runners = [ChunkRunner() for _ in range(workers)]
+        self._runners = [ChunkRunner(worker) for worker in range(workers)]
         self._queues: list[deque[tuple[list[Shipment], Chunk]]] = [deque() for _ in range(workers)]
         self._turn = 0
 
@@ -130,9 +130,9 @@ class ProcessPoolExecutor:
 
     def start(self) -> None:
         ctx = multiprocessing.get_context(self._start_method)
-        for _ in range(self._workers):
+        for worker in range(self._workers):
             parent, child = ctx.Pipe(duplex=True)
-            proc = ctx.Process(target=worker_main, args=(child, self._opener), daemon=True)
+            proc = ctx.Process(target=worker_main, args=(child, self._opener, worker), daemon=True)
             proc.start()
             child.close()
             self._procs.append(proc)
@@ -184,7 +184,7 @@ class ProcessPoolExecutor:
                         self._stale[worker] -= 1
                         continue
                     self._in_flight[worker] -= 1
-                    return worker, body
+                    return worker, [Outcome._make(o) for o in body]
                 if self._procs[worker].sentinel in ready:
                     self._fail(worker, f"exited with code {self._procs[worker].exitcode}")
 

@@ -47,8 +47,7 @@ class MVStore:
         self._top: dict[StoreKey, Entry] = {}  # each key's entry of the highest index
         self._lower: dict[StoreKey, list[tuple[int, Entry]]] = {}  # the others, ascending
         self._written: dict[int, Mapping[StoreKey, object]] = {}
-        self._by_store: dict[str, set[bytes]] = {}
-        self._sorted: dict[str, list[bytes]] = {}
+        self._sorted: dict[str, list[bytes]] = {}  # per store, kept once a range was asked
 
     def read(self, sk: StoreKey, index: int) -> Entry | None:
         """The entry of the highest index below ``index`` for ``sk``; None = base."""
@@ -118,7 +117,7 @@ class MVStore:
         """Sorted keys of ``store`` in ``[start, end)`` that have at least one entry."""
         keys = self._sorted.get(store)
         if keys is None:
-            keys = self._sorted[store] = sorted(self._by_store.get(store, ()))
+            keys = self._sorted[store] = sorted(key for s, key in self._top if s == store)
         lo = 0 if start is None else bisect_left(keys, start)
         hi = len(keys) if end is None else bisect_left(keys, end)
         return keys[lo:hi]
@@ -133,9 +132,14 @@ class MVStore:
         return out
 
     def _add_key(self, sk: StoreKey) -> None:
-        store, key = sk
-        self._by_store.setdefault(store, set()).add(key)
-        self._sorted.pop(store, None)
+        keys = self._sorted.get(sk[0])
+        if keys is not None:
+            insort(keys, sk[1])
+
+    def _drop_key(self, sk: StoreKey) -> None:
+        keys = self._sorted.get(sk[0])
+        if keys is not None:
+            del keys[bisect_left(keys, sk[1])]
 
     def _replace(self, sk: StoreKey, index: int, change: Callable[[Entry], Entry] | None) -> None:
         """Apply ``change`` (entry -> entry, or None to delete) to the entry of ``index``."""
@@ -147,9 +151,7 @@ class MVStore:
                 self._top[sk] = lower.pop()[1]
             else:
                 del self._top[sk]
-                store, key = sk
-                self._by_store[store].discard(key)
-                self._sorted.pop(store, None)
+                self._drop_key(sk)
             return
         assert lower is not None
         pos = bisect_left(lower, index, key=_index)

@@ -123,7 +123,8 @@ class _BlockRun:
         self.dispatched = 0  # txs below this were sent to a worker
         self.started = [0] * self.n  # executions started per tx; the latest is incarnation started-1
         self.pending: dict[int, Outcome] = {}
-        self.unshipped: list[Record] = []  # final records not yet in a shipment
+        self.unshipped: list[tuple[int, list[Record]]] = []  # (origin, final records) to ship
+        self.origin = [-1] * self.n  # the worker each tx was dispatched to
         self.shipments: list[Shipment] = []  # every shipment of the block, in order
         workers = executor.workers
         self.cursor = [0] * workers
@@ -179,14 +180,16 @@ class _BlockRun:
         """Send chunks of txs ``nxt..limit-1`` to workers with room; returns the next tx to send."""
         for worker in sorted(range(len(self.in_flight)), key=self.in_flight.__getitem__):
             while self.in_flight[worker] < DEPTH and nxt < limit:
-                end = min(limit, nxt + self.chunk)
+                size = max(1, min(self.chunk, (self.n - nxt) // (2 * len(self.in_flight))))
+                end = min(limit, nxt + size)
                 chunk = []
                 for index in range(nxt, end):
                     chunk.append((index, self.started[index], self.tasks[index]))
                     self.started[index] += 1
-                if self.unshipped:
-                    self.shipments.append(pickle.dumps(self.unshipped, pickle.HIGHEST_PROTOCOL))
-                    self.unshipped = []
+                    self.origin[index] = worker
+                for origin, records in self.unshipped:
+                    self.shipments.append((origin, pickle.dumps(records, pickle.HIGHEST_PROTOCOL)))
+                self.unshipped = []
                 shipments = self.shipments[self.cursor[worker] :]
                 self.cursor[worker] = len(self.shipments)
                 self.executor.submit(worker, shipments, chunk)
@@ -212,7 +215,9 @@ class _BlockRun:
         if sk is None:
             if outcome.error is not None:
                 raise TaskFailed(outcome.index) from outcome.error
-            self._finalize(outcome.index, outcome.incarnation, outcome.writes, outcome.output)
+            self._finalize(
+                outcome.index, outcome.incarnation, outcome.writes, outcome.output, self.origin[outcome.index]
+            )
             return False
         self.conflicts[sk] += 1
         self._run_inline(outcome.index)
@@ -227,14 +232,17 @@ class _BlockRun:
             output = self.runner.run(self.tasks[index], self.context, view)
         except Exception as exc:
             raise TaskFailed(index) from exc
-        self._finalize(index, incarnation, view.writes, output)
+        self._finalize(index, incarnation, view.writes, output, -1)
 
     def _finalize(
-        self, index: int, incarnation: int, writes: dict[StoreKey, bytes | None], output: Any
+        self, index: int, incarnation: int, writes: dict[StoreKey, bytes | None], output: Any, origin: int
     ) -> None:
+        """Tx ``index`` is final with these writes; ``origin`` ran it (-1: the coordinator)."""
         assert index == self.k
         self.mv.record(index, incarnation, writes)
-        self.unshipped.append((index, incarnation, writes))
+        if not self.unshipped or self.unshipped[-1][0] != origin:
+            self.unshipped.append((origin, []))
+        self.unshipped[-1][1].append((index, incarnation, writes))
         self.outputs[index] = output
         self.k += 1
 

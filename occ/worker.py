@@ -1,8 +1,10 @@
 """The worker's side of OCC: running chunks of incarnations, and a worker process's loop.
 
-A worker keeps a multiversion store per block holding the records the coordinator shipped
-(final writes of lower txs). Inside a chunk, each tx also sees the writes of the chunk's
-earlier txs; those speculative entries are dropped when the chunk ends.
+A worker keeps a multiversion store per block: the final writes the coordinator shipped,
+and the writes of the txs it ran itself, so each tx also sees its chunk's (and earlier
+chunks') lower txs. Those speculative entries stay until a shipped record of the same tx
+replaces them; the coordinator does not ship a worker the records of its own valid outcomes,
+which it already holds. Reads of speculative entries are validated like any other.
 """
 
 from __future__ import annotations
@@ -21,14 +23,16 @@ from store.api import ReadView, StateOpener
 PROTOCOL = pickle.HIGHEST_PROTOCOL
 
 # Message kinds, coordinator -> worker: (BLOCK, (runner, context, base_version)),
-# (CHUNK, (shipments, chunk)), (STOP, None). Worker -> coordinator: (OK, outcomes), (FATAL, text).
+# (CHUNK, (shipments, chunk)), (STOP, None). Worker -> coordinator: (OK, outcomes as plain
+# tuples, cheaper to pickle than ``Outcome``), (FATAL, text).
 BLOCK, CHUNK, STOP, OK, FATAL = range(5)
 
 
 class ChunkRunner:
-    """Executes chunks for one worker; ``begin`` resets it for a block."""
+    """Executes chunks for worker number ``worker``; ``begin`` resets it for a block."""
 
-    def __init__(self) -> None:
+    def __init__(self, worker: int) -> None:
+        self.worker = worker
         self._mv = MVStore()
         self._runner: TaskRunner | None = None
         self._context: Any = None
@@ -41,9 +45,10 @@ class ChunkRunner:
     def run(self, shipments: Sequence[Shipment], chunk: Chunk) -> list[Outcome]:
         mv, runner, context, base = self._mv, self._runner, self._context, self._base
         assert runner is not None and base is not None, "begin() first"
-        for shipment in shipments:
-            for index, incarnation, writes in pickle.loads(shipment):
-                mv.record(index, incarnation, writes)
+        for origin, records in shipments:
+            if origin != self.worker:
+                for index, incarnation, writes in pickle.loads(records):
+                    mv.record(index, incarnation, writes)
         outcomes = []
         for index, incarnation, task in chunk:
             view = TrackedView(index, base, mv)
@@ -55,10 +60,8 @@ class ChunkRunner:
                 outcome = view.outcome(incarnation, None, exc)
             mv.record(index, incarnation, outcome.writes)
             if outcome.error is not None or outcome.blocked_on is not None:
-                mv.mark_estimate(index)  # later txs of the chunk must not build on it
+                mv.mark_estimate(index)  # later txs must not build on it
             outcomes.append(outcome)
-        for index, _, _ in chunk:
-            mv.remove(index)
         return outcomes
 
 
@@ -75,19 +78,19 @@ def portable(outcomes: list[Outcome]) -> list[Outcome]:
     return out
 
 
-def worker_main(conn: Connection, opener: StateOpener) -> None:
-    """A worker process: open the state, then serve BLOCK and CHUNK messages until STOP."""
+def worker_main(conn: Connection, opener: StateOpener, worker: int) -> None:
+    """Worker process number ``worker``: open the state, serve BLOCK and CHUNK until STOP."""
     reader = None
     try:
         reader = opener.open()
-        chunks = ChunkRunner()
+        chunks = ChunkRunner(worker)
         while True:
             kind, body = pickle.loads(conn.recv_bytes())
             if kind == BLOCK:
                 runner, context, version = body
                 chunks.begin(runner, context, reader.view(version))
             elif kind == CHUNK:
-                reply = (OK, portable(chunks.run(*body)))
+                reply = (OK, [tuple(o) for o in portable(chunks.run(*body))])
                 conn.send_bytes(pickle.dumps(reply, PROTOCOL))
             else:
                 return

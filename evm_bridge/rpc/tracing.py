@@ -16,8 +16,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from eth.exceptions import OutOfGas, Revert
+
 from evm_bridge.api import EvmTx
-from evm_bridge.execute import _error_text, execute_tx
+from evm_bridge.execute import execute_tx
 from evm_bridge.vm import VmTx, new_state
 from ledger.context import BlockContext
 from ledger.overlay import Overlay
@@ -27,6 +29,14 @@ from .errors import reverted
 
 Json = dict[str, Any]
 MAX_STEPS = 200_000
+
+
+def error_text(error: Exception | None) -> str:
+    if isinstance(error, Revert):
+        return "execution reverted"
+    if isinstance(error, OutOfGas):
+        return "out of gas"
+    return str(error) or type(error).__name__ if error is not None else ""
 
 
 def _word(v: int | bytes) -> str:
@@ -92,7 +102,7 @@ def call_frame(c: Any, top: bool = True, tx_gas: int | None = None, gas_used: in
         "output": "0x" + bytes(c.output).hex(),
     }
     if c.is_error:
-        frame["error"] = _error_text(c.error)
+        frame["error"] = error_text(c.error)
         if frame["error"] == "execution reverted":
             msg = reverted(bytes(c.output)).message
             if msg != "execution reverted":

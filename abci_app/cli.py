@@ -60,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("abci_app.commands", "add_tx_commands"),
         ("abci_app.commands", "add_query_commands"),
         ("abci_app.commands", "add_export_commands"),
+        ("abci_app.commands.wasm", "add_wasm_commands"),
         ("testnet.cli", "add_testnet_commands"),
     ):
         try:

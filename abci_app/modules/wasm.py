@@ -1,0 +1,330 @@
+"""The ``wasm`` module: CosmWasm contracts through ``wasm_bridge``.
+
+Messages (wasmd type URLs): ``MsgStoreCode``, ``MsgInstantiateContract``,
+``MsgExecuteContract``, ``MsgMigrateContract``, ``MsgUpdateAdmin``, ``MsgClearAdmin``.
+Queries: ``/cosmwasm.wasm.v1.Query/SmartContractState``, ``RawContractState``, ``Code``,
+``ContractInfo``. State lives in the ``wasm`` store (layout in ``wasm_bridge.state``).
+
+Gas: each message is metered by ``wasm_bridge.gas`` up to ``MSG_GAS_LIMIT`` (the module
+API gives handlers neither the tx's gas limit nor a way to report gas used, so the limit is
+per message and the handler's flat ``gas`` is what the fee pays for). Queries run with
+``QUERY_GAS_LIMIT`` and an ``env.block`` of the queried height with time 0.
+
+Genesis::
+
+    {"codes": [{"code_id": 1, "creator": "sei1..", "code": "<base64 wasm>"}],
+     "contracts": [{"address": "sei1..", "code_id": 1, "creator": "..", "admin": "..",
+                    "label": "..", "created": 5,
+                    "state": [{"key": "<base64>", "value": "<base64>"}]}],
+     "sequences": {"lastCodeId": 1, "lastContractId": 1}}
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ledger.addresses import AddressError, from_bech32, to_bech32
+from ledger.context import BlockContext
+from ledger.results import Event
+from pysei_pb.cosmwasm.wasm.v1 import query_pb2, tx_pb2, types_pb2
+from store.api import KVView, ReadView
+from wasm_bridge import api as wasm_api
+from wasm_bridge import state
+from wasm_bridge.code import store_code
+from wasm_bridge.gas import GasMeter
+from wasm_bridge.keeper import Keeper
+
+from .. import codes
+from ..module_api import Module, MsgError, MsgHandler
+from ..tx import coins as coin_codec
+
+PREFIX = "/cosmwasm.wasm.v1."
+QUERY = PREFIX + "Query/"
+MSG_GAS_LIMIT = 10_000_000
+QUERY_GAS_LIMIT = 3_000_000
+CODESPACE = "wasm"
+#: wasmd's error codes (codespace ``wasm``).
+CODE_CREATE, CODE_INSTANTIATE, CODE_EXECUTE, CODE_GAS, CODE_QUERY = 2, 4, 5, 6, 9
+CODE_NOT_FOUND, CODE_MIGRATE, CODE_INVALID = 22, 11, 14
+
+_KEEPER: Keeper | None = None
+
+
+def keeper() -> Keeper:
+    global _KEEPER
+    if _KEEPER is None:
+        _KEEPER = Keeper()
+    return _KEEPER
+
+
+def _addr(text: str, what: str) -> bytes:
+    try:
+        return from_bech32(text)
+    except AddressError as e:
+        raise MsgError(codes.INVALID_ADDRESS, f"invalid {what} address: {e}: invalid address") from None
+
+
+def _failure(e: wasm_api.WasmError, code: int) -> MsgError:
+    """Map a ``wasm_bridge`` error to the tx log wasmd would show."""
+    if isinstance(e, wasm_api.OutOfGas):
+        return MsgError(codes.OUT_OF_GAS, str(e))
+    if isinstance(e, wasm_api.NotFound):
+        return MsgError(CODE_NOT_FOUND, str(e), CODESPACE)
+    if isinstance(e, wasm_api.Unauthorized):
+        return MsgError(codes.UNAUTHORIZED, str(e))
+    if isinstance(e, wasm_api.ValidationError) and "insufficient funds" in str(e):
+        return MsgError(codes.INSUFFICIENT_FUNDS, str(e))
+    if isinstance(e, wasm_api.ContractError):
+        return MsgError(code, f"{e}: {_VERB[code]} wasm contract failed", CODESPACE)
+    return MsgError(code, f"{e}: {_VERB.get(code, 'wasm')} wasm contract failed", CODESPACE)
+
+
+_VERB = {CODE_CREATE: "create", CODE_INSTANTIATE: "instantiate", CODE_EXECUTE: "execute", CODE_MIGRATE: "migrate"}
+
+
+def _coins(pb: Any) -> wasm_api.Coins:
+    return coin_codec.from_proto(pb, allow_empty=True)
+
+
+def _json_msg(raw: bytes) -> None:
+    try:
+        json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise MsgError(CODE_INVALID, "msg must be valid JSON: invalid", CODESPACE) from None
+
+
+# ---- messages ----
+
+
+def _validate_store(msg: tx_pb2.MsgStoreCode) -> None:
+    _addr(msg.sender, "sender")
+    if not msg.wasm_byte_code:
+        raise MsgError(CODE_CREATE, "empty wasm code: create wasm contract failed", CODESPACE)
+
+
+def _store(msg: tx_pb2.MsgStoreCode, ctx: BlockContext, view: KVView) -> tuple[Sequence[Event], bytes]:
+    try:
+        info, events = store_code(view, keeper().cache, msg.sender, msg.wasm_byte_code, GasMeter(MSG_GAS_LIMIT))
+    except wasm_api.WasmError as e:
+        raise _failure(e, CODE_CREATE) from None
+    return events, tx_pb2.MsgStoreCodeResponse(code_id=info.code_id, checksum=info.checksum).SerializeToString()
+
+
+def _validate_instantiate(msg: tx_pb2.MsgInstantiateContract) -> None:
+    _addr(msg.sender, "sender")
+    if msg.admin:
+        _addr(msg.admin, "admin")
+    if not msg.code_id:
+        raise MsgError(CODE_INVALID, "code id is required: invalid", CODESPACE)
+    _json_msg(msg.msg)
+    _coins(msg.funds)
+
+
+def _instantiate(msg: tx_pb2.MsgInstantiateContract, ctx: BlockContext, view: KVView) -> tuple[Sequence[Event], bytes]:
+    try:
+        address, events, data = keeper().instantiate(
+            view, ctx, GasMeter(MSG_GAS_LIMIT), from_bech32(msg.sender), msg.code_id, msg.msg,
+            _coins(msg.funds), msg.label, msg.admin,
+        )
+    except wasm_api.WasmError as e:
+        raise _failure(e, CODE_INSTANTIATE) from None
+    resp = tx_pb2.MsgInstantiateContractResponse(address=to_bech32(address), data=data or b"")
+    return events, resp.SerializeToString()
+
+
+def _validate_execute(msg: tx_pb2.MsgExecuteContract) -> None:
+    _addr(msg.sender, "sender")
+    _addr(msg.contract, "contract")
+    _json_msg(msg.msg)
+    _coins(msg.funds)
+
+
+def _execute(msg: tx_pb2.MsgExecuteContract, ctx: BlockContext, view: KVView) -> tuple[Sequence[Event], bytes]:
+    try:
+        events, data = keeper().execute(
+            view, ctx, GasMeter(MSG_GAS_LIMIT), from_bech32(msg.sender), from_bech32(msg.contract), msg.msg,
+            _coins(msg.funds),
+        )
+    except wasm_api.WasmError as e:
+        raise _failure(e, CODE_EXECUTE) from None
+    return events, tx_pb2.MsgExecuteContractResponse(data=data or b"").SerializeToString()
+
+
+def _validate_migrate(msg: tx_pb2.MsgMigrateContract) -> None:
+    _addr(msg.sender, "sender")
+    _addr(msg.contract, "contract")
+    _json_msg(msg.msg)
+
+
+def _migrate(msg: tx_pb2.MsgMigrateContract, ctx: BlockContext, view: KVView) -> tuple[Sequence[Event], bytes]:
+    try:
+        events, data = keeper().migrate(
+            view, ctx, GasMeter(MSG_GAS_LIMIT), from_bech32(msg.sender), from_bech32(msg.contract), msg.code_id, msg.msg
+        )
+    except wasm_api.WasmError as e:
+        raise _failure(e, CODE_MIGRATE) from None
+    return events, tx_pb2.MsgMigrateContractResponse(data=data or b"").SerializeToString()
+
+
+def _validate_admin(msg: Any) -> None:
+    _addr(msg.sender, "sender")
+    _addr(msg.contract, "contract")
+    if getattr(msg, "new_admin", None) is not None:
+        _addr(msg.new_admin, "new admin")
+
+
+def _update_admin(msg: Any, ctx: BlockContext, view: KVView) -> tuple[Sequence[Event], bytes]:
+    new_admin = getattr(msg, "new_admin", "")
+    try:
+        events = keeper().do_update_admin(view, from_bech32(msg.sender), from_bech32(msg.contract), new_admin)
+    except wasm_api.WasmError as e:
+        raise _failure(e, CODE_MIGRATE) from None
+    return events, b""
+
+
+# ---- queries ----
+
+
+def _request(cls: Any, data: bytes) -> Any:
+    try:
+        return cls.FromString(data)
+    except Exception as e:  # protobuf DecodeError
+        raise MsgError(codes.INVALID_REQUEST, f"invalid request: {e}") from None
+
+
+def _query_ctx(height: int) -> BlockContext:
+    return BlockContext(height, 0, "", 0, b"\x00" * 20, b"\x00" * 32, 0, 0)
+
+
+def _query_failure(e: wasm_api.WasmError) -> MsgError:
+    if isinstance(e, wasm_api.NotFound):
+        return MsgError(codes.NOT_FOUND, f"rpc error: code = NotFound desc = {e}")
+    return MsgError(CODE_QUERY, f"{e}: query wasm contract failed", CODESPACE)
+
+
+def _smart(data: bytes, view: ReadView, height: int) -> bytes:
+    req = _request(query_pb2.QuerySmartContractStateRequest, data)
+    contract = _addr(req.address, "contract")
+    try:
+        out = keeper().query_smart(view, _query_ctx(height), GasMeter(QUERY_GAS_LIMIT), contract, req.query_data)
+    except wasm_api.WasmError as e:
+        raise _query_failure(e) from None
+    return query_pb2.QuerySmartContractStateResponse(data=out).SerializeToString()
+
+
+def _raw(data: bytes, view: ReadView, height: int) -> bytes:
+    req = _request(query_pb2.QueryRawContractStateRequest, data)
+    try:
+        value = Keeper.query_raw(view, _addr(req.address, "contract"), req.query_data)
+    except wasm_api.WasmError as e:
+        raise _query_failure(e) from None
+    return query_pb2.QueryRawContractStateResponse(data=value or b"").SerializeToString()
+
+
+def _code(data: bytes, view: ReadView, height: int) -> bytes:
+    req = _request(query_pb2.QueryCodeRequest, data)
+    try:
+        info = state.code_info(view, req.code_id)
+        code = state.code_bytes(view, info.checksum)
+    except wasm_api.WasmError as e:
+        raise _query_failure(e) from None
+    everybody = types_pb2.AccessConfig(permission=types_pb2.ACCESS_TYPE_EVERYBODY)
+    meta = query_pb2.CodeInfoResponse(
+        code_id=info.code_id, creator=info.creator, data_hash=info.checksum, instantiate_permission=everybody
+    )
+    return query_pb2.QueryCodeResponse(code_info=meta, data=code).SerializeToString()
+
+
+def _contract_info(data: bytes, view: ReadView, height: int) -> bytes:
+    req = _request(query_pb2.QueryContractInfoRequest, data)
+    try:
+        info = state.contract_info(view, _addr(req.address, "contract"))
+    except wasm_api.WasmError as e:
+        raise _query_failure(e) from None
+    pb = types_pb2.ContractInfo(
+        code_id=info.code_id, creator=info.creator, admin=info.admin, label=info.label,
+        created=types_pb2.AbsoluteTxPosition(block_height=info.created_height),
+    )
+    return query_pb2.QueryContractInfoResponse(address=req.address, contract_info=pb).SerializeToString()
+
+
+# ---- genesis ----
+
+
+def _init_genesis(view: KVView, genesis: Mapping[str, Any]) -> None:
+    for entry in genesis.get("codes", []):
+        code = base64.b64decode(entry["code"])
+        info = wasm_api.CodeInfo(int(entry["code_id"]), hashlib.sha256(code).digest(), entry["creator"])
+        state.put_code(view, info, code)
+    for entry in genesis.get("contracts", []):
+        address = from_bech32(entry["address"])
+        state.put_contract(
+            view,
+            wasm_api.ContractInfo(
+                address, int(entry["code_id"]), entry["creator"], entry.get("admin", ""), entry["label"],
+                int(entry.get("created", 0)),
+            ),
+        )
+        for kv in entry.get("state", []):
+            view.set(state.STORE, state.state_prefix(address) + base64.b64decode(kv["key"]), base64.b64decode(kv["value"]))
+    seqs = genesis.get("sequences", {})
+    for name, key in (("lastCodeId", state.LAST_CODE_ID), ("lastContractId", state.LAST_CONTRACT_ID)):
+        if name in seqs:
+            view.set(state.STORE, key, int(seqs[name]).to_bytes(8, "big"))
+
+
+def _export_genesis(view: ReadView) -> Mapping[str, Any]:
+    codes_out = [
+        {"code_id": c.code_id, "creator": c.creator,
+         "code": base64.b64encode(state.code_bytes(view, c.checksum)).decode()}
+        for c in state.iterate_codes(view)
+    ]
+    contracts = []
+    for c in state.iterate_contracts(view):
+        kvs = [
+            {"key": base64.b64encode(k).decode(), "value": base64.b64encode(v).decode()}
+            for k, v in state.iterate_state(view, c.address)
+        ]
+        contracts.append(
+            {"address": to_bech32(c.address), "code_id": c.code_id, "creator": c.creator, "admin": c.admin,
+             "label": c.label, "created": c.created_height, "state": kvs}
+        )
+    seqs = {
+        "lastCodeId": state.sequence(view, state.LAST_CODE_ID),
+        "lastContractId": state.sequence(view, state.LAST_CONTRACT_ID),
+    }
+    return {"codes": codes_out, "contracts": contracts, "sequences": seqs}
+
+
+def module() -> Module:
+    def handler(name: str, cls: Any, validate: Any, execute: Any, gas: int) -> MsgHandler:
+        return MsgHandler(
+            type_url=PREFIX + name, decode=cls.FromString, signers=lambda m: (from_bech32(m.sender),),
+            validate=validate, execute=execute, gas=gas,
+        )
+
+    handlers = [
+        handler("MsgStoreCode", tx_pb2.MsgStoreCode, _validate_store, _store, 100_000),
+        handler("MsgInstantiateContract", tx_pb2.MsgInstantiateContract, _validate_instantiate, _instantiate, 50_000),
+        handler("MsgExecuteContract", tx_pb2.MsgExecuteContract, _validate_execute, _execute, 30_000),
+        handler("MsgMigrateContract", tx_pb2.MsgMigrateContract, _validate_migrate, _migrate, 50_000),
+        handler("MsgUpdateAdmin", tx_pb2.MsgUpdateAdmin, _validate_admin, _update_admin, 10_000),
+        handler("MsgClearAdmin", tx_pb2.MsgClearAdmin, _validate_admin, _update_admin, 10_000),
+    ]
+    return Module(
+        name="wasm",
+        store_names=(state.STORE,),
+        messages={h.type_url: h for h in handlers},
+        queries={
+            QUERY + "SmartContractState": _smart,
+            QUERY + "RawContractState": _raw,
+            QUERY + "Code": _code,
+            QUERY + "ContractInfo": _contract_info,
+        },
+        init_genesis=_init_genesis,
+        export_genesis=_export_genesis,
+    )

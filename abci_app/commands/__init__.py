@@ -6,8 +6,18 @@ Each ``add_*_commands(subparsers)`` adds one top-level command whose leaves call
 
 from __future__ import annotations
 
+import argparse
+
+from .export import add_export_commands as _add_export
 from .keys import add_keys_commands
 from .query import add_query_commands
+from .scaffold import add_scaffold_commands
 from .tx import add_tx_commands
 
-__all__ = ["add_keys_commands", "add_query_commands", "add_tx_commands"]
+__all__ = ["add_export_commands", "add_keys_commands", "add_query_commands", "add_tx_commands"]
+
+
+def add_export_commands(sub: argparse._SubParsersAction) -> None:
+    """``export`` (state as genesis) and ``scaffold`` (new module): the chain developer's tools."""
+    _add_export(sub)
+    add_scaffold_commands(sub)

@@ -22,14 +22,10 @@ MAX_RESULT = 16 * 1024 * 1024
 
 
 def _trap_message(exc: Exception) -> str:
-    text = str(exc).strip().splitlines()
-    first = text[0] if text else type(exc).__name__
-    for line in text:  # wasmtime puts the trap reason after the backtrace
-        if line.startswith("Caused by:"):
-            break
-        if "wasm trap:" in line:
-            first = line.strip()
-    return first[:300]
+    """The trap reason (wasmtime prints it after the backtrace), on one line."""
+    lines = [line.strip() for line in str(exc).strip().splitlines()]
+    reasons = [line for line in lines if line.startswith("wasm trap:")]
+    return (reasons[0] if reasons else (lines[0] if lines else type(exc).__name__))[:300]
 
 
 def call_export(

@@ -3,6 +3,7 @@ deployed by one account, which then hands tokens to every ERC-20 sender before t
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,6 +22,8 @@ SOURCE = ROOT / "tests" / "contracts" / "Token.sol"
 DEPLOY_GAS = 3_000_000
 SUPPLY = 10**30
 GRANT = 10**18
+BATCH = 100
+STALL_SECONDS = 3.0
 
 
 def token_bytecode() -> bytes | None:
@@ -41,31 +44,46 @@ def create_address(sender: bytes, nonce: int) -> bytes:
     return keccak(rlp.encode([sender, nonce]))[12:]
 
 
+def _wait_nonce(url: str, account: LoadAccount, want: int, timeout: float) -> int:
+    """Poll the committed nonce until it reaches ``want`` or stops moving for ``timeout`` s."""
+    last, since = -1, time.time()
+    while True:
+        n = chainstate.next_sequence(url, account, ERC20)
+        if n >= want:
+            return n
+        if n != last:
+            last, since = n, time.time()
+        elif time.time() - since > timeout:
+            return n
+        time.sleep(0.3)
+
+
 def deploy_and_grant(
     ends: Endpoints, deployer: LoadAccount, holders: Sequence[LoadAccount], evm_chain_id: int,
     timeout: float = 120,
 ) -> bytes:
-    """Deploy the token and send ``GRANT`` to each holder; wait until all of it is committed."""
+    """Deploy the token and send ``GRANT`` to each holder; wait until all of it is committed.
+
+    The deployer's txs go in batches, each resumed from the committed nonce: a node may drop
+    some of one sender's queued txs when it rechecks its mempool after a block."""
     code = token_bytecode()
     if code is None:
         raise RuntimeError("no solc: run `make js` (tests/e2e/js) to enable ERC-20 load")
     url = ends.cometbft[0]
-    nonce = chainstate.next_sequence(url, deployer, ERC20)
-    token = create_address(deployer.evm_address, nonce)
-    txs = [LoadTx(ERC20, evm_call(deployer, nonce, None, evm_chain_id, data=code, gas=DEPLOY_GAS), -1, 0)]
-    for i, h in enumerate(holders):
-        data = erc20_transfer_data(h.evm_address, GRANT)
-        txs.append(LoadTx(ERC20, evm_call(deployer, nonce + 1 + i, token, evm_chain_id, data=data,
-                                          gas=ERC20_GAS), -1, 0))
-    sub = submit_in_order(txs, Endpoints([url] * len(ends.cometbft)))
-    if sub.rejected:
-        raise RuntimeError(f"ERC-20 setup rejected: {sub.rejected[0][1]}")
-    deadline = time.time() + timeout
-    for tx in (txs[0], txs[-1]):
-        while (res := chainstate.tx_result(url, tx.hash)) is None:
-            if time.time() > deadline:
-                raise TimeoutError("ERC-20 setup not committed")
-            time.sleep(0.3)
-        if res["code"] != 0:
-            raise RuntimeError(f"ERC-20 setup failed: {res}")
+    first = chainstate.next_sequence(url, deployer, ERC20)
+    token = create_address(deployer.evm_address, first)
+    calls = [(None, code, DEPLOY_GAS)] + [(token, erc20_transfer_data(h.evm_address, GRANT), ERC20_GAS)
+                                           for h in holders]
+    deadline, done = time.time() + timeout, 0
+    while done < len(calls):
+        if time.time() > deadline:
+            raise TimeoutError(f"ERC-20 setup: {done} of {len(calls)} txs committed")
+        batch = [LoadTx(ERC20, evm_call(deployer, first + j, to, evm_chain_id, data=data, gas=gas), -1, 0)
+                 for j, (to, data, gas) in enumerate(calls[done : done + BATCH], start=done)]
+        submit_in_order(batch, Endpoints([url]))
+        done = _wait_nonce(url, deployer, first + done + len(batch), STALL_SECONDS) - first
+    res = chainstate.tx_result(url, hashlib.sha256(
+        evm_call(deployer, first, None, evm_chain_id, data=code, gas=DEPLOY_GAS)).hexdigest().upper())
+    if res is None or res["code"] != 0:
+        raise RuntimeError(f"ERC-20 deployment failed: {res}")
     return token

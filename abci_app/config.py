@@ -38,7 +38,9 @@ class AppConfig:
     rpc_gas_cap: int = 10_000_000
     rpc_max_subscriptions: int = 100
     log_level: str = "info"
-    modules: list[str] = field(default_factory=lambda: ["auth", "bank", "evm", "wasm"])
+    modules: list[str] = field(
+        default_factory=lambda: ["auth", "bank", "evm", "staking", "distribution", "slashing", "wasm"]
+    )
     store: StoreSection = field(default_factory=StoreSection)
 
     def workers(self) -> int:

@@ -17,6 +17,10 @@ DEFAULT_KEYS = ("validator", "alice", "bob")
 GENESIS_TIME = "2026-01-01T00:00:00Z"
 BLOCK_MAX_GAS = 100_000_000
 INITIAL_BASE_FEE_WEI = 1_000_000_000  # 1 gwei
+#: The ``validator`` key's genesis self-delegation (power 1,000,000), funded on top of its
+#: balance; local chains unbond in 60 s.
+SELF_DELEGATION = 10**12
+UNBONDING_TIME_NS = 60 * 10**9
 
 
 @dataclass(frozen=True)
@@ -27,9 +31,14 @@ class FundedAccount:
     amount: int
 
 
-def app_genesis(accounts: Sequence[FundedAccount], denom: str = "usei") -> dict:
-    """The ``app_state`` of genesis.json, one section per module."""
+def app_genesis(
+    accounts: Sequence[FundedAccount], denom: str = "usei", validators: Sequence[dict] = ()
+) -> dict:
+    """The ``app_state`` of genesis.json, one section per module. ``validators`` are
+    ``abci_app.modules.staking.genesis.genesis_validator`` entries; their operators must be
+    funded accounts (the self-delegation is paid from the genesis balance)."""
     return {
+        "staking": {"params": {"unbonding_time_ns": str(UNBONDING_TIME_NS)}, "validators": list(validators)},
         "auth": {
             "accounts": [
                 {"address": to_bech32(a.sei_address), "pub_key": a.pubkey.hex()} for a in accounts
@@ -75,9 +84,11 @@ def init_home(
     funded = []
     for name in key_names:
         key = ring.create(name)
-        funded.append(FundedAccount(key.sei_address, key.pubkey, key.evm_address, balance))
+        extra = SELF_DELEGATION if name == "validator" else 0
+        funded.append(FundedAccount(key.sei_address, key.pubkey, key.evm_address, balance + extra))
     funded.extend(extra_accounts)
     cometbft_home.run_init(home.cometbft)
+    validators, comet_validators = _genesis_validator(home.cometbft, funded, key_names)
     cometbft_home.patch_config(
         home.cometbft / "config" / "config.toml",
         cometbft_home.node_config(abci_address=cfg.abci_address, moniker=f"pysei-{home.root.name}"),
@@ -85,8 +96,29 @@ def init_home(
     cometbft_home.patch_genesis(
         home.cometbft,
         chain_id=chain_id,
-        app_state=app_genesis(funded),
+        app_state=app_genesis(funded, validators=validators),
         max_gas=BLOCK_MAX_GAS,
+        validators=comet_validators,
         genesis_time=GENESIS_TIME,
     )
     return home
+
+
+def _genesis_validator(
+    cometbft: Path, funded: Sequence[FundedAccount], key_names: Sequence[str]
+) -> tuple[list[dict], list[dict] | None]:
+    """The staking genesis validator of this home's consensus key, self-delegated by the
+    ``validator`` key, and genesis.json's matching entry (same power, so CometBFT's set and
+    staking agree at height 1). Without a ``validator`` key: none, CometBFT's default."""
+    import base64
+    import json
+
+    from .modules.staking.genesis import genesis_validator
+    from .modules.staking.records import power
+
+    if "validator" not in key_names:
+        return [], None
+    operator = funded[list(key_names).index("validator")].sei_address
+    pub = json.loads((cometbft / "config" / "priv_validator_key.json").read_text())["pub_key"]["value"]
+    entry = genesis_validator(operator, base64.b64decode(pub), SELF_DELEGATION, moniker="validator")
+    return [entry], [cometbft_home.validator_entry(cometbft, power(SELF_DELEGATION), "validator")]

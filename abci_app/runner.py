@@ -32,6 +32,7 @@ class AppTaskRunner:
         self.module_names = module_names
         self.chain_id = chain_id
         self._handlers: dict[str, Any] | None = None
+        self.handlers  # noqa: B018 -- installs the modules' precompiles in this process too (eth_call)
 
     def __getstate__(self) -> dict:
         return {"module_names": self.module_names, "chain_id": self.chain_id}
@@ -47,8 +48,11 @@ class AppTaskRunner:
             from .modules.registry import load_modules
 
             self._handlers = {}
+            from evm_bridge.precompiles.registry import install
+
             for module in load_modules(self.module_names):
                 self._handlers.update(module.messages)
+                install(module.precompiles)
         return self._handlers
 
     def run(self, task: BlockTask, context: BlockContext, view: KVView) -> TxResult:
@@ -56,6 +60,8 @@ class AppTaskRunner:
             return TxResult(code=task.error_code, log=task.error_log)
         if task.decoded.kind == EVM:
             from evm_bridge.execute import execute_tx
+
+            self.handlers  # noqa: B018 -- modules' precompiles installed before the first EVM tx
 
             return execute_tx(task.decoded.tx, context, view)
         from .tx.execute import execute_native

@@ -29,6 +29,7 @@ from store.api import KVView
 from .api import EvmTx
 from .blockhash import block_hash
 from .gas import initcode_word_gas
+from .precompiles.registry import with_native
 from .state import ViewAccountDB
 
 NEWEST_FORK = "Prague"
@@ -187,6 +188,11 @@ class _ComputationMixin:
         super().__init__(state, message, transaction_context)  # type: ignore[call-arg]
         if message.code:
             self.code.valid_positions, self.code.invalid_positions = _code_positions(bytes(message.code))
+
+    @property
+    def precompiles(self) -> Any:
+        """The fork's precompiles plus pysei's (``evm_bridge.precompiles.registry``)."""
+        return with_native(super().precompiles)  # type: ignore[misc]
 
 
 class PragueViewComputation(_ComputationMixin, PragueComputation):  # type: ignore[misc]

@@ -1,0 +1,60 @@
+"""The three module factories (entry points ``staking``, ``distribution``, ``slashing``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ledger.context import BlockContext
+from ledger.results import Event, TxResult
+from store.api import KVView
+
+from ...module_api import BlockInfo, Module
+from . import bonded, genesis, liveness, messages, queries, rewards, state
+
+
+def _allocate(ctx: BlockContext, view: KVView, results: Sequence[TxResult], info: BlockInfo) -> list[Event]:
+    return [
+        Event("rewards", (("validator", operator.hex()), ("commission", str(c)), ("delegators", str(r))))
+        for operator, c, r in rewards.allocate(view)
+    ]
+
+
+def staking() -> Module:
+    from evm_bridge.precompiles.staking import ADDRESS, StakingPrecompile
+
+    from .native import AppNativeStaking
+
+    return Module(
+        name="staking",
+        store_names=(state.STORE,),
+        messages=messages.staking_handlers(),
+        queries=queries.staking_queries(),
+        init_genesis=genesis.init_staking,
+        export_genesis=genesis.export_staking,
+        end_block=bonded.end_block,
+        validator_updates=bonded.validator_updates,
+        precompiles={ADDRESS: StakingPrecompile(AppNativeStaking())},
+    )
+
+
+def distribution() -> Module:
+    return Module(
+        name="distribution",
+        store_names=(rewards.STORE,),
+        messages=messages.distribution_handlers(),
+        queries=queries.distribution_queries(),
+        init_genesis=genesis.init_distribution,
+        export_genesis=genesis.export_distribution,
+        end_block=_allocate,
+    )
+
+
+def slashing() -> Module:
+    return Module(
+        name="slashing",
+        store_names=(liveness.STORE,),
+        messages=messages.slashing_handlers(),
+        init_genesis=genesis.init_slashing,
+        export_genesis=genesis.export_slashing,
+        end_block=liveness.end_block,
+    )

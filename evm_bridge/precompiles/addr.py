@@ -1,0 +1,91 @@
+"""The addr precompile at ``0x…1004`` (interface ``Addr.sol``): Sei <-> EVM addresses.
+
+``associate`` recovers the signer of ``customMessage`` (EIP-191 personal message; ``v``,
+``r``, ``s`` as hex strings, ``v`` 27/28 or 0/1) and links its two addresses;
+``associatePubKey`` links the caller to its compressed public key (the key's EVM address
+must be the caller). Gas (on top of ``base.BASE_GAS``): getters 1,000; ``associate``
+30,000; ``associatePubKey`` 20,000.
+"""
+
+from __future__ import annotations
+
+from coincurve import PublicKey
+from eth_hash.auto import keccak
+
+from ledger import accounts
+from ledger.addresses import (
+    AddressError,
+    evm_address_from_pubkey,
+    from_bech32,
+    sei_address_from_pubkey,
+    to_bech32,
+)
+
+from .api import PrecompileError
+from .base import Call, PrecompileBase, method
+
+ADDRESS = (0x1004).to_bytes(20, "big")
+
+
+def _checksum(raw: bytes) -> str:
+    return "0x" + raw.hex()
+
+
+class AddrPrecompile(PrecompileBase):
+    address = ADDRESS
+
+    @method("getSeiAddr(address)", ["string"], 1_000)
+    def get_sei_addr(self, call: Call) -> tuple[str]:
+        evm = bytes.fromhex(call.args[0][2:])
+        sei = accounts.associated_sei(call.native, evm)
+        if sei is None:
+            raise PrecompileError(f"address {_checksum(evm)} is not associated")
+        return (to_bech32(sei),)
+
+    @method("getEvmAddr(string)", ["address"], 1_000)
+    def get_evm_addr(self, call: Call) -> tuple[str]:
+        try:
+            sei = from_bech32(call.args[0])
+        except AddressError as e:
+            raise PrecompileError(f"invalid address {call.args[0]!r}: {e}") from None
+        evm = accounts.associated_evm(call.native, sei)
+        if evm is None:
+            raise PrecompileError(f"address {call.args[0]} is not associated")
+        return (_checksum(evm),)
+
+    def _link(self, call: Call, pubkey: bytes) -> tuple[str, str]:
+        sei, evm = sei_address_from_pubkey(pubkey), evm_address_from_pubkey(pubkey)
+        if accounts.associated_evm(call.native, sei) is not None or accounts.associated_sei(call.native, evm):
+            raise PrecompileError(f"address {to_bech32(sei)} is already associated")
+        call.apply(lambda view: accounts.associate(view, sei, evm))
+        return to_bech32(sei), _checksum(evm)
+
+    @method("associate(string,string,string,string)", ["string", "address"], 30_000, mutates=True)
+    def associate(self, call: Call) -> tuple[str, str]:
+        v, r, s, message = call.args
+        try:
+            vi, ri, si = (int(x.removeprefix("0x"), 16) for x in (v, r, s))
+        except ValueError:
+            raise PrecompileError("v, r and s must be hex strings") from None
+        prefix = f"\x19Ethereum Signed Message:\n{len(message.encode())}".encode()
+        digest = keccak(prefix + message.encode())
+        rec = vi - 27 if vi >= 27 else vi
+        if rec not in (0, 1) or not (0 < ri < 2**256 and 0 < si < 2**256):
+            raise PrecompileError("invalid signature")
+        try:
+            pub = PublicKey.from_signature_and_message(
+                ri.to_bytes(32, "big") + si.to_bytes(32, "big") + bytes([rec]), digest, hasher=None
+            ).format(compressed=True)
+        except Exception:  # coincurve raises ValueError/Exception on bad signatures
+            raise PrecompileError("invalid signature: cannot recover the signer") from None
+        return self._link(call, pub)
+
+    @method("associatePubKey(string)", ["string", "address"], 20_000, mutates=True)
+    def associate_pubkey(self, call: Call) -> tuple[str, str]:
+        try:
+            pub = PublicKey(bytes.fromhex(call.args[0].removeprefix("0x"))).format(compressed=True)
+        except ValueError:
+            raise PrecompileError("invalid public key: expected a compressed secp256k1 key in hex") from None
+        if evm_address_from_pubkey(pub) != call.sender:
+            raise PrecompileError("the public key does not belong to the caller")
+        return self._link(call, pub)

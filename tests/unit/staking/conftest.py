@@ -1,0 +1,150 @@
+"""A staking chain over a dict view: genesis with one validator, signed native txs, and the
+end-of-block steps in the order ``blockexec`` runs them."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import pytest
+from coincurve import PrivateKey
+
+from abci_app.module_api import BlockInfo, Module, MsgHandler, ValidatorUpdate
+from abci_app.modules.registry import load_modules
+from abci_app.modules.staking.genesis import genesis_validator
+from abci_app.tx.builder import build_and_sign
+from abci_app.tx.execute import execute_native
+from abci_app.tx.native import decode_native
+from ledger import accounts, bank
+from ledger.addresses import FEE_COLLECTOR, VALOPER_PREFIX, sei_address_from_pubkey, to_bech32
+from ledger.context import BlockContext
+from ledger.results import TxResult
+
+CHAIN_ID = "pysei-test-1"
+FUNDS = 10**13
+SELF = 10**12  # genesis self-delegation: power 1,000,000
+UNBONDING_NS = 60 * 10**9
+MODULES = ("auth", "bank", "evm", "staking", "distribution", "slashing")
+T0 = 1_700_000_000_000_000_000
+
+
+class DictView:
+    """The oracle ``KVView``: a dict per store, sorted on iteration."""
+
+    def __init__(self) -> None:
+        self.data: dict[str, dict[bytes, bytes]] = {}
+
+    def get(self, store: str, key: bytes) -> bytes | None:
+        return self.data.get(store, {}).get(key)
+
+    def set(self, store: str, key: bytes, value: bytes) -> None:
+        self.data.setdefault(store, {})[key] = value
+
+    def delete(self, store: str, key: bytes) -> None:
+        self.data.get(store, {}).pop(key, None)
+
+    def iterate(
+        self, store: str, start: bytes | None, end: bytes | None, reverse: bool = False
+    ) -> Iterator[tuple[bytes, bytes]]:
+        items = sorted(
+            (k, v) for k, v in self.data.get(store, {}).items()
+            if (start is None or k >= start) and (end is None or k < end)
+        )
+        return iter(reversed(items) if reverse else items)
+
+    def snapshot(self) -> dict[str, dict[bytes, bytes]]:
+        return {s: dict(kv) for s, kv in self.data.items() if kv}
+
+
+@dataclass(frozen=True)
+class Key:
+    priv: bytes
+
+    @property
+    def pubkey(self) -> bytes:
+        return PrivateKey(self.priv).public_key.format(compressed=True)
+
+    @property
+    def address(self) -> bytes:
+        return sei_address_from_pubkey(self.pubkey)
+
+    @property
+    def bech32(self) -> str:
+        return to_bech32(self.address)
+
+    @property
+    def valoper(self) -> str:
+        return to_bech32(self.address, VALOPER_PREFIX)
+
+    @property
+    def cons_pubkey(self) -> bytes:
+        return hashlib.sha256(b"ed25519" + self.priv).digest()
+
+
+VAL, ALICE, BOB = Key(b"\x11" * 32), Key(b"\x22" * 32), Key(b"\x33" * 32)
+
+
+def genesis(slashing: dict | None = None) -> dict[str, Any]:
+    keys = (VAL, ALICE, BOB)
+    return {
+        "auth": {"accounts": [{"address": k.bech32, "pub_key": k.pubkey.hex()} for k in keys]},
+        "bank": {"balances": [{"address": k.bech32, "coins": [{"denom": "usei", "amount": str(FUNDS)}]} for k in keys]},
+        "staking": {
+            "params": {"unbonding_time_ns": str(UNBONDING_NS), "max_validators": 3},
+            "validators": [genesis_validator(VAL.address, VAL.cons_pubkey, SELF, "v0")],
+        },
+        "slashing": {"params": slashing or {"signed_blocks_window": 10, "downtime_jail_ns": str(100 * 10**9)}},
+    }
+
+
+class Chain:
+    """Modules over one ``DictView``; ``tx`` signs and executes like FinalizeBlock, ``end``
+    runs the end-of-block steps (fees to the collector, end_blocks, validator updates)."""
+
+    def __init__(self, names: Sequence[str] = MODULES, slashing: dict | None = None) -> None:
+        self.modules: list[Module] = load_modules(names)
+        self.handlers: dict[str, MsgHandler] = {}
+        for m in self.modules:
+            self.handlers.update(m.messages)
+        self.view = DictView()
+        state = genesis(slashing)
+        for m in self.modules:
+            if m.init_genesis is not None:
+                m.init_genesis(self.view, state.get(m.name, {}))
+        self.ctx = BlockContext(height=1, time_ns=T0, chain_id=CHAIN_ID, evm_chain_id=713714,
+                                proposer=b"\0" * 20, block_hash=b"\0" * 32, gas_limit=100_000_000, base_fee_wei=0)
+        self.fees = 0
+        self.updates: list[ValidatorUpdate] = self.end()
+
+    def tx(self, key: Key, *msgs: Any, fee: int = 2_000) -> TxResult:
+        acct = accounts.get_account(self.view, key.address)
+        assert acct is not None
+        raw = build_and_sign(key.priv, list(msgs), CHAIN_ID, acct.number, acct.sequence, fee, 400_000)
+        result = execute_native(decode_native(raw, 1 << 20, self.handlers), self.ctx, self.view, self.handlers)
+        self.fees += result.fee_wei
+        return result
+
+    def end(self, info: BlockInfo = BlockInfo(), advance_ns: int = 10**9) -> list[ValidatorUpdate]:
+        if self.fees:
+            bank.set_wei_balance(self.view, FEE_COLLECTOR, bank.wei_balance(self.view, FEE_COLLECTOR) + self.fees)
+            self.fees = 0
+        ordered = sorted(self.modules, key=lambda m: m.name)
+        for m in ordered:
+            if m.end_block is not None:
+                m.end_block(self.ctx, self.view, (), info)
+        updates: list[ValidatorUpdate] = []
+        for m in ordered:
+            if m.validator_updates is not None:
+                updates.extend(m.validator_updates(self.ctx, self.view))
+        self.ctx = replace(self.ctx, height=self.ctx.height + 1, time_ns=self.ctx.time_ns + advance_ns)
+        return updates
+
+    def balance(self, key: Key | bytes) -> int:
+        return bank.balance(self.view, key.address if isinstance(key, Key) else key, "usei")
+
+
+@pytest.fixture
+def chain() -> Chain:
+    return Chain()

@@ -129,7 +129,6 @@ class _BlockRun:
         workers = executor.workers
         self.cursor = [0] * workers
         self.in_flight = [0] * workers
-        self.recent: deque[bool] = deque(maxlen=BURST_WINDOW)
         self.conflicts: Counter[StoreKey] = Counter()
         self.rounds = 0
         self.in_order = 0
@@ -152,17 +151,23 @@ class _BlockRun:
     def _speculate(self) -> None:
         """One round: feed workers, settle outcomes in order; stop on a burst of conflicts.
 
-        The round first keeps one chunk per worker ahead of ``k`` (the first is valid by
-        construction, as every lower tx is final), and goes to full depth once those settle
-        with under a quarter invalid, so a round that meets a serial stretch wastes little."""
-        self.recent.clear()
+        The round first sends one chunk per worker (the first is valid by construction, as
+        every lower tx is final) and nothing more until those settle: with a quarter or more
+        invalid the round ends, else it keeps ``DEPTH`` chunks per worker in flight. A round
+        that meets a serial stretch so wastes at most ``workers - 1`` chunks."""
+        recent: deque[bool] = deque()  # validity of the last BURST_WINDOW settled txs
+        invalid = 0  # invalid among them
         nxt = max(self.k, self.dispatched)
         wave = self.executor.workers * self.chunk
-        ahead, proven = wave, self.k + wave
+        proven, full = self.k + wave, False
         while self.k < self.n:
-            if self.k >= proven and 4 * sum(self.recent) < len(self.recent):
-                ahead = wave * DEPTH
-            nxt = self._feed(nxt, min(self.n, self.k + ahead))
+            if not full and self.k >= proven:
+                if 4 * invalid >= len(recent):
+                    break  # the first chunks conflicted too much: a burst
+                full = True
+            limit = min(self.n, self.k + wave * DEPTH if full else proven)
+            if nxt < limit and min(self.in_flight) < DEPTH:
+                nxt = self._feed(nxt, limit)
             outcome = self.pending.pop(self.k, None)
             if outcome is None:
                 worker, outcomes = self.executor.collect()
@@ -171,8 +176,12 @@ class _BlockRun:
                     if o.index >= self.k and o.incarnation == self.started[o.index] - 1:
                         self.pending[o.index] = o
                 continue
-            self.recent.append(self._settle(outcome))
-            if sum(self.recent) >= BURST_INVALID:
+            bad = self._settle(outcome)
+            recent.append(bad)
+            invalid += bad
+            if len(recent) > BURST_WINDOW:
+                invalid -= recent.popleft()
+            if invalid >= BURST_INVALID:
                 break
         self.dispatched = nxt
 

@@ -144,7 +144,7 @@ class TrackedView:
     def outcome(
         self, incarnation: int, output: Any, error: BaseException | None, blocked_on: StoreKey | None = None
     ) -> Outcome:
-        ranges = tuple(r.freeze() for r in self._ranges)
+        ranges = tuple(r.freeze() for r in self._ranges) if self._ranges else ()
         return Outcome(self.index, incarnation, output, error, self.reads, ranges, self.writes, blocked_on)
 
 

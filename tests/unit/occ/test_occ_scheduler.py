@@ -40,9 +40,9 @@ def test_a_hot_key_is_reported_and_switches_to_in_order_execution() -> None:
     serial = execute(SerialExecutor(), tasks)
     assert schedule.outputs == serial.outputs and schedule.changeset == serial.changeset
     s = schedule.stats
-    assert s.in_order_txs > 100 and s.rounds > 1
+    assert s.in_order_txs > 50 and s.rounds > 1
     assert s.conflict_keys[0][0] == ("bank", b"hot".hex()) and s.conflict_keys[0][1] > 1
-    assert s.re_executions < 100  # without burst detection nearly every task would run twice
+    assert s.re_executions < 70  # without burst detection nearly every task would run twice
 
 
 def test_after_max_rounds_the_rest_runs_in_order() -> None:

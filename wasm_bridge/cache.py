@@ -15,6 +15,8 @@ from collections import OrderedDict
 
 import wasmtime
 
+from .host import func_types
+
 MAX_WASM_STACK = 512 * 1024
 LIVE_MODULES = 32
 SERIALIZED_MODULES = 128
@@ -40,6 +42,8 @@ class ModuleCache:
 
     def __init__(self, engine: wasmtime.Engine | None = None) -> None:
         self.engine = engine or make_engine()
+        #: The host import types, bound to this engine.
+        self.func_types = func_types()
         self._live: OrderedDict[bytes, wasmtime.Module] = OrderedDict()
         self._serialized: OrderedDict[bytes, bytes] = OrderedDict()
         self.stats = {"compiled": 0, "deserialized": 0, "hits": 0}

@@ -35,32 +35,37 @@ MAX_BATCH_INPUT = 4 * 1024 * 1024
 MAX_DEBUG = 2 * 1024 * 1024
 MAX_ITERATORS = 1_000
 
-_I32, _I64 = wasmtime.ValType.i32(), wasmtime.ValType.i64()
-
-
-def _sig(params: int, result: Any = None) -> wasmtime.FuncType:
-    return wasmtime.FuncType([_I32] * params, [] if result is None else [result])
-
-
-SIGNATURES: dict[str, wasmtime.FuncType] = {
-    "db_read": _sig(1, _I32),
-    "db_write": _sig(2),
-    "db_remove": _sig(1),
-    "db_scan": _sig(3, _I32),
-    "db_next": _sig(1, _I32),
-    "db_next_key": _sig(1, _I32),
-    "db_next_value": _sig(1, _I32),
-    "addr_validate": _sig(1, _I32),
-    "addr_canonicalize": _sig(2, _I32),
-    "addr_humanize": _sig(2, _I32),
-    "secp256k1_verify": _sig(3, _I32),
-    "secp256k1_recover_pubkey": _sig(3, _I64),
-    "ed25519_verify": _sig(3, _I32),
-    "ed25519_batch_verify": _sig(3, _I32),
-    "debug": _sig(1),
-    "abort": _sig(1),
-    "query_chain": _sig(1, _I32),
+#: name -> (number of i32 params, result type: None, "i32" or "i64").
+SIGNATURES: dict[str, tuple[int, str | None]] = {
+    "db_read": (1, "i32"),
+    "db_write": (2, None),
+    "db_remove": (1, None),
+    "db_scan": (3, "i32"),
+    "db_next": (1, "i32"),
+    "db_next_key": (1, "i32"),
+    "db_next_value": (1, "i32"),
+    "addr_validate": (1, "i32"),
+    "addr_canonicalize": (2, "i32"),
+    "addr_humanize": (2, "i32"),
+    "secp256k1_verify": (3, "i32"),
+    "secp256k1_recover_pubkey": (3, "i64"),
+    "ed25519_verify": (3, "i32"),
+    "ed25519_batch_verify": (3, "i32"),
+    "debug": (1, None),
+    "abort": (1, None),
+    "query_chain": (1, "i32"),
 }
+
+
+def func_types() -> dict[str, wasmtime.FuncType]:
+    """Fresh wasmtime types of the imports (a ``FuncType`` binds to the first engine using it)."""
+    out = {}
+    for name, (params, result) in SIGNATURES.items():
+        results = [] if result is None else [wasmtime.ValType.i32() if result == "i32" else wasmtime.ValType.i64()]
+        out[name] = wasmtime.FuncType([wasmtime.ValType.i32() for _ in range(params)], results)
+    return out
+
+
 IMPORT_NAMES = tuple(SIGNATURES)
 
 Querier = Callable[[bytes], bytes]

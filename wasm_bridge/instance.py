@@ -13,7 +13,8 @@ import wasmtime
 
 from . import gas
 from .api import OutOfGas, VmError, WasmError
-from .host import SIGNATURES, HostEnv, Imports
+from .cache import ModuleCache
+from .host import HostEnv, Imports
 from .regions import ContractMemory
 
 MEMORY_LIMIT = 32 * 1024 * 1024
@@ -29,10 +30,11 @@ def _trap_message(exc: Exception) -> str:
 
 
 def call_export(
-    engine: wasmtime.Engine, module: wasmtime.Module, env: HostEnv, export: str, args: list[bytes]
+    cache: ModuleCache, module: wasmtime.Module, env: HostEnv, export: str, args: list[bytes]
 ) -> bytes:
     """Call ``export(*regions(args))`` and return the bytes of its result region."""
     env.fuel.meter.charge(gas.INSTANCE_GAS + gas.copy_gas(sum(len(a) for a in args)))
+    engine, types = cache.engine, cache.func_types
     store = wasmtime.Store(engine)
     store.set_limits(memory_size=MEMORY_LIMIT, table_elements=TABLE_LIMIT, instances=1, tables=4, memories=1)
     env.fuel.begin(store)
@@ -40,9 +42,9 @@ def call_export(
     imports = Imports(env).functions()
     for imp in module.imports:
         name = imp.name or ""
-        if imp.module != "env" or name not in SIGNATURES:
+        if imp.module != "env" or name not in types:
             raise VmError(f"unknown host import {imp.module}.{name}")
-        linker.define_func("env", name, SIGNATURES[name], imports[name], access_caller=True)
+        linker.define_func("env", name, types[name], imports[name], access_caller=True)
     try:
         instance = linker.instantiate(store, module)
         exports = instance.exports(store)

@@ -66,7 +66,7 @@ class Keeper:
         """Call ``export`` of ``contract``; the contract's ``ok`` value (or ``ContractError``)."""
         module = self._module(view, contract.code_id)
         env = HostEnv(view, contract.address, FuelAccount(frame.meter), Querier(self, view, frame).answer, readonly)
-        raw = call_export(self.cache.engine, module, env, export, args)
+        raw = call_export(self.cache, module, env, export, args)
         return messages.contract_result(raw)
 
     def _respond(

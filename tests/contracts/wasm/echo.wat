@@ -1,6 +1,7 @@
 ;; A minimal CosmWasm contract for tests (interface version 8).
-;; instantiate -> {"ok":{}}; execute returns its msg verbatim (the test passes a whole
-;; ContractResult JSON); reply stores the Reply JSON under key "reply" and returns
+;; instantiate -> {"ok":{}}; execute returns its msg verbatim when it is a whole
+;; ContractResult ({"ok":..} or {"error":..}, the test decides the response), else
+;; {"ok":{}} (so it also accepts a cw20 receive); reply stores the Reply JSON under key "reply" and returns
 ;; {"ok":{}}; query -> {"ok":"e30="}. The body of execute is replaced by tests that need
 ;; hostile behaviour (the line marked BODY).
 (module
@@ -48,8 +49,14 @@
     i32.const 0x200)
   (func $recurse (param $n i32) (result i32)
     (call $recurse (i32.add (local.get $n) (i32.const 1))))
+  (func $echo (param $msg i32) (result i32)
+    (local $c i32)
+    (local.set $c (i32.load8_u offset=2 (i32.load (local.get $msg))))
+    (if (result i32) (i32.or (i32.eq (local.get $c) (i32.const 0x6f)) (i32.eq (local.get $c) (i32.const 0x65)))
+      (then (local.get $msg))
+      (else (i32.const 0x200))))
   (func (export "execute") (param $env i32) (param $info i32) (param $msg i32) (result i32)
-    local.get $msg ;; BODY
+    (call $echo (local.get $msg)) ;; BODY
   )
   (func (export "query") (param i32 i32) (result i32)
     i32.const 0x600)

@@ -32,8 +32,8 @@ def wat(body: str | None = None, name: str = "echo.wat") -> bytes:
     """The WAT contract compiled to Wasm, with ``execute``'s body replaced when given."""
     text = (WAT_DIR / name).read_text()
     if body is not None:
-        text = text.replace("local.get $msg ;; BODY", body)
-    return wasmtime.wat2wasm(text)
+        text = text.replace("(call $echo (local.get $msg)) ;; BODY", body)
+    return bytes(wasmtime.wat2wasm(text))
 
 
 @pytest.fixture(scope="session")

@@ -135,16 +135,22 @@ def _init_genesis(view: KVView, state: Mapping[str, Any]) -> None:
         for denom, amount in _genesis_coins(entry):
             bank.add(view, addr, denom, amount)
             supply[denom] = supply.get(denom, 0) + amount
-    for denom, total in sorted(supply.items()):
-        bank.set_supply(view, denom, total)
-    declared = {c["denom"]: int(c["amount"]) for c in state.get("supply", [])}
-    if declared and declared != supply:
-        raise ValueError(f"bank genesis: declared supply {declared} differs from the balances' sum {supply}")
+    remainders = 0
     for entry in state.get("wei_remainders", []):
         addr, rem = from_bech32(entry["address"]), int(entry["amount"])
         if not 0 <= rem < bank.WEI_PER_USEI:
             raise ValueError(f"bank genesis: wei remainder {rem} of {entry['address']} out of range")
         bank.set_wei_balance(view, addr, bank.wei_balance(view, addr) + rem)
+        remainders += rem
+    # EVM transfers split usei into per-account wei remainders: on a chain that conserves wei
+    # they add up to whole usei of the supply that no usei balance shows.
+    if remainders >= bank.WEI_PER_USEI:
+        supply[bank.NATIVE_DENOM] = supply.get(bank.NATIVE_DENOM, 0) + remainders // bank.WEI_PER_USEI
+    for denom, total in sorted(supply.items()):
+        bank.set_supply(view, denom, total)
+    declared = {c["denom"]: int(c["amount"]) for c in state.get("supply", [])}
+    if declared and declared != supply:
+        raise ValueError(f"bank genesis: declared supply {declared} differs from the balances' sum {supply}")
     for meta in state.get("denom_metadata", []):
         view.set(bank.STORE, b"m" + meta["base"].encode(), _canonical_json(meta))
 

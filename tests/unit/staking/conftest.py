@@ -28,6 +28,7 @@ SELF = 10**12  # genesis self-delegation: power 1,000,000
 UNBONDING_NS = 60 * 10**9
 MODULES = ("auth", "bank", "evm", "staking", "distribution", "slashing")
 T0 = 1_700_000_000_000_000_000
+NO_INFO = BlockInfo()
 
 
 class DictView:
@@ -126,7 +127,7 @@ class Chain:
         self.fees += result.fee_wei
         return result
 
-    def end(self, info: BlockInfo = BlockInfo(), advance_ns: int = 10**9) -> list[ValidatorUpdate]:
+    def end(self, info: BlockInfo = NO_INFO, advance_ns: int = 10**9) -> list[ValidatorUpdate]:
         if self.fees:
             bank.set_wei_balance(self.view, FEE_COLLECTOR, bank.wei_balance(self.view, FEE_COLLECTOR) + self.fees)
             self.fees = 0

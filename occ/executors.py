@@ -158,8 +158,8 @@ class ProcessPoolExecutor:
         self._procs, self._conns = [], []
 
     def begin_block(self, runner: TaskRunner, context: Any, base: ReadView, base_version: int) -> None:
-        if self._broken or not self._procs:
-            self.close()
+        if self._broken or not self._procs or not all(proc.is_alive() for proc in self._procs):
+            self.close()  # a crash in the last block, or a worker died since: restart the pool
             self.start()
         message = pickle.dumps((BLOCK, (runner, context, base_version)), PROTOCOL)
         for worker in range(self._workers):

@@ -85,3 +85,11 @@ def test_runner_exceptions_match_serial(occ: OccScheduler, tasks: list[str]) -> 
 def test_default_worker_count_is_the_cpu_count() -> None:
     assert ProcessPoolExecutor(OPENER).workers == multiprocessing.cpu_count()
     assert os.cpu_count() == multiprocessing.cpu_count()
+
+
+def test_a_worker_that_died_between_blocks_is_replaced(occ: OccScheduler) -> None:
+    assert execute(occ, ["a"]).outputs == (1,)
+    for child in multiprocessing.active_children():
+        child.kill()
+        child.join()
+    assert execute(occ, ["a", "b"]).outputs == (1, 2)

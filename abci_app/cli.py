@@ -61,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("abci_app.commands", "add_query_commands"),
         ("abci_app.commands", "add_export_commands"),
         ("abci_app.commands.wasm", "add_wasm_commands"),
+        ("abci_app.commands.staking", "add_staking_commands"),
         ("testnet.cli", "add_testnet_commands"),
     ):
         try:

@@ -46,21 +46,35 @@ def _sign_and_send(args: argparse.Namespace, type_url: str, build: Any) -> int:
         key.privkey, [(type_url, msg)], chain_id, account.account_number, account.sequence,
         _coins(args.fees, "fees"), args.gas, args.memo,
     )
-    result = _broadcast(client, raw, args.broadcast_mode)
-    if result["code"] == 0 and result.get("hash") and args.broadcast_mode == "commit":
-        result.update(_found_in_events(client, result["hash"]))
+    if args.broadcast_mode == "sync":
+        result = _broadcast(client, raw, "sync")
+    else:
+        res = client.broadcast_tx_commit(raw)
+        result = _commit_result(res)
+        if result["code"] == 0:
+            result.update(_found_in_events(res.get("tx_result") or {}))
     emit(result)
     return 0 if result["code"] == 0 else 1
 
 
-def _found_in_events(client: CometClient, tx_hash: str) -> dict[str, str]:
-    """code_id / _contract_address attributes of the committed tx, for the output."""
-    try:
-        events = client.tx(tx_hash).get("tx_result", {}).get("events", [])
-    except Exception:  # the tx indexer may lag; the fields are a convenience
-        return {}
+def _commit_result(res: dict[str, Any]) -> dict[str, Any]:
+    check, deliver = res.get("check_tx", {}), res.get("tx_result") or {}
+    failed = check if int(check.get("code", 0)) else deliver
+    return {
+        "code": int(failed.get("code", 0)),
+        "log": failed.get("log", ""),
+        "codespace": failed.get("codespace", ""),
+        "hash": res.get("hash", ""),
+        "height": int(res.get("height", 0)),
+        "gas_wanted": int(deliver.get("gas_wanted", check.get("gas_wanted", 0)) or 0),
+        "gas_used": int(deliver.get("gas_used", check.get("gas_used", 0)) or 0),
+    }
+
+
+def _found_in_events(tx_result: dict[str, Any]) -> dict[str, str]:
+    """The first code_id / code_checksum / _contract_address attributes of the tx, for the output."""
     out: dict[str, str] = {}
-    for ev in events:
+    for ev in tx_result.get("events", []):
         for attr in ev.get("attributes", []):
             if attr.get("key") in ("code_id", "_contract_address", "code_checksum") and attr["key"] not in out:
                 out[attr["key"]] = attr.get("value", "")

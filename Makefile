@@ -16,10 +16,11 @@ export PYSEI_COMETBFT := $(COMETBFT)
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml constraints.txt
+$(VENV)/.installed: pyproject.toml constraints.txt modules/tokenfactory/pyproject.toml
 	@test -x $(PY) || $(PY_VERSION) -m venv $(VENV) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -c constraints.txt -e '.[dev]'
+	$(PY) -m pip install -q --no-deps -e modules/tokenfactory
 	@touch $@
 
 # CometBFT: built once from the Go module proxy into .bin/, reused when that exact version is there.

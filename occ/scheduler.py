@@ -35,7 +35,7 @@ DEPTH = 2
 #: A burst of conflicts: BURST_INVALID invalid among the last BURST_WINDOW validated txs.
 BURST_WINDOW = 32
 BURST_INVALID = 12
-MAX_CHUNK = 32
+MAX_CHUNK = 64
 
 
 def _no_clock() -> int:
@@ -186,25 +186,35 @@ class _BlockRun:
         self.dispatched = nxt
 
     def _feed(self, nxt: int, limit: int) -> int:
-        """Send chunks of txs ``nxt..limit-1`` to workers with room; returns the next tx to send."""
-        for worker in sorted(range(len(self.in_flight)), key=self.in_flight.__getitem__):
-            while self.in_flight[worker] < DEPTH and nxt < limit:
-                size = max(1, min(self.chunk, (self.n - nxt) // (2 * len(self.in_flight))))
-                end = min(limit, nxt + size)
-                chunk = []
-                for index in range(nxt, end):
-                    chunk.append((index, self.started[index], self.tasks[index]))
-                    self.started[index] += 1
-                    self.origin[index] = worker
-                for origin, records in self.unshipped:
-                    self.shipments.append((origin, pickle.dumps(records, pickle.HIGHEST_PROTOCOL)))
-                self.unshipped = []
-                shipments = self.shipments[self.cursor[worker] :]
-                self.cursor[worker] = len(self.shipments)
-                self.executor.submit(worker, shipments, chunk)
-                self.in_flight[worker] += 1
-                nxt = end
+        """Send chunks of txs ``nxt..limit-1``, one per worker in turn (least busy first), up
+        to ``DEPTH`` each; returns the next tx to send."""
+        workers = sorted(range(len(self.in_flight)), key=self.in_flight.__getitem__)
+        for depth in range(1, DEPTH + 1):
+            for worker in workers:
+                if nxt >= limit:
+                    return nxt
+                if self.in_flight[worker] < depth:
+                    nxt = self._send_chunk(worker, nxt, limit)
         return nxt
+
+    def _send_chunk(self, worker: int, nxt: int, limit: int) -> int:
+        """Send txs from ``nxt`` (a chunk, shorter near the block's end) with the records the
+        worker lacks; returns the next tx to send."""
+        size = max(1, min(self.chunk, (self.n - nxt) // (2 * len(self.in_flight))))
+        end = min(limit, nxt + size)
+        chunk = []
+        for index in range(nxt, end):
+            chunk.append((index, self.started[index], self.tasks[index]))
+            self.started[index] += 1
+            self.origin[index] = worker
+        for origin, records in self.unshipped:
+            self.shipments.append((origin, pickle.dumps(records, pickle.HIGHEST_PROTOCOL)))
+        self.unshipped = []
+        shipments = self.shipments[self.cursor[worker] :]
+        self.cursor[worker] = len(self.shipments)
+        self.executor.submit(worker, shipments, chunk)
+        self.in_flight[worker] += 1
+        return end
 
     def _in_order(self, stop: int) -> None:
         """The coordinator runs txs ``k..stop-1`` itself, using outcomes already at hand."""

@@ -114,7 +114,7 @@ def dispatch_submessages(
         inner = frame.deeper(own_meter)
         try:
             sub_events, sub_data, type_url, response = dispatch_msg(keeper, scratch, inner, contract, sub.msg)
-            ok: tuple | None = (tuple(sub_events), sub_data, type_url, response)
+            ok: tuple | None = (tuple(sub_events), sub_data, type_url + "Response", response)
             error = ""
         except OutOfGas as e:
             if own_meter is None:

@@ -7,12 +7,9 @@ from __future__ import annotations
 
 import json
 import shutil
-import time
-import urllib.request
 from typing import Any
 
 import pytest
-from eth_account import Account
 from eth_utils import to_checksum_address
 from pysei_tokenfactory.pb.seiprotocol.seichain.tokenfactory import query_pb2, tx_pb2
 
@@ -21,7 +18,7 @@ from abci_app.keys import Keyring
 from pysei_pb.cosmos.auth.v1beta1 import query_pb2 as auth_query
 from pysei_pb.cosmos.bank.v1beta1 import query_pb2 as bank_query
 from pysei_pb.cosmos.bank.v1beta1 import tx_pb2 as bank_tx
-from tests.integration.test_tokenfactory import abci, broadcast, coin, committed
+from tests.integration.test_tokenfactory import abci, broadcast, coin, committed, eth, send_evm
 from tests.support.node import LocalNode
 
 pytestmark = pytest.mark.integration
@@ -30,34 +27,6 @@ MODULES = ["auth", "bank", "evm", "tokenfactory"]
 RUNTIME = "602a60005260206000f3"
 INIT = "602a600055" "6007600155" "600a6016600039" "600a6000f3" + RUNTIME
 FRESH = to_checksum_address("0x" + "5e" * 20)
-
-
-def eth(node: LocalNode, method: str, *params: Any) -> Any:
-    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": list(params)}).encode()
-    req = urllib.request.Request(node.evm_url, body, {"Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=30) as resp:
-        out = json.loads(resp.read())
-    assert "error" not in out, out
-    return out["result"]
-
-
-def send_evm(node: LocalNode, privkey: bytes, to: str | None, value_wei: int, data: str = "") -> dict:
-    sender = Account.from_key(privkey)
-    tx = {
-        "chainId": 713714, "nonce": int(eth(node, "eth_getTransactionCount", sender.address, "latest"), 16),
-        "gas": 300_000, "maxFeePerGas": 10**10, "maxPriorityFeePerGas": 10**9, "value": value_wei,
-        "data": "0x" + data, **({"to": to} if to else {}),
-    }
-    raw = sender.sign_transaction(tx).raw_transaction
-    tx_hash = eth(node, "eth_sendRawTransaction", "0x" + bytes(raw).hex())
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        receipt = eth(node, "eth_getTransactionReceipt", tx_hash)
-        if receipt:
-            assert receipt["status"] == "0x1", receipt
-            return receipt
-        time.sleep(0.2)
-    raise TimeoutError(tx_hash)
 
 
 def observe(node: LocalNode, height: int, addresses: list[str], evm: list[str], contract: str, denom: str) -> dict:

@@ -5,15 +5,22 @@ through their entry points and enabled in app.toml, with no edit to ``abci_app/`
 from __future__ import annotations
 
 import base64
+import json
 import subprocess
 import sys
+import time
+import urllib.request
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
+from eth_abi import decode, encode
+from eth_account import Account
+from eth_utils import keccak
 from google.protobuf.any_pb2 import Any as AnyPb
 from pysei_tokenfactory import denoms
+from pysei_tokenfactory.pb.cosmos.bank.v1beta1 import bank_pb2
 from pysei_tokenfactory.pb.seiprotocol.seichain.tokenfactory import query_pb2, tx_pb2
 
 from abci_app.config import AppConfig
@@ -25,6 +32,7 @@ from pysei_pb.cosmos.bank.v1beta1 import query_pb2 as bank_query
 from pysei_pb.cosmos.bank.v1beta1 import tx_pb2 as bank_tx
 from pysei_pb.cosmos.base.v1beta1 import coin_pb2
 from tests.support.node import ROOT, LocalNode
+from tests.support.solc import compile_contract
 
 pytestmark = pytest.mark.integration
 FEE, GAS = 4_000, 400_000
@@ -68,6 +76,34 @@ def committed(res: dict) -> dict:
     assert res["check_tx"]["code"] == 0, res["check_tx"]
     assert res["tx_result"]["code"] == 0, res["tx_result"]
     return res["tx_result"]
+
+
+def eth(node: LocalNode, method: str, *params: Any) -> Any:
+    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": list(params)}).encode()
+    req = urllib.request.Request(node.evm_url, body, {"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=30) as resp:
+        out = json.loads(resp.read())
+    assert "error" not in out, out
+    return out["result"]
+
+
+def send_evm(node: LocalNode, privkey: bytes, to: str | None, value_wei: int, data: str = "") -> dict:
+    sender = Account.from_key(privkey)
+    tx = {
+        "chainId": 713714, "nonce": int(eth(node, "eth_getTransactionCount", sender.address, "latest"), 16),
+        "gas": 1_000_000, "maxFeePerGas": 10**10, "maxPriorityFeePerGas": 10**9, "value": value_wei,
+        "data": "0x" + data, **({"to": to} if to else {}),
+    }
+    raw = sender.sign_transaction(tx).raw_transaction
+    tx_hash = eth(node, "eth_sendRawTransaction", "0x" + bytes(raw).hex())
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        receipt = eth(node, "eth_getTransactionReceipt", tx_hash)
+        if receipt:
+            assert receipt["status"] == "0x1", receipt
+            return receipt
+        time.sleep(0.2)
+    raise TimeoutError(tx_hash)
 
 
 def coin(denom: str, amount: int) -> coin_pb2.Coin:
@@ -147,3 +183,59 @@ def test_scaffolded_module_passes_its_test_and_runs_on_the_node(node: LocalNode,
     req = package.query_pb2.QueryValueRequest(owner=alice.bech32, key="greeting")
     got = value(node, f"/{SCAFFOLDED}.v1.Query/Value", req, package.query_pb2.QueryValueResponse)
     assert got.value == "hello"
+
+
+READER = """
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.0;
+
+interface IBank {
+    function balance(address acc, string memory denom) external view returns (uint256);
+    function supply(string memory denom) external view returns (uint256);
+    function name(string memory denom) external view returns (string memory);
+    function symbol(string memory denom) external view returns (string memory);
+    function decimals(string memory denom) external view returns (uint8);
+}
+
+contract FactoryTokenReader {
+    IBank constant BANK = IBank(0x0000000000000000000000000000000000001001);
+
+    function balanceOf(address acc, string calldata denom) external view returns (uint256) {
+        return BANK.balance(acc, denom);
+    }
+
+    function supplyOf(string calldata denom) external view returns (uint256) {
+        return BANK.supply(denom);
+    }
+
+    function describe(string calldata denom) external view returns (string memory, string memory, uint8) {
+        return (BANK.name(denom), BANK.symbol(denom), BANK.decimals(denom));
+    }
+}
+"""
+
+
+def call(node: LocalNode, contract: str, signature: str, types: list[str], args: list[Any], out: list[str]) -> Any:
+    data = keccak(text=signature)[:4] + encode(types, args)
+    result = eth(node, "eth_call", {"to": contract, "data": "0x" + data.hex()}, "latest")
+    return decode(out, bytes.fromhex(result[2:]))
+
+
+def test_bank_precompile_reads_factory_balance_and_supply_from_solidity(node: LocalNode, tmp_path: Path) -> None:
+    alice = Keyring(node.home / "keys").get("alice")
+    denom = f"factory/{alice.bech32}/silver"
+    committed(broadcast(node, alice, [tx_pb2.MsgCreateDenom(sender=alice.bech32, subdenom="silver")]))
+    committed(broadcast(node, alice, [tx_pb2.MsgMint(sender=alice.bech32, amount=coin(denom, 777))]))
+    meta = bank_pb2.Metadata(base=denom, display="silver", name="Silver", symbol="SLV", denom_units=[
+        bank_pb2.DenomUnit(denom=denom, exponent=0), bank_pb2.DenomUnit(denom="silver", exponent=6)])
+    committed(broadcast(node, alice, [tx_pb2.MsgSetDenomMetadata(sender=alice.bech32, metadata=meta)]))
+    source = tmp_path / "FactoryTokenReader.sol"
+    source.write_text(READER)
+    _, bytecode = compile_contract(source, "FactoryTokenReader")
+    reader = send_evm(node, alice.privkey, None, 0, bytecode.hex())["contractAddress"]
+    holder = Account.from_key(alice.privkey).address
+    assert call(node, reader, "balanceOf(address,string)", ["address", "string"], [holder, denom], ["uint256"]) == (
+        777,)
+    assert call(node, reader, "supplyOf(string)", ["string"], [denom], ["uint256"]) == (777,)
+    assert call(node, reader, "describe(string)", ["string"], [denom], ["string", "string", "uint8"]) == (
+        "Silver", "SLV", 6)

@@ -148,3 +148,12 @@ def test_genesis_round_trip_rebuilds_the_store(chain: Chain) -> None:
     assert fresh.snapshot()["tokenfactory"] == chain.view.snapshot()["tokenfactory"]
     with pytest.raises(ValueError):
         tf.init_genesis(DictView(), {"factory_denoms": [{"denom": "usei"}]})  # type: ignore[misc]
+
+
+def test_generated_stubs_are_current() -> None:
+    from pathlib import Path
+
+    from abci_app.scaffold.protogen import stale
+
+    folder = Path(__file__).resolve().parents[3] / "modules" / "tokenfactory"
+    assert stale(folder / "proto", folder, "pysei_tokenfactory.pb") == []

@@ -49,6 +49,12 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return main([args.dir])
 
 
+def _cmd_load(args: argparse.Namespace) -> int:
+    from .load import main
+
+    return main([args.dir, *args.rest])
+
+
 def add_testnet_commands(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("testnet", help="make and run an N-validator localnet")
     sub = parser.add_subparsers(dest="testnet_command", required=True)
@@ -70,3 +76,7 @@ def add_testnet_commands(subparsers: argparse._SubParsersAction) -> None:
         p = sub.add_parser(name, help=text)
         p.add_argument("dir")
         p.set_defaults(func=fn)
+    p = sub.add_parser("load", help="submit a pre-signed mixed load and report (see python -m testnet.load -h)")
+    p.add_argument("dir")
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=_cmd_load)

@@ -30,7 +30,7 @@ def node_status(node: NodeInfo) -> NodeStatus:
     info = st["sync_info"]
     h = int(info["latest_block_height"])
     interval = None
-    if h > 1:
+    if h > 2:  # block 1 carries the genesis time
         hdr = rpc.headers(node.rpc_url, h - 1, h)
         interval = int((rpc.block_time(hdr[h]["time"]) - rpc.block_time(hdr[h - 1]["time"])) * 1000)
     return NodeStatus(node.name, h, info["latest_app_hash"], peers, interval, True)

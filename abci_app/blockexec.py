@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from ledger import bank
 from ledger.addresses import FEE_COLLECTOR
 from ledger.context import BlockContext
-from ledger.encoding import decode_uint, encode_uint
+from ledger.encoding import decode_uint
 from ledger.overlay import Overlay
 from ledger.results import Event, TxResult
 from occ.api import BlockStats, Scheduler
@@ -81,8 +81,6 @@ def execute_block(
     fees = sum(r.fee_wei for r in results)
     if fees:
         bank.set_wei_balance(after, FEE_COLLECTOR, bank.wei_balance(after, FEE_COLLECTOR) + fees)
-    gas_used = sum(r.gas_used for r in results if r.evm is not None)
-    _next_base_fee(after, ctx, gas_used)
     ordered = sorted(modules, key=lambda m: m.name)
     for module in ordered:
         if module.end_block is not None:
@@ -100,11 +98,3 @@ def execute_block(
         context=ctx,
         validator_updates=tuple(updates),
     )
-
-
-def _next_base_fee(view: Overlay, ctx: BlockContext, evm_gas_used: int) -> None:
-    from evm_bridge.basefee import next_base_fee
-
-    nxt = next_base_fee(ctx.base_fee_wei, evm_gas_used, ctx.gas_limit)
-    if nxt != ctx.base_fee_wei:
-        view.set(PARAMS, KEY_BASE_FEE, encode_uint(nxt))

@@ -123,9 +123,16 @@ def _export_genesis(view: ReadView) -> Mapping[str, Any]:
 
 
 def _end_block(ctx: BlockContext, view: KVView, results: Sequence[TxResult], info: BlockInfo) -> Sequence[Event]:
+    """Record the block hash for BLOCKHASH and set the next block's EIP-1559 base fee from
+    the EVM gas this block used."""
+    from evm_bridge.basefee import next_base_fee
     from evm_bridge.blockhash import record_block_hash
 
     record_block_hash(view, ctx.height, ctx.block_hash)
+    evm_gas = sum(r.gas_used for r in results if r.evm is not None)
+    nxt = next_base_fee(ctx.base_fee_wei, evm_gas, ctx.gas_limit)
+    if nxt != ctx.base_fee_wei:
+        view.set(PARAMS, KEY_BASE_FEE, encode_uint(nxt))
     return ()
 
 

@@ -32,6 +32,7 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 
 from ledger import accounts, bank
 from ledger.addresses import evm_address_from_pubkey
@@ -75,7 +76,12 @@ def required_fee(gas_limit: int, price: Fraction) -> int:
 def min_gas_price(ctx: BlockContext, local: str | Fraction | None = None) -> Fraction:
     """The higher of the chain's (context) and the node's local (CheckTx only) minimum."""
     chain = Fraction(ctx.min_gas_price_usei, GAS_PRICE_SCALE)
-    return max(chain, Fraction(local)) if local is not None else chain
+    return max(chain, _price(local)) if local is not None else chain
+
+
+@lru_cache(maxsize=64)
+def _price(text: str | Fraction) -> Fraction:
+    return Fraction(text)
 
 
 def ante(
@@ -139,7 +145,8 @@ def ante(
     accounts.put_account(
         view, accounts.Account(tx.signer, account.number, account.sequence + 1, account.pubkey or tx.pubkey)
     )
-    accounts.associate(view, tx.signer, evm_address_from_pubkey(tx.pubkey))
+    if accounts.associated_evm(view, tx.signer) is None:  # first signing: link the 0x address
+        accounts.associate(view, tx.signer, evm_address_from_pubkey(tx.pubkey))
     events = [
         Event("tx", (("fee", format_coins(tx.fee)), ("fee_payer", signer))),
         Event("tx", (("acc_seq", f"{signer}/{tx.sequence}"),)),

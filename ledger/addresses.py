@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 
 import bech32
 from coincurve import PublicKey
@@ -49,14 +50,17 @@ def module_address(name: str) -> bytes:
     return hashlib.sha256(name.encode()).digest()[:20]
 
 
+@lru_cache(maxsize=1 << 16)
 def to_bech32(raw: bytes, prefix: str = ACCOUNT_PREFIX) -> str:
     data = bech32.convertbits(raw, 8, 5)
     assert data is not None
     return bech32.bech32_encode(prefix, data)
 
 
+@lru_cache(maxsize=1 << 16)
 def from_bech32(text: str, prefix: str = ACCOUNT_PREFIX) -> bytes:
-    """Decode a bech32 address and check its prefix; raises ``AddressError``."""
+    """Decode a bech32 address and check its prefix; raises ``AddressError``. Cached: the
+    pure-Python codec is the slowest step of a native transfer and addresses repeat."""
     if not isinstance(text, str) or len(text) > 128:
         raise AddressError("invalid address")
     hrp, data = bech32.bech32_decode(text)

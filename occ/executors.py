@@ -23,6 +23,7 @@ from occ.api import (
     WorkerCrashed,
     Writes,
 )
+from occ.runtime import paused_gc
 from occ.view import OverlayView
 from occ.worker import BLOCK, CHUNK, FATAL, PROTOCOL, STOP, ChunkRunner, worker_main
 from store.api import ChangeSet, ReadView, StateOpener
@@ -37,7 +38,8 @@ def changeset_of(writes: Writes) -> ChangeSet:
 
 
 class SerialExecutor:
-    """A ``Scheduler`` that runs the tasks one by one over one overlay of the block's writes.
+    """A ``Scheduler`` that runs the tasks one by one over one overlay of the block's writes
+    (with automatic garbage collection paused, as ``OccScheduler`` does).
 
     It is the oracle OCC must match: outputs in block order, and the change set of every key
     any task wrote, with its last value. A runner that raises stops the block with
@@ -56,11 +58,12 @@ class SerialExecutor:
         writes: Writes = {}
         view = OverlayView(base, writes)
         outputs = []
-        for index, task in enumerate(tasks):
-            try:
-                outputs.append(runner.run(task, context, view))
-            except Exception as exc:
-                raise TaskFailed(index) from exc
+        with paused_gc():
+            for index, task in enumerate(tasks):
+                try:
+                    outputs.append(runner.run(task, context, view))
+                except Exception as exc:
+                    raise TaskFailed(index) from exc
         stats = BlockStats(tasks=len(tasks), incarnations=len(tasks), in_order_txs=len(tasks))
         return Schedule(tuple(outputs), changeset_of(writes), stats)
 

@@ -26,6 +26,7 @@ from occ.api import (
     TaskRunner,
 )
 from occ.mvstore import MVStore
+from occ.runtime import paused_gc
 from occ.validation import first_conflict
 from occ.view import TrackedView
 from store.api import ChangeSet, ReadView
@@ -89,7 +90,8 @@ class OccScheduler:
         chunk = self._chunk_size or max(1, min(MAX_CHUNK, len(tasks) // (workers * 4)))
         self._executor.begin_block(runner, context, base, base_version)
         run = _BlockRun(self._executor, tasks, context, base, runner, chunk, self._clock)
-        run.execute(self._max_rounds)
+        with paused_gc():
+            run.execute(self._max_rounds)
         changeset = ChangeSet.from_writes(run.mv.latest())
         return Schedule(tuple(run.outputs), changeset, run.stats(self._clock() - begin))
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from occ.api import Chunk, Outcome, RemoteTaskError, Shipment, TaskRunner
 from occ.mvstore import MVStore
+from occ.runtime import collect_between_blocks
 from occ.view import Dependency, TrackedView
 from store.api import ReadView, StateOpener
 
@@ -87,6 +88,7 @@ def worker_main(conn: Connection, opener: StateOpener, worker: int) -> None:
         while True:
             kind, body = pickle.loads(conn.recv_bytes())
             if kind == BLOCK:
+                collect_between_blocks()
                 runner, context, version = body
                 chunks.begin(runner, context, reader.view(version))
             elif kind == CHUNK:

@@ -1,0 +1,32 @@
+"""Runtime knobs for block execution: pausing Python's cyclic garbage collector.
+
+Executing a block allocates many container objects that all stay alive until the block
+ends (outcomes, outputs, multiversion entries), so automatic collections find little to
+free while rescanning a growing heap; measured, they made unpickling outcomes 2-3x slower.
+Execution pauses them and lets refcounting free what it can; the block's cycles are
+collected after it, or (in workers) when the next block begins.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause automatic cyclic collection inside the block, restoring the previous state."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def collect_between_blocks() -> None:
+    """For worker processes, which keep automatic collection off: free the last block's cycles."""
+    gc.disable()
+    gc.collect()

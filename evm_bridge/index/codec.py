@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from ledger.addresses import to_checksum_evm
+
+_checksum = lru_cache(maxsize=65_536)(to_checksum_evm)
 
 
 def qty(n: int) -> str:
@@ -19,7 +23,7 @@ def hash32(b: bytes) -> str:
 
 
 def address(b: bytes | None) -> str | None:
-    return None if b is None else to_checksum_evm(b.rjust(20, b"\0")[-20:])
+    return None if b is None else _checksum(b.rjust(20, b"\0")[-20:])
 
 
 def address_lower(b: bytes) -> str:

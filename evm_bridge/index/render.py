@@ -175,6 +175,17 @@ def _native_entry(block: CommittedBlock, i: int, result: TxResult, where: Json) 
     return tx_obj, receipt
 
 
+def _prefixed(n: int) -> int:
+    """Length of an RLP string or list item whose payload is ``n`` bytes long."""
+    return n + 1 if n < 56 else n + 1 + (n.bit_length() + 7) // 8
+
+
+def _block_size(header_rlp: bytes, raw_txs: list[bytes]) -> int:
+    """len(rlp([header, txs, uncles, withdrawals])) without re-encoding the txs."""
+    txs = sum(len(t) if t[0] >= 0xC0 else _prefixed(len(t)) for t in raw_txs)
+    return _prefixed(len(header_rlp) + _prefixed(txs) + 2)
+
+
 def render_block(block: CommittedBlock, parent_hash: bytes, chain_id: int) -> RenderedBlock:
     """The Ethereum view of ``block``; ``parent_hash`` is the indexed hash of height - 1."""
     b = _Builder(block, parent_hash)
@@ -200,7 +211,7 @@ def render_block(block: CommittedBlock, parent_hash: bytes, chain_id: int) -> Re
         block.height, block.gas_limit, evm_gas, block.time_ns // 1_000_000_000, b"", prev_randao(block.hash),
         b"\0" * 8, block.base_fee_wei, EMPTY_ROOT,
     ]
-    size = len(rlp.encode([fields, [rlp.decode(t) if t[0] >= 0xC0 else t for t in b.raw_txs], [], []]))
+    size = _block_size(rlp.encode(fields), b.raw_txs)
     header: Json = {
         "number": qty(block.height),
         "hash": hash32(block.hash),

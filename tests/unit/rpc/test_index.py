@@ -81,3 +81,14 @@ def test_state_root_and_mix_hash_definitions() -> None:
     h = idx.header(1)
     assert h["stateRoot"] == "0x" + "07" * 32
     assert h["mixHash"] == "0x" + keccak((1).to_bytes(32, "big")).hex()
+
+
+def test_trie_root_matches_py_trie() -> None:
+    from evm_bridge.index.roots import trie_root
+
+    for n in (1, 2, 3, 16, 17, 127, 128, 129, 300):
+        items = [bytes([i % 251]) * (1 + i % 40) for i in range(n)]
+        t = HexaryTrie({})
+        for i, item in enumerate(items):
+            t[rlp.encode(i)] = item
+        assert trie_root(items) == t.root_hash, n

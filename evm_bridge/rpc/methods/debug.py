@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from evm_bridge.execute import execute_tx
 from evm_bridge.txs import decode_tx
 
 from .. import params as P
@@ -34,14 +35,11 @@ def _trace_block(b: Any, height: int, tracer: str, only: int | None = None) -> l
     ctx = b.context_at(height)
     view = replay_block_prefix(b.state_at(height - 1), ctx, txs[:only] if only is not None else [])
     out = []
-    from evm_bridge.execute import execute_tx
-
     for i, tx in enumerate(txs):
         if only is not None and i != only:
             continue
-        gas_used = int(receipts[i]["gasUsed"], 16)
-        snapshot_view = replay_block_prefix(view, ctx, [])
-        out.append({"txHash": "0x" + tx.hash.hex(), "result": trace_tx(snapshot_view, ctx, tx, tracer, gas_used)})
+        result = trace_tx(view, ctx, tx, tracer, int(receipts[i]["gasUsed"], 16))  # reads only
+        out.append({"txHash": "0x" + tx.hash.hex(), "result": result})
         if only is None:
             execute_tx(tx, ctx, view)
     return out

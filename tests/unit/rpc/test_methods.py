@@ -153,3 +153,19 @@ def test_traces(rpc: Client) -> None:
     assert structs["failed"] is False and structs["structLogs"][0]["op"] == "PUSH1"
     assert rpc.call("debug_traceBlockByNumber", "0x2", {"tracer": "callTracer"})[0]["txHash"] == tx
     assert rpc.raw("debug_traceTransaction", tx, {"tracer": "prestateTracer"})["error"]["code"] == -32602
+
+
+def test_trace_second_tx_of_a_block_sees_the_first(rpc: Client) -> None:
+    chain = rpc.chain
+    nonce = int(rpc.call("eth_getTransactionCount", A2, "pending"), 16)
+    # A2 has no tokens: the first tx gives it some, the second (same block) spends them.
+    n0 = int(rpc.call("eth_getTransactionCount", A0, "pending"), 16)
+    fund = chain.sign(0, nonce=n0, to=rpc.token, data=bytes.fromhex(transfer_data(A2, 10)[2:]))
+    spend = chain.sign(2, nonce=nonce, to=rpc.token, data=bytes.fromhex(transfer_data(A1, 10)[2:]))
+    block = chain.mine([fund, spend])
+    traces = rpc.call("debug_traceBlockByNumber", hex(block.height), {"tracer": "callTracer"})
+    assert len(traces) == 2 and all("error" not in t["result"] for t in traces)
+    second = rpc.call("debug_traceTransaction", traces[1]["txHash"], {"tracer": "callTracer"})
+    assert second == traces[1]["result"]
+    logs = rpc.call("debug_traceTransaction", traces[1]["txHash"])["structLogs"]
+    assert any(s["op"] == "SSTORE" for s in logs) and all(s["gasCost"] >= 0 for s in logs)

@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from tests.e2e.conftest import JS, TOKEN_SOL, E2E
+from tests.e2e.conftest import E2E, JS, TOKEN_SOL
 
 pytestmark = pytest.mark.e2e
 

@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from tests.e2e.conftest import JS, E2E
+from tests.e2e.conftest import E2E, JS
 
 pytestmark = pytest.mark.e2e
 

@@ -169,3 +169,22 @@ def test_trace_second_tx_of_a_block_sees_the_first(rpc: Client) -> None:
     assert second == traces[1]["result"]
     logs = rpc.call("debug_traceTransaction", traces[1]["txHash"])["structLogs"]
     assert any(s["op"] == "SSTORE" for s in logs) and all(s["gasCost"] >= 0 for s in logs)
+
+
+def test_check_tx_rejection_maps_to_geth_error(rpc: Client) -> None:
+    comet = rpc.chain.server.backend.comet
+    original = comet.broadcast_tx_sync
+
+    async def reject(raw: bytes) -> dict:
+        return {"code": 3, "log": "nonce too low: address X, tx: 0 state: 3", "hash": ""}
+
+    comet.broadcast_tx_sync = reject
+    try:
+        raw = rpc.chain.sign(0, nonce=0, to=A1, value=1, gas=21_000)
+        err = rpc.raw("eth_sendRawTransaction", "0x" + raw.hex())["error"]
+        assert err == {"code": -32000, "message": "nonce too low: address X, tx: 0 state: 3"}
+        bad_chain = rpc.chain.sign(0, nonce=0, to=A1, gas=21_000, chainId=1)
+        err = rpc.raw("eth_sendRawTransaction", "0x" + bad_chain.hex())["error"]
+        assert err["code"] == -32000 and "invalid chain id" in err["message"]
+    finally:
+        comet.broadcast_tx_sync = original

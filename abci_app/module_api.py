@@ -9,7 +9,8 @@ entry point group and enabled by name in ``app.toml`` (``modules = [...]``). It 
   object under ``app_state[name]``); an export fed back to ``init_genesis`` rebuilds the
   same store contents;
 * handle tx messages by protobuf type URL (``MsgHandler``: decode, signers, stateless
-  ``validate``, ``execute`` on the tx's view returning events and response bytes);
+  ``validate``, ``execute`` on the tx's view returning events and response bytes; a
+  ``metered`` handler also gets the tx's ``GasMeter`` and charges the work it did);
 * answer queries by gRPC-style path through ABCI ``Query`` (``QueryHandler``);
 * run ``end_block`` after the block's txs and report ``validator_updates``;
 * provide EVM ``precompiles`` at fixed addresses.
@@ -30,10 +31,13 @@ from ledger.context import BlockContext
 from ledger.results import Event, TxResult
 from store.api import KVView, ReadView
 
+from .codes import OUT_OF_GAS
+
 __all__ = [
     "BlockContext",
     "BlockInfo",
     "Event",
+    "GasMeter",
     "KVView",
     "Misbehavior",
     "Module",
@@ -58,6 +62,36 @@ class MsgError(Exception):
         self.codespace = codespace
 
 
+class GasMeter:
+    """The gas of one native tx: ``limit`` is the tx's gas limit, ``used`` starts at the
+    static charge of the ante step (which includes every handler's flat ``gas``).
+
+    A metered handler reads ``remaining`` to bound its work and ``consume``s what it did;
+    going past the limit raises ``MsgError(OUT_OF_GAS)`` and leaves ``used`` at the limit,
+    so the tx fails the same way wherever it runs.
+    """
+
+    __slots__ = ("limit", "used")
+
+    def __init__(self, limit: int, used: int = 0) -> None:
+        self.limit = limit
+        self.used = used
+
+    @property
+    def remaining(self) -> int:
+        return max(self.limit - self.used, 0)
+
+    def consume(self, gas: int, descriptor: str) -> None:
+        wanted = self.used + gas
+        if wanted > self.limit:
+            self.used = self.limit
+            raise MsgError(
+                OUT_OF_GAS,
+                f"out of gas in location: {descriptor}; gasWanted: {self.limit}, gasUsed: {wanted}: out of gas",
+            )
+        self.used = wanted
+
+
 @dataclass(frozen=True)
 class MsgHandler:
     """How one message type (``type_url``) is decoded, checked, authorised and executed."""
@@ -69,9 +103,13 @@ class MsgHandler:
     #: Stateless checks; raise ``MsgError``.
     validate: Callable[[Any], None]
     #: Execute on the tx's view; returns events and response data; raise ``MsgError``.
-    execute: Callable[[Any, BlockContext, KVView], tuple[Sequence[Event], bytes]]
+    #: ``(msg, ctx, view)``, or ``(msg, ctx, view, meter)`` when ``metered``.
+    execute: Callable[..., tuple[Sequence[Event], bytes]]
     #: Gas charged on top of the store-access gas (flat, deterministic).
     gas: int = 0
+    #: True: ``execute`` also gets the tx's ``GasMeter`` and consumes the gas of its work
+    #: (beyond the flat ``gas``); the tx's ``gas_used`` includes it.
+    metered: bool = False
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,14 @@ def _trap_message(exc: Exception) -> str:
     return (reasons[0] if reasons else (lines[0] if lines else type(exc).__name__))[:300]
 
 
+def _settle_failed(env: HostEnv, store: wasmtime.Store) -> None:
+    """A failed call still pays for the instructions it ran (the tx's gas used shows them)."""
+    try:
+        env.fuel.settle(store)
+    except OutOfGas:
+        pass
+
+
 def call_export(
     cache: ModuleCache, module: wasmtime.Module, env: HostEnv, export: str, args: list[bytes]
 ) -> bytes:
@@ -61,15 +69,20 @@ def call_export(
             raise VmError(f"entry point {export!r} returned no region")
         data = env.memory.read(result & 0xFFFFFFFF, MAX_RESULT, "result")
         env.fuel.settle(store)
+    except OutOfGas:
+        raise
     except WasmError:
+        _settle_failed(env, store)
         raise
     except wasmtime.Trap as e:
         if e.trap_code == wasmtime.TrapCode.OUT_OF_FUEL:
             raise env.fuel.exhausted() from None
+        _settle_failed(env, store)
         if e.trap_code == wasmtime.TrapCode.STACK_OVERFLOW:
             raise VmError("wasm trap: call stack exhausted") from None
         raise VmError(_trap_message(e)) from None
     except wasmtime.WasmtimeError as e:
+        _settle_failed(env, store)
         raise VmError(_trap_message(e)) from None
     finally:
         env.iterators.clear()

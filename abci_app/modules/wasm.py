@@ -5,10 +5,13 @@ Messages (wasmd type URLs): ``MsgStoreCode``, ``MsgInstantiateContract``,
 Queries: ``/cosmwasm.wasm.v1.Query/SmartContractState``, ``RawContractState``, ``Code``,
 ``ContractInfo``. State lives in the ``wasm`` store (layout in ``wasm_bridge.state``).
 
-Gas: each message is metered by ``wasm_bridge.gas`` up to ``MSG_GAS_LIMIT`` (the module
-API gives handlers neither the tx's gas limit nor a way to report gas used, so the limit is
-per message and the handler's flat ``gas`` is what the fee pays for). Queries run with
-``QUERY_GAS_LIMIT`` and an ``env.block`` of the queried height with time 0.
+Gas: the handlers are ``metered``: each message's Wasm work (``wasm_bridge.gas``: fuel,
+host calls, storage, compilation) runs under what the tx's gas limit leaves (capped at
+``MSG_GAS_CAP``) and is charged to the tx's ``GasMeter`` on top of the handler's flat
+``gas``, also when the message fails; running out fails the tx with ``OUT_OF_GAS`` (code
+11) at its gas limit. Queries run with ``QUERY_GAS_LIMIT`` and an ``env.block`` of the
+queried height with time 0. EVM contracts reach the same keeper through the wasmd
+precompile (``wasm_native``).
 
 Genesis::
 
@@ -24,8 +27,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
 
 from ledger.addresses import AddressError, from_bech32, to_bech32
 from ledger.context import BlockContext
@@ -39,12 +42,14 @@ from wasm_bridge.gas import GasMeter
 from wasm_bridge.keeper import Keeper
 
 from .. import codes
+from ..module_api import GasMeter as TxGasMeter
 from ..module_api import Module, MsgError, MsgHandler
 from ..tx import coins as coin_codec
 
 PREFIX = "/cosmwasm.wasm.v1."
 QUERY = PREFIX + "Query/"
-MSG_GAS_LIMIT = 10_000_000
+#: Most gas one message may use whatever the tx's limit (keeps wasmtime fuel in a u64).
+MSG_GAS_CAP = 10**15
 QUERY_GAS_LIMIT = 3_000_000
 CODESPACE = "wasm"
 #: wasmd's error codes (codespace ``wasm``).
@@ -52,6 +57,7 @@ CODE_CREATE, CODE_INSTANTIATE, CODE_EXECUTE, CODE_GAS, CODE_QUERY = 2, 4, 5, 6, 
 CODE_NOT_FOUND, CODE_MIGRATE, CODE_INVALID = 22, 11, 14
 
 _KEEPER: Keeper | None = None
+T = TypeVar("T")
 
 
 def keeper() -> Keeper:
@@ -68,7 +74,7 @@ def _addr(text: str, what: str) -> bytes:
         raise MsgError(codes.INVALID_ADDRESS, f"invalid {what} address: {e}: invalid address") from None
 
 
-def _failure(e: wasm_api.WasmError, code: int) -> MsgError:
+def failure(e: wasm_api.WasmError, code: int) -> MsgError:
     """Map a ``wasm_bridge`` error to the tx log wasmd would show."""
     if isinstance(e, wasm_api.OutOfGas):
         return MsgError(codes.OUT_OF_GAS, str(e))
@@ -84,6 +90,22 @@ def _failure(e: wasm_api.WasmError, code: int) -> MsgError:
 
 
 _VERB = {CODE_CREATE: "create", CODE_INSTANTIATE: "instantiate", CODE_EXECUTE: "execute", CODE_MIGRATE: "migrate"}
+
+
+def _metered(meter: TxGasMeter, code: int, work: Callable[[GasMeter], T]) -> T:
+    """Run ``work`` on a Wasm meter holding what the tx has left; charge the tx what it used
+    (out of Wasm gas is out of tx gas)."""
+    wasm_meter = GasMeter(min(meter.remaining, MSG_GAS_CAP))
+    try:
+        result = work(wasm_meter)
+    except wasm_api.OutOfGas as e:
+        meter.consume(max(e.used, meter.remaining + 1), "wasm contract")
+        raise  # unreachable: the line above raised
+    except wasm_api.WasmError as e:
+        meter.consume(wasm_meter.used, "wasm contract")
+        raise failure(e, code) from None
+    meter.consume(wasm_meter.used, "wasm contract")
+    return result
 
 
 def _coins(pb: Any) -> wasm_api.Coins:
@@ -106,11 +128,12 @@ def _validate_store(msg: tx_pb2.MsgStoreCode) -> None:
         raise MsgError(CODE_CREATE, "empty wasm code: create wasm contract failed", CODESPACE)
 
 
-def _store(msg: tx_pb2.MsgStoreCode, ctx: BlockContext, view: KVView) -> tuple[Sequence[Event], bytes]:
-    try:
-        info, events = store_code(view, keeper().cache, msg.sender, msg.wasm_byte_code, GasMeter(MSG_GAS_LIMIT))
-    except wasm_api.WasmError as e:
-        raise _failure(e, CODE_CREATE) from None
+def _store(
+    msg: tx_pb2.MsgStoreCode, ctx: BlockContext, view: KVView, meter: TxGasMeter
+) -> tuple[Sequence[Event], bytes]:
+    info, events = _metered(
+        meter, CODE_CREATE, lambda gas: store_code(view, keeper().cache, msg.sender, msg.wasm_byte_code, gas)
+    )
     return events, tx_pb2.MsgStoreCodeResponse(code_id=info.code_id, checksum=info.checksum).SerializeToString()
 
 
@@ -124,14 +147,15 @@ def _validate_instantiate(msg: tx_pb2.MsgInstantiateContract) -> None:
     _coins(msg.funds)
 
 
-def _instantiate(msg: tx_pb2.MsgInstantiateContract, ctx: BlockContext, view: KVView) -> tuple[Sequence[Event], bytes]:
-    try:
-        address, events, data = keeper().instantiate(
-            view, ctx, GasMeter(MSG_GAS_LIMIT), from_bech32(msg.sender), msg.code_id, msg.msg,
-            _coins(msg.funds), msg.label, msg.admin,
-        )
-    except wasm_api.WasmError as e:
-        raise _failure(e, CODE_INSTANTIATE) from None
+def _instantiate(
+    msg: tx_pb2.MsgInstantiateContract, ctx: BlockContext, view: KVView, meter: TxGasMeter
+) -> tuple[Sequence[Event], bytes]:
+    address, events, data = _metered(
+        meter, CODE_INSTANTIATE,
+        lambda gas: keeper().instantiate(
+            view, ctx, gas, from_bech32(msg.sender), msg.code_id, msg.msg, _coins(msg.funds), msg.label, msg.admin
+        ),
+    )
     resp = tx_pb2.MsgInstantiateContractResponse(address=to_bech32(address), data=data or b"")
     return events, resp.SerializeToString()
 
@@ -143,14 +167,15 @@ def _validate_execute(msg: tx_pb2.MsgExecuteContract) -> None:
     _coins(msg.funds)
 
 
-def _execute(msg: tx_pb2.MsgExecuteContract, ctx: BlockContext, view: KVView) -> tuple[Sequence[Event], bytes]:
-    try:
-        events, data = keeper().execute(
-            view, ctx, GasMeter(MSG_GAS_LIMIT), from_bech32(msg.sender), from_bech32(msg.contract), msg.msg,
-            _coins(msg.funds),
-        )
-    except wasm_api.WasmError as e:
-        raise _failure(e, CODE_EXECUTE) from None
+def _execute(
+    msg: tx_pb2.MsgExecuteContract, ctx: BlockContext, view: KVView, meter: TxGasMeter
+) -> tuple[Sequence[Event], bytes]:
+    events, data = _metered(
+        meter, CODE_EXECUTE,
+        lambda gas: keeper().execute(
+            view, ctx, gas, from_bech32(msg.sender), from_bech32(msg.contract), msg.msg, _coins(msg.funds)
+        ),
+    )
     return events, tx_pb2.MsgExecuteContractResponse(data=data or b"").SerializeToString()
 
 
@@ -160,13 +185,15 @@ def _validate_migrate(msg: tx_pb2.MsgMigrateContract) -> None:
     _json_msg(msg.msg)
 
 
-def _migrate(msg: tx_pb2.MsgMigrateContract, ctx: BlockContext, view: KVView) -> tuple[Sequence[Event], bytes]:
-    try:
-        events, data = keeper().migrate(
-            view, ctx, GasMeter(MSG_GAS_LIMIT), from_bech32(msg.sender), from_bech32(msg.contract), msg.code_id, msg.msg
-        )
-    except wasm_api.WasmError as e:
-        raise _failure(e, CODE_MIGRATE) from None
+def _migrate(
+    msg: tx_pb2.MsgMigrateContract, ctx: BlockContext, view: KVView, meter: TxGasMeter
+) -> tuple[Sequence[Event], bytes]:
+    events, data = _metered(
+        meter, CODE_MIGRATE,
+        lambda gas: keeper().migrate(
+            view, ctx, gas, from_bech32(msg.sender), from_bech32(msg.contract), msg.code_id, msg.msg
+        ),
+    )
     return events, tx_pb2.MsgMigrateContractResponse(data=data or b"").SerializeToString()
 
 
@@ -182,7 +209,7 @@ def _update_admin(msg: Any, ctx: BlockContext, view: KVView) -> tuple[Sequence[E
     try:
         events = keeper().do_update_admin(view, from_bech32(msg.sender), from_bech32(msg.contract), new_admin)
     except wasm_api.WasmError as e:
-        raise _failure(e, CODE_MIGRATE) from None
+        raise failure(e, CODE_MIGRATE) from None
     return events, b""
 
 
@@ -301,10 +328,14 @@ def _export_genesis(view: ReadView) -> Mapping[str, Any]:
 
 
 def module() -> Module:
-    def handler(name: str, cls: Any, validate: Any, execute: Any, gas: int) -> MsgHandler:
+    from evm_bridge.precompiles.wasmd import ADDRESS, WasmdPrecompile
+
+    from .wasm_native import AppNativeWasm
+
+    def handler(name: str, cls: Any, validate: Any, execute: Any, gas: int, metered: bool = True) -> MsgHandler:
         return MsgHandler(
             type_url=PREFIX + name, decode=cls.FromString, signers=lambda m: (from_bech32(m.sender),),
-            validate=validate, execute=execute, gas=gas,
+            validate=validate, execute=execute, gas=gas, metered=metered,
         )
 
     handlers = [
@@ -312,8 +343,8 @@ def module() -> Module:
         handler("MsgInstantiateContract", tx_pb2.MsgInstantiateContract, _validate_instantiate, _instantiate, 50_000),
         handler("MsgExecuteContract", tx_pb2.MsgExecuteContract, _validate_execute, _execute, 30_000),
         handler("MsgMigrateContract", tx_pb2.MsgMigrateContract, _validate_migrate, _migrate, 50_000),
-        handler("MsgUpdateAdmin", tx_pb2.MsgUpdateAdmin, _validate_admin, _update_admin, 10_000),
-        handler("MsgClearAdmin", tx_pb2.MsgClearAdmin, _validate_admin, _update_admin, 10_000),
+        handler("MsgUpdateAdmin", tx_pb2.MsgUpdateAdmin, _validate_admin, _update_admin, 10_000, False),
+        handler("MsgClearAdmin", tx_pb2.MsgClearAdmin, _validate_admin, _update_admin, 10_000, False),
     ]
     return Module(
         name="wasm",
@@ -327,4 +358,5 @@ def module() -> Module:
         },
         init_genesis=_init_genesis,
         export_genesis=_export_genesis,
+        precompiles={ADDRESS: WasmdPrecompile(AppNativeWasm())},
     )

@@ -4,6 +4,12 @@ Pure: a function of (tx, block context, view); its only effects are writes throu
 When the ante step fails nothing is written. When a message fails, the ante effects (fee,
 sequence) stay and every message write is dropped, as in the Cosmos SDK. On success the
 result's ``data`` is a ``TxMsgData`` with one ``<type_url>Response`` per message.
+
+Gas: one ``GasMeter`` per tx, limited by the tx's gas limit and starting at the ante step's
+static charge; ``metered`` handlers consume their work on it. ``gas_used`` is the meter's
+total, also when a message fails; past the limit the tx fails with ``OUT_OF_GAS`` and uses
+its whole limit. Simulation meters against the block gas limit (or
+``SIMULATION_GAS_LIMIT``) instead, so the estimate is the gas the work needs.
 """
 
 from __future__ import annotations
@@ -23,8 +29,11 @@ from store.api import KVView
 from .. import codes
 from ..ante import AnteResult, ante
 from ..errors import TxError
-from ..module_api import MsgError, MsgHandler
+from ..module_api import GasMeter, MsgError, MsgHandler
 from .native import NativeTx
+
+#: Gas metered messages may use in a simulation when the block has no gas limit.
+SIMULATION_GAS_LIMIT = 100_000_000
 
 
 def module_of(type_url: str) -> str:
@@ -62,11 +71,15 @@ def execute_native(
         )
     except TxError as e:
         return TxResult(code=e.code, log=e.log, codespace=e.codespace, gas_wanted=tx.gas_limit)
-    return _run_messages(tx, ctx, view, handlers, pre)
+    limit = tx.gas_limit
+    if simulate:
+        limit = max(limit, ctx.gas_limit if ctx.gas_limit > 0 else SIMULATION_GAS_LIMIT)
+    return _run_messages(tx, ctx, view, handlers, pre, GasMeter(limit, pre.gas_used))
 
 
 def _run_messages(
-    tx: NativeTx, ctx: BlockContext, view: KVView, handlers: Mapping[str, MsgHandler], pre: AnteResult
+    tx: NativeTx, ctx: BlockContext, view: KVView, handlers: Mapping[str, MsgHandler], pre: AnteResult,
+    meter: GasMeter,
 ) -> TxResult:
     scratch = Overlay(view)
     events: list[Event] = list(pre.events)
@@ -78,7 +91,10 @@ def _run_messages(
                 raise MsgError(
                     codes.UNKNOWN_REQUEST, f"unrecognized message type {type_url}: unknown request"
                 )
-            msg_events, data = handler.execute(msg, ctx, scratch)
+            if handler.metered:
+                msg_events, data = handler.execute(msg, ctx, scratch, meter)
+            else:
+                msg_events, data = handler.execute(msg, ctx, scratch)
         except (MsgError, InsufficientFunds) as e:
             code, log, space = (
                 (e.code, e.log, e.codespace)
@@ -90,7 +106,7 @@ def _run_messages(
                 log=f"failed to execute message; message index: {i}: {log}",
                 codespace=space,
                 gas_wanted=tx.gas_limit,
-                gas_used=pre.gas_used,
+                gas_used=meter.used,
                 events=pre.events,
                 fee_wei=pre.fee_wei,
             )
@@ -106,7 +122,7 @@ def _run_messages(
     return TxResult(
         code=codes.OK,
         gas_wanted=tx.gas_limit,
-        gas_used=pre.gas_used,
+        gas_used=meter.used,
         events=tuple(events),
         data=abci_pb2.TxMsgData(msg_responses=responses).SerializeToString(),
         fee_wei=pre.fee_wei,

@@ -1,4 +1,4 @@
-"""Interfaces of the precompile package: what a precompile is and what staking it needs."""
+"""Interfaces of the precompile package: what a precompile is and what staking and wasm need."""
 
 from __future__ import annotations
 
@@ -55,3 +55,46 @@ class NativeStaking(Protocol):
     def delegation(self, view: ReadView, delegator: bytes, validator: str) -> DelegationInfo: ...
 
     def validator(self, view: ReadView, validator: str) -> ValidatorInfo: ...
+
+
+class NativeCallFailed(PrecompileError):
+    """A metered native call failed after using ``gas_used``; ``out_of_gas`` when it ran
+    past its gas limit (the precompile then fails like an EVM out-of-gas)."""
+
+    def __init__(self, reason: str, gas_used: int, out_of_gas: bool = False) -> None:
+        super().__init__(reason)
+        self.gas_used = gas_used
+        self.out_of_gas = out_of_gas
+
+
+@dataclass(frozen=True)
+class WasmCall:
+    """Who calls a contract, from which block, with what gas and money."""
+
+    sender: bytes  # 20-byte Sei account of the EVM caller
+    height: int
+    time_ns: int
+    gas_limit: int  # SDK gas the call may use
+    funds: tuple[tuple[str, int], ...] = ()  # (denom, amount), sorted by denom
+
+
+@dataclass(frozen=True)
+class WasmOutcome:
+    data: bytes
+    gas_used: int
+    contract: str = ""  # sei1… of a new contract (instantiate)
+
+
+class NativeWasm(Protocol):
+    """The CosmWasm rules the wasmd precompile calls (implemented by the app's wasm module).
+    Contract addresses are bech32 ``sei1…``; ``msg``/``req`` are JSON bytes. Every method
+    raises ``NativeCallFailed`` (reason, gas used) and leaves ``view`` untouched on failure;
+    ``call.funds`` move from ``call.sender`` (who must hold them) to the contract."""
+
+    def instantiate(
+        self, view: KVView, call: WasmCall, code_id: int, admin: str, msg: bytes, label: str
+    ) -> WasmOutcome: ...
+
+    def execute(self, view: KVView, call: WasmCall, contract: str, msg: bytes) -> WasmOutcome: ...
+
+    def query(self, view: ReadView, call: WasmCall, contract: str, req: bytes) -> WasmOutcome: ...

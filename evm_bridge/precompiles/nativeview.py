@@ -1,8 +1,9 @@
 """``NativeView``: native module state as one EVM tx sees it, journaled with its EVM state.
 
 Reads: a usei balance (bank ``b`` + len + addr + ``usei``) or wei remainder (``w`` + len +
-addr) is derived from the account DB's pending wei balance of the matching EVM address
-(its association, else the direct cast); every other key reads the tx's view. A call
+addr) of a 20-byte account is derived from the account DB's pending wei balance of the
+matching EVM address (its association, else the direct cast); every other key (32-byte
+contract accounts' balances included) reads the tx's view. A call
 runs on a scratch ``Overlay`` of this reader; ``commit`` then applies the scratch writes:
 balance keys become ``set_balance`` on the account DB (journaled, flushed with the tx),
 other keys are written to the tx's view at once with an undo entry in the account DB's
@@ -33,7 +34,7 @@ def _balance_key(store: str, key: bytes) -> tuple[bytes, str] | None:
         return None
     n = key[1]
     addr, rest = key[2 : 2 + n], key[2 + n :]
-    if len(addr) != n:
+    if n != 20 or len(addr) != n:  # 32-byte (contract) accounts have no EVM address
         return None
     if key[:1] == b"b" and rest == _USEI:
         return addr, "b"

@@ -1,6 +1,7 @@
 """Address -> precompile. bank, json and addr need only ``ledger`` and are always present;
-modules add theirs (the app's ``staking`` module adds the staking precompile) through
-``install``, which ``abci_app.runner`` calls in every process before executing txs.
+modules add theirs (the app's ``staking`` module adds the staking precompile, ``wasm`` the
+wasmd one) through ``install``, which ``abci_app.runner`` calls in every process before
+executing txs.
 
 The VM asks ``with_native(standard)`` for the table of a computation: py-evm's own
 precompiles of the fork plus these. Installing is idempotent and must be the same in every

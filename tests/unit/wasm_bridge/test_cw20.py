@@ -8,7 +8,7 @@ import json
 import pytest
 
 from abci_app import codes
-from abci_app.module_api import MsgError
+from abci_app.module_api import GasMeter, MsgError
 from abci_app.modules import wasm
 from ledger.addresses import to_bech32
 from ledger.overlay import EmptyView, Overlay
@@ -25,7 +25,8 @@ def handle(view, name: str, msg) -> tuple:
     decoded = handler.decode(msg.SerializeToString())
     handler.validate(decoded)
     scratch = Overlay(view)
-    events, data = handler.execute(decoded, CTX, scratch)
+    args = (GasMeter(50_000_000),) if handler.metered else ()
+    events, data = handler.execute(decoded, CTX, scratch, *args)
     scratch.flush()
     return events, data
 

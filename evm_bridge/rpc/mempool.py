@@ -5,6 +5,7 @@ until they are indexed, so a just-sent tx is found even before the mempool is as
 from __future__ import annotations
 
 import hashlib
+import time
 from collections import OrderedDict
 from typing import Any
 
@@ -12,17 +13,20 @@ from evm_bridge.api import EvmTx, EvmTxError
 from evm_bridge.txs import decode_tx, is_evm_tx
 
 _KEEP = 10_000
+#: A tx sent here counts as pending without being in CometBFT's answer for this long (it
+#: may sit beyond the first 100 mempool txs); after that only the mempool listing counts.
+_GRACE_S = 30.0
 
 
 class Mempool:
     def __init__(self, comet: Any, chain_id: int) -> None:
         self.comet = comet
         self.chain_id = chain_id
-        self.sent: OrderedDict[bytes, EvmTx] = OrderedDict()
+        self.sent: OrderedDict[bytes, tuple[EvmTx, float]] = OrderedDict()
         self._decoded: OrderedDict[bytes, EvmTx | None] = OrderedDict()
 
     def remember(self, tx: EvmTx) -> None:
-        self.sent[tx.hash] = tx
+        self.sent[tx.hash] = (tx, time.monotonic())
         while len(self.sent) > _KEEP:
             self.sent.popitem(last=False)
 
@@ -52,8 +56,10 @@ class Mempool:
         except Exception:
             raws = []
         txs = {tx.hash: tx for tx in (self._decode(r) for r in raws) if tx is not None}
-        for h, tx in self.sent.items():
-            txs.setdefault(h, tx)
+        recent = time.monotonic() - _GRACE_S
+        for h, (tx, at) in self.sent.items():
+            if at >= recent:
+                txs.setdefault(h, tx)
         return list(txs.values())
 
     async def nonces_of(self, sender: bytes) -> set[int]:
@@ -61,7 +67,7 @@ class Mempool:
 
     async def find(self, tx_hash: bytes) -> EvmTx | None:
         if tx_hash in self.sent:
-            return self.sent[tx_hash]
+            return self.sent[tx_hash][0]
         for tx in await self.evm_txs():
             if tx.hash == tx_hash:
                 return tx

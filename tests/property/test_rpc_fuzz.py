@@ -104,7 +104,7 @@ plausible = (
     | st.dictionaries(addresses, st.fixed_dictionaries({}, optional={"balance": hexes, "nonce": hexes, "code": hexes}), max_size=2)
 )
 params = st.lists(plausible | json_values, max_size=5)
-fuzz = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+fuzz = settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 
 @fuzz

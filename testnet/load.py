@@ -39,6 +39,7 @@ class LoadReport:
     reexecution_rate: float  # OCC re-executions per incarnation, over the run, all nodes
     blocks: int
     heights: tuple[int, int]
+    submit_seconds: float = 0.0  # first send to last CheckTx answer
     occ: dict[str, dict[str, float]] = field(default_factory=dict)
     reject_reasons: list[str] = field(default_factory=list)
     lost_hashes: list[str] = field(default_factory=list)
@@ -47,7 +48,7 @@ class LoadReport:
         r = self
         return [
             f"txs {r.txs}: accepted {r.accepted}, rejected {r.rejected}, committed {r.committed} "
-            f"(failed {r.failed}), lost {r.lost}",
+            f"(failed {r.failed}), lost {r.lost}; submitted in {r.submit_seconds:.1f}s",
             f"committed TPS {r.tps:.1f} over heights {r.heights[0]}..{r.heights[1]} ({r.blocks} blocks)",
             f"block interval median {r.block_ms_median:.0f} ms, p99 {r.block_ms_p99:.0f} ms",
             f"finality median {r.finality_ms_median:.0f} ms, p99 {r.finality_ms_p99:.0f} ms",
@@ -87,15 +88,15 @@ def run_load(
     )
     token = None
     if counts.get(ERC20):
-        from .erc20 import deploy_and_grant, token_bytecode
+        from .erc20 import deploy_token, token_code
 
-        if token_bytecode() is None:
+        if token_code() is None:
             print("no solc for the ERC-20 contract: its share goes to EVM transfers")
             counts[EVM] = counts.get(EVM, 0) + counts.pop(ERC20)
             roles = Roles.assign(len(accounts), counts)
         else:
             holders = [accounts[i] for i in roles.senders[ERC20]]
-            token = deploy_and_grant(ends, accounts[roles.deployer], holders, net.evm_chain_id)
+            token = deploy_token(ends, accounts[roles.deployer], holders, net.evm_chain_id)
     start_seq = next_sequences(ends.cometbft[0], accounts, roles.senders)
     signed = time.time()
     load = plan(accounts, counts, chain_id=net.chain_id, evm_chain_id=net.evm_chain_id, nodes=len(targets),
@@ -144,6 +145,7 @@ def _report(net, load, sub, landed: Landed, lost: set[str], before, after) -> Lo
         reexecution_rate=rex / inc if inc else 0.0,
         blocks=len(heights),
         heights=(first, last),
+        submit_seconds=sub.finished - sub.started,
         occ=occ,
         reject_reasons=sorted({r for _, r in sub.rejected})[:5],
         lost_hashes=sorted(lost)[:5],

@@ -128,6 +128,7 @@ class _BlockRun:
         self.unshipped: list[tuple[int, list[Record]]] = []  # (origin, final records) to ship
         self.origin = [-1] * self.n  # the worker each tx was dispatched to
         self.shipments: list[Shipment] = []  # every shipment of the block, in order
+        self.shipping = False  # on from the block's first conflict
         workers = executor.workers
         self.cursor = [0] * workers
         self.in_flight = [0] * workers
@@ -201,7 +202,8 @@ class _BlockRun:
 
     def _send_chunk(self, worker: int, nxt: int, limit: int) -> int:
         """Send txs from ``nxt`` (a chunk, shorter near the block's end) with the records the
-        worker lacks; returns the next tx to send."""
+        worker lacks; returns the next tx to send. Records are shipped once the block has
+        had a conflict: until then no tx needed another worker's writes."""
         size = max(1, min(self.chunk, (self.n - nxt) // (2 * len(self.in_flight))))
         end = min(limit, nxt + size)
         chunk = []
@@ -209,11 +211,13 @@ class _BlockRun:
             chunk.append((index, self.started[index], self.tasks[index]))
             self.started[index] += 1
             self.origin[index] = worker
-        for origin, records in self.unshipped:
-            self.shipments.append((origin, pickle.dumps(records, pickle.HIGHEST_PROTOCOL)))
-        self.unshipped = []
-        shipments = self.shipments[self.cursor[worker] :]
-        self.cursor[worker] = len(self.shipments)
+        shipments: list[Shipment] = []
+        if self.shipping:
+            for origin, records in self.unshipped:
+                self.shipments.append((origin, pickle.dumps(records, pickle.HIGHEST_PROTOCOL)))
+            self.unshipped = []
+            shipments = self.shipments[self.cursor[worker] :]
+            self.cursor[worker] = len(self.shipments)
         self.executor.submit(worker, shipments, chunk)
         self.in_flight[worker] += 1
         return end
@@ -241,6 +245,7 @@ class _BlockRun:
             )
             return False
         self.conflicts[sk] += 1
+        self.shipping = True
         self._run_inline(outcome.index)
         return True
 

@@ -88,9 +88,9 @@ def worker_main(conn: Connection, opener: StateOpener, worker: int) -> None:
         while True:
             kind, body = pickle.loads(conn.recv_bytes())
             if kind == BLOCK:
-                collect_between_blocks()
                 runner, context, version = body
                 chunks.begin(runner, context, reader.view(version))
+                collect_between_blocks()
             elif kind == CHUNK:
                 reply = (OK, [tuple(o) for o in portable(chunks.run(*body))])
                 conn.send_bytes(pickle.dumps(reply, PROTOCOL))

@@ -55,7 +55,7 @@ class StructLogger:
         steps = self.steps
 
         def traced(computation: Any) -> Any:
-            if len(steps) < MAX_STEPS:
+            if len(steps) < MAX_STEPS and len(computation.code):  # no steps for code-less accounts
                 steps.append({
                     "pc": max(0, computation.code.program_counter - 1),
                     "op": mnemonic.upper(),

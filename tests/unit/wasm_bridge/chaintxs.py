@@ -8,14 +8,23 @@ in order).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from abci_app.tx.native import build_and_sign
 from ledger.addresses import to_bech32
 from pysei_pb.cosmos.bank.v1beta1 import tx_pb2 as bank_tx
+from pysei_pb.cosmwasm.wasm.v1 import query_pb2
 from pysei_pb.cosmwasm.wasm.v1 import tx_pb2 as wasm_tx
-from tests.support.chain import CHAIN_ID, TestKey, evm_transfer
+from pysei_pb.tendermint.abci import types_pb2 as abci
+from tests.support.chain import CHAIN_ID, InProcessChain, TestKey, evm_transfer
+from tests.support.solc import compile_contract
+
+ROOT = Path(__file__).resolve().parents[3]
+INTERFACES = ROOT / "evm_bridge" / "precompiles"
+CONTRACTS = ROOT / "tests" / "contracts"
 
 WASM_MODULES = ("auth", "bank", "evm", "wasm")
 #: usei per gas paid by the native txs (the node's local minimum is 0.01).
@@ -76,3 +85,25 @@ def event_attr(result: Any, kind: str, key: str) -> str:
                 if a.key == key:
                     return a.value
     raise KeyError(f"{kind}.{key}")
+
+
+def smart(chain: InProcessChain, contract: str, msg: dict) -> dict:
+    """A smart query through the app's ABCI ``Query`` at the latest height."""
+    req = query_pb2.QuerySmartContractStateRequest(address=contract, query_data=json.dumps(msg).encode())
+    res = chain.app.query(abci.RequestQuery(path="/cosmwasm.wasm.v1.Query/SmartContractState",
+                                            data=req.SerializeToString()))
+    assert res.code == 0, res.log
+    return json.loads(query_pb2.QuerySmartContractStateResponse.FromString(res.value).data)
+
+
+def compile_with_interfaces(name: str, folder: Path) -> tuple[list, bytes]:
+    """Compile ``tests/contracts/<name>.sol`` with its ``import "./X.sol";`` of the published
+    precompile interfaces inlined (``compile_contract`` takes one source)."""
+
+    def body(m: re.Match[str]) -> str:
+        text = (INTERFACES / m.group(1)).read_text()
+        return "\n".join(line for line in text.splitlines() if not line.startswith(("// SPDX", "pragma")))
+
+    flat = folder / f"{name}.sol"
+    flat.write_text(re.sub(r'import "\./([A-Za-z]+\.sol)";', body, (CONTRACTS / f"{name}.sol").read_text()))
+    return compile_contract(flat, name)

@@ -1,7 +1,7 @@
 """Glue: the Ethereum JSON-RPC service of a node (its block index and its server).
 
-``rpc_service(node)`` opens the index under ``<home>/index``, registers the index as an
-observer of committed blocks and returns a service whose ``start()`` serves
+``rpc_service(node)`` returns a service whose ``start()`` opens the index under
+``<home>/index``, registers its indexer as an observer of committed blocks, and serves
 ``evm_http_address`` / ``evm_ws_address`` and whose ``close()`` stops both.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from evm_bridge.index import BlockIndex
+from evm_bridge.index import BlockIndex, Indexer
 from evm_bridge.index.kv import RocksKV
 from evm_bridge.rpc import Backend, RpcConfig, RpcServer
 
@@ -36,23 +36,28 @@ class RpcService:
         self.node = node
         self.config = rpc_config(node.config)
         self.index: BlockIndex | None = None
+        self.indexer: Indexer | None = None
         self.server: RpcServer | None = None
 
     def start(self) -> None:
         node = self.node
         self.index = BlockIndex(RocksKV(node.home.index), self.config.evm_chain_id)
+        self.indexer = Indexer(self.index)
+        self.indexer.start()  # re-indexes blocks journaled before an unclean stop
         self.index.check_gap(node.db.last_height())
         self.server = RpcServer(Backend(self.config, self.index, node.db))
         self.index.add_listener(self.server.on_block)
-        node.app.observers.append(self.index.observe)
+        node.app.observers.append(self.indexer.observe)
         self.server.start()
 
     def close(self) -> None:
-        if self.index is not None and self.node.app is not None:
+        if self.indexer is not None and self.node.app is not None:
             try:
-                self.node.app.observers.remove(self.index.observe)
+                self.node.app.observers.remove(self.indexer.observe)
             except ValueError:
                 pass
+        if self.indexer is not None:
+            self.indexer.close()
         if self.server is not None:
             self.server.close()
         if self.index is not None:

@@ -1,7 +1,7 @@
 """The JSON-RPC's block, tx, receipt and log index (its own RocksDB under ``<home>/index``).
 
-An observer of committed blocks (``BlockIndex.observe``) turns each ``CommittedBlock`` into
-the Ethereum view of it and writes that in one batch:
+An observer of committed blocks (``Indexer.observe``, or ``BlockIndex.observe`` inline)
+turns each ``CommittedBlock`` into the Ethereum view of it and writes that in one batch:
 
 * ``render.py``  CommittedBlock -> block header, tx objects and receipts (pure; owns every
   definition of the Ethereum view: hash, parentHash, roots, synthetic entries for native txs)
@@ -9,10 +9,13 @@ the Ethereum view of it and writes that in one batch:
 * ``codec.py``   hex quantities and data as JSON-RPC writes them
 * ``kv.py``      the key/value backends (RocksDB, in-memory for tests)
 * ``store.py``   ``BlockIndex``: key layout, batched writes, lookups, restart gap check
+* ``indexer.py``  ``Indexer``: the app observer; journals each block, renders it on a
+  background thread, replays the journal after a crash
 * ``logs.py``    log filters (block range, addresses, topics) with per-block bloom skipping
 """
 
+from .indexer import Indexer
 from .render import RenderedBlock
 from .store import BlockIndex
 
-__all__ = ["BlockIndex", "RenderedBlock"]
+__all__ = ["BlockIndex", "Indexer", "RenderedBlock"]

@@ -13,8 +13,8 @@ from rocksdict import Options, Rdict, WriteBatch
 class IndexKV(Protocol):
     def get(self, key: bytes) -> bytes | None: ...
 
-    def write(self, pairs: Sequence[tuple[bytes, bytes]]) -> None:
-        """Write all pairs atomically."""
+    def write(self, pairs: Sequence[tuple[bytes, bytes | None]]) -> None:
+        """Write all pairs atomically (a None value deletes the key)."""
         ...
 
     def scan(self, prefix: bytes, start: bytes | None = None) -> Iterator[tuple[bytes, bytes]]:
@@ -32,8 +32,12 @@ class MemoryKV:
     def get(self, key: bytes) -> bytes | None:
         return self._data.get(key)
 
-    def write(self, pairs: Sequence[tuple[bytes, bytes]]) -> None:
+    def write(self, pairs: Sequence[tuple[bytes, bytes | None]]) -> None:
         for k, v in pairs:
+            if v is None:
+                if self._data.pop(k, None) is not None:
+                    self._keys.remove(k)
+                continue
             if k not in self._data:
                 bisect.insort(self._keys, k)
             self._data[k] = v
@@ -61,10 +65,13 @@ class RocksKV:
     def get(self, key: bytes) -> bytes | None:
         return self._db.get(key)
 
-    def write(self, pairs: Sequence[tuple[bytes, bytes]]) -> None:
+    def write(self, pairs: Sequence[tuple[bytes, bytes | None]]) -> None:
         wb = WriteBatch(raw_mode=True)
         for k, v in pairs:
-            wb.put(k, v)
+            if v is None:
+                wb.delete(k)
+            else:
+                wb.put(k, v)
         self._db.write(wb)
 
     def scan(self, prefix: bytes, start: bytes | None = None) -> Iterator[tuple[bytes, bytes]]:

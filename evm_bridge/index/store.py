@@ -66,14 +66,17 @@ class BlockIndex:
 
     def observe(self, block: CommittedBlock, outcome: object = None) -> None:
         """The app observer: index ``block`` and tell the listeners."""
-        rendered = self.index_block(block)
+        self.notify(self.index_block(block))
+
+    def notify(self, rendered: RenderedBlock) -> None:
         for fn in self._listeners:
             try:
                 fn(rendered)
             except Exception:
-                log.exception("index listener failed at height %d", block.height)
+                log.exception("index listener failed at height %d", rendered.height)
 
-    def index_block(self, block: CommittedBlock) -> RenderedBlock:
+    def index_block(self, block: CommittedBlock, extra: list[tuple[bytes, bytes | None]] = ()) -> RenderedBlock:
+        """Render and write ``block`` in one batch (with ``extra`` pairs, e.g. a journal delete)."""
         with self._lock:
             parent = self.block_hash(block.height - 1) or ZERO_HASH
             r = render_block(block, parent, self.chain_id)
@@ -89,7 +92,7 @@ class BlockIndex:
                 pairs.append((_HEIGHT, h))
             if not self._first or block.height < self._first:
                 pairs.append((_FIRST, h))
-            self.kv.write(pairs)
+            self.kv.write(pairs + list(extra))
             self._headers.pop(block.height, None)
             self._height = max(self._height, block.height)
             if not self._first or block.height < self._first:

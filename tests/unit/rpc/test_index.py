@@ -92,3 +92,32 @@ def test_trie_root_matches_py_trie() -> None:
         for i, item in enumerate(items):
             t[rlp.encode(i)] = item
         assert trie_root(items) == t.root_hash, n
+
+
+def test_indexer_journals_and_replays_after_a_crash(tmp_path) -> None:
+    from evm_bridge.index import Indexer
+
+    blocks = ec.simple_chain(4)
+    idx = BlockIndex(RocksKV(tmp_path), ec.CHAIN_ID)
+    seen: list[int] = []
+    idx.add_listener(lambda r: seen.append(r.height))
+    indexer = Indexer(idx)
+    indexer.start()
+    for b in blocks[:2]:
+        indexer.observe(b)
+    indexer.wait_idle()
+    assert idx.height == 2 and seen == [1, 2] and list(idx.kv.scan(b"j")) == []
+    indexer.close()
+    # a crash right after the observer journaled blocks 3 and 4, before rendering them
+    indexer._queue.put = lambda item: None  # type: ignore[method-assign]
+    for b in blocks[2:]:
+        indexer.observe(b)
+    idx.close()
+    again = BlockIndex(RocksKV(tmp_path), ec.CHAIN_ID)
+    assert again.height == 2
+    replayer = Indexer(again)
+    replayer.start()
+    replayer.close()
+    assert again.height == 4 and list(again.kv.scan(b"j")) == []
+    assert again.header(4)["parentHash"] == again.header(3)["hash"]
+    again.close()

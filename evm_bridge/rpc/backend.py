@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from evm_bridge.index import BlockIndex
+from evm_bridge.index.render import genesis_header
 from ledger.context import BlockContext
 from store.api import Database, ReadView
 
@@ -105,8 +106,6 @@ class Backend:
         """The block object without txs; height 0 is a synthetic genesis (hash zero)."""
         h = self.index.header(height)
         if h is None and height == 0:
-            from evm_bridge.index.render import genesis_header
-
             first = self.index.header(self.index.first_height) if self.index.first_height else None
             return genesis_header(first)
         return h

@@ -28,8 +28,10 @@ import os
 import pickle
 import statistics
 import sys
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,11 +45,11 @@ from ledger.accounts import Account, get_account, put_account  # noqa: E402
 from ledger.addresses import sei_address_from_pubkey, to_bech32  # noqa: E402
 from ledger.encoding import addr_key, encode_uint  # noqa: E402
 from ledger.results import Event, TxResult  # noqa: E402
-from occ.api import Schedule  # noqa: E402
+from occ.api import Schedule, TaskRunner  # noqa: E402
 from occ.executors import ProcessPoolExecutor, SerialExecutor  # noqa: E402
 from occ.memory import MemoryOpener, MemoryView  # noqa: E402
 from occ.scheduler import OccScheduler  # noqa: E402
-from store.api import KVView  # noqa: E402
+from store.api import KVView, ReadView, StateOpener  # noqa: E402
 
 DENOM = bank.NATIVE_DENOM
 FEE = 2_000
@@ -151,20 +153,88 @@ class Runs:
         self.cpu.append(time.process_time() - cpu + worker_cpu() - workers)
 
 
-def ipc_per_tx(
-    txs: list[bytes], runner: SendRunner, state: dict[str, dict[bytes, bytes]]
-) -> tuple[float, int, int]:
+@dataclass(frozen=True)
+class Case:
+    """One block to run both ways: what ``Scheduler.execute_block`` takes, plus the opener
+    the workers read the base state through."""
+
+    label: str
+    tasks: list[Any]
+    context: Any
+    base: ReadView
+    version: int
+    opener: StateOpener
+    runner: TaskRunner
+    show_ipc: bool = False
+
+
+def synthetic_case(label: str, n: int, hot: bool, runner: SendRunner, show_ipc: bool = False) -> Case:
+    txs, state = make_block(n, hot)
+    return Case(
+        label, txs, None, MemoryView(state), VERSION, MemoryOpener({VERSION: state}), runner, show_ipc
+    )
+
+
+@contextmanager
+def app_cases(n: int) -> Iterator[list[Case]]:
+    """The node's own path: an in-process app over a real SeiDB (RocksDB state store), txs
+    checked by CheckTx as in a node's mempool, then decoded into the app's ``BlockTask``s and
+    run by its ``AppTaskRunner``; workers read the state store through ``db.state_opener()``."""
+    from abci_app.blockexec import make_context
+    from tests.support.chain import (
+        CHAIN_ID,
+        EVM_CHAIN_ID,
+        InProcessChain,
+        evm_transfer,
+        make_keys,
+        native_send,
+    )
+
+    keys = make_keys(2 * n, seed="occ-bench")
+    with tempfile.TemporaryDirectory() as folder, InProcessChain(Path(folder), keys, workers=1) as chain:
+        chain.init_chain()
+        chain.block([])
+        height = chain.db.last_height()
+        base = chain.db.read_view(height)
+        ctx = make_context(
+            base,
+            height=height + 1,
+            time_ns=10**18,
+            chain_id=CHAIN_ID,
+            evm_chain_id=EVM_CHAIN_ID,
+            proposer=b"\1" * 20,
+            block_hash=b"\2" * 32,
+        )
+        blocks = {
+            "native MsgSend": [
+                native_send(keys[i], keys[n + i].sei, 1000, number=i, sequence=0) for i in range(n)
+            ],
+            "EVM transfer": [evm_transfer(keys[i], keys[n + i].evm, 10**12, nonce=0) for i in range(n)],
+        }
+        cases = []
+        for name, raws in blocks.items():
+            for raw in raws:
+                assert chain.check(raw).code == 0, f"CheckTx rejected a {name}"
+            tasks = [chain.app._task(raw) for raw in raws]
+            label = f"(app) {name}s between distinct accounts, through the app's runner and SeiDB"
+            cases.append(
+                Case(label, tasks, ctx, base, height, chain.db.state_opener(), chain.app.runner, True)
+            )
+        yield cases
+
+
+def ipc_per_tx(case: Case) -> tuple[float, int, int]:
     """Microseconds per tx of the messages' serialization, both ends (pipe time excluded):
     the records of 32 txs shipped, a chunk of 32 txs sent, and its 32 outcomes returned."""
     from occ.api import Outcome
     from occ.worker import CHUNK, OK, PROTOCOL, ChunkRunner
 
     worker = ChunkRunner(0)
-    worker.begin(runner, None, MemoryView(state))
-    chunk = [(i, 0, tx) for i, tx in enumerate(txs[:32])]
+    worker.begin(case.runner, case.context, case.base)
+    chunk = [(i, 0, tx) for i, tx in enumerate(case.tasks[:32])]
     outcomes = worker.run([], chunk)
     records = [(o.index, 0, o.writes) for o in outcomes]
-    rounds = 200
+    rounds = 100
     t0 = time.perf_counter()
     for _ in range(rounds):
         shipment = pickle.dumps(records, PROTOCOL)
@@ -179,12 +249,12 @@ def ipc_per_tx(
 def _serial_block(args: tuple[int, int]) -> float:
     """Seconds for the best of ``reps`` serial runs of a low-conflict block of ``n`` sends."""
     n, reps = args
-    txs, state = make_block(n, False)
-    base, serial, runner = MemoryView(state), SerialExecutor(), SendRunner()
+    case = synthetic_case("", n, False, SendRunner())
+    serial = SerialExecutor()
     best = float("inf")
     for _ in range(reps):
         t0 = time.perf_counter()
-        serial.execute_block(txs, None, base, VERSION, runner)
+        serial.execute_block(case.tasks, None, case.base, case.version, case.runner)
         best = min(best, time.perf_counter() - t0)
     return best
 
@@ -199,21 +269,25 @@ def parallel_capacity(workers: int) -> float:
     return workers * alone / together
 
 
-def bench_case(label: str, hot: bool, runner: SendRunner, args: argparse.Namespace) -> None:
+def bench_case(case: Case, args: argparse.Namespace) -> None:
     """Serial and OCC on the same block, alternating; checks they agree; prints one case."""
-    n = args.txs
-    txs, state = make_block(n, hot)
-    base = MemoryView(state)
+    n = len(case.tasks)
     serial = SerialExecutor()
-    opener = MemoryOpener({VERSION: state})
-    with OccScheduler(ProcessPoolExecutor(opener, args.workers), clock=time.perf_counter_ns) as occ:
+    with OccScheduler(ProcessPoolExecutor(case.opener, args.workers), clock=time.perf_counter_ns) as occ:
+
+        def run_serial() -> Schedule:
+            return serial.execute_block(case.tasks, case.context, case.base, case.version, case.runner)
+
+        def run_occ() -> Schedule:
+            return occ.execute_block(case.tasks, case.context, case.base, case.version, case.runner)
+
         s_runs, o_runs = Runs([], []), Runs([], [])
         for _ in range(2):  # warm-up: workers import, open the state, fill their caches
-            occ.execute_block(txs, None, base, VERSION, runner)
-            serial.execute_block(txs, None, base, VERSION, runner)
+            run_occ()
+            run_serial()
         for _ in range(args.reps):
-            s_runs.measure(lambda: serial.execute_block(txs, None, base, VERSION, runner))
-            o_runs.measure(lambda: occ.execute_block(txs, None, base, VERSION, runner))
+            s_runs.measure(run_serial)
+            o_runs.measure(run_occ)
     assert o_runs.last is not None and s_runs.last is not None
     assert o_runs.last.outputs == s_runs.last.outputs, "OCC outputs != serial"
     assert o_runs.last.changeset == s_runs.last.changeset, "OCC change set != serial"
@@ -221,7 +295,7 @@ def bench_case(label: str, hot: bool, runner: SendRunner, args: argparse.Namespa
     best_s, best_o = min(s_runs.wall), min(o_runs.wall)
     ratios = [a / b for a, b in zip(s_runs.wall, o_runs.wall, strict=True)]
     overhead = (statistics.median(o_runs.cpu) - statistics.median(s_runs.cpu)) / n * 1e6
-    print(f"{label}:")
+    print(f"{case.label}:")
     print(
         f"  serial {best_s * 1e3:6.1f} ms ({best_s / n * 1e6:.0f} us/tx)   OCC {best_o * 1e3:6.1f} ms"
         f"   ratio {best_s / best_o:.2f}x (best vs best; median of pairs {statistics.median(ratios):.2f}x)"
@@ -231,11 +305,11 @@ def bench_case(label: str, hot: bool, runner: SendRunner, args: argparse.Namespa
         f" in order {st.in_order_txs}, fallback {st.fallback_used}, validate {st.validate_ms} ms;"
         f" CPU beyond serial {overhead:.0f} us/tx (coordinator + workers)"
     )
-    if not hot and not runner.extra_hashes:
-        per_tx, sent, received = ipc_per_tx(txs, runner, state)
+    if case.show_ipc:
+        per_tx, sent, received = ipc_per_tx(case)
         print(
             f"  IPC serialization {per_tx:.1f} us/tx (pickle + unpickle, both ends; {sent} B/tx out,"
-            f" {received} B/tx back) = {per_tx / (best_s / n * 1e6) * 100:.0f}% of a send"
+            f" {received} B/tx back) = {per_tx / (best_s / n * 1e6) * 100:.0f}% of a tx's serial time"
         )
 
 
@@ -249,10 +323,10 @@ def main() -> None:
     parser.add_argument(
         "--heavy", type=int, default=1000, help="sha256 rounds added per tx in case (c); 0: skip"
     )
+    parser.add_argument("--no-app", action="store_true", help="skip the cases through the app and SeiDB")
     args = parser.parse_args()
-    print(
-        f"OCC bench: {args.txs} txs per block, {args.workers} workers, best of {args.reps} alternating runs"
-    )
+    n = args.txs
+    print(f"OCC bench: {n} txs per block, {args.workers} workers, best of {args.reps} alternating runs")
     print(
         f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs (other sessions' load lowers ratios)"
     )
@@ -260,12 +334,22 @@ def main() -> None:
     print(
         f"parallel capacity now: {args.workers} busy processes get {capacity:.2f}x one's throughput (the ceiling)"
     )
-    bench_case("(a) low conflict: native sends between distinct accounts", False, SendRunner(), args)
-    bench_case("(b) high conflict: native sends all to one recipient", True, SendRunner(), args)
+    bench_case(
+        synthetic_case(
+            "(a) low conflict: native sends between distinct accounts", n, False, SendRunner(), True
+        ),
+        args,
+    )
+    bench_case(
+        synthetic_case("(b) high conflict: native sends all to one recipient", n, True, SendRunner()), args
+    )
     if args.heavy:
-        bench_case(
-            f"(c) as (a), each tx {args.heavy} sha256 rounds heavier", False, SendRunner(args.heavy), args
-        )
+        label = f"(c) as (a), each tx {args.heavy} sha256 rounds heavier"
+        bench_case(synthetic_case(label, n, False, SendRunner(args.heavy)), args)
+    if not args.no_app:
+        with app_cases(n) as cases:
+            for case in cases:
+                bench_case(case, args)
 
 
 if __name__ == "__main__":

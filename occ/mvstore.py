@@ -49,6 +49,12 @@ class MVStore:
         self._written: dict[int, Mapping[StoreKey, object]] = {}
         self._sorted: dict[str, list[bytes]] = {}  # per store, kept once a range was asked
 
+    @property
+    def tops(self) -> Mapping[StoreKey, Entry]:
+        """Each key's entry of the highest index: a reader above that index and not facing
+        an ESTIMATE may use it directly (``TrackedView``'s fast path)."""
+        return self._top
+
     def read(self, sk: StoreKey, index: int) -> Entry | None:
         """The entry of the highest index below ``index`` for ``sk``; None = base."""
         entry = self._top.get(sk)

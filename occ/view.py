@@ -17,6 +17,7 @@ from store.api import ReadView
 
 T = TypeVar("T")
 _first = itemgetter(0)
+_MISSING = object()
 
 
 class Dependency(BaseException):  # noqa: N818 - a control signal, not an error
@@ -96,30 +97,32 @@ class TrackedView:
     indices in ``mv``, then ``base``. Records the read set, the iterated ranges and the
     write set; reading an ESTIMATE raises ``Dependency``."""
 
-    __slots__ = ("index", "_base", "_mv", "writes", "reads", "_ranges")
+    __slots__ = ("index", "_base", "_mv", "_tops", "writes", "reads", "_ranges")
 
     def __init__(self, index: int, base: ReadView, mv: MVStore) -> None:
         self.index = index
         self._base = base
         self._mv = mv
+        self._tops = mv.tops
         self.writes: Writes = {}
         self.reads: dict[StoreKey, Version] = {}
         self._ranges: list[_RangeRecorder] = []
 
     def get(self, store: str, key: bytes) -> bytes | None:
         sk = (store, key)
-        writes = self.writes
-        if sk in writes:
-            return writes[sk]
-        entry = self._mv.read(sk, self.index)
+        value = self.writes.get(sk, _MISSING)
+        if value is not _MISSING:
+            return value  # type: ignore[return-value]
+        entry = self._tops.get(sk)
+        if entry is not None and (entry[1][0] >= self.index or entry[0] is ESTIMATE):
+            entry = self._mv.read(sk, self.index)  # not the fast path: ask the store
         if entry is None:
             value, version = self._base.get(store, key), None
         else:
             value, version = entry
             if value is ESTIMATE:
                 raise Dependency(sk)
-        if sk not in self.reads:
-            self.reads[sk] = version
+        self.reads.setdefault(sk, version)
         return value  # type: ignore[return-value]
 
     def set(self, store: str, key: bytes, value: bytes) -> None:

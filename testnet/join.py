@@ -13,7 +13,7 @@ from abci_app.init import init_home
 from . import rpc
 from .init import _app_config, node_id, wire_node
 from .manifest import Localnet, NodeInfo
-from .ports import node_ports
+from .ports import free_base_port, node_ports, port_free
 
 STATE_SYNC_DISCOVERY = "5s"
 
@@ -25,6 +25,8 @@ def add_node(root: Path, *, base_port: int, workers: int = 1, state_sync: bool =
     net = Localnet.load(root)
     index = len(net.nodes)
     ports = node_ports(index, base_port)
+    if not all(port_free(p) for p in ports.as_dict().values()):
+        ports = node_ports(0, free_base_port(1))
     cfg = _app_config(net.chain_id, ports, workers, snapshot_interval)
     home = init_home(net.root / f"node{index}", net.chain_id, key_names=("node",), config=cfg)
     shutil.copyfile(net.nodes[0].home / "cometbft" / "config" / "genesis.json", home.genesis)

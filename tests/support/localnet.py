@@ -28,7 +28,7 @@ class LocalnetRunner:
         self.workers = list(workers)
         self.accounts = accounts
         self.snapshot_interval = snapshot_interval
-        self.base_port = free_base_port(validators + spare_nodes, start=30_000 + (os.getpid() % 97) * 200)
+        self.base_port = free_base_port(validators + spare_nodes, start=20_000 + (os.getpid() % 97) * 120)
         self.net: Localnet | None = None
 
     def init(self) -> Localnet:

@@ -177,3 +177,12 @@ def test_native_bank_send_from_a_contract_shows_as_evm_balance(world: World) -> 
     (r,) = world.block(world.s.execute(ALICE, world.cw1, {"execute": {"msgs": [send]}}, coins=[("usei", 1)]))
     assert r.code == 0, r.log
     assert read_balance(world.view(), bob.evm) == before + WEI
+
+
+def test_precompile_out_of_gas_burns_the_call_and_keeps_nothing(world: World) -> None:
+    alice, carol = world.keys[ALICE].bech32, world.keys[CAROL].bech32
+    before = world.balance(alice), world.balance(carol)
+    data = _abi("execute(string,bytes,bytes)", world.token, _j({"transfer": {"recipient": carol, "amount": "1"}}), b"")
+    (r,) = world.block(world.s.evm(ALICE, WASMD, data, gas=45_000))
+    assert r.code != 0 and r.gas_used == 45_000 and "out of gas" in r.log
+    assert (world.balance(alice), world.balance(carol)) == before

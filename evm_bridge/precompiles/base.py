@@ -84,12 +84,29 @@ class Method:
         return keccak(f"{self.name}({','.join(self.inputs)})".encode())[:4]
 
 
+def split_types(types: str) -> tuple[str, ...]:
+    """Split a Solidity type list at its top-level commas: ``"(string,bytes)[],uint64"`` ->
+    ``("(string,bytes)[]", "uint64")``."""
+    out, depth, start = [], 0, 0
+    for i, ch in enumerate(types):
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            out.append(types[start:i])
+            start = i + 1
+    if types[start:]:
+        out.append(types[start:])
+    return tuple(out)
+
+
 def method(
     signature: str, outputs: Sequence[str], gas: int, *, mutates: bool = False, payable: bool = False
 ) -> Callable[[Callable[[Any, Call], tuple[Any, ...]]], Any]:
     """Decorator marking a precompile method; ``signature`` is Solidity's, e.g. ``f(string,uint256)``."""
     name, _, rest = signature.partition("(")
-    inputs = tuple(t for t in rest.rstrip(")").split(",") if t)
+    inputs = split_types(rest[:-1])
 
     def mark(fn: Callable[[Any, Call], tuple[Any, ...]]) -> Any:
         fn.__precompile_method__ = (name, inputs, tuple(outputs), gas, mutates, payable)  # type: ignore[attr-defined]

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from typing import Any
 
 from eth.exceptions import OutOfGas
@@ -60,10 +59,6 @@ class WasmdPrecompile(PrecompileBase):
     def __init__(self, native: NativeWasm) -> None:
         super().__init__()
         self.native = native
-        # ``base.method`` splits inputs at every comma; the tuple array is one input
-        for sel, m in self.methods.items():
-            if m.name == "execute_batch":
-                self.methods[sel] = replace(m, inputs=(f"{EXECUTE_MSG_ABI}[]",))
 
     # ---- helpers ----
 

@@ -103,9 +103,9 @@ def measure(url: str, method: str, params: list, seconds: float, concurrency: in
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--seconds", type=float, default=3.0)
+    ap.add_argument("--seconds", type=float, default=2.0)
     ap.add_argument("--concurrency", type=int, default=32)
-    ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--rounds", type=int, default=5)
     args = ap.parse_args()
     abi, code = compile_contract(TOKEN_SOL, "TestToken")
     with tempfile.TemporaryDirectory() as tmp, MiniChain(Path(tmp)) as chain:

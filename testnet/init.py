@@ -1,16 +1,22 @@
 """``pysei testnet init``: N validator homes sharing one genesis, wired on loopback ports.
 
 Each ``DIR/nodeI`` is made like ``pysei init`` (keys, app.toml, ``cometbft init``, tuned
-config.toml); then one genesis is written to every home: N validators of equal power, the
-validators' keys and ``accounts`` load-test keys funded (keys in ``DIR/accounts.json``, EVM
-addresses associated), explicit account numbers in genesis order.
+config.toml); then one genesis is written to every home: N staking validators of equal
+power (each node's ``validator`` key self-delegates ``SELF_DELEGATION`` to its CometBFT
+consensus key through the staking genesis, as ``pysei init`` does, and genesis.json lists the
+same keys and powers), the validators' keys and ``accounts`` load-test keys funded (keys in
+``DIR/accounts.json``, EVM addresses associated), explicit account numbers in genesis order.
+Staking and slashing params may be overridden (short unbonding times and liveness windows
+for tests).
 """
 
 from __future__ import annotations
 
+import base64
+import json
 import shutil
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from coincurve import PrivateKey
@@ -19,6 +25,8 @@ from abci_app import cometbft_home
 from abci_app.config import AppConfig
 from abci_app.init import BLOCK_MAX_GAS, DEFAULT_BALANCE, GENESIS_TIME, FundedAccount, app_genesis, init_home
 from abci_app.keys import Keyring
+from abci_app.modules.staking.genesis import genesis_validator
+from abci_app.modules.staking.records import POWER_REDUCTION
 from ledger.addresses import evm_address_from_pubkey, sei_address_from_pubkey, to_bech32
 
 from .manifest import LoadAccount, Localnet, NodeInfo, save_accounts
@@ -26,6 +34,8 @@ from .ports import DEFAULT_BASE_PORT, NodePorts, node_ports
 
 DEFAULT_CHAIN_ID = "pysei-localnet-1"
 VALIDATOR_POWER = 10
+#: usei each genesis validator self-delegates (funded on top of its ``DEFAULT_BALANCE``).
+SELF_DELEGATION = VALIDATOR_POWER * POWER_REDUCTION
 #: Gossip tuning on top of ``FAST_BLOCKS``: proposals and votes cross loopback without waiting.
 GOSSIP = {
     "p2p": {"flush_throttle_timeout": "10ms", "pex": False},
@@ -84,28 +94,35 @@ def init_localnet(
     accounts: int = 1000,
     chain_id: str = DEFAULT_CHAIN_ID,
     snapshot_interval: int = 0,
+    staking_params: Mapping[str, object] | None = None,
+    slashing_params: Mapping[str, object] | None = None,
 ) -> Localnet:
-    """Create ``validators`` homes under ``out`` (``out/node0``…) and ``out/localnet.json``."""
+    """Create ``validators`` homes under ``out`` (``out/node0``…) and ``out/localnet.json``.
+    ``staking_params`` / ``slashing_params`` override the genesis params of those modules
+    (e.g. ``{"unbonding_time_ns": 10**10}``, ``{"signed_blocks_window": 10}``)."""
     out = Path(out).resolve()
     if (out / "localnet.json").exists():
         raise FileExistsError(f"{out} already holds a localnet; remove it first")
     out.mkdir(parents=True, exist_ok=True)
     nodes: list[NodeInfo] = []
     funded: list[FundedAccount] = []
+    stakes: list[dict] = []
     for i in range(validators):
         ports = node_ports(i, base_port)
         count = workers[i % len(workers)]
         cfg = _app_config(chain_id, ports, count, snapshot_interval)
         home = init_home(out / f"node{i}", chain_id, key_names=("validator",), config=cfg)
         key = Keyring(home.keys).get("validator")
-        funded.append(FundedAccount(key.sei_address, key.pubkey, key.evm_address, DEFAULT_BALANCE))
+        funded.append(FundedAccount(key.sei_address, key.pubkey, key.evm_address, DEFAULT_BALANCE + SELF_DELEGATION))
+        stakes.append(genesis_validator(key.sei_address, consensus_pubkey(home.cometbft), SELF_DELEGATION,
+                                        moniker=f"node{i}"))
         nodes.append(NodeInfo(f"node{i}", home.root, node_id(home.cometbft), count, ports))
     load = make_accounts(accounts)
     numbered = [LoadAccount(a.privkey, a.address, a.evm_address, len(funded) + j) for j, a in enumerate(load)]
     for a in numbered:
         pub = PrivateKey(a.privkey).public_key.format(compressed=True)
         funded.append(FundedAccount(sei_address_from_pubkey(pub), pub, a.evm_address, DEFAULT_BALANCE))
-    write_genesis(nodes, funded, chain_id)
+    write_genesis(nodes, funded, chain_id, stakes, staking_params or {}, slashing_params or {})
     for n in nodes:
         peers = ",".join(f"{p.node_id}@127.0.0.1:{p.ports.p2p}" for p in nodes if p is not n)
         wire_node(n.home, n.ports, f"pysei-{n.name}", peers, f"127.0.0.1:{n.ports.abci}")
@@ -115,18 +132,33 @@ def init_localnet(
     return net
 
 
-def write_genesis(nodes: Sequence[NodeInfo], funded: Sequence[FundedAccount], chain_id: str) -> None:
-    """One genesis (equal-power validators, funded accounts) written to node 0, copied to all."""
-    state = app_genesis(funded)
+def consensus_pubkey(cometbft: Path) -> bytes:
+    """The ed25519 public key of the home's ``priv_validator_key.json``."""
+    key = json.loads((cometbft / "config" / "priv_validator_key.json").read_text())
+    return base64.b64decode(key["pub_key"]["value"])
+
+
+def write_genesis(
+    nodes: Sequence[NodeInfo], funded: Sequence[FundedAccount], chain_id: str, stakes: Sequence[dict],
+    staking_params: Mapping[str, object], slashing_params: Mapping[str, object],
+) -> None:
+    """One genesis written to node 0, copied to all: funded accounts, ``stakes`` (one staking
+    genesis validator per node, in node order) and CometBFT validators of the same power."""
+    state = app_genesis(funded, validators=stakes)
+    state["staking"]["params"].update({k: str(v) for k, v in staking_params.items()})
+    if slashing_params:
+        state["slashing"] = {"params": {k: str(v) for k, v in slashing_params.items()}}
     for number, entry in enumerate(state["auth"]["accounts"]):
         entry["account_number"] = str(number)
     first = nodes[0].home / "cometbft"
+    comet = [cometbft_home.validator_entry(n.home / "cometbft", int(s["self_delegation"]) // POWER_REDUCTION, n.name)
+             for n, s in zip(nodes, stakes, strict=True)]
     cometbft_home.patch_genesis(
         first,
         chain_id=chain_id,
         app_state=state,
         max_gas=BLOCK_MAX_GAS,
-        validators=[cometbft_home.validator_entry(n.home / "cometbft", VALIDATOR_POWER, n.name) for n in nodes],
+        validators=comet,
         genesis_time=GENESIS_TIME,
     )
     source = first / "config" / "genesis.json"

@@ -24,7 +24,10 @@ class RpcConfig:
     #: Filters not polled for this long are removed (geth: 5 minutes).
     filter_timeout_s: float = 300.0
     max_filters: int = 1_000
+    #: Callers get an error after these (geth: 5 s for calls; Sei: 30 s for traces).
+    call_timeout_s: float = 5.0
     trace_timeout_s: float = 30.0
+    logs_timeout_s: float = 30.0
     worker_threads: int = 4
     #: Priority fee suggested when recent blocks carry no tips (1 gwei, as ethers assumes).
     default_tip_wei: int = 1_000_000_000

@@ -13,7 +13,15 @@ from collections.abc import Callable
 from concurrent.futures import Executor
 from typing import Any
 
-from .errors import INTERNAL_ERROR, INVALID_REQUEST, METHOD_NOT_FOUND, PARSE_ERROR, RpcError, invalid_params
+from .errors import (
+    INTERNAL_ERROR,
+    INVALID_REQUEST,
+    METHOD_NOT_FOUND,
+    PARSE_ERROR,
+    SERVER_ERROR,
+    RpcError,
+    invalid_params,
+)
 from .registry import ASYNC, THREAD, Method
 
 log = logging.getLogger("pysei.rpc")
@@ -87,5 +95,12 @@ class Dispatcher:
             return await method.fn(*args)
         if method.mode == THREAD and self.executor is not None:
             fn: Callable[..., Any] = method.fn
-            return await asyncio.get_running_loop().run_in_executor(self.executor, fn, *args)
+            work = asyncio.get_running_loop().run_in_executor(self.executor, fn, *args)
+            limit = getattr(self.backend.config, f"{method.timeout}_timeout_s", None) if method.timeout else None
+            if limit is None:
+                return await work
+            try:
+                return await asyncio.wait_for(work, limit)
+            except TimeoutError:
+                raise RpcError(SERVER_ERROR, f"execution aborted (timeout = {limit:g}s)") from None
         return method.fn(*args)

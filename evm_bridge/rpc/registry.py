@@ -3,6 +3,8 @@
 Modes: ``inline`` runs on the event loop (cheap index or state reads), ``thread`` in the
 server's worker threads (EVM execution, log scans, traces), ``async`` is a coroutine
 (CometBFT round trips). ``conn`` methods also get the caller's connection (subscriptions).
+``timeout`` names the config limit (``RpcConfig.<timeout>_timeout_s``) after which the
+caller gets an error (the worker thread finishes in the background).
 """
 
 from __future__ import annotations
@@ -21,16 +23,19 @@ class Method:
     mode: str = INLINE
     ws_only: bool = False
     conn: bool = False
+    timeout: str | None = None
 
 
 REGISTRY: dict[str, Method] = {}
 
 
-def rpc(name: str, mode: str = INLINE, ws_only: bool = False, conn: bool = False) -> Callable[[Any], Any]:
+def rpc(
+    name: str, mode: str = INLINE, ws_only: bool = False, conn: bool = False, timeout: str | None = None
+) -> Callable[[Any], Any]:
     def register(fn: Callable[..., Any]) -> Callable[..., Any]:
         if name in REGISTRY:
             raise ValueError(f"method {name} registered twice")
-        REGISTRY[name] = Method(name, fn, mode, ws_only, conn)
+        REGISTRY[name] = Method(name, fn, mode, ws_only, conn, timeout)
         return fn
 
     return register

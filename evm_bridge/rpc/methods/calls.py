@@ -32,7 +32,7 @@ def _raise_failure(r: CallResult) -> None:
     raise server_error(r.error or "execution failed")
 
 
-@rpc("eth_call", THREAD)
+@rpc("eth_call", THREAD, timeout="call")
 def eth_call(b: Any, params: list) -> str:
     obj, ref, overrides, _block_overrides = P.arity(params, 1, 4)
     c = P.call_object(obj)
@@ -44,7 +44,7 @@ def eth_call(b: Any, params: list) -> str:
     return "0x" + r.output.hex()
 
 
-@rpc("eth_estimateGas", THREAD)
+@rpc("eth_estimateGas", THREAD, timeout="call")
 def estimate_gas(b: Any, params: list) -> str:
     obj, ref, overrides = P.arity(params, 1, 3)
     c = P.call_object(obj)
@@ -70,7 +70,7 @@ def estimate_gas(b: Any, params: list) -> str:
     return hex(hi)
 
 
-@rpc("eth_createAccessList", THREAD)
+@rpc("eth_createAccessList", THREAD, timeout="call")
 def create_access_list(b: Any, params: list) -> dict:
     obj, ref = P.arity(params, 1, 2)
     c = P.call_object(obj)

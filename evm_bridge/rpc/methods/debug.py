@@ -45,7 +45,7 @@ def _trace_block(b: Any, height: int, tracer: str, only: int | None = None) -> l
     return out
 
 
-@rpc("debug_traceTransaction", THREAD)
+@rpc("debug_traceTransaction", THREAD, timeout="trace")
 def trace_transaction(b: Any, params: list) -> Any:
     value, opts = P.arity(params, 1, 2)
     loc = b.index.locate(P.hash32(value, "hash"))
@@ -54,14 +54,14 @@ def trace_transaction(b: Any, params: list) -> Any:
     return _trace_block(b, loc[0], _tracer(opts), only=loc[1])[0]["result"]
 
 
-@rpc("debug_traceBlockByNumber", THREAD)
+@rpc("debug_traceBlockByNumber", THREAD, timeout="trace")
 def trace_block_by_number(b: Any, params: list) -> list[Any]:
     ref, opts = P.arity(params, 1, 2)
     height = b.block_number(ref)
     return _trace_block(b, height, _tracer(opts))
 
 
-@rpc("debug_traceBlockByHash", THREAD)
+@rpc("debug_traceBlockByHash", THREAD, timeout="trace")
 def trace_block_by_hash(b: Any, params: list) -> list[Any]:
     value, opts = P.arity(params, 1, 2)
     height = b.index.height_of(P.hash32(value, "blockHash"))

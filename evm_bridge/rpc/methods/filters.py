@@ -49,7 +49,7 @@ def get_filter_changes(b: Any, params: list) -> list:
     return b.filters.changes(_fid(fid))
 
 
-@rpc("eth_getFilterLogs", THREAD)
+@rpc("eth_getFilterLogs", THREAD, timeout="logs")
 def get_filter_logs(b: Any, params: list) -> list:
     (fid,) = P.arity(params, 1, 1)
     return b.filters.logs(_fid(fid))

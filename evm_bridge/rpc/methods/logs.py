@@ -56,7 +56,7 @@ def log_range(b: Any, value: dict) -> tuple[int, int]:
     return first, last
 
 
-@rpc("eth_getLogs", THREAD)
+@rpc("eth_getLogs", THREAD, timeout="logs")
 def get_logs(b: Any, params: list) -> list:
     (value,) = P.arity(params, 1, 1)
     flt = parse_log_filter(value)

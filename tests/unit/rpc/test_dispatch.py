@@ -62,3 +62,16 @@ def test_subscribe_over_http_is_refused(rpc: Client) -> None:
 def test_client_version_and_sha3(rpc: Client) -> None:
     assert rpc.call("web3_clientVersion") == "pysei/v0.1.0/python"
     assert rpc.call("web3_sha3", "0x") == "0xc5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470"
+
+
+def test_slow_calls_time_out(rpc: Client) -> None:
+    import dataclasses
+
+    backend = rpc.chain.server.backend
+    saved, backend.config = backend.config, dataclasses.replace(backend.config, call_timeout_s=0.0)
+    try:
+        err = rpc.raw("eth_call", {"to": rpc.token, "data": "0x18160ddd"}, "latest")["error"]
+        assert err["code"] == -32000 and "timeout" in err["message"]
+    finally:
+        backend.config = saved
+    assert rpc.call("eth_call", {"to": rpc.token, "data": "0x18160ddd"}, "latest").endswith("0")

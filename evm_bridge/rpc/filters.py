@@ -99,6 +99,9 @@ class FilterManager:
     def uninstall(self, fid: str) -> bool:
         return self.filters.pop(fid, None) is not None
 
+    def wants_pending(self) -> bool:
+        return any(f.kind == PENDING for f in self.filters.values())
+
     def add_pending(self, tx_hash: bytes) -> None:
         h = "0x" + tx_hash.hex()
         for f in self.filters.values():

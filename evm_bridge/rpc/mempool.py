@@ -24,6 +24,16 @@ class Mempool:
         self.chain_id = chain_id
         self.sent: OrderedDict[bytes, tuple[EvmTx, float]] = OrderedDict()
         self._decoded: OrderedDict[bytes, EvmTx | None] = OrderedDict()
+        self._announced: OrderedDict[bytes, None] = OrderedDict()
+
+    def first_sighting(self, tx_hash: bytes) -> bool:
+        """True the first time a tx hash is announced to pending-tx subscribers and filters."""
+        if tx_hash in self._announced:
+            return False
+        self._announced[tx_hash] = None
+        while len(self._announced) > _KEEP:
+            self._announced.popitem(last=False)
+        return True
 
     def remember(self, tx: EvmTx) -> None:
         self.sent[tx.hash] = (tx, time.monotonic())

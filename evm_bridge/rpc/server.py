@@ -42,6 +42,8 @@ CORS = {
     "Access-Control-Max-Age": "600",
 }
 _WS_QUEUE = 10_000
+#: How often the mempool is read for pending-tx subscribers and filters (when any exist).
+MEMPOOL_POLL_S = 1.0
 
 
 class RpcServer:
@@ -53,6 +55,7 @@ class RpcServer:
         self.loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._runner: web.AppRunner | None = None
+        self._poller: asyncio.Task[None] | None = None
         self.ports: dict[str, int] = {}
 
     # ---- lifecycle ----
@@ -104,9 +107,28 @@ class RpcServer:
             server = site._server
             sockets = getattr(server, "sockets", None) or []
             self.ports[name] = sockets[0].getsockname()[1] if sockets else port
+        self._poller = asyncio.get_running_loop().create_task(self._watch_mempool())
         log.info("JSON-RPC serving http=%s ws=%s", cfg.http_address, cfg.ws_address)
 
+    async def _watch_mempool(self) -> None:
+        """Announce txs that reached the mempool through other nodes or CometBFT's RPC."""
+        b = self.backend
+        while True:
+            await asyncio.sleep(MEMPOOL_POLL_S)
+            if not (b.hub.wants_pending() or b.filters.wants_pending()):
+                continue
+            try:
+                txs = await b.mempool.evm_txs()
+            except Exception:
+                continue
+            for tx in txs:
+                if b.mempool.first_sighting(tx.hash):
+                    b.hub.publish_pending(tx.hash)
+                    b.filters.add_pending(tx.hash)
+
     async def _shutdown(self) -> None:
+        if self._poller is not None:
+            self._poller.cancel()
         if self._runner is not None:
             await self._runner.cleanup()
         if self.backend.comet is not None:

@@ -70,6 +70,9 @@ class SubscriptionHub:
                         if sub.log_filter.matches(lg):
                             self._notify(conn, sid, lg)
 
+    def wants_pending(self) -> bool:
+        return any(sub.kind == "newPendingTransactions" for c in self.connections for sub in c.subs.values())
+
     def publish_pending(self, tx_hash: bytes) -> None:
         h = "0x" + tx_hash.hex()
         for conn in list(self.connections):

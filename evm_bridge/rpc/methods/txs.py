@@ -47,9 +47,8 @@ async def send_raw_transaction(b: Any, params: list) -> str:
     if int(res.get("code", 0)) != 0:
         raise server_error(res.get("log") or f"transaction rejected (code {res.get('code')})")
     b.mempool.remember(tx)
-    if b.hub is not None:
+    if b.mempool.first_sighting(tx.hash):
         b.hub.publish_pending(tx.hash)
-    if b.filters is not None:
         b.filters.add_pending(tx.hash)
     return "0x" + tx.hash.hex()
 

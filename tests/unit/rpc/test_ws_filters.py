@@ -121,3 +121,20 @@ def test_filters_expire(rpc: Client) -> None:
         assert rpc.raw("eth_getFilterChanges", fid)["error"]["message"] == "filter not found"
     finally:
         fm.timeout_s = saved
+
+
+def test_pending_filter_sees_txs_that_reached_the_mempool_elsewhere(rpc: Client) -> None:
+    import time
+
+    fid = rpc.call("eth_newPendingTransactionFilter")
+    nonce = int(rpc.call("eth_getTransactionCount", ADDRESSES[0], "pending"), 16)
+    raw = _transfer(rpc, nonce)
+    rpc.chain.pending.append(raw)  # as if gossiped from another node: not sent through this RPC
+    deadline, seen = time.time() + 5, []
+    while not seen and time.time() < deadline:
+        time.sleep(0.3)
+        seen = rpc.call("eth_getFilterChanges", fid)
+    from eth_hash.auto import keccak
+
+    assert seen == ["0x" + keccak(raw).hex()]
+    rpc.chain.mine()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from testnet import rpc
@@ -22,18 +22,23 @@ from testnet.start import start
 
 class LocalnetRunner:
     def __init__(self, root: Path, validators: int = 4, workers: Sequence[int] = (1, 2, 3, 4),
-                 accounts: int = 4000, snapshot_interval: int = 0, spare_nodes: int = 1) -> None:
+                 accounts: int = 4000, snapshot_interval: int = 0, spare_nodes: int = 1,
+                 staking_params: Mapping[str, object] | None = None,
+                 slashing_params: Mapping[str, object] | None = None) -> None:
         self.root = Path(root)
         self.validators = validators
         self.workers = list(workers)
         self.accounts = accounts
         self.snapshot_interval = snapshot_interval
+        self.staking_params = dict(staking_params or {})
+        self.slashing_params = dict(slashing_params or {})
         self.base_port = free_base_port(validators + spare_nodes, start=20_000 + (os.getpid() % 97) * 120)
         self.net: Localnet | None = None
 
     def init(self) -> Localnet:
         self.net = init_localnet(self.root, self.validators, workers=self.workers, base_port=self.base_port,
-                                 accounts=self.accounts, snapshot_interval=self.snapshot_interval)
+                                 accounts=self.accounts, snapshot_interval=self.snapshot_interval,
+                                 staking_params=self.staking_params, slashing_params=self.slashing_params)
         return self.net
 
     def start(self, wait_height: int = 2, timeout: float = 180) -> None:

@@ -8,11 +8,17 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from evm_bridge.index import BlockIndex, Indexer
 from evm_bridge.index.kv import RocksKV
 from evm_bridge.rpc import Backend, RpcConfig, RpcServer
+from ledger.context import BlockContext
+from store.api import KVView
+
+from .errors import TxError
+from .runner import BlockTask
 
 log = logging.getLogger("pysei.rpc")
 
@@ -31,6 +37,21 @@ def rpc_config(cfg: Any) -> RpcConfig:
     )
 
 
+def app_replayer(app: Any) -> Callable[[KVView, BlockContext, list[bytes]], None]:
+    """Replays a block's txs through the app's own decoder and runner (EVM and native
+    alike), so traces see exactly the state FinalizeBlock saw."""
+
+    def replay(view: KVView, ctx: BlockContext, raws: list[bytes]) -> None:
+        for raw in raws:
+            try:
+                decoded = app.codec.decode(raw)
+            except TxError:
+                continue  # rejected at decode time: it changed nothing
+            app.runner.run(BlockTask(decoded), ctx, view)
+
+    return replay
+
+
 class RpcService:
     def __init__(self, node: Any) -> None:
         self.node = node
@@ -45,7 +66,9 @@ class RpcService:
         self.indexer = Indexer(self.index)
         self.indexer.start()  # re-indexes blocks journaled before an unclean stop
         self.index.check_gap(node.db.last_height())
-        self.server = RpcServer(Backend(self.config, self.index, node.db))
+        backend = Backend(self.config, self.index, node.db)
+        backend.replay = app_replayer(node.app)
+        self.server = RpcServer(backend)
         self.index.add_listener(self.server.on_block)
         node.app.observers.append(self.indexer.observe)
         self.server.start()

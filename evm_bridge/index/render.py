@@ -51,7 +51,8 @@ class RenderedBlock:
     txs: list[Json] = field(default_factory=list)  # EVM txs, then synthetic native entries
     receipts: list[Json] = field(default_factory=list)  # parallel to ``txs``
     evm_count: int = 0  # txs[:evm_count] are the block's ``transactions``
-    raw: list[bytes] = field(default_factory=list)  # signed bytes of the EVM txs (for traces)
+    raw: list[bytes] = field(default_factory=list)  # every tx's bytes in block order (for traces)
+    evm_positions: list[int] = field(default_factory=list)  # block position of each EVM tx
 
 
 def state_root(app_hash: bytes) -> bytes:
@@ -198,6 +199,7 @@ def render_block(block: CommittedBlock, parent_hash: bytes, chain_id: int) -> Re
         receipt = result.evm if isinstance(result.evm, EvmReceipt) else _failed_receipt(tx, result, block.base_fee_wei)
         b.add(tx_object(tx, block.base_fee_wei, dict(b.where)), receipt, tx.type, native=False)
         b.raw_txs.append(tx.raw)
+        b.out.evm_positions.append(i)
     evm_gas = b.cumulative
     b.out.evm_count = len(b.out.txs)
     for i, result in natives:
@@ -237,7 +239,7 @@ def render_block(block: CommittedBlock, parent_hash: bytes, chain_id: int) -> Re
         "size": qty(size),
     }
     b.out.header = header
-    b.out.raw = b.raw_txs
+    b.out.raw = list(block.txs)
     return b.out
 
 

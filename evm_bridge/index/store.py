@@ -4,11 +4,12 @@ Key layout (all heights big-endian u64, tx positions u32)::
 
     m height                 last indexed height
     m first                  first indexed height
-    b + height               {"h": block object without txs, "n": EVM tx count}
+    b + height               {"h": block object without txs, "n": EVM tx count,
+                              "p": block position of each EVM tx}
     H + block hash           height
     x + height + position    tx object (EVM txs first, then synthetic native entries)
     r + height + position    receipt, parallel to ``x``
-    w + height + position    signed bytes of the EVM tx at that position (for traces)
+    w + height + block pos   bytes of every tx in CometBFT block order (trace replays)
     t + tx hash              height + position
 
 Each block is one atomic write that also moves ``m height``; writing a height again
@@ -81,13 +82,13 @@ class BlockIndex:
             parent = self.block_hash(block.height - 1) or ZERO_HASH
             r = render_block(block, parent, self.chain_id)
             h = _u64(block.height)
-            pairs = [(b"b" + h, _dump({"h": r.header, "n": r.evm_count})), (b"H" + block.hash, h)]
+            record = {"h": r.header, "n": r.evm_count, "p": r.evm_positions}
+            pairs = [(b"b" + h, _dump(record)), (b"H" + block.hash, h)]
+            pairs += [(b"w" + h + i.to_bytes(4, "big"), raw) for i, raw in enumerate(r.raw)]
             for i, (tx, receipt) in enumerate(zip(r.txs, r.receipts, strict=True)):
                 pos = h + i.to_bytes(4, "big")
                 pairs += [(b"x" + pos, _dump(tx)), (b"r" + pos, _dump(receipt))]
                 pairs.append((b"t" + bytes.fromhex(tx["hash"][2:]), pos))
-                if i < len(r.raw):
-                    pairs.append((b"w" + pos, r.raw[i]))
             if block.height > self._height:
                 pairs.append((_HEIGHT, h))
             if not self._first or block.height < self._first:
@@ -155,8 +156,13 @@ class BlockIndex:
         return [json.loads(v) for _, v in self.kv.scan(b"r" + _u64(height))]
 
     def raw_txs(self, height: int) -> list[bytes]:
-        """Signed bytes of the block's EVM txs, in block order."""
+        """The bytes of every tx of the block (EVM and native), in CometBFT block order."""
         return [v for _, v in self.kv.scan(b"w" + _u64(height))]
+
+    def evm_positions(self, height: int) -> list[int]:
+        """Block position of each of the block's EVM txs (EVM order)."""
+        rec = self._record(height)
+        return list(rec.get("p", [])) if rec else []
 
     def tx_at(self, height: int, position: int) -> Json | None:
         raw = self.kv.get(b"x" + _u64(height) + position.to_bytes(4, "big"))

@@ -8,12 +8,13 @@ too (CometBFT has no pending block), except for nonces (``state.pending_nonce``)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from evm_bridge.index import BlockIndex
 from evm_bridge.index.render import genesis_header
 from ledger.context import BlockContext
-from store.api import Database, ReadView
+from store.api import Database, KVView, ReadView
 
 from . import params as P
 from .config import RpcConfig
@@ -31,6 +32,9 @@ class Backend:
         self.filters: Any = None  # filters.FilterManager
         self.hub: Any = None  # subscriptions.SubscriptionHub
         self.mempool: Any = None  # mempool.Mempool
+        #: ``replay(view, ctx, raw_txs)`` runs txs as the block did (traces); the node's glue
+        #: installs the app's runner, else ``tracing.replay_evm_txs`` replays EVM txs only.
+        self.replay: Callable[[KVView, BlockContext, list[bytes]], None] | None = None
 
     async def pending_nonce(self, addr: bytes) -> int:
         """The next nonce after the sender's txs in the mempool (newest committed state)."""

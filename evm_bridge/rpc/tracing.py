@@ -1,8 +1,9 @@
 """Re-execution with tracing for debug_trace*: the call tracer and the struct-log tracer.
 
-A tx is replayed on the state at height - 1 after the block's earlier EVM txs (run with
-``evm_bridge.execute.execute_tx``). Earlier *native* txs of the block are not replayed
-(they run in the app, not in evm_bridge): a trace after one may differ from the block.
+A tx is traced on the state at height - 1 after replaying the block's earlier txs with
+``Backend.replay``: the node's glue installs the app's own tx runner there, so native txs
+replay exactly as in FinalizeBlock; without it (``replay_evm_txs``) only the earlier EVM
+txs are replayed.
 
 The call tracer is built from py-evm's computation tree (message, output, gas, error of
 each frame). Struct logs come from wrapping the computation's opcode table: each step
@@ -18,12 +19,12 @@ from typing import Any
 
 from eth.exceptions import OutOfGas, Revert
 
-from evm_bridge.api import EvmTx
+from evm_bridge.api import EvmTx, EvmTxError
 from evm_bridge.execute import execute_tx
+from evm_bridge.txs import decode_tx, is_evm_tx
 from evm_bridge.vm import VmTx, new_state
 from ledger.context import BlockContext
-from ledger.overlay import Overlay
-from store.api import ReadView
+from store.api import KVView
 
 from .errors import reverted
 
@@ -112,14 +113,22 @@ def call_frame(c: Any, top: bool = True, tx_gas: int | None = None, gas_used: in
     return frame
 
 
-def replay_block_prefix(base: ReadView, ctx: BlockContext, earlier: list[EvmTx]) -> Overlay:
-    view = Overlay(base)
-    for tx in earlier:
-        execute_tx(tx, ctx, view)
-    return view
+def replay_evm_txs(chain_id: int) -> Callable[[KVView, BlockContext, list[bytes]], None]:
+    """A replayer that runs a block's EVM txs (``execute_tx``) and skips the others."""
+
+    def replay(view: KVView, ctx: BlockContext, raws: list[bytes]) -> None:
+        for raw in raws:
+            if is_evm_tx(raw):
+                try:
+                    tx = decode_tx(raw, chain_id)
+                except EvmTxError:
+                    continue
+                execute_tx(tx, ctx, view)
+
+    return replay
 
 
-def trace_tx(view: Overlay, ctx: BlockContext, tx: EvmTx, tracer: str, gas_used: int) -> Json:
+def trace_tx(view: KVView, ctx: BlockContext, tx: EvmTx, tracer: str, gas_used: int) -> Json:
     state = new_state(view, ctx)
     logger = StructLogger() if tracer != "callTracer" else None
     if logger is not None:

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from evm_bridge.execute import execute_tx
 from evm_bridge.txs import decode_tx
+from ledger.overlay import Overlay
 
 from .. import params as P
 from ..errors import invalid_params, server_error
 from ..registry import THREAD, rpc
-from ..tracing import replay_block_prefix, trace_tx
+from ..tracing import replay_evm_txs, trace_tx
 
 TRACERS = ("callTracer", "structLogger", None)
 
@@ -28,20 +28,22 @@ def _tracer(opts: Any) -> str:
 
 
 def _trace_block(b: Any, height: int, tracer: str, only: int | None = None) -> list[Any]:
+    """Trace the block's EVM txs (or only the one at EVM index ``only``)."""
     if height < 1 or b.header(height) is None:
         raise server_error(f"block #{height} not found")
-    txs = [decode_tx(raw, b.config.evm_chain_id) for raw in b.index.raw_txs(height)]
+    raws, positions = b.index.raw_txs(height), b.index.evm_positions(height)
     receipts = b.index.receipts(height)
     ctx = b.context_at(height)
-    view = replay_block_prefix(b.state_at(height - 1), ctx, txs[:only] if only is not None else [])
-    out = []
-    for i, tx in enumerate(txs):
-        if only is not None and i != only:
-            continue
+    replay = b.replay or replay_evm_txs(b.config.evm_chain_id)
+    view = Overlay(b.state_at(height - 1))
+    out, done = [], 0
+    for i in range(len(positions)) if only is None else [only]:
+        pos = positions[i]
+        replay(view, ctx, raws[done:pos])  # every tx before this one, native ones included
+        done = pos
+        tx = decode_tx(raws[pos], b.config.evm_chain_id)
         result = trace_tx(view, ctx, tx, tracer, int(receipts[i]["gasUsed"], 16))  # reads only
         out.append({"txHash": "0x" + tx.hash.hex(), "result": result})
-        if only is None:
-            execute_tx(tx, ctx, view)
     return out
 
 

@@ -188,3 +188,28 @@ def test_check_tx_rejection_maps_to_geth_error(rpc: Client) -> None:
         assert err["code"] == -32000 and "invalid chain id" in err["message"]
     finally:
         comet.broadcast_tx_sync = original
+
+
+def test_traces_replay_every_earlier_tx_of_the_block_through_the_backend_replayer(rpc: Client) -> None:
+    from evm_bridge.rpc.tracing import replay_evm_txs
+
+    backend = rpc.chain.server.backend
+    calls: list[list[bytes]] = []
+    inner = replay_evm_txs(backend.config.evm_chain_id)
+
+    def recording(view, ctx, raws):  # noqa: ANN001, ANN202
+        calls.append(list(raws))
+        inner(view, ctx, raws)
+
+    height = max(h for h in range(1, rpc.chain.height + 1) if backend.index.evm_count(h) == 2)
+    raws = backend.index.raw_txs(height)
+    backend.replay = recording
+    try:
+        rpc.call("debug_traceBlockByNumber", hex(height), {"tracer": "callTracer"})
+        assert calls == [[], [raws[0]]]
+        calls.clear()
+        second = backend.index.receipts(height)[1]["transactionHash"]
+        rpc.call("debug_traceTransaction", second, {"tracer": "callTracer"})
+        assert calls == [[raws[0]]]
+    finally:
+        backend.replay = None

@@ -7,9 +7,10 @@ txs are replayed.
 
 The call tracer is built from py-evm's computation tree (message, output, gas, error of
 each frame). Struct logs come from wrapping the computation's opcode table: each step
-records pc, op, gas left, depth and the stack; ``gasCost`` is the gas left before the
-next step at the same depth minus this step's (so a CALL's cost includes its child).
-Memory and storage are not captured.
+records pc, op, gas left, depth and the stack, and SLOAD/SSTORE steps the contract's
+slots seen so far (as geth's ``storage``); ``gasCost`` is the gas left before the next
+step at the same depth minus this step's (so a CALL's cost includes its child). Memory
+is not captured.
 """
 
 from __future__ import annotations
@@ -44,9 +45,16 @@ def _word(v: int | bytes) -> str:
     return hex(v if isinstance(v, int) else int.from_bytes(v, "big"))
 
 
+def _slot(v: int | bytes) -> str:
+    n = v if isinstance(v, int) else int.from_bytes(v, "big")
+    return n.to_bytes(32, "big").hex()
+
+
 class StructLogger:
     def __init__(self) -> None:
         self.steps: list[Json] = []
+        #: Per contract, the slots seen so far (geth shows them on SLOAD and SSTORE steps).
+        self.storage: dict[bytes, dict[str, str]] = {}
 
     def wrap(self, opcodes: dict[int, Callable[..., Any]]) -> dict[int, Callable[..., Any]]:
         return {op: self._wrap(fn) for op, fn in opcodes.items()}
@@ -55,16 +63,32 @@ class StructLogger:
         mnemonic = getattr(fn, "mnemonic", None) or getattr(getattr(fn, "__wrapped__", None), "mnemonic", "?")
         steps = self.steps
 
+        op = mnemonic.upper()
+        storage = self.storage
+
         def traced(computation: Any) -> Any:
-            if len(steps) < MAX_STEPS and len(computation.code):  # no steps for code-less accounts
-                steps.append({
-                    "pc": max(0, computation.code.program_counter - 1),
-                    "op": mnemonic.upper(),
-                    "gas": computation.get_gas_remaining(),
-                    "depth": computation.msg.depth + 1,
-                    "stack": [_word(v) for v in computation._stack.values],
-                })
-            return fn(computation=computation)
+            if len(steps) >= MAX_STEPS or not len(computation.code):  # no steps for code-less accounts
+                return fn(computation=computation)
+            stack = computation._stack.values
+            step = {
+                "pc": max(0, computation.code.program_counter - 1),
+                "op": op,
+                "gas": computation.get_gas_remaining(),
+                "depth": computation.msg.depth + 1,
+                "stack": [_word(v) for v in stack],
+            }
+            steps.append(step)
+            if op not in ("SLOAD", "SSTORE") or not stack:
+                return fn(computation=computation)
+            slots = storage.setdefault(computation.msg.storage_address, {})
+            key = _slot(stack[-1])
+            if op == "SSTORE" and len(stack) > 1:
+                slots[key] = _slot(stack[-2])
+            out = fn(computation=computation)
+            if op == "SLOAD" and computation._stack.values:
+                slots[key] = _slot(computation._stack.values[-1])
+            step["storage"] = dict(slots)
+            return out
 
         traced.mnemonic = mnemonic  # type: ignore[attr-defined]
         return traced

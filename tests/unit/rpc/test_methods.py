@@ -169,6 +169,9 @@ def test_trace_second_tx_of_a_block_sees_the_first(rpc: Client) -> None:
     assert second == traces[1]["result"]
     logs = rpc.call("debug_traceTransaction", traces[1]["txHash"])["structLogs"]
     assert any(s["op"] == "SSTORE" for s in logs) and all(s["gasCost"] >= 0 for s in logs)
+    stores = [s for s in logs if s["op"] == "SSTORE"]
+    assert all(len(k) == 64 and len(v) == 64 for s in stores for k, v in s["storage"].items())
+    assert int(stores[-1]["storage"][stores[-1]["stack"][-1][2:].rjust(64, "0")], 16) > 0
 
 
 def test_check_tx_rejection_maps_to_geth_error(rpc: Client) -> None:

@@ -150,3 +150,33 @@ def test_server_still_serves_after_fuzzing(server: Any) -> None:
     chain, http_ = server
     status, raw = http_.post(b'{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber"}')
     assert json.loads(raw)["result"] == hex(chain.height)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(messages=st.lists(json_values.map(json.dumps) | st.tuples(st.sampled_from(METHODS), params).map(
+    lambda mp: json.dumps({"jsonrpc": "2.0", "id": 7, "method": mp[0], "params": mp[1]})), min_size=1, max_size=4))
+def test_websocket_messages(server: Any, messages: list[str]) -> None:
+    """Over one WebSocket: every message with an id gets a valid answer; the socket stays up."""
+    from websockets.sync.client import connect
+
+    chain, _ = server
+    with connect(chain.ws_url, open_timeout=10) as ws:
+        for text in messages:
+            ws.send(text)
+            msg = json.loads(text)
+            wants = not (isinstance(msg, list) and msg and all(isinstance(x, dict) and "id" not in x for x in msg))
+            if not wants or (isinstance(msg, dict) and "id" not in msg and isinstance(msg.get("method"), str)):
+                continue
+            while True:
+                answer = json.loads(ws.recv(timeout=30))
+                if isinstance(answer, dict) and answer.get("method") == "eth_subscription":
+                    continue
+                break
+            for item in answer if isinstance(answer, list) else [answer]:
+                check_answer(item)
+        ws.send('{"jsonrpc":"2.0","id":"last","method":"eth_chainId"}')
+        while True:
+            last = json.loads(ws.recv(timeout=30))
+            if isinstance(last, dict) and last.get("id") == "last":
+                break
+        assert last["result"] == hex(713714)

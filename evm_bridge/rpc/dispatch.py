@@ -32,6 +32,10 @@ def error_response(err: RpcError, rid: Any = None) -> Json:
     return {"jsonrpc": "2.0", "id": rid, "error": err.to_json()}
 
 
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
 def dumps(obj: Any) -> bytes:
     return json.dumps(obj, separators=(",", ":")).encode()
 
@@ -50,7 +54,7 @@ class Dispatcher:
     async def handle_body(self, body: bytes | str, conn: Any = None) -> bytes | None:
         """The answer to one HTTP body or WebSocket message (None = nothing to send)."""
         try:
-            msg = json.loads(body)
+            msg = json.loads(body, parse_constant=_no_constants)
         except (ValueError, UnicodeDecodeError, RecursionError):
             return dumps(error_response(RpcError(PARSE_ERROR, "parse error")))
         if isinstance(msg, list):

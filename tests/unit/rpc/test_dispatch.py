@@ -15,6 +15,7 @@ def test_parse_error_and_invalid_requests(rpc: Client) -> None:
     assert post(rpc.url, 5)[1]["error"]["code"] == -32600
     assert post(rpc.url, {"jsonrpc": "2.0", "id": 1, "method": 7})[1]["error"]["code"] == -32600
     assert post(rpc.url, {"jsonrpc": "1.0", "id": 1, "method": "eth_chainId"})[1]["error"]["code"] == -32600
+    assert post(rpc.url, b'{"jsonrpc":"2.0","id":NaN,"method":"eth_chainId"}')[1]["error"]["code"] == -32700
 
 
 def test_unknown_method_and_bad_params(rpc: Client) -> None:

@@ -58,18 +58,31 @@ def check_answer(item: Any) -> None:
         assert err["code"] in ALLOWED_CODES, item
 
 
+def _strict(name: str) -> Any:
+    raise AssertionError(f"answer contains {name}, which is not JSON")
+
+
+def _has_constants(text: str) -> bool:
+    """True when ``text`` holds NaN or Infinity (Python writes them; JSON has no such thing)."""
+    try:
+        json.loads(text, parse_constant=_strict)
+    except AssertionError:
+        return True
+    return False
+
+
 def check_body(status: int, raw: bytes, expect_answer: bool) -> None:
     assert status in (200, 413), status
     if not raw:
         assert not expect_answer
         return
-    out = json.loads(raw)
+    out = json.loads(raw, parse_constant=_strict)  # NaN / Infinity are not JSON
     for item in out if isinstance(out, list) else [out]:
         check_answer(item)
 
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats(allow_nan=False) | st.text(max_size=20),
+    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats() | st.text(max_size=20),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
     max_leaves=12,
 )
@@ -108,12 +121,16 @@ fuzz = settings(max_examples=250, deadline=None, suppress_health_check=[HealthCh
 
 
 @fuzz
-@given(method=st.sampled_from(METHODS), args=params, rid=st.integers(0, 2**31) | st.text(max_size=5))
+@given(method=st.sampled_from(METHODS), args=params, rid=st.integers(0, 2**31) | st.text(max_size=5) | st.floats())
 def test_every_method_answers_valid_json_rpc(server: Any, method: str, args: list, rid: Any) -> None:
     _, http_ = server
-    status, raw = http_.post(json.dumps({"jsonrpc": "2.0", "id": rid, "method": method, "params": args}).encode())
+    body = json.dumps({"jsonrpc": "2.0", "id": rid, "method": method, "params": args})
+    status, raw = http_.post(body.encode())
     check_body(status, raw, True)
-    assert json.loads(raw)["id"] == rid
+    if _has_constants(body):
+        assert json.loads(raw)["error"]["code"] == -32700
+    else:
+        assert json.loads(raw)["id"] == rid
 
 
 @fuzz
@@ -137,10 +154,13 @@ def test_random_bytes(server: Any, body: bytes) -> None:
 def test_batches(server: Any, calls: list) -> None:
     _, http_ = server
     batch = [{"jsonrpc": "2.0", "id": i, "method": m, "params": p} for i, (m, p) in enumerate(calls)]
-    status, raw = http_.post(json.dumps(batch).encode())
+    body = json.dumps(batch)
+    status, raw = http_.post(body.encode())
     check_body(status, raw, True)
     out = json.loads(raw)
-    if len(batch) > 20:
+    if _has_constants(body):
+        assert out["error"]["code"] == -32700
+    elif len(batch) > 20:
         assert out["error"]["code"] == -32600
     else:
         assert sorted(o["id"] for o in out) == list(range(len(batch)))

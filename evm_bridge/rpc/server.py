@@ -99,7 +99,9 @@ class RpcServer:
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await self._runner.setup()
         for name, addr in (("http", cfg.http_address), ("ws", cfg.ws_address)):
-            if not addr:
+            if not addr or (name == "ws" and addr == cfg.http_address):  # one port may serve both
+                if addr and "http" in self.ports:
+                    self.ports[name] = self.ports["http"]
                 continue
             host, port = split_address(addr)
             site = web.TCPSite(self._runner, host, port, reuse_address=True)

@@ -40,8 +40,13 @@ $(BIN)/.cometbft-$(COMETBFT_VERSION):
 proto: install
 	$(PY) -m abci_app.protogen
 
-js:
-	@cd tests/e2e/js && (test -d node_modules || npm ci --no-audit --no-fund --loglevel=error)
+# npm packages of the end-to-end tests (solc, ethers, hardhat), reinstalled when the lock changes.
+JS_DIR := tests/e2e/js
+js: $(JS_DIR)/node_modules/.package-lock.json
+
+$(JS_DIR)/node_modules/.package-lock.json: $(JS_DIR)/package-lock.json
+	cd $(JS_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
 
 run: install cometbft
 	@test -f $(HOME_DIR)/config/app.toml || $(VENV)/bin/pysei init --home $(HOME_DIR) --chain-id $(CHAIN_ID)
@@ -51,7 +56,7 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
 
-test: install cometbft lint
+test: install cometbft js lint
 	$(VENV)/bin/pytest -q -x -p no:cacheprovider tests
 
 test-fast: install

@@ -1,0 +1,37 @@
+"""CheckTx admits a sender's consecutive txs in order, and recheck after a block drops the
+ones the block made invalid."""
+
+from __future__ import annotations
+
+from abci_app import codes
+from pysei_pb.tendermint.abci import types_pb2 as abci
+from tests.support.chain import InProcessChain, evm_transfer, make_keys, native_send
+
+
+def test_recheck_drops_txs_a_block_invalidated(tmp_path):
+    keys = make_keys(3)
+    alice, bob = keys[0], keys[1]
+    with InProcessChain(tmp_path, keys) as chain:
+        chain.init_chain()
+        chain.block([])
+        first = native_send(alice, bob.sei, 5, 0, 0)
+        second = native_send(alice, bob.sei, 6, 0, 1)
+        rival = native_send(alice, bob.sei, 7, 0, 0, fee=2_001)  # same sequence, other bytes
+        assert chain.check(first).code == codes.OK
+        assert chain.check(second).code == codes.OK  # admitted after `first` in the pending state
+        assert chain.check(rival).code == codes.INVALID_SEQUENCE
+        evm_a = evm_transfer(alice, bob.evm, 1, 0)
+        evm_b = evm_transfer(alice, bob.evm, 1, 1)
+        assert chain.check(evm_b).code == codes.INVALID_SEQUENCE  # nonce gap: "nonce too high"
+        assert chain.check(evm_a).code == codes.OK
+        assert chain.check(evm_b).code == codes.OK
+        # A block built elsewhere takes sequence 0 with the rival tx.
+        resp = chain.block([rival])
+        assert resp.tx_results[0].code == codes.OK
+
+        def recheck(tx: bytes) -> int:
+            return chain.app.check_tx(abci.RequestCheckTx(tx=tx, type=abci.RECHECK)).code
+
+        assert recheck(first) == codes.INVALID_SEQUENCE
+        assert recheck(second) == codes.OK  # sequence 1 is next now
+        assert recheck(evm_a) == codes.OK  # EVM nonces are untouched by the native tx

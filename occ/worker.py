@@ -10,9 +10,11 @@ which it already holds. Reads of speculative entries are validated like any othe
 from __future__ import annotations
 
 import pickle
+import threading
 import traceback
 from collections.abc import Sequence
 from multiprocessing.connection import Connection
+from queue import SimpleQueue
 from typing import Any
 
 from occ.api import Chunk, Outcome, RemoteTaskError, Shipment, TaskRunner
@@ -79,14 +81,28 @@ def portable(outcomes: list[Outcome]) -> list[Outcome]:
     return out
 
 
+def _drain(conn: Connection, inbox: SimpleQueue[bytes | None]) -> None:
+    """Move every message from the coordinator into ``inbox`` as it arrives (None: closed).
+
+    A worker's inbox never fills, so the coordinator's sends never block on a worker that is
+    itself blocked sending a large reply: no deadlock whatever the message sizes."""
+    try:
+        while True:
+            inbox.put(conn.recv_bytes())
+    except (EOFError, OSError):
+        inbox.put(None)
+
+
 def worker_main(conn: Connection, opener: StateOpener, worker: int) -> None:
     """Worker process number ``worker``: open the state, serve BLOCK and CHUNK until STOP."""
     reader = None
+    inbox: SimpleQueue[bytes | None] = SimpleQueue()
+    threading.Thread(target=_drain, args=(conn, inbox), name="occ-inbox", daemon=True).start()
     try:
         reader = opener.open()
         chunks = ChunkRunner(worker)
-        while True:
-            kind, body = pickle.loads(conn.recv_bytes())
+        while (message := inbox.get()) is not None:
+            kind, body = pickle.loads(message)
             if kind == BLOCK:
                 runner, context, version = body
                 chunks.begin(runner, context, reader.view(version))
@@ -96,7 +112,7 @@ def worker_main(conn: Connection, opener: StateOpener, worker: int) -> None:
                 conn.send_bytes(pickle.dumps(reply, PROTOCOL))
             else:
                 return
-    except (EOFError, KeyboardInterrupt):
+    except KeyboardInterrupt:
         return
     except BaseException:
         try:

@@ -93,3 +93,23 @@ def test_a_worker_that_died_between_blocks_is_replaced(occ: OccScheduler) -> Non
         child.kill()
         child.join()
     assert execute(occ, ["a", "b"]).outputs == (1, 2)
+
+
+class BigRunner:
+    """Writes and returns large values; tasks 0 and 1 share a key, so the block has a
+    conflict early and the coordinator ships records (large too) with later chunks."""
+
+    def run(self, task: Any, context: Any, view: KVView) -> Any:
+        if task < 2:
+            view.set("bank", b"n", (view.get("bank", b"n") or b"") + b"+")
+        view.set("bank", b"big%d" % task, bytes([task % 256]) * 1_000_000)
+        return bytes([task % 256]) * 2_000_000
+
+
+@pytest.mark.timeout(120)
+def test_large_messages_both_ways_do_not_deadlock(occ: OccScheduler) -> None:
+    tasks = list(range(40))
+    base = MemoryView(STATE)
+    want = SerialExecutor().execute_block(tasks, None, base, 1, BigRunner())
+    got = occ.execute_block(tasks, None, base, 1, BigRunner())
+    assert got.outputs == want.outputs and got.changeset == want.changeset

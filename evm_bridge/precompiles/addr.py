@@ -19,16 +19,13 @@ from ledger.addresses import (
     from_bech32,
     sei_address_from_pubkey,
     to_bech32,
+    to_checksum_evm,
 )
 
 from .api import PrecompileError
 from .base import Call, PrecompileBase, method
 
 ADDRESS = (0x1004).to_bytes(20, "big")
-
-
-def _checksum(raw: bytes) -> str:
-    return "0x" + raw.hex()
 
 
 class AddrPrecompile(PrecompileBase):
@@ -39,7 +36,7 @@ class AddrPrecompile(PrecompileBase):
         evm = bytes.fromhex(call.args[0][2:])
         sei = accounts.associated_sei(call.native, evm)
         if sei is None:
-            raise PrecompileError(f"address {_checksum(evm)} is not associated")
+            raise PrecompileError(f"address {to_checksum_evm(evm)} is not associated")
         return (to_bech32(sei),)
 
     @method("getEvmAddr(string)", ["address"], 1_000)
@@ -51,14 +48,14 @@ class AddrPrecompile(PrecompileBase):
         evm = accounts.associated_evm(call.native, sei)
         if evm is None:
             raise PrecompileError(f"address {call.args[0]} is not associated")
-        return (_checksum(evm),)
+        return (to_checksum_evm(evm),)
 
     def _link(self, call: Call, pubkey: bytes) -> tuple[str, str]:
         sei, evm = sei_address_from_pubkey(pubkey), evm_address_from_pubkey(pubkey)
         if accounts.associated_evm(call.native, sei) is not None or accounts.associated_sei(call.native, evm):
             raise PrecompileError(f"address {to_bech32(sei)} is already associated")
         call.apply(lambda view: accounts.associate(view, sei, evm))
-        return to_bech32(sei), _checksum(evm)
+        return to_bech32(sei), to_checksum_evm(evm)
 
     @method("associate(string,string,string,string)", ["string", "address"], 30_000, mutates=True)
     def associate(self, call: Call) -> tuple[str, str]:

@@ -59,7 +59,7 @@ def validator_updates(ctx: BlockContext, view: KVView) -> list[ValidatorUpdate]:
             continue
         power = v.power if operator in new else 0
         if operator in new and v.status != BONDED:
-            _bond(view, v)
+            _bond(ctx, view, v)
         elif operator not in new and v.status == BONDED:
             _unbond(ctx, view, v)
         if power != last.get(operator, 0):
@@ -68,7 +68,10 @@ def validator_updates(ctx: BlockContext, view: KVView) -> list[ValidatorUpdate]:
     return sorted(updates, key=lambda u: u.pubkey)
 
 
-def _bond(view: KVView, v: Validator) -> None:
+def _bond(ctx: BlockContext, view: KVView, v: Validator) -> None:
+    from .liveness import on_bonded
+
+    on_bonded(ctx, view, state.cons_address(v.pubkey))
     if v.status == UNBONDING:
         state.dequeue_validator_unbonding(view, v.unbonding_time_ns, v.operator)
     bank.transfer(view, NOT_BONDED_POOL, BONDED_POOL, BOND_DENOM, v.tokens)

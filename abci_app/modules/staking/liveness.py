@@ -110,6 +110,15 @@ def end_block(ctx: BlockContext, view: KVView, results: Sequence[TxResult], info
     return events
 
 
+def on_bonded(ctx: BlockContext, view: KVView, cons: bytes) -> None:
+    """A validator (re)enters the bonded set: its liveness window starts afresh here, so a
+    just-unjailed validator is not judged on blocks it could not sign."""
+    si = signing_info(view, cons)
+    if si is not None:
+        _put_info(view, cons, replace(si, start_height=ctx.height, index_offset=0, missed=0))
+        view.delete(STORE, b"m" + cons)
+
+
 def _record(ctx: BlockContext, view: KVView, p: Params, cons: bytes, signed: bool) -> bool:
     """Note one vote; True when the validator must be jailed for downtime."""
     si = signing_info(view, cons) or SigningInfo(start_height=ctx.height)

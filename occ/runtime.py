@@ -1,4 +1,5 @@
-"""Runtime knobs for block execution: pausing Python's cyclic garbage collector.
+"""Runtime knobs for block execution: pausing Python's cyclic garbage collector, and the
+CPU priority of worker processes.
 
 Executing a block allocates many container objects that all stay alive until the block
 ends (outcomes, outputs, multiversion entries), so automatic collections find little to
@@ -10,6 +11,7 @@ collected after it, or (in workers) when the next block begins.
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -32,3 +34,14 @@ def collect_between_blocks() -> None:
     gc.disable()
     gc.collect()
     gc.freeze()
+
+
+#: How much lower than the coordinator a worker runs (``nice`` increment).
+WORKER_NICENESS = 5
+
+
+def yield_to_coordinator() -> None:
+    """Lower this worker process's CPU priority. Workers are CPU-bound and the coordinator
+    works in short bursts (settling outcomes, sending chunks); when they share the cores, a
+    coordinator that waits for CPU starves every worker of chunks, so it goes first."""
+    os.nice(WORKER_NICENESS)

@@ -19,7 +19,7 @@ from typing import Any
 
 from occ.api import Chunk, Outcome, RemoteTaskError, Shipment, TaskRunner
 from occ.mvstore import MVStore
-from occ.runtime import collect_between_blocks
+from occ.runtime import collect_between_blocks, yield_to_coordinator
 from occ.view import Dependency, TrackedView
 from store.api import ReadView, StateOpener
 
@@ -96,6 +96,7 @@ def _drain(conn: Connection, inbox: SimpleQueue[bytes | None]) -> None:
 def worker_main(conn: Connection, opener: StateOpener, worker: int) -> None:
     """Worker process number ``worker``: open the state, serve BLOCK and CHUNK until STOP."""
     reader = None
+    yield_to_coordinator()
     inbox: SimpleQueue[bytes | None] = SimpleQueue()
     threading.Thread(target=_drain, args=(conn, inbox), name="occ-inbox", daemon=True).start()
     try:

@@ -64,8 +64,9 @@ class SerialExecutor:
                     outputs.append(runner.run(task, context, view))
                 except Exception as exc:
                     raise TaskFailed(index) from exc
+            changeset = changeset_of(writes)
         stats = BlockStats(tasks=len(tasks), incarnations=len(tasks), in_order_txs=len(tasks))
-        return Schedule(tuple(outputs), changeset_of(writes), stats)
+        return Schedule(tuple(outputs), changeset, stats)
 
 
 class InProcessExecutor:

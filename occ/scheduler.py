@@ -89,11 +89,14 @@ class OccScheduler:
         workers = self._executor.workers
         chunk = self._chunk_size or max(1, min(MAX_CHUNK, len(tasks) // (workers * 4)))
         self._executor.begin_block(runner, context, base, base_version)
-        run = _BlockRun(self._executor, tasks, context, base, runner, chunk, self._clock)
         with paused_gc():
+            run = _BlockRun(self._executor, tasks, context, base, runner, chunk, self._clock)
             run.execute(self._max_rounds)
-        changeset = ChangeSet.from_writes(run.mv.latest())
-        return Schedule(tuple(run.outputs), changeset, run.stats(self._clock() - begin))
+            schedule = Schedule(
+                tuple(run.outputs), ChangeSet.from_writes(run.mv.latest()), run.stats(self._clock() - begin)
+            )
+            del run  # refcounting frees the block's bookkeeping before collection resumes
+        return schedule
 
 
 class _BlockRun:

@@ -57,7 +57,7 @@ lint: install
 	$(VENV)/bin/lint-imports
 
 test: install cometbft js lint
-	$(VENV)/bin/pytest -q -x -p no:cacheprovider tests
+	$(VENV)/bin/pytest -q -x -p no:cacheprovider -m 'not soak' tests
 
 test-fast: install
 	$(VENV)/bin/pytest -q -x tests/unit tests/property
@@ -66,7 +66,7 @@ bench: install cometbft
 	@for b in bench/*_bench.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
 soak: install cometbft
-	PYSEI_SOAK=1 $(VENV)/bin/pytest -q -m soak tests
+	$(VENV)/bin/pytest -q -s -p no:cacheprovider -m soak tests/soak
 
 localnet: install cometbft
 	$(VENV)/bin/pysei testnet init --validators $(N) --out $(CURDIR)/homes/localnet

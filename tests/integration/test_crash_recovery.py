@@ -49,31 +49,45 @@ def _app_hashes(node: LocalNode, upto: int, known: dict[int, str]) -> None:
 
 
 def test_kill_9_at_random_moments(tmp_path):
+    kill_campaign(tmp_path, KILLS, MIN_HEIGHTS, seed=2026)
+
+
+def kill_campaign(tmp_path, kills: int, min_heights: int, seed: int, snapshot_interval: int = 5) -> dict:
+    """Kill -9 a loaded node ``kills`` times at random moments; returns the run's figures."""
+    import time
+
     node = LocalNode(tmp_path / "home")
     node.init()
     cfg = AppConfig.load(node.home)
-    cfg.store.sc_snapshot_interval = 5
+    cfg.store.sc_snapshot_interval = snapshot_interval
     cfg.save(node.home)
-    rng = random.Random(2026)
+    rng = random.Random(seed)
+    restarts: list[float] = []
     known: dict[int, str] = {}
     stop = threading.Event()
     node.start()
     loader = threading.Thread(target=_load, args=(node, stop), daemon=True)
     loader.start()
     try:
-        for _ in range(KILLS):
+        for _ in range(kills):
             node.wait_height(node.height() + rng.randint(3, 8))
             stop.wait(rng.random() * 0.4)  # land anywhere inside a block
             before = node.height()
             node.stop(sig=signal.SIGKILL)
-            node.start(wait_height=before + 2)
+            began = time.perf_counter()
+            node.start(wait_height=before + 1)
+            restarts.append(time.perf_counter() - began)
+            node.wait_height(before + 2)
             _app_hashes(node, before, known)
-        final = node.wait_height(max(MIN_HEIGHTS, node.height() + 2))
+        final = node.wait_height(max(min_heights, node.height() + 2))
         _app_hashes(node, final - 1, known)
     finally:
         stop.set()
         loader.join(timeout=10)
         node.stop()
-    assert len(known) >= MIN_HEIGHTS - 1
+    assert len(known) >= min_heights - 1
     log = node.log_path.read_text(errors="replace")
-    assert log.count("app started") == KILLS + 1
+    assert log.count("app started") == kills + 1
+    restarts.sort()
+    return {"kills": kills, "heights": final, "restart_median_s": restarts[len(restarts) // 2],
+            "restart_max_s": restarts[-1]}

@@ -1,0 +1,52 @@
+"""Long soak and fault campaigns (``make soak``; not part of ``make test``). Each prints
+its figures; the README records them."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+
+import pytest
+
+from tests.integration.test_crash_recovery import kill_campaign
+
+pytestmark = pytest.mark.soak
+KILLS = int(os.environ.get("PYSEI_SOAK_KILLS", "30"))
+TXS = int(os.environ.get("PYSEI_SOAK_TXS", "20000"))
+
+
+def test_kill_9_campaign_single_node(tmp_path):
+    figures = kill_campaign(tmp_path, KILLS, min_heights=10 * KILLS, seed=7, snapshot_interval=7)
+    print(f"\nkill -9 campaign: {figures}")
+
+
+def test_localnet_long_load_with_a_kill(tmp_path):
+    from testnet.load import run_load
+    from testnet.process import start_node
+    from tests.integration.test_localnet import _agree
+    from tests.support.localnet import LocalnetRunner
+
+    runner = LocalnetRunner(tmp_path / "net", snapshot_interval=50)
+    runner.init()
+    runner.start()
+    try:
+        out: dict = {}
+        load = threading.Thread(target=lambda: out.setdefault("r", run_load(
+            runner.root, TXS, 400, mix="native=0.4,evm=0.4,erc20=0.2", nodes=3)))
+        began = time.perf_counter()
+        load.start()
+        time.sleep(20)
+        victim = runner.nodes[3]
+        runner.kill(victim)
+        time.sleep(20)
+        start_node(victim)
+        load.join(timeout=TXS / 50)
+        report = out["r"]
+        print(f"\nlocalnet soak ({time.perf_counter() - began:.0f} s):\n" + "\n".join(report.lines()))
+        assert report.lost == 0 and report.committed == report.accepted, report.lines()
+        top = max(runner.heights(runner.nodes[:3]))
+        runner.wait_height(top, [victim], timeout=300)
+        _agree(runner)
+    finally:
+        runner.stop()

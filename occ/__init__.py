@@ -2,21 +2,23 @@
 
 The coordinator (``occ.scheduler.OccScheduler``) cuts the block into chunks and sends them
 to worker processes (``occ.executors.ProcessPoolExecutor``; the loop they run is
-``occ.worker``). A worker runs each task of a chunk in order through a ``TrackedView``
-(``occ.view``), which reads the tx's own writes, then the multiversion store
-(``occ.mvstore``: the final writes of lower txs shipped by the coordinator, plus the
-chunk's earlier txs), then the block's base state, which the worker reads itself through
-a ``store.api.StateOpener``; the view records what was read (key and version, absent
-included), which ranges were iterated and what they yielded, and what was written. The
-coordinator keeps the multiversion store of final writes and settles outcomes in block
-order (``occ.validation``): an outcome is valid when every read and iterated range
-replays to the same versions over the final writes of lower txs; an invalid tx is
-re-executed by the coordinator itself, valid by construction since every lower tx is
-final, so each step finalizes one tx and the block terminates. A burst of conflicts ends
-the speculation round: the coordinator runs the next txs in block order, then starts a
-new round; after ``max_rounds`` rounds the rest runs in order. ``occ.executors.SerialExecutor``
-is the oracle the result must equal: outputs in block order and the change set of every
-key written. Interfaces are in ``occ.api``.
+``occ.worker``), which read the block's base state themselves through a
+``store.api.StateOpener``. A worker runs each task of a chunk in order through a
+``TrackedView`` (``occ.view``) that reads the tx's own writes, then the worker's
+multiversion store (``occ.mvstore``: final writes of lower txs shipped by the coordinator
+once the block has had a conflict, and the worker's own earlier speculative writes), then
+the base state; the view records each read with the version seen (absent included), each
+iterated range with what it yielded, and the writes. The coordinator keeps the
+multiversion store of final writes and settles outcomes in block order
+(``occ.validation``): an outcome is valid when its reads and ranges replay to the same
+versions over the final writes of lower txs; an invalid tx is re-executed by the
+coordinator, valid by construction since every lower tx is final, so each step finalizes
+one tx and the block terminates. A burst of conflicts ends a speculation round: the
+coordinator runs the next txs in block order, then starts a new round; after
+``max_rounds`` rounds the rest runs in order. ``occ.executors.SerialExecutor`` is the
+oracle every schedule must equal: outputs in block order and the change set of every key
+written. ``occ.runtime`` holds process knobs (garbage collection, worker priority),
+``occ.memory`` an in-memory state for tests and benchmarks; interfaces are in ``occ.api``.
 
 Status of one tx in the coordinator (``k`` is the first non-final tx)::
 

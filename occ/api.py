@@ -42,7 +42,14 @@ class WorkerCrashed(RuntimeError):
 class TaskRunner(Protocol):
     """Executes one task. Must be picklable and a pure function of (task, context, view):
     no clock, randomness or I/O besides the view. Its return value is opaque to ``occ`` and
-    must be picklable; the scheduler returns the final incarnation's value unchanged."""
+    must be picklable; the scheduler returns the final incarnation's value unchanged. Tasks
+    and the context must be picklable too (the context is sent once per block per worker).
+
+    It may run several times per task, in any process, on views that later prove stale, so
+    it must tolerate inconsistent reads (an exception there is only discarded). A runner that
+    raises an ``Exception`` on its final incarnation fails the block with ``TaskFailed``,
+    the same as in serial execution; other ``BaseException``s in a worker are a crash.
+    ``view.iterate`` reflects the view when called: writes made while iterating are unseen."""
 
     def run(self, task: Any, context: Any, view: KVView) -> Any: ...
 
@@ -74,10 +81,14 @@ class Schedule:
 
 
 class Scheduler(Protocol):
-    """Runs a block's tasks over the state at ``base_version`` (read through ``base``).
+    """Runs a block's tasks over the state at ``base_version`` (read through ``base``; worker
+    processes open the same version themselves, so it must be readable through the state
+    opener when ``execute_block`` is called).
 
     Guarantee: ``outputs`` and ``changeset`` equal those of running the tasks one by one in
-    block order over ``base``, whatever the worker count or timing.
+    block order over ``base``, whatever the worker count or timing; the change set holds
+    every key any task wrote, with its last value (None = deleted). Lifecycle: construct
+    (starts nothing), ``start()``, ``execute_block`` per block, ``close()``.
     """
 
     def execute_block(

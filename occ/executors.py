@@ -108,12 +108,16 @@ class InProcessExecutor:
 
 
 class ProcessPoolExecutor:
-    """Worker processes that read the base state themselves through ``state_opener``.
+    """Worker processes that read the base state themselves through ``state_opener`` (opened
+    once per process; ``view(base_version)`` per block).
 
     Per block each worker gets the runner, context and base version once; then small
     messages: chunks of tasks plus the final writes shipped since its last message. A worker
-    that dies or fails fails the block with ``WorkerCrashed``; the pool is restarted at the
-    next block. ``workers`` defaults to the number of CPUs (a node config knob).
+    that dies or fails fails the block with ``WorkerCrashed``; the pool is restarted before
+    the next block (also when a worker died between blocks). Replies still due from an
+    earlier block are discarded. ``workers`` defaults to the number of CPUs (a node config
+    knob); ``start_method`` is a ``multiprocessing`` one ("forkserver": safe beside the
+    node's threads). Processes start in ``start()`` and stop in ``close()``.
     """
 
     def __init__(

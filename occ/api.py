@@ -151,6 +151,7 @@ class Executor(Protocol):
 
     def submit(self, worker: int, shipments: Sequence[Shipment], chunk: Chunk) -> None: ...
 
-    def collect(self) -> tuple[int, list[Outcome]]:
-        """Wait for one submitted chunk of this block; raises ``WorkerCrashed``."""
+    def collect(self, block: bool = True) -> tuple[int, list[Outcome]] | None:
+        """One finished chunk of this block: waits for it, or (``block=False``) returns None
+        when none is ready; raises ``WorkerCrashed``."""
         ...

@@ -97,13 +97,15 @@ class InProcessExecutor:
     def submit(self, worker: int, shipments: Sequence[Shipment], chunk: Chunk) -> None:
         self._queues[worker].append((list(shipments), list(chunk)))
 
-    def collect(self) -> tuple[int, list[Outcome]]:
+    def collect(self, block: bool = True) -> tuple[int, list[Outcome]] | None:
         for step in range(self.workers):
             worker = (self._turn + step) % self.workers
             if self._queues[worker]:
                 self._turn = worker + 1
                 shipments, chunk = self._queues[worker].popleft()
                 return worker, self._runners[worker].run(shipments, chunk)
+        if not block:
+            return None
         raise RuntimeError("collect() with nothing submitted")
 
 
@@ -179,12 +181,17 @@ class ProcessPoolExecutor:
         self._send(worker, pickle.dumps((CHUNK, (shipments, chunk)), PROTOCOL))
         self._in_flight[worker] += 1
 
-    def collect(self) -> tuple[int, list[Outcome]]:
+    def collect(self, block: bool = True) -> tuple[int, list[Outcome]] | None:
         while True:
             busy = [w for w in range(self._workers) if self._in_flight[w] or self._stale[w]]
             if not busy:
+                if not block:
+                    return None
                 raise RuntimeError("collect() with nothing submitted")
-            ready = wait([self._conns[w] for w in busy] + [self._procs[w].sentinel for w in busy])
+            waited = [self._conns[w] for w in busy] + [self._procs[w].sentinel for w in busy]
+            ready = wait(waited, timeout=None if block else 0)
+            if not ready:
+                return None
             for worker in busy:
                 if self._conns[worker] in ready:
                     kind, body = self._receive(worker)

@@ -48,9 +48,10 @@ class OccScheduler:
 
     Speculation runs in rounds: a round feeds chunks of the remaining txs to the workers
     and validates their outcomes in order. When a round meets a burst of conflicts it stops
-    feeding and the coordinator runs the next txs in order itself (a segment that doubles
-    each time), then a new round starts. After ``max_rounds`` rounds the rest of the block
-    runs in order (``fallback_used``). ``clock`` (ns, e.g. ``time.perf_counter_ns``) only
+    feeding and the coordinator runs the next txs in order itself, in segments that double
+    each time, while the workers probe the end of each segment; once a probe comes back
+    mostly valid, a new round starts. After ``max_rounds`` rounds the rest of the block runs
+    in order (``fallback_used``). ``clock`` (ns, e.g. ``time.perf_counter_ns``) only
     feeds ``BlockStats`` timings.
     """
 
@@ -144,15 +145,15 @@ class _BlockRun:
     def execute(self, max_rounds: int) -> None:
         segment = 2 * self.chunk * self.executor.workers
         while self.k < self.n:
-            if self.rounds < max_rounds:
-                self.rounds += 1
-                self._speculate()
-                if self.k < self.n:
-                    self._in_order(self.k + segment)
-                    segment *= 2
-            else:
+            if self.rounds == max_rounds:
                 self.fallback = True
-                self._in_order(self.n)
+                self._in_order(self.n, probe=False)
+                return
+            self.rounds += 1
+            self._speculate()
+            while self.k < self.n and not self._in_order(self.k + segment, probe=True):
+                segment *= 2
+            segment *= 2
 
     def _speculate(self) -> None:
         """One round: feed workers, settle outcomes in order; stop on a burst of conflicts.
@@ -176,11 +177,7 @@ class _BlockRun:
                 nxt = self._feed(nxt, limit)
             outcome = self.pending.pop(self.k, None)
             if outcome is None:
-                worker, outcomes = self.executor.collect()
-                self.in_flight[worker] -= 1
-                for o in outcomes:
-                    if o.index >= self.k and o.incarnation == self.started[o.index] - 1:
-                        self.pending[o.index] = o
+                self._gather(block=True)
                 continue
             bad = self._settle(outcome)
             recent.append(bad)
@@ -225,15 +222,46 @@ class _BlockRun:
         self.in_flight[worker] += 1
         return end
 
-    def _in_order(self, stop: int) -> None:
-        """The coordinator runs txs ``k..stop-1`` itself, using outcomes already at hand."""
-        while self.k < min(stop, self.n):
-            outcome = self.pending.pop(self.k, None)
+    def _gather(self, block: bool) -> bool:
+        """Take one finished chunk (waiting for it if ``block``); keep its current outcomes."""
+        got = self.executor.collect(block)
+        if got is None:
+            return False
+        worker, outcomes = got
+        self.in_flight[worker] -= 1
+        for o in outcomes:
+            if o.index >= self.k and o.incarnation == self.started[o.index] - 1:
+                self.pending[o.index] = o
+        return True
+
+    def _in_order(self, stop: int, probe: bool) -> bool:
+        """The coordinator runs txs ``k..stop-1`` itself, using outcomes at hand.
+
+        With ``probe``, the workers meanwhile speculate on the segment's last chunks; the
+        coordinator never waits for them (a missing outcome counts as a failed probe). True
+        when the probe came back mostly valid: conflicts have eased, speculate again."""
+        stop = min(stop, self.n)
+        first = end = stop
+        if probe:
+            while any(self.in_flight) and self._gather(block=False):
+                pass  # free the workers' slots held by chunks that already finished
+            first = max(self.k, self.dispatched, stop - self.chunk * self.executor.workers)
+            end = self.dispatched = self._feed(first, stop) if first < stop else first
+        failed = 0
+        while self.k < stop:
+            index = self.k
+            if first <= index < end and any(self.in_flight):
+                while self._gather(block=False):
+                    pass
+            outcome = self.pending.pop(index, None)
             if outcome is not None:
-                self._settle(outcome)
+                bad = self._settle(outcome)
             else:
+                bad = True
                 self.in_order += 1
-                self._run_inline(self.k)
+                self._run_inline(index)
+            failed += bad and first <= index < end
+        return first < end and 4 * failed < end - first
 
     def _settle(self, outcome: Outcome) -> bool:
         """Validate the outcome of tx ``k``; finalize it or re-execute it. True if invalid."""

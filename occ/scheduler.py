@@ -49,7 +49,7 @@ class OccScheduler:
     Speculation runs in rounds: a round feeds chunks of the remaining txs to the workers
     and validates their outcomes in order. When a round meets a burst of conflicts it stops
     feeding and the coordinator runs the next txs in order itself, in segments that double
-    each time, while the workers probe the end of each segment; once a probe comes back
+    each time, while a worker probes the last chunk of each segment; once a probe comes back
     mostly valid, a new round starts. After ``max_rounds`` rounds the rest of the block runs
     in order (``fallback_used``). ``clock`` (ns, e.g. ``time.perf_counter_ns``) only
     feeds ``BlockStats`` timings.
@@ -237,15 +237,15 @@ class _BlockRun:
     def _in_order(self, stop: int, probe: bool) -> bool:
         """The coordinator runs txs ``k..stop-1`` itself, using outcomes at hand.
 
-        With ``probe``, the workers meanwhile speculate on the segment's last chunks; the
-        coordinator never waits for them (a missing outcome counts as a failed probe). True
+        With ``probe``, a worker meanwhile speculates on the segment's last chunk; the
+        coordinator never waits for it (a missing outcome counts as a failed probe). True
         when the probe came back mostly valid: conflicts have eased, speculate again."""
         stop = min(stop, self.n)
         first = end = stop
         if probe:
             while any(self.in_flight) and self._gather(block=False):
                 pass  # free the workers' slots held by chunks that already finished
-            first = max(self.k, self.dispatched, stop - self.chunk * self.executor.workers)
+            first = max(self.k, self.dispatched, stop - self.chunk)
             end = self.dispatched = self._feed(first, stop) if first < stop else first
         failed = 0
         while self.k < stop:

@@ -159,20 +159,22 @@ class _BlockRun:
         """One round: feed workers, settle outcomes in order; stop on a burst of conflicts.
 
         The round first sends one chunk per worker (the first is valid by construction, as
-        every lower tx is final) and nothing more until those settle: with a quarter or more
-        invalid the round ends, else it keeps ``DEPTH`` chunks per worker in flight. A round
-        that meets a serial stretch so wastes at most ``workers - 1`` chunks."""
+        every lower tx is final) and nothing more until the first chunk and a quarter of the
+        second have settled: with a quarter or more of the recent ones invalid the round ends,
+        else it keeps ``DEPTH`` chunks per worker in flight. A round that meets a serial
+        stretch so wastes at most ``workers - 1`` chunks."""
         recent: deque[bool] = deque()  # validity of the last BURST_WINDOW settled txs
         invalid = 0  # invalid among them
         nxt = max(self.k, self.dispatched)
         wave = self.executor.workers * self.chunk
-        proven, full = self.k + wave, False
+        first_wave = self.k + wave
+        proven, full = min(first_wave, self.k + self.chunk + max(1, self.chunk // 4)), False
         while self.k < self.n:
             if not full and self.k >= proven:
                 if 4 * invalid >= len(recent):
                     break  # the first chunks conflicted too much: a burst
                 full = True
-            limit = min(self.n, self.k + wave * DEPTH if full else proven)
+            limit = min(self.n, self.k + wave * DEPTH if full else first_wave)
             if nxt < limit and min(self.in_flight) < DEPTH:
                 nxt = self._feed(nxt, limit)
             outcome = self.pending.pop(self.k, None)

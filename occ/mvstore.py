@@ -95,18 +95,22 @@ class MVStore:
         if index in self._written:
             self.remove(index)
         version = (index, incarnation)
-        top, lower = self._top, self._lower
+        top, lower, ordered = self._top, self._lower, self._sorted
         for sk, value in writes.items():
-            entry = (value, version)
             old = top.get(sk)
             if old is None:
-                top[sk] = entry
-                self._add_key(sk)
+                top[sk] = (value, version)
+                if ordered and sk[0] in ordered:
+                    insort(ordered[sk[0]], sk[1])
             elif old[1][0] < index:
-                lower.setdefault(sk, []).append((old[1][0], old))
-                top[sk] = entry
+                top[sk] = (value, version)
+                older = lower.get(sk)
+                if older is None:
+                    lower[sk] = [(old[1][0], old)]
+                else:
+                    older.append((old[1][0], old))
             else:
-                insort(lower.setdefault(sk, []), (index, entry), key=_index)
+                insort(lower.setdefault(sk, []), (index, (value, version)), key=_index)
         self._written[index] = writes
 
     def mark_estimate(self, index: int) -> None:
@@ -136,11 +140,6 @@ class MVStore:
                 raise ValueError(f"ESTIMATE left for {store}/{key.hex()}")
             out.setdefault(store, {})[key] = value  # type: ignore[assignment]
         return out
-
-    def _add_key(self, sk: StoreKey) -> None:
-        keys = self._sorted.get(sk[0])
-        if keys is not None:
-            insort(keys, sk[1])
 
     def _drop_key(self, sk: StoreKey) -> None:
         keys = self._sorted.get(sk[0])

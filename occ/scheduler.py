@@ -143,7 +143,7 @@ class _BlockRun:
         self.validate_ns = 0
 
     def execute(self, max_rounds: int) -> None:
-        segment = 2 * self.chunk * self.executor.workers
+        segment = 4 * self.chunk * self.executor.workers
         while self.k < self.n:
             if self.rounds == max_rounds:
                 self.fallback = True
@@ -247,7 +247,7 @@ class _BlockRun:
         if probe:
             while any(self.in_flight) and self._gather(block=False):
                 pass  # free the workers' slots held by chunks that already finished
-            first = max(self.k, self.dispatched, stop - self.chunk)
+            first = max(self.k, self.dispatched, stop - max(1, self.chunk // 2))
             end = self.dispatched = self._feed(first, stop) if first < stop else first
         failed = 0
         while self.k < stop:

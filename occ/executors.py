@@ -139,6 +139,8 @@ class ProcessPoolExecutor:
         return self._workers
 
     def start(self) -> None:
+        if self._procs:
+            return  # already started
         ctx = multiprocessing.get_context(self._start_method)
         for worker in range(self._workers):
             parent, child = ctx.Pipe(duplex=True)

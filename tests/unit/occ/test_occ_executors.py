@@ -113,3 +113,14 @@ def test_large_messages_both_ways_do_not_deadlock(occ: OccScheduler) -> None:
     want = SerialExecutor().execute_block(tasks, None, base, 1, BigRunner())
     got = occ.execute_block(tasks, None, base, 1, BigRunner())
     assert got.outputs == want.outputs and got.changeset == want.changeset
+
+
+def test_start_twice_keeps_one_pool() -> None:
+    executor = ProcessPoolExecutor(OPENER, workers=2)
+    executor.start()
+    executor.start()
+    try:
+        assert len(multiprocessing.active_children()) >= 2
+        assert executor.workers == 2 and len(executor._procs) == 2
+    finally:
+        executor.close()

@@ -124,7 +124,7 @@ class ProcessPoolExecutor:
 
     def __init__(
         self, state_opener: StateOpener, workers: int | None = None, start_method: str = "forkserver"
-    ):
+    ) -> None:
         self._opener = state_opener
         self._workers = workers or multiprocessing.cpu_count()
         self._start_method = start_method

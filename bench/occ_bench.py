@@ -1,22 +1,28 @@
 """OCC vs serial, side by side in one run: ``python bench/occ_bench.py [--txs N] [--reps R]``.
 
-The task is a native bank send as the node runs it, minus protobuf decoding: the raw tx
-bytes go to the workers; the runner hashes them (sha256), verifies the secp256k1 signature
-over the body (coincurve), derives the sender
-address from the public key, loads the sender account and checks and bumps its sequence,
-debits the fee (credited to the fee collector after the block, from the result), moves the
-amount with ``ledger.bank.transfer``, and returns a ``TxResult`` with transfer and message
-events. Blocks:
+Synthetic cases (a)-(c) run a bench-local native send: the raw tx bytes go to the workers;
+the runner hashes them (sha256), verifies the secp256k1 signature over the body
+(coincurve), derives the sender address from the public key, loads the sender account and
+checks and bumps its sequence, debits the fee (credited to the fee collector after the
+block, from the result), moves the amount with ``ledger.bank.transfer``, and returns a
+``TxResult`` with transfer and message events. No protobuf decoding. Blocks:
 
 (a) low conflict: N transfers between 2N distinct accounts;
 (b) high conflict: N transfers from distinct senders to one recipient (every tx reads and
     writes the recipient's balance, so no two txs can run in parallel correctly);
 (c) as (a) with ``--heavy`` sha256 rounds of extra work per tx: how the ratio grows with
-    the cost of a tx (EVM txs cost far more than a native send).
+    the cost of a tx.
 
-Workers read the base state through a ``MemoryOpener`` (shipped once per worker at pool
-start). Each figure is the best of R blocks, serial and OCC alternating, after two warm-up
-blocks; "CPU beyond serial" adds the coordinator's and the workers' CPU time.
+There, workers read the base state through a ``MemoryOpener`` (shipped once per worker at
+pool start). The "(app)" cases run the node's own path instead: native MsgSends and EVM
+transfers between distinct accounts, checked by CheckTx as in a mempool, decoded into the
+app's ``BlockTask``s and run by its ``AppTaskRunner`` over a real SeiDB, workers reading
+the RocksDB state store through ``db.state_opener()``.
+
+Each figure is the best of R blocks, serial and OCC alternating, after two warm-up blocks;
+"CPU beyond serial" adds the coordinator's and the workers' CPU time. The first line
+measures how much two busy processes get done compared with one at that moment: on a
+machine shared with other work, that is the ceiling of any ratio printed below.
 """
 
 from __future__ import annotations

@@ -183,6 +183,9 @@ class _ComputationMixin:
     """py-evm's computation with the jump-destination analysis shared per code."""
 
     code: Any
+    #: Whether pysei's native precompiles (bank, wasmd, json, addr, staking at 0x…1001-5)
+    #: join the fork's own.
+    native_precompiles = True
 
     def __init__(self, state: Any, message: Any, transaction_context: Any) -> None:
         super().__init__(state, message, transaction_context)  # type: ignore[call-arg]
@@ -192,7 +195,8 @@ class _ComputationMixin:
     @property
     def precompiles(self) -> Any:
         """The fork's precompiles plus pysei's (``evm_bridge.precompiles.registry``)."""
-        return with_native(super().precompiles)  # type: ignore[misc]
+        standard = super().precompiles  # type: ignore[misc]
+        return with_native(standard) if self.native_precompiles else standard
 
 
 class PragueViewComputation(_ComputationMixin, PragueComputation):  # type: ignore[misc]
@@ -200,7 +204,10 @@ class PragueViewComputation(_ComputationMixin, PragueComputation):  # type: igno
 
 
 class CancunViewComputation(_ComputationMixin, CancunComputation):  # type: ignore[misc]
-    pass
+    """Cancun only runs Ethereum's own state-test fixtures, which use 0x…1001-0x…1005 as
+    ordinary contract accounts, so it has plain Ethereum precompiles. The chain runs Prague."""
+
+    native_precompiles = False
 
 
 class PragueExecutor(_ExecutorMixin, PragueTransactionExecutor):  # type: ignore[misc]

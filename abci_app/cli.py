@@ -44,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("init", help="create a single-validator home")
     p.add_argument("--home", required=True)
     p.add_argument("--chain-id", default="pysei-local-1")
-    p.add_argument("--occ-workers", type=int, default=0, help="OCC worker processes (0 = cores)")
+    p.add_argument("--occ-workers", type=int, default=0, help="OCC worker processes (0 = cores; serial below 4 cores)")
     p.set_defaults(func=_cmd_init)
 
     p = sub.add_parser("start", help="run the app and cometbft together")

@@ -68,6 +68,7 @@ class RpcService:
         self.index.check_gap(node.db.last_height())
         backend = Backend(self.config, self.index, node.db)
         backend.replay = app_replayer(node.app)
+        backend.admit = node.app.codec.remember
         self.server = RpcServer(backend)
         self.index.add_listener(self.server.on_block)
         node.app.observers.append(self.indexer.observe)

@@ -61,6 +61,17 @@ class TxCodec:
             raise hit
         return hit
 
+    def remember(self, raw: bytes, tx: Any) -> None:
+        """Cache an Ethereum tx the JSON-RPC already decoded from ``raw`` with this chain id
+        (``decode_tx(raw, evm_chain_id)``), so its CheckTx does not recover the sender again."""
+        if len(raw) > self.max_tx_bytes:
+            return
+        h = hashlib.sha256(raw).digest()
+        if h not in self._cache:
+            self._cache[h] = Decoded(EVM, tx, h)
+            if len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+
     def forget(self, raw: bytes) -> None:
         self._cache.pop(hashlib.sha256(raw).digest(), None)
 

@@ -35,6 +35,10 @@ class Backend:
         #: ``replay(view, ctx, raw_txs)`` runs txs as the block did (traces); the node's glue
         #: installs the app's runner, else ``tracing.replay_evm_txs`` replays EVM txs only.
         self.replay: Callable[[KVView, BlockContext, list[bytes]], None] | None = None
+        #: ``admit(raw, tx)`` hands a tx decoded by ``eth_sendRawTransaction`` to the local
+        #: app's decoder before it is broadcast (the node's glue installs it), so CheckTx
+        #: does not decode it and recover its sender a second time.
+        self.admit: Callable[[bytes, Any], None] | None = None
 
     async def pending_nonce(self, addr: bytes) -> int:
         """The next nonce after the sender's txs in the mempool (newest committed state)."""

@@ -40,6 +40,8 @@ async def send_raw_transaction(b: Any, params: list) -> str:
         tx = decode_tx(raw, b.config.evm_chain_id)
     except EvmTxError as e:
         raise server_error(str(e)) from None
+    if b.admit is not None:
+        b.admit(raw, tx)
     try:
         res = await b.comet.broadcast_tx_sync(raw)
     except CometError as e:

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import ctypes
 import logging
+import os
 import signal
 import subprocess
 import threading
+import time
 from pathlib import Path
 
 from . import cometbft_home
@@ -126,6 +128,36 @@ def _die_with_parent() -> None:
     libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
+def _wait_for_previous(pid_file: Path, timeout: float = 20.0) -> None:
+    """After a crash of ``pysei start`` its cometbft child gets SIGTERM and shuts down on its
+    own; a new cometbft must wait until that one released its database locks and ports."""
+    try:
+        pid = int(pid_file.read_text())
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except (OSError, ValueError):
+        return
+    if b"cometbft" not in cmdline:
+        return
+    log.info("waiting for the previous cometbft (pid %d) to exit", pid)
+    stop_at = time.monotonic() + timeout
+    while _alive(pid) and time.monotonic() < stop_at:
+        time.sleep(0.1)
+    if _alive(pid):
+        log.warning("previous cometbft (pid %d) still running after %.0f s; killing it", pid, timeout)
+        os.kill(pid, signal.SIGKILL)
+        while _alive(pid):
+            time.sleep(0.1)
+
+
+def _alive(pid: int) -> bool:
+    """Running (a zombie waiting to be reaped holds no locks and counts as gone)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "\nState:\tZ" not in status
+
+
 def _wait_for_signal() -> threading.Event:
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -160,8 +192,11 @@ def run_start(home: Path) -> int:
         "--proxy_app",
         node.config.abci_address,
     ]
+    pid_file = node.home.root / "cometbft.pid"
+    _wait_for_previous(pid_file)
     log.info("starting cometbft: %s", " ".join(cmd))
     comet = subprocess.Popen(cmd, preexec_fn=_die_with_parent)
+    pid_file.write_text(str(comet.pid))
     code = 0
     try:
         node.start()

@@ -220,6 +220,35 @@ def cpu_seconds(pids: dict[str, int]) -> dict[str, float]:
     return out
 
 
+def comet_metrics(port: int) -> dict[str, float]:
+    """CometBFT's mempool and consensus counters (Prometheus text), summed over labels."""
+    import urllib.request
+
+    wanted = ("cometbft_mempool_recheck_times", "cometbft_mempool_failed_txs", "cometbft_abci_connection_method_timing_seconds_count")
+    out: dict[str, float] = {}
+    try:
+        text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5).read().decode()
+    except OSError:
+        return out
+    for line in text.splitlines():
+        name = line.split("{", 1)[0].split(" ", 1)[0]
+        if name in wanted:
+            key = name
+            if "method=" in line:
+                key += ":" + line.split('method="', 1)[1].split('"', 1)[0]
+            out[key] = out.get(key, 0.0) + float(line.rsplit(" ", 1)[1])
+    return out
+
+
+def _idle_ticks() -> float:
+    fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()
+    return (int(fields[4]) + int(fields[5])) / os.sysconf("SC_CLK_TCK")
+
+
+def _idle_cores(before: float, span: float) -> float:
+    return (_idle_ticks() - before) / span if span > 0 else 0.0
+
+
 def _profile(pid: int, out: str, seconds: float) -> subprocess.Popen | None:
     spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
     if not Path(spy).exists():
@@ -254,8 +283,13 @@ def main() -> int:
         url = net.nodes[0].ports.evm_url
         procs = process_tree(read_pid(net.nodes[0]) or 0)
         cpu_before = cpu_seconds(procs)
+        client_before = sum(os.times()[:2])
+        idle_before = _idle_ticks()
+        comet_before = comet_metrics(net.nodes[0].ports.prometheus)
         run = asyncio.run(_load(url, raws, args.concurrency, args.timeout))
         cpu_after = cpu_seconds(procs)
+        cpu_after["bench client"] = sum(os.times()[:2]) - client_before
+        comet = {k: v - comet_before.get(k, 0.0) for k, v in comet_metrics(net.nodes[0].ports.prometheus).items()}
         if spy is not None:
             spy.wait()
         print(f"e2e bench: {args.txs} EVM transfers via eth_sendRawTransaction, concurrency {args.concurrency}, "
@@ -263,8 +297,17 @@ def main() -> int:
         print("\n".join(report(net, run, args.txs)))
         span = (max(run.receipt_at.values()) if run.receipt_at else run.last_send) - run.first_send
         cpu = {k: cpu_after[k] - cpu_before.get(k, 0.0) for k in cpu_after}
+        idle = _idle_cores(idle_before, span)
         print("CPU during the load (cores busy): " + ", ".join(
-            f"{k} {v / span:.2f}" for k, v in sorted(cpu.items(), key=lambda kv: -kv[1]) if v > 0.05 * span))
+            f"{k} {v / span:.2f}" for k, v in sorted(cpu.items(), key=lambda kv: -kv[1]) if v > 0.05 * span)
+            + f"; machine idle {idle:.2f} of {os.cpu_count()} cores")
+        done = max(1, len(run.receipt_at))
+        print(f"CPU per tx: app {cpu.get('app', 0) / done * 1000:.2f} ms, cometbft "
+              f"{cpu.get('cometbft', 0) / done * 1000:.2f} ms, node total "
+              f"{sum(v for k, v in cpu.items() if k != 'bench client') / done * 1000:.2f} ms")
+        calls = {k.split(":", 1)[1]: int(v) for k, v in comet.items() if ":" in k and v}
+        print(f"CometBFT: rechecks {int(comet.get('cometbft_mempool_recheck_times', 0))}, "
+              f"ABCI calls {dict(sorted(calls.items()))}")
         return 0 if len(run.receipt_at) == len(run.sent_at) == args.txs else 1
     finally:
         try:

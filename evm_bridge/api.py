@@ -7,8 +7,10 @@ the expensive step and happens only once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import Protocol
+from collections.abc import Callable
+from dataclasses import dataclass, fields, replace
+from operator import attrgetter
+from typing import Any, Protocol
 
 #: Tx envelope types (EIP-2718). Legacy txs carry type 0 here.
 LEGACY_TX = 0
@@ -78,12 +80,18 @@ class EvmTx:
     def effective_gas_price(self, base_fee: int) -> int:
         return min(self.max_fee_per_gas, base_fee + self.max_priority_fee_per_gas)
 
+    def __reduce__(self) -> tuple[Callable[..., EvmTx], tuple[Any, ...]]:
+        return _evm_tx, _tx_fields(self)
+
 
 @dataclass(frozen=True, slots=True)
 class EvmLog:
     address: bytes
     topics: tuple[bytes, ...]
     data: bytes
+
+    def __reduce__(self) -> tuple[Callable[..., EvmLog], tuple[Any, ...]]:
+        return EvmLog, (self.address, self.topics, self.data)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +119,33 @@ class EvmReceipt:
 
     def with_cumulative(self, cumulative_gas_used: int) -> EvmReceipt:
         return replace(self, cumulative_gas_used=cumulative_gas_used)
+
+    def __reduce__(self) -> tuple[Callable[..., EvmReceipt], tuple[Any, ...]]:
+        return _evm_receipt, _receipt_fields(self)
+
+
+# Pickling (OCC ships txs to workers and receipts back): a rebuild function and the fields
+# in order, several times cheaper than the slots dataclass's own field-by-field state. The
+# rebuild sets the slots directly, skipping the frozen ``__init__``'s per-field checks.
+_new = object.__new__
+_tx_fields = attrgetter(*(f.name for f in fields(EvmTx)))
+_tx_slots = tuple(getattr(EvmTx, f.name).__set__ for f in fields(EvmTx))
+_receipt_fields = attrgetter(*(f.name for f in fields(EvmReceipt)))
+_receipt_slots = tuple(getattr(EvmReceipt, f.name).__set__ for f in fields(EvmReceipt))
+
+
+def _evm_tx(*values: Any) -> EvmTx:
+    tx = _new(EvmTx)
+    for set_slot, value in zip(_tx_slots, values, strict=True):
+        set_slot(tx, value)
+    return tx
+
+
+def _evm_receipt(*values: Any) -> EvmReceipt:
+    receipt = _new(EvmReceipt)
+    for set_slot, value in zip(_receipt_slots, values, strict=True):
+        set_slot(receipt, value)
+    return receipt
 
 
 class FeeContext(Protocol):

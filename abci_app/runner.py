@@ -6,6 +6,7 @@ message handlers are rebuilt from the module registry in each process that unpic
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +26,32 @@ class BlockTask:
     error_log: str = ""
     #: Account number the signature was verified against in CheckTx (native txs), or -1.
     verified_account: int = -1
+
+    def __reduce__(self) -> tuple[Callable[..., BlockTask], tuple[Any, ...]]:
+        # One flat tuple with the ``Decoded`` inlined: OCC ships every task to a worker.
+        d = self.decoded
+        decoded = () if d is None else (d.kind, d.tx, d.hash)
+        return _block_task, (decoded, self.error_code, self.error_log, self.verified_account)
+
+
+def _block_task(
+    decoded: tuple[Any, ...], error_code: int, error_log: str, verified_account: int
+) -> BlockTask:
+    """A ``BlockTask`` from ``BlockTask.__reduce__``'s values (unpickling)."""
+    task = object.__new__(BlockTask)
+    task.__dict__.update(
+        decoded=_decoded(*decoded) if decoded else None,
+        error_code=error_code,
+        error_log=error_log,
+        verified_account=verified_account,
+    )
+    return task
+
+
+def _decoded(kind: str, tx: Any, hash_: bytes) -> Decoded:
+    decoded = object.__new__(Decoded)
+    decoded.__dict__.update(kind=kind, tx=tx, hash=hash_)
+    return decoded
 
 
 class AppTaskRunner:

@@ -20,8 +20,9 @@ ignored.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, fields
+from operator import attrgetter
 from typing import Any
 
 from coincurve import PublicKey
@@ -76,6 +77,26 @@ class NativeTx:
     @property
     def signer_bech32(self) -> str:
         return to_bech32(self.signer)
+
+    def __reduce__(self) -> tuple[Callable[..., NativeTx], tuple[Any, ...]]:
+        # The fields in order, messages as (type URL, class, serialized): cheaper than the
+        # default's state dict and protobuf pickling, for OCC's shipping of txs to workers.
+        values = _native_fields(self)
+        msgs = tuple([(url, type(msg), msg.SerializePartialToString()) for url, msg in self.msgs])
+        return _native_tx, (*values[:2], msgs, *values[3:])
+
+
+_native_names = tuple(f.name for f in fields(NativeTx))
+_native_fields = attrgetter(*_native_names)
+
+
+def _native_tx(*values: Any) -> NativeTx:
+    """A ``NativeTx`` from ``NativeTx.__reduce__``'s values (unpickling)."""
+    tx = object.__new__(NativeTx)
+    state = tx.__dict__
+    state.update(zip(_native_names, values, strict=True))
+    state["msgs"] = tuple([(url, cls.FromString(data)) for url, cls, data in state["msgs"]])
+    return tx
 
 
 def _parse(cls: type[Message], data: bytes, what: str) -> Any:

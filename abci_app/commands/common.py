@@ -80,3 +80,23 @@ def fetch_account(client: CometClient, address: str, height: int = 0) -> tuple[a
         raise CommandError(f"account query failed (code {res.code}): {res.log}")
     packed = auth_query.QueryAccountResponse.FromString(res.value).account
     return auth_pb2.BaseAccount.FromString(packed.value), res.height
+
+
+def subcommands(parent: argparse.ArgumentParser) -> Any:
+    """The sub-command table of an existing command (to add e.g. ``tx staking``)."""
+    for action in parent._actions:  # argparse keeps the sub-command table here
+        if isinstance(action, argparse._SubParsersAction):
+            return action
+    raise CommandError("parent command has no sub-commands")
+
+
+def add_tx_options(p: argparse.ArgumentParser, default_gas: int, fee_example: str) -> None:
+    """The options every signed-tx command takes."""
+    p.add_argument("--from", dest="from_key", required=True, help="name of a key in <home>/keys")
+    p.add_argument("--fees", default="", help=f"fee coins, e.g. {fee_example}")
+    p.add_argument("--gas", type=int, default=default_gas, help=f"gas limit (default {default_gas})")
+    p.add_argument("--memo", default="")
+    p.add_argument("--chain-id", default=None, help="default: the node's network")
+    p.add_argument("--broadcast-mode", choices=("sync", "commit"), default="commit")
+    add_node(p)
+    add_home(p)

@@ -27,7 +27,18 @@ from pysei_pb.cosmos.staking.v1beta1 import query_pb2, staking_pb2, tx_pb2
 
 from ..client import CometClient
 from ..tx.builder import build_and_sign
-from .common import CommandError, add_home, add_node, emit, fetch_account, guarded, keyring, resolve_address
+from .common import (
+    CommandError,
+    add_home,
+    add_node,
+    add_tx_options,
+    emit,
+    fetch_account,
+    guarded,
+    keyring,
+    resolve_address,
+    subcommands,
+)
 from .query import _query
 from .tx import _broadcast, _coins
 
@@ -138,26 +149,8 @@ def _q_rewards(args: argparse.Namespace) -> int:
     return _show(DISTR_Q + "DelegationTotalRewards", req2, distr_query.QueryDelegationTotalRewardsResponse, args)
 
 
-def _subcommands(parent: argparse.ArgumentParser) -> Any:
-    for action in parent._actions:  # argparse keeps the sub-command table here
-        if isinstance(action, argparse._SubParsersAction):
-            return action
-    raise CommandError("parent command has no sub-commands")
-
-
-def _tx_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--from", dest="from_key", required=True, help="name of a key in <home>/keys")
-    p.add_argument("--fees", default="", help="fee coins, e.g. 4000usei")
-    p.add_argument("--gas", type=int, default=DEFAULT_GAS, help=f"gas limit (default {DEFAULT_GAS})")
-    p.add_argument("--memo", default="")
-    p.add_argument("--chain-id", default=None, help="default: the node's network")
-    p.add_argument("--broadcast-mode", choices=("sync", "commit"), default="commit")
-    add_node(p)
-    add_home(p)
-
-
 def add_staking_commands(subparsers: Any) -> None:
-    txs = _subcommands(subparsers.choices["tx"])
+    txs = subcommands(subparsers.choices["tx"])
     cmds = txs.add_parser("staking", help="staking transactions").add_subparsers(dest="staking_command", required=True)
     p = cmds.add_parser("create-validator", help="create a validator operated by --from, self-delegating AMOUNT")
     p.add_argument("amount", metavar="AMOUNT", help="e.g. 1000000usei")
@@ -178,14 +171,14 @@ def add_staking_commands(subparsers: Any) -> None:
     p = cmds.add_parser("unjail", help="unjail the validator operated by --from")
     p.set_defaults(func=guarded(_unjail))
     for p in cmds.choices.values():
-        _tx_options(p)
+        add_tx_options(p, DEFAULT_GAS, "4000usei")
     distr = txs.add_parser("distribution", help="distribution transactions")
     p = distr.add_subparsers(dest="distribution_command", required=True).add_parser(
         "withdraw-rewards", help="withdraw the rewards of one delegation")
     p.add_argument("validator", metavar="VALIDATOR")
     p.set_defaults(func=guarded(_withdraw))
-    _tx_options(p)
-    queries = _subcommands(subparsers.choices["query"])
+    add_tx_options(p, DEFAULT_GAS, "4000usei")
+    queries = subcommands(subparsers.choices["query"])
     for name, func, args_ in (("validators", _q_validators, ()), ("validator", _q_validator, ("validator",)),
                               ("delegation", _q_delegation, ("delegator", "validator")),
                               ("rewards", _q_rewards, ("delegator",))):

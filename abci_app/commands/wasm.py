@@ -19,7 +19,16 @@ from pysei_pb.cosmwasm.wasm.v1 import query_pb2, tx_pb2
 from ..client import CometClient
 from ..tx.builder import build_and_sign
 from ..tx.coins import to_proto
-from .common import CommandError, add_home, add_node, emit, fetch_account, guarded, keyring
+from .common import (
+    CommandError,
+    add_node,
+    add_tx_options,
+    emit,
+    fetch_account,
+    guarded,
+    keyring,
+    subcommands,
+)
 from .query import _query
 from .tx import _broadcast, _coins
 
@@ -157,26 +166,8 @@ def _contract(args: argparse.Namespace) -> int:
     return 0
 
 
-def _subcommands(parent: argparse.ArgumentParser) -> Any:
-    for action in parent._actions:  # argparse keeps the sub-command table here
-        if isinstance(action, argparse._SubParsersAction):
-            return action
-    raise CommandError("parent command has no sub-commands")
-
-
-def _tx_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--from", dest="from_key", required=True, help="name of a key in <home>/keys")
-    p.add_argument("--fees", default="", help="fee coins, e.g. 40000usei")
-    p.add_argument("--gas", type=int, default=DEFAULT_GAS, help=f"gas limit (default {DEFAULT_GAS})")
-    p.add_argument("--memo", default="")
-    p.add_argument("--chain-id", default=None, help="default: the node's network")
-    p.add_argument("--broadcast-mode", choices=("sync", "commit"), default="commit")
-    add_node(p)
-    add_home(p)
-
-
 def add_wasm_commands(subparsers: Any) -> None:
-    tx = _subcommands(subparsers.choices["tx"]).add_parser("wasm", help="CosmWasm transactions")
+    tx = subcommands(subparsers.choices["tx"]).add_parser("wasm", help="CosmWasm transactions")
     cmds = tx.add_subparsers(dest="wasm_command", required=True)
     p = cmds.add_parser("store", help="upload Wasm code")
     p.add_argument("wasm_file", metavar="WASM_FILE")
@@ -199,9 +190,9 @@ def add_wasm_commands(subparsers: Any) -> None:
     p.add_argument("migrate_msg", metavar="JSON")
     p.set_defaults(func=guarded(_migrate))
     for p in cmds.choices.values():
-        _tx_options(p)
+        add_tx_options(p, DEFAULT_GAS, "40000usei")
 
-    query = _subcommands(subparsers.choices["query"]).add_parser("wasm", help="CosmWasm queries")
+    query = subcommands(subparsers.choices["query"]).add_parser("wasm", help="CosmWasm queries")
     qcmds = query.add_subparsers(dest="wasm_query", required=True)
     p = qcmds.add_parser("smart", help="run a contract's query entry point")
     p.add_argument("contract", metavar="CONTRACT")

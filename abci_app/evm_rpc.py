@@ -63,7 +63,7 @@ class RpcService:
     def start(self) -> None:
         node = self.node
         self.index = BlockIndex(RocksKV(node.home.index), self.config.evm_chain_id)
-        self.indexer = Indexer(self.index)
+        self.indexer = Indexer(self.index, render_process=True)
         self.indexer.start()  # re-indexes blocks journaled before an unclean stop
         self.index.check_gap(node.db.last_height())
         backend = Backend(self.config, self.index, node.db)

@@ -6,18 +6,27 @@ background thread renders queued blocks in height order and writes each with the
 deletion of its journal entry in the same batch. ``start()`` first re-indexes whatever
 the journal still holds (blocks committed before a crash), so every committed block that
 reached the observer is indexed exactly once. ``close()`` drains the queue.
+
+With ``render_process=True`` the rendering itself (tx objects, receipts, tries, JSON) runs
+in one helper process, so it no longer competes for the app process's GIL with CheckTx,
+FinalizeBlock and the JSON-RPC; the thread only ships the block and writes the rows. If
+the helper dies, rendering falls back to the thread; until it has started (imports take
+a second or two), blocks are rendered in the thread so the index never lags at start.
 """
 
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import pickle
 import queue
 import threading
+from concurrent.futures import Future, ProcessPoolExecutor
 
 from ledger.blocks import CommittedBlock
 
-from .store import BlockIndex
+from .render import RenderedBlock
+from .store import BlockIndex, render_rows
 
 log = logging.getLogger("pysei.index")
 _JOURNAL = b"j"
@@ -25,12 +34,18 @@ _STOP = None
 
 
 class Indexer:
-    def __init__(self, index: BlockIndex) -> None:
+    def __init__(self, index: BlockIndex, render_process: bool = False) -> None:
         self.index = index
+        self.render_process = render_process
         self._queue: queue.Queue[object] = queue.Queue()
         self._thread: threading.Thread | None = None
+        self._pool: ProcessPoolExecutor | None = None
+        self._warm: Future[object] | None = None
 
     def start(self) -> None:
+        if self.render_process:
+            self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("forkserver"))
+            self._warm = self._pool.submit(_warm_up)
         replayed = 0
         for key, raw in list(self.index.kv.scan(_JOURNAL)):
             self._index(pickle.loads(raw), key)
@@ -50,11 +65,27 @@ class Indexer:
 
     def _index(self, block: CommittedBlock, journal_key: bytes) -> None:
         try:
-            rendered = self.index.index_block(block, extra=[(journal_key, None)])
+            ready = self._pool is not None and self._warm is not None and self._warm.done()
+            rendered = self._render_elsewhere(block, journal_key) if ready else None
+            if rendered is None:
+                rendered = self.index.index_block(block, extra=[(journal_key, None)])
         except Exception:
             log.exception("indexing block %d failed", block.height)
             return
         self.index.notify(rendered)
+
+    def _render_elsewhere(self, block: CommittedBlock, journal_key: bytes) -> RenderedBlock | None:
+        """Render in the helper process and write; None if it could not (render inline)."""
+        assert self._pool is not None
+        parent = self.index.parent_hash(block.height)
+        try:
+            rendered, rows = self._pool.submit(render_rows, block, parent, self.index.chain_id).result()
+        except Exception:
+            log.exception("render process failed at height %d; rendering in the indexer thread", block.height)
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+            return None
+        return self.index.write_rendered(block.height, parent, rendered, rows, extra=[(journal_key, None)])
 
     def _run(self) -> None:
         while True:
@@ -77,6 +108,14 @@ class Indexer:
             self._queue.put(_STOP)
             self._thread.join(timeout=60)
             self._thread = None
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+def _warm_up() -> None:
+    """Runs first in the render process: importing the renderer is its slow part."""
+    import evm_bridge.index.store  # noqa: F401
 
 
 class _Marker:

@@ -45,6 +45,23 @@ def _dump(obj: object) -> bytes:
     return json.dumps(obj, separators=(",", ":")).encode()
 
 
+def render_rows(
+    block: CommittedBlock, parent: bytes, chain_id: int
+) -> tuple[RenderedBlock, list[tuple[bytes, bytes]]]:
+    """The Ethereum view of ``block`` and the index rows holding it (pure: it runs in the
+    indexer's render process as well as inline)."""
+    r = render_block(block, parent, chain_id)
+    h = _u64(block.height)
+    record = {"h": r.header, "n": r.evm_count, "p": r.evm_positions}
+    rows = [(b"b" + h, _dump(record)), (b"H" + block.hash, h)]
+    rows += [(b"w" + h + i.to_bytes(4, "big"), raw) for i, raw in enumerate(r.raw)]
+    for i, (tx, receipt) in enumerate(zip(r.txs, r.receipts, strict=True)):
+        pos = h + i.to_bytes(4, "big")
+        rows += [(b"x" + pos, _dump(tx)), (b"r" + pos, _dump(receipt))]
+        rows.append((b"t" + bytes.fromhex(tx["hash"][2:]), pos))
+    return r, rows
+
+
 class BlockIndex:
     """Blocks, txs, receipts and logs of committed heights, as the JSON-RPC serves them."""
 
@@ -79,26 +96,39 @@ class BlockIndex:
     def index_block(self, block: CommittedBlock, extra: list[tuple[bytes, bytes | None]] = ()) -> RenderedBlock:
         """Render and write ``block`` in one batch (with ``extra`` pairs, e.g. a journal delete)."""
         with self._lock:
-            parent = self.block_hash(block.height - 1) or ZERO_HASH
-            r = render_block(block, parent, self.chain_id)
-            h = _u64(block.height)
-            record = {"h": r.header, "n": r.evm_count, "p": r.evm_positions}
-            pairs = [(b"b" + h, _dump(record)), (b"H" + block.hash, h)]
-            pairs += [(b"w" + h + i.to_bytes(4, "big"), raw) for i, raw in enumerate(r.raw)]
-            for i, (tx, receipt) in enumerate(zip(r.txs, r.receipts, strict=True)):
-                pos = h + i.to_bytes(4, "big")
-                pairs += [(b"x" + pos, _dump(tx)), (b"r" + pos, _dump(receipt))]
-                pairs.append((b"t" + bytes.fromhex(tx["hash"][2:]), pos))
-            if block.height > self._height:
-                pairs.append((_HEIGHT, h))
-            if not self._first or block.height < self._first:
-                pairs.append((_FIRST, h))
-            self.kv.write(pairs + list(extra))
-            self._headers.pop(block.height, None)
-            self._height = max(self._height, block.height)
-            if not self._first or block.height < self._first:
-                self._first = block.height
-            return r
+            r, rows = render_rows(block, self.parent_hash(block.height), self.chain_id)
+            return self._write(block.height, r, rows, extra)
+
+    def parent_hash(self, height: int) -> bytes:
+        """The indexed hash of ``height - 1`` (zero below the first indexed block)."""
+        return self.block_hash(height - 1) or ZERO_HASH
+
+    def write_rendered(
+        self, height: int, parent: bytes, rendered: RenderedBlock, rows: list[tuple[bytes, bytes]],
+        extra: list[tuple[bytes, bytes | None]] = (),
+    ) -> RenderedBlock | None:
+        """Write a block rendered elsewhere (``render_rows``) against ``parent``; None, writing
+        nothing, if height - 1 was re-indexed with another hash meanwhile."""
+        with self._lock:
+            if self.parent_hash(height) != parent:
+                return None
+            return self._write(height, rendered, rows, extra)
+
+    def _write(
+        self, height: int, r: RenderedBlock, rows: list[tuple[bytes, bytes]], extra: list[tuple[bytes, bytes | None]]
+    ) -> RenderedBlock:
+        h = _u64(height)
+        pairs: list[tuple[bytes, bytes | None]] = list(rows)
+        if height > self._height:
+            pairs.append((_HEIGHT, h))
+        if not self._first or height < self._first:
+            pairs.append((_FIRST, h))
+        self.kv.write(pairs + list(extra))
+        self._headers.pop(height, None)
+        self._height = max(self._height, height)
+        if not self._first or height < self._first:
+            self._first = height
+        return r
 
     def check_gap(self, db_height: int) -> tuple[int, int] | None:
         """Compare with the store's height at start; returns (first, last) missing, if any."""

@@ -1,0 +1,57 @@
+"""Blocks rendered in the indexer's helper process index exactly as rendered inline."""
+
+from __future__ import annotations
+
+import time
+
+from coincurve import PrivateKey
+
+from evm_bridge.index import BlockIndex, Indexer
+from evm_bridge.index.kv import MemoryKV
+from evm_bridge.signer import sign_tx
+from evm_bridge.txs import decode_tx
+from ledger.blocks import CommittedBlock
+from ledger.results import TxResult
+
+CHAIN = 713714
+
+
+def _blocks(count: int) -> list[CommittedBlock]:
+    out = []
+    for height in range(1, count + 1):
+        raws = tuple(sign_tx(PrivateKey().secret, chain_id=CHAIN, nonce=0, gas=21_000, to=b"\x22" * 20, value=height,
+                             max_fee_per_gas=10**11, max_priority_fee_per_gas=10**9) for _ in range(3))
+        out.append(CommittedBlock(
+            height=height, hash=bytes([height]) * 32, time_ns=height * 10**9, proposer=b"\x01" * 20,
+            app_hash=bytes([height + 1]) * 32, txs=raws, results=tuple(TxResult(gas_used=21_000) for _ in raws),
+            gas_limit=10**8, gas_used=63_000, base_fee_wei=0, decoded=tuple(decode_tx(r, CHAIN) for r in raws),
+        ))
+    return out
+
+
+def _index(blocks: list[CommittedBlock], render_process: bool) -> dict[bytes, bytes]:
+    kv = MemoryKV()
+    indexer = Indexer(BlockIndex(kv, CHAIN), render_process=render_process)
+    indexer.start()
+    try:
+        if render_process:
+            assert indexer._warm is not None
+            indexer._warm.result(timeout=60)
+        seen = []
+        indexer.index.add_listener(lambda r: seen.append(r.height))
+        for block in blocks:
+            indexer.observe(block)
+        indexer.wait_idle()
+        assert seen == [b.height for b in blocks]
+        if render_process:
+            assert indexer._pool is not None  # the helper rendered them
+    finally:
+        indexer.close()
+    return dict(kv._data)
+
+
+def test_helper_process_renders_like_the_thread() -> None:
+    blocks = _blocks(4)
+    started = time.time()
+    assert _index(blocks, True) == _index(blocks, False)
+    assert time.time() - started < 60

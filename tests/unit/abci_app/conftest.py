@@ -2,67 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pytest
-from coincurve import PrivateKey
 
 from abci_app.module_api import MsgHandler
 from abci_app.modules import auth, bank
-from ledger.addresses import sei_address_from_pubkey, to_bech32
 from ledger.context import BlockContext
+from tests.support.oracle import DictView, Key  # noqa: F401  (re-exported to the tests)
 
 CHAIN_ID = "pysei-test-1"
 ALICE_KEY = bytes.fromhex("01" * 32)
 BOB_KEY = bytes.fromhex("02" * 32)
 START_BALANCE = 10_000_000
-
-
-class DictView:
-    """The oracle ``KVView``: a dict per store, sorted on iteration."""
-
-    def __init__(self) -> None:
-        self.data: dict[str, dict[bytes, bytes]] = {}
-
-    def get(self, store: str, key: bytes) -> bytes | None:
-        return self.data.get(store, {}).get(key)
-
-    def set(self, store: str, key: bytes, value: bytes) -> None:
-        self.data.setdefault(store, {})[key] = value
-
-    def delete(self, store: str, key: bytes) -> None:
-        self.data.get(store, {}).pop(key, None)
-
-    def iterate(
-        self, store: str, start: bytes | None, end: bytes | None, reverse: bool = False
-    ) -> Iterator[tuple[bytes, bytes]]:
-        items = sorted(
-            (k, v)
-            for k, v in self.data.get(store, {}).items()
-            if (start is None or k >= start) and (end is None or k < end)
-        )
-        return iter(reversed(items) if reverse else items)
-
-    def snapshot(self) -> dict[str, dict[bytes, bytes]]:
-        return {s: dict(kv) for s, kv in self.data.items() if kv}
-
-
-@dataclass(frozen=True)
-class Key:
-    priv: bytes
-
-    @property
-    def pubkey(self) -> bytes:
-        return PrivateKey(self.priv).public_key.format(compressed=True)
-
-    @property
-    def address(self) -> bytes:
-        return sei_address_from_pubkey(self.pubkey)
-
-    @property
-    def bech32(self) -> str:
-        return to_bech32(self.address)
 
 
 @dataclass

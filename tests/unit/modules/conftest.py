@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
-from coincurve import PrivateKey
 
 from abci_app.module_api import Module, MsgHandler
 from abci_app.modules.registry import load_modules
@@ -15,9 +13,9 @@ from abci_app.tx.builder import build_and_sign
 from abci_app.tx.execute import execute_native
 from abci_app.tx.native import decode_native
 from ledger import accounts
-from ledger.addresses import sei_address_from_pubkey, to_bech32
 from ledger.context import BlockContext
 from ledger.results import TxResult
+from tests.support.oracle import DictView, Key  # noqa: F401  (re-exported to the tests)
 
 CHAIN_ID = "pysei-test-1"
 FUNDS = 10**12
@@ -27,51 +25,6 @@ CTX = BlockContext(
     height=5, time_ns=1_700_000_000_000_000_000, chain_id=CHAIN_ID, evm_chain_id=713714,
     proposer=b"\0" * 20, block_hash=b"\0" * 32, gas_limit=100_000_000, base_fee_wei=0,
 )
-
-
-class DictView:
-    """The oracle ``KVView``: a dict per store, sorted on iteration."""
-
-    def __init__(self) -> None:
-        self.data: dict[str, dict[bytes, bytes]] = {}
-
-    def get(self, store: str, key: bytes) -> bytes | None:
-        return self.data.get(store, {}).get(key)
-
-    def set(self, store: str, key: bytes, value: bytes) -> None:
-        self.data.setdefault(store, {})[key] = value
-
-    def delete(self, store: str, key: bytes) -> None:
-        self.data.get(store, {}).pop(key, None)
-
-    def iterate(
-        self, store: str, start: bytes | None, end: bytes | None, reverse: bool = False
-    ) -> Iterator[tuple[bytes, bytes]]:
-        items = sorted(
-            (k, v) for k, v in self.data.get(store, {}).items()
-            if (start is None or k >= start) and (end is None or k < end)
-        )
-        return iter(reversed(items) if reverse else items)
-
-    def snapshot(self) -> dict[str, dict[bytes, bytes]]:
-        return {s: dict(kv) for s, kv in self.data.items() if kv}
-
-
-@dataclass(frozen=True)
-class Key:
-    priv: bytes
-
-    @property
-    def pubkey(self) -> bytes:
-        return PrivateKey(self.priv).public_key.format(compressed=True)
-
-    @property
-    def address(self) -> bytes:
-        return sei_address_from_pubkey(self.pubkey)
-
-    @property
-    def bech32(self) -> str:
-        return to_bech32(self.address)
 
 
 ALICE, BOB, CAROL = Key(b"\x11" * 32), Key(b"\x22" * 32), Key(b"\x33" * 32)

@@ -3,13 +3,11 @@ end-of-block steps in the order ``blockexec`` runs them."""
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import pytest
-from coincurve import PrivateKey
 
 from abci_app.module_api import BlockInfo, Module, MsgHandler, ValidatorUpdate
 from abci_app.modules.registry import load_modules
@@ -18,9 +16,10 @@ from abci_app.tx.builder import build_and_sign
 from abci_app.tx.execute import execute_native
 from abci_app.tx.native import decode_native
 from ledger import accounts, bank
-from ledger.addresses import FEE_COLLECTOR, VALOPER_PREFIX, sei_address_from_pubkey, to_bech32
+from ledger.addresses import FEE_COLLECTOR
 from ledger.context import BlockContext
 from ledger.results import TxResult
+from tests.support.oracle import DictView, Key  # noqa: F401  (re-exported to the tests)
 
 CHAIN_ID = "pysei-test-1"
 FUNDS = 10**13
@@ -29,59 +28,6 @@ UNBONDING_NS = 60 * 10**9
 MODULES = ("auth", "bank", "evm", "staking", "distribution", "slashing")
 T0 = 1_700_000_000_000_000_000
 NO_INFO = BlockInfo()
-
-
-class DictView:
-    """The oracle ``KVView``: a dict per store, sorted on iteration."""
-
-    def __init__(self) -> None:
-        self.data: dict[str, dict[bytes, bytes]] = {}
-
-    def get(self, store: str, key: bytes) -> bytes | None:
-        return self.data.get(store, {}).get(key)
-
-    def set(self, store: str, key: bytes, value: bytes) -> None:
-        self.data.setdefault(store, {})[key] = value
-
-    def delete(self, store: str, key: bytes) -> None:
-        self.data.get(store, {}).pop(key, None)
-
-    def iterate(
-        self, store: str, start: bytes | None, end: bytes | None, reverse: bool = False
-    ) -> Iterator[tuple[bytes, bytes]]:
-        items = sorted(
-            (k, v) for k, v in self.data.get(store, {}).items()
-            if (start is None or k >= start) and (end is None or k < end)
-        )
-        return iter(reversed(items) if reverse else items)
-
-    def snapshot(self) -> dict[str, dict[bytes, bytes]]:
-        return {s: dict(kv) for s, kv in self.data.items() if kv}
-
-
-@dataclass(frozen=True)
-class Key:
-    priv: bytes
-
-    @property
-    def pubkey(self) -> bytes:
-        return PrivateKey(self.priv).public_key.format(compressed=True)
-
-    @property
-    def address(self) -> bytes:
-        return sei_address_from_pubkey(self.pubkey)
-
-    @property
-    def bech32(self) -> str:
-        return to_bech32(self.address)
-
-    @property
-    def valoper(self) -> str:
-        return to_bech32(self.address, VALOPER_PREFIX)
-
-    @property
-    def cons_pubkey(self) -> bytes:
-        return hashlib.sha256(b"ed25519" + self.priv).digest()
 
 
 VAL, ALICE, BOB = Key(b"\x11" * 32), Key(b"\x22" * 32), Key(b"\x33" * 32)

@@ -3,7 +3,9 @@
 1. SS latest-version get vs a raw rocksdict get of the same keys (ratio),
 2. commit time of a 1,000-key change set (SC stage + changelog + SS) on a 100k-key state,
 3. on-disk SS bytes per live key after 1,000 heights, with and without pruning,
-4. restart time from snapshot + changelog.
+4. restart time from snapshot + changelog,
+5. commit (stage + durable commit) of a real block's change set vs the time to execute it:
+   native transfers between distinct accounts through the app's runner on SeiDB.
 
 Run: ``.venv/bin/python bench/store_bench.py`` (about a minute; ``--quick`` for less).
 """
@@ -118,6 +120,33 @@ def bench_restart(home: Path, keys: int, interval: int, extra: int) -> tuple[flo
     return elapsed, replayed
 
 
+def bench_block(home: Path, txs: int) -> tuple[float, float, int]:
+    """Execute a block of ``txs`` native transfers (serially, through the real app), then
+    stage and commit its change set; returns (execute ms, commit ms, keys written)."""
+    from abci_app.blockexec import execute_block, make_context
+    from abci_app.runner import BlockTask
+    from occ.executors import SerialExecutor
+    from tests.support.chain import CHAIN_ID, EVM_CHAIN_ID, InProcessChain, make_keys, native_send
+
+    keys = make_keys(txs + 1, seed="store-bench")
+    with InProcessChain(home / "block", keys) as chain:
+        chain.init_chain()
+        chain.block([])
+        app, db = chain.app, chain.db
+        tasks = [BlockTask(app.codec.decode(native_send(keys[i], keys[i + 1].sei, 1, i, 0))) for i in range(txs)]
+        base = db.read_view()
+        ctx = make_context(base, height=db.last_height() + 1, time_ns=0, chain_id=CHAIN_ID,
+                           evm_chain_id=EVM_CHAIN_ID, proposer=b"\0" * 20, block_hash=b"\1" * 32)
+        began = time.perf_counter()
+        outcome = execute_block(tasks, ctx, base, db.last_height(), SerialExecutor(), app.runner, app.modules)
+        executed = time.perf_counter()
+        db.stage(ctx.height, outcome.changeset)
+        db.commit()
+        committed = time.perf_counter()
+        assert all(r.code == 0 for r in outcome.results)
+        return (executed - began) * 1e3, (committed - executed) * 1e3, len(outcome.changeset)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
@@ -135,12 +164,16 @@ def main() -> None:
         kept = bench_disk(home, heights, 2000, keep=0)
         progress("restart")
         restart_s, replayed = bench_restart(home, keys, interval=keys // 1000, extra=50)
+        progress("a real block: execute vs commit")
+        exec_ms, block_commit_ms, written = bench_block(home, 300)
     print(f"SS latest get            {ss_us:7.2f} us   raw rocksdict get {raw_us:6.2f} us   ratio {ss_us / raw_us:5.2f}x")
     print(f"1,000-key change set     stage (SC) {stage_ms:6.1f} ms   commit (changelog fsync + SS) {commit_ms:6.1f} ms"
           f"   total {stage_ms + commit_ms:6.1f} ms   ({keys} keys in state)")
     print(f"SS bytes per live key    after {heights} heights: pruned (keep 100) {pruned:8.0f}   unpruned {kept:8.0f}"
           f"   ratio {kept / pruned:5.2f}x")
     print(f"restart                  {restart_s * 1e3:7.0f} ms   ({keys} keys: newest snapshot + {replayed} changelog heights)")
+    print(f"real block, 300 sends    execute {exec_ms:6.1f} ms   stage + commit {block_commit_ms:6.1f} ms"
+          f"   ({written} keys)   commit / execute {block_commit_ms / exec_ms:5.2f}x")
 
 
 if __name__ == "__main__":

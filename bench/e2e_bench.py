@@ -24,12 +24,20 @@ before (cdf345f, 2-worker OCC pool)    227 / 269    433 / 341    9.3 s / 12.8 s 
 serial below 4 cores                   363 / 338    371 / 345    0.50 s / 0.81 s   -
 + RPC decode handed to CheckTx         338 / 396    347 / 404    0.52 s / 0.89 s   3.1 ms
 + broadcasts batched to CometBFT       321 / 312    -            -                 2.7 ms
-after (all of the above)               459 / 476    474 / 489    0.38 s / 0.63 s   2.5 / 2.4 ms
+above, all together (29953e1)          459 / 476    474 / 489    0.38 s / 0.63 s   2.5 / 2.4 ms
++ index rendered in a helper process   466 / 493    -            0.40 s / 0.66 s   2.55 / 2.49 ms
 =====================================  ===========  ===========  ================  ===============
 
-geth reaches ~1,700/s on this machine kind, Sei's node ~180/s: after, 0.27x geth, 2.6x Sei.
-The app process is then one GIL-bound core at ~2 ms CPU per tx: ~40% JSON-RPC (aiohttp
-server and client), ~20% gRPC server machinery, ~16% FinalizeBlock, ~12% index rendering.
+The last row against its own A/B (thread: 442 / 482 TPS, app 2.19 / 1.98 ms per tx;
+helper: app 1.94 / 1.88 ms per tx plus 0.19 ms in the helper). A final interleaved pair
+with the machine busy (idle < 0.2 core): before 272 / 257 TPS, block interval median
+1911 / 770 ms, receipt p50 5.6 / 5.3 s, 4.1 ms node CPU per tx; after 436 / 405 TPS,
+342 / 327 ms, 0.53 / 0.54 s, 2.4 / 2.5 ms.
+
+geth reaches ~1,700/s on this machine kind, Sei's node ~180/s: after, ~0.26-0.29x geth,
+~2.3-2.7x Sei. The app process is then one GIL-bound core at ~1.9 ms CPU per tx: ~40%
+JSON-RPC (aiohttp server and client), ~20% gRPC server machinery, ~16% FinalizeBlock
+(half of it SeiDB staging), the rest CheckTx, Commit and the index writes.
 """
 
 from __future__ import annotations

@@ -22,7 +22,8 @@ from tests.integration.test_tokenfactory import abci, broadcast, coin, committed
 from tests.support.node import LocalNode
 
 pytestmark = pytest.mark.integration
-MODULES = ["auth", "bank", "evm", "tokenfactory"]
+#: Every built-in module (the default app.toml list) plus the tokenfactory plug-in.
+MODULES = [*AppConfig().modules, "tokenfactory"]
 # init code: SSTORE(0, 42), SSTORE(1, 7), then return the 10-byte runtime "return 42"
 RUNTIME = "602a60005260206000f3"
 INIT = "602a600055" "6007600155" "600a6016600039" "600a6000f3" + RUNTIME

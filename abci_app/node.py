@@ -72,7 +72,7 @@ class Node:
         modules = load_modules(cfg.modules)
         self.app = App(cfg, self.db, self.scheduler, modules)
         self.app.observers.append(self.app.queries.record_block)
-        for factory in _optional_services():
+        for factory in _services():
             service = factory(self)
             if service is not None:
                 service.start()
@@ -104,22 +104,14 @@ class Node:
         self.close()
 
 
-def _optional_services():
-    """Services beside ABCI (JSON-RPC, metrics), each a ``factory(node) -> service | None``."""
-    factories = []
-    try:
-        from .metrics import metrics_service
+def _services():
+    """Services beside ABCI (metrics, JSON-RPC), each a ``factory(node) -> service | None``
+    (None when its address is empty in app.toml). Imported eagerly: a broken service must
+    stop the node at start, never be skipped silently."""
+    from .evm_rpc import rpc_service
+    from .metrics import metrics_service
 
-        factories.append(metrics_service)
-    except ImportError:
-        pass
-    try:
-        from .evm_rpc import rpc_service
-
-        factories.append(rpc_service)
-    except ImportError:
-        pass
-    return factories
+    return [metrics_service, rpc_service]
 
 
 def _die_with_parent() -> None:

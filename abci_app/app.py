@@ -64,7 +64,7 @@ class App:
         self.codec = TxCodec(config.evm_chain_id, config.max_tx_bytes, handlers)
         self.runner = AppTaskRunner(tuple(m.name for m in self.modules), config.chain_id)
         self.check = CheckState(self, handlers)
-        self.queries = QueryRouter(db, self.modules, self)
+        self.queries = QueryRouter(db, self.modules)
         self.queries.routes[SIMULATE_PATH] = simulate_route(
             handlers, lambda view, height: self.check.next_block_context(view), config.max_tx_bytes
         )

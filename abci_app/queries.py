@@ -29,12 +29,11 @@ CONFLICT_HISTORY = 100
 
 
 class QueryRouter:
-    def __init__(self, db: Database, modules: Sequence[Module], app: Any) -> None:
+    def __init__(self, db: Database, modules: Sequence[Module]) -> None:
         self.db = db
         self.routes = {}
         for m in modules:
             self.routes.update(m.queries)
-        self.app = app
         self.conflicts: deque[dict] = deque(maxlen=CONFLICT_HISTORY)
 
     def record_block(self, block, outcome) -> None:

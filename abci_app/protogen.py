@@ -19,6 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "proto"
 PACKAGE = "pysei_pb"
+GRPC_SERVED = {f"{PACKAGE}/tendermint/abci/types.proto"}
 _LOCAL_IMPORT = re.compile(r'^import "((?!google/)[^"]+)";', re.M)
 
 
@@ -42,7 +43,9 @@ def generate(out_dir: Path) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         staging = Path(tmp)
         files = _stage(staging)
-        with_service = [f for f in files if "\nservice " in (staging / f).read_text()]
+        # Only ABCI is served over gRPC; module Query/Msg services are routed by path
+        # through ABCI Query and need no gRPC stubs.
+        with_service = [f for f in files if f.as_posix() in GRPC_SERVED]
         args = ["protoc", f"-I{staging}", f"-I{well_known}", f"--python_out={out_dir}", *map(str, files)]
         if protoc.main(args) != 0:
             raise SystemExit("protoc failed")

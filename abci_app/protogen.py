@@ -58,11 +58,12 @@ def generate(out_dir: Path) -> None:
             (folder / "__init__.py").touch()
 
 
-def _differences(a: Path, b: Path) -> list[str]:
+def dir_differences(a: Path, b: Path) -> list[str]:
+    """Files that differ between two generated trees (recursively, ignoring caches)."""
     cmp = filecmp.dircmp(a, b, ignore=["__pycache__"])
     out = [f"{a}/{n}" for n in cmp.left_only + cmp.right_only + cmp.diff_files]
     for sub in cmp.common_dirs:
-        out += _differences(a / sub, b / sub)
+        out += dir_differences(a / sub, b / sub)
     return out
 
 
@@ -71,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     if "--check" in argv:
         with tempfile.TemporaryDirectory() as tmp:
             generate(Path(tmp))
-            diff = _differences(ROOT / PACKAGE, Path(tmp) / PACKAGE)
+            diff = dir_differences(ROOT / PACKAGE, Path(tmp) / PACKAGE)
         if diff:
             print("stale generated stubs (run `make proto`):", *diff, sep="\n  ")
             return 1

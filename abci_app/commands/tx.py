@@ -61,7 +61,11 @@ def _broadcast(client: CometClient, raw: bytes, mode: str) -> dict[str, Any]:
             "hash": res.get("hash", ""),
             "height": 0,
         }
-    res = client.broadcast_tx_commit(raw)
+    return commit_result(client.broadcast_tx_commit(raw))
+
+
+def commit_result(res: dict[str, Any]) -> dict[str, Any]:
+    """The CLI's JSON for a ``broadcast_tx_commit`` answer: the failing phase's code and log."""
     check, deliver = res.get("check_tx", {}), res.get("tx_result") or res.get("deliver_tx") or {}
     failed = check if int(check.get("code", 0)) else deliver
     return {

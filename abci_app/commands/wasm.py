@@ -30,7 +30,7 @@ from .common import (
     subcommands,
 )
 from .query import _query
-from .tx import _broadcast, _coins
+from .tx import _broadcast, _coins, commit_result
 
 PREFIX = "/cosmwasm.wasm.v1."
 QUERY = PREFIX + "Query/"
@@ -59,25 +59,11 @@ def _sign_and_send(args: argparse.Namespace, type_url: str, build: Any) -> int:
         result = _broadcast(client, raw, "sync")
     else:
         res = client.broadcast_tx_commit(raw)
-        result = _commit_result(res)
+        result = commit_result(res)
         if result["code"] == 0:
             result.update(_found_in_events(res.get("tx_result") or {}))
     emit(result)
     return 0 if result["code"] == 0 else 1
-
-
-def _commit_result(res: dict[str, Any]) -> dict[str, Any]:
-    check, deliver = res.get("check_tx", {}), res.get("tx_result") or {}
-    failed = check if int(check.get("code", 0)) else deliver
-    return {
-        "code": int(failed.get("code", 0)),
-        "log": failed.get("log", ""),
-        "codespace": failed.get("codespace", ""),
-        "hash": res.get("hash", ""),
-        "height": int(res.get("height", 0)),
-        "gas_wanted": int(deliver.get("gas_wanted", check.get("gas_wanted", 0)) or 0),
-        "gas_used": int(deliver.get("gas_used", check.get("gas_used", 0)) or 0),
-    }
 
 
 def _found_in_events(tx_result: dict[str, Any]) -> dict[str, str]:

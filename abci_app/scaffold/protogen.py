@@ -13,7 +13,6 @@ the committed stubs differ from a fresh generation.
 
 from __future__ import annotations
 
-import filecmp
 import importlib
 import pkgutil
 import re
@@ -22,6 +21,8 @@ import tempfile
 from pathlib import Path
 
 from google.protobuf import descriptor_pb2
+
+from ..protogen import dir_differences
 
 CORE_PACKAGE = "pysei_pb"
 _IMPORT = re.compile(r'^import "([^"]+)";', re.M)
@@ -96,15 +97,7 @@ def stale(proto_dir: Path, out_dir: Path, py_package: str) -> list[str]:
     prefix = py_package.replace(".", "/")
     with tempfile.TemporaryDirectory() as tmp:
         generate(proto_dir, Path(tmp), py_package)
-        return _differences(Path(out_dir) / prefix, Path(tmp) / prefix)
-
-
-def _differences(a: Path, b: Path) -> list[str]:
-    cmp = filecmp.dircmp(a, b, ignore=["__pycache__"])
-    out = [f"{a}/{n}" for n in cmp.left_only + cmp.right_only + cmp.diff_files]
-    for sub in cmp.common_dirs:
-        out += _differences(a / sub, b / sub)
-    return out
+        return dir_differences(Path(out_dir) / prefix, Path(tmp) / prefix)
 
 
 def main(argv: list[str] | None = None) -> int:

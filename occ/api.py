@@ -4,21 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple, NewType, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from store.api import ChangeSet, KVView, ReadView
 
-TxIndex = NewType("TxIndex", int)
-Incarnation = NewType("Incarnation", int)
-
-#: Which write a read saw: (tx index, incarnation) of the writer, or None for the base state.
-Version = tuple[int, int] | None
 #: A state key as the scheduler tracks it: (module store name, key).
 StoreKey = tuple[str, bytes]
 #: A tx's write set: None is a delete.
 Writes = dict[StoreKey, bytes | None]
-#: A range a tx iterated: (store, start, end, reverse, items seen as (key, version), exhausted).
-RangeRead = tuple[str, bytes | None, bytes | None, bool, tuple[tuple[bytes, Version], ...], bool]
+#: A range a tx iterated: (store, start, end); None bounds are open.
+RangeRead = tuple[str, bytes | None, bytes | None]
+
+
+def changeset_of(writes: Writes) -> ChangeSet:
+    """Every key written in the block with its final value (None = delete)."""
+    by_store: dict[str, dict[bytes, bytes | None]] = {}
+    for (store, key), value in writes.items():
+        by_store.setdefault(store, {})[key] = value
+    return ChangeSet.from_writes(by_store)
 
 
 class TaskFailed(Exception):
@@ -61,10 +64,15 @@ class BlockStats:
     tasks: int = 0
     incarnations: int = 0
     re_executions: int = 0
+    #: Speculative rounds: 1 when workers ran a part of the block, else 0.
     rounds: int = 0
+    #: A worker's segment met a burst of conflicts: most of its outcomes were re-executed
+    #: in order (the planner then gives workers less until conflicts ease).
     fallback_used: bool = False
-    #: Txs the coordinator executed in block order (conflict bursts and the fallback).
+    #: Txs the coordinator executed in block order: its own segment and re-executions.
     in_order_txs: int = 0
+    #: Txs sent to worker processes.
+    speculated_txs: int = 0
     execute_ms: int = 0
     validate_ms: int = 0
     #: The keys that caused most invalidations: ((store, key hex), count), most first.
@@ -106,36 +114,28 @@ class Scheduler(Protocol):
 
 
 class Outcome(NamedTuple):
-    """One incarnation's execution as a worker reports it."""
+    """A worker's speculative execution of one tx, as it reports it."""
 
     index: int
-    incarnation: int
     output: Any
-    #: The runner's exception, if it raised.
+    #: The runner's exception, if it raised (its writes are then dropped).
     error: BaseException | None
-    #: Every key read from outside the tx's own writes, with the version seen (first read).
-    reads: dict[StoreKey, Version]
+    #: Every key read from outside the tx's own writes (absent ones included).
+    reads: tuple[StoreKey, ...]
     ranges: tuple[RangeRead, ...]
     writes: Writes
-    #: The key whose ESTIMATE stopped the incarnation (it must run again), else None.
-    blocked_on: StoreKey | None = None
 
 
-#: What a worker is told to run: (tx index, incarnation, task) in block order.
-Chunk = Sequence[tuple[int, int, Any]]
-#: A tx's final write set, shipped to workers: (tx index, incarnation, writes).
-Record = tuple[int, int, Writes]
-#: Records as shipped: (worker whose outcomes they are, or -1 for the coordinator's, a
-#: pickled list of ``Record``s). Pickled once for all workers; the origin skips its own.
-Shipment = tuple[int, bytes]
+#: A segment of a block for one worker: (index of its first tx, the txs in block order).
+Segment = tuple[int, Sequence[Any]]
 
 
 class Executor(Protocol):
-    """Runs chunks of incarnations for ``OccScheduler`` on ``workers`` workers.
+    """Runs segments of a block speculatively for ``OccScheduler`` on ``workers`` workers.
 
-    A worker executes a chunk in order against the base state, plus the records shipped to
-    it (with this and earlier chunks of the block), plus the writes of the chunk's earlier txs.
-    Replies come back per chunk, FIFO per worker.
+    A worker executes its segment's txs in order over the block's base state plus the
+    writes of the segment's earlier txs (never another segment's), and reports outcomes in
+    batches of ``batch`` txs, in order; the last batch of a segment says so.
     """
 
     @property
@@ -149,9 +149,11 @@ class Executor(Protocol):
         """Prepare every worker for a block (ships the runner and context once)."""
         ...
 
-    def submit(self, worker: int, shipments: Sequence[Shipment], chunk: Chunk) -> None: ...
+    def submit(self, worker: int, segment: Segment, batch: int) -> None:
+        """Give ``worker`` its segment of the block (at most one per block)."""
+        ...
 
-    def collect(self, block: bool = True) -> tuple[int, list[Outcome]] | None:
-        """One finished chunk of this block: waits for it, or (``block=False``) returns None
-        when none is ready; raises ``WorkerCrashed``."""
+    def collect(self, block: bool = True) -> tuple[int, list[Outcome], bool] | None:
+        """One batch of outcomes: (worker, outcomes, last of its segment). Waits for it, or
+        (``block=False``) returns None when none is ready; raises ``WorkerCrashed``."""
         ...

@@ -6,35 +6,26 @@ from __future__ import annotations
 
 import multiprocessing
 import pickle
-from collections import deque
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Any, NoReturn
 
 from occ.api import (
     BlockStats,
-    Chunk,
     Outcome,
     Schedule,
-    Shipment,
+    Segment,
     TaskFailed,
     TaskRunner,
     WorkerCrashed,
     Writes,
+    changeset_of,
 )
 from occ.runtime import paused_gc
 from occ.view import OverlayView
-from occ.worker import BLOCK, CHUNK, FATAL, PROTOCOL, STOP, ChunkRunner, worker_main
-from store.api import ChangeSet, ReadView, StateOpener
-
-
-def changeset_of(writes: Writes) -> ChangeSet:
-    """Every key written in the block with its final value (None = delete)."""
-    by_store: dict[str, dict[bytes, bytes | None]] = {}
-    for (store, key), value in writes.items():
-        by_store.setdefault(store, {})[key] = value
-    return ChangeSet.from_writes(by_store)
+from occ.worker import BLOCK, FATAL, PROTOCOL, SEGMENT, STOP, Batch, run_segment, worker_main
+from store.api import ReadView, StateOpener
 
 
 class SerialExecutor:
@@ -70,18 +61,19 @@ class SerialExecutor:
 
 
 class InProcessExecutor:
-    """``workers`` simulated workers in this process. A chunk runs when collected, workers
-    served in turn, so later chunks see only the records shipped with them: staleness and
-    conflicts happen as with processes, deterministically."""
+    """``workers`` simulated workers in this process: a segment runs one batch per
+    ``collect``, workers served in turn, so outcomes arrive interleaved as with processes,
+    deterministically."""
 
     def __init__(self, workers: int = 1) -> None:
-        self._runners = [ChunkRunner(worker) for worker in range(workers)]
-        self._queues: list[deque[tuple[list[Shipment], Chunk]]] = [deque() for _ in range(workers)]
+        self._workers = workers
+        self._segments: list[Iterator[tuple[list[Outcome], bool]] | None] = [None] * workers
+        self._block: tuple[TaskRunner, Any, ReadView] | None = None
         self._turn = 0
 
     @property
     def workers(self) -> int:
-        return len(self._runners)
+        return self._workers
 
     def start(self) -> None:
         pass
@@ -90,20 +82,23 @@ class InProcessExecutor:
         pass
 
     def begin_block(self, runner: TaskRunner, context: Any, base: ReadView, base_version: int) -> None:
-        for chunks, queue in zip(self._runners, self._queues, strict=True):
-            queue.clear()
-            chunks.begin(runner, context, base)
+        self._segments = [None] * self._workers
+        self._block = (runner, context, base)
 
-    def submit(self, worker: int, shipments: Sequence[Shipment], chunk: Chunk) -> None:
-        self._queues[worker].append((list(shipments), list(chunk)))
+    def submit(self, worker: int, segment: Segment, batch: int) -> None:
+        assert self._block is not None, "begin_block() first"
+        self._segments[worker] = run_segment(*self._block, segment[0], segment[1], batch)
 
-    def collect(self, block: bool = True) -> tuple[int, list[Outcome]] | None:
-        for step in range(self.workers):
-            worker = (self._turn + step) % self.workers
-            if self._queues[worker]:
+    def collect(self, block: bool = True) -> Batch | None:
+        for step in range(self._workers):
+            worker = (self._turn + step) % self._workers
+            segment = self._segments[worker]
+            if segment is not None:
                 self._turn = worker + 1
-                shipments, chunk = self._queues[worker].popleft()
-                return worker, self._runners[worker].run(shipments, chunk)
+                outcomes, last = next(segment)
+                if last:
+                    self._segments[worker] = None
+                return Batch(worker, outcomes, last)
         if not block:
             return None
         raise RuntimeError("collect() with nothing submitted")
@@ -113,11 +108,11 @@ class ProcessPoolExecutor:
     """Worker processes that read the base state themselves through ``state_opener`` (opened
     once per process; ``view(base_version)`` per block).
 
-    Per block each worker gets the runner, context and base version once; then small
-    messages: chunks of tasks plus the final writes shipped since its last message. A worker
-    that dies or fails fails the block with ``WorkerCrashed``; the pool is restarted before
-    the next block (also when a worker died between blocks). Replies still due from an
-    earlier block are discarded. ``workers`` defaults to the number of CPUs (a node config
+    Per block each worker gets the runner, context and base version once, then its segment
+    of tasks in one message; it replies in batches of outcomes. A worker that dies or fails
+    fails the block with ``WorkerCrashed``; the pool is restarted before the next block (also
+    when a worker died between blocks). Replies still due from an earlier block (one that
+    failed early) are discarded. ``workers`` defaults to the number of CPUs (a node config
     knob); ``start_method`` is a ``multiprocessing`` one ("forkserver": safe beside the
     node's threads). Processes start in ``start()`` and stop in ``close()``.
     """
@@ -130,8 +125,8 @@ class ProcessPoolExecutor:
         self._start_method = start_method
         self._procs: list[BaseProcess] = []
         self._conns: list[Connection] = []
-        self._in_flight: list[int] = []  # chunks of the current block awaiting a reply
-        self._stale: list[int] = []  # replies still due for earlier blocks: discarded
+        self._in_flight: list[int] = []  # segments of the current block not fully replied
+        self._stale: list[int] = []  # segments of earlier blocks not fully replied: discarded
         self._broken = False
 
     @property
@@ -179,11 +174,11 @@ class ProcessPoolExecutor:
             self._in_flight[worker] = 0
             self._send(worker, message)
 
-    def submit(self, worker: int, shipments: Sequence[Shipment], chunk: Chunk) -> None:
-        self._send(worker, pickle.dumps((CHUNK, (shipments, chunk)), PROTOCOL))
+    def submit(self, worker: int, segment: Segment, batch: int) -> None:
+        self._send(worker, pickle.dumps((SEGMENT, (segment[0], segment[1], batch)), PROTOCOL))
         self._in_flight[worker] += 1
 
-    def collect(self, block: bool = True) -> tuple[int, list[Outcome]] | None:
+    def collect(self, block: bool = True) -> Batch | None:
         while True:
             busy = [w for w in range(self._workers) if self._in_flight[w] or self._stale[w]]
             if not busy:
@@ -196,23 +191,23 @@ class ProcessPoolExecutor:
                 return None
             for worker in busy:
                 if self._conns[worker] in ready:
-                    kind, body = self._receive(worker)
+                    outcomes, last, busy_ns = self._receive(worker)
                     if self._stale[worker]:
-                        self._stale[worker] -= 1
+                        self._stale[worker] -= last
                         continue
-                    self._in_flight[worker] -= 1
-                    return worker, [Outcome._make(o) for o in body]
+                    self._in_flight[worker] -= last
+                    return Batch(worker, [Outcome._make(o) for o in outcomes], last, busy_ns)
                 if self._procs[worker].sentinel in ready:
                     self._fail(worker, f"exited with code {self._procs[worker].exitcode}")
 
-    def _receive(self, worker: int) -> tuple[int, Any]:
+    def _receive(self, worker: int) -> Any:
         try:
             kind, body = pickle.loads(self._conns[worker].recv_bytes())
         except (EOFError, OSError) as exc:
             self._fail(worker, f"connection lost ({exc!r}); exit code {self._procs[worker].exitcode}")
         if kind == FATAL:
             self._fail(worker, f"failed:\n{body}")
-        return kind, body
+        return body
 
     def _send(self, worker: int, message: bytes) -> None:
         try:

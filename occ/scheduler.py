@@ -1,42 +1,43 @@
-"""``OccScheduler``: the coordinator. It owns the block's multiversion store of final
-writes, feeds chunks to the executor's workers, validates outcomes in block order, and
-re-executes invalid txs itself.
+"""``OccScheduler``: the coordinator. It cuts the block into segments (``occ.planner``),
+gives each worker one to run speculatively, executes the first segment itself in block
+order meanwhile, then settles the workers' outcomes in block order (``occ.validation``),
+re-executing the invalid ones itself.
 
-Each tx follows the status diagram in ``occ/__init__.py``. Txs below ``k`` are final. The
-coordinator validates or re-executes tx ``k`` only, with every lower tx final, so a
-re-execution is valid by construction: each step advances ``k`` and the block terminates.
+A tx the coordinator executes has every lower tx final, so its execution is final by
+construction: each step finalizes one tx, and the block terminates after one pass.
 """
 
 from __future__ import annotations
 
-import pickle
 from collections import Counter, deque
 from collections.abc import Callable, Sequence
+from itertools import chain
 from typing import Any
 
 from occ.api import (
     BlockStats,
     Executor,
     Outcome,
-    Record,
     Schedule,
-    Shipment,
     StoreKey,
     TaskFailed,
     TaskRunner,
+    Writes,
+    changeset_of,
 )
-from occ.mvstore import MVStore
+from occ.planner import Costs, Planner
 from occ.runtime import paused_gc
-from occ.validation import first_conflict
-from occ.view import TrackedView
-from store.api import ChangeSet, ReadView
+from occ.validation import Dirty
+from occ.view import OverlayView, TxView
+from store.api import ReadView
 
-#: Chunks a worker may hold at once (one running, one queued so it never idles).
-DEPTH = 2
-#: A burst of conflicts: BURST_INVALID invalid among the last BURST_WINDOW validated txs.
+#: Outcomes per reply from a worker: its segment divided in this many batches (at least
+#: ``MIN_BATCH`` txs each), so the coordinator settles the first while the last run.
+BATCHES = 8
+MIN_BATCH = 8
+#: A burst: this many of the last ``BURST_WINDOW`` settled outcomes invalid.
 BURST_WINDOW = 32
-BURST_INVALID = 12
-MAX_CHUNK = 64
+BURST_INVALID = 24
 
 
 def _no_clock() -> int:
@@ -44,29 +45,29 @@ def _no_clock() -> int:
 
 
 class OccScheduler:
-    """Optimistic parallel execution of a block, identical to ``SerialExecutor``.
+    """Optimistic parallel execution of a block, identical to ``SerialExecutor``, on the
+    coordinator plus ``executor.workers`` workers.
 
-    Speculation runs in rounds: a round feeds chunks of the remaining txs to the workers
-    and validates their outcomes in order. When a round meets a burst of conflicts it stops
-    feeding and the coordinator runs the next txs in order itself, in segments that double
-    each time, while a worker probes the last chunk of each segment; once a probe comes back
-    mostly valid, a new round starts. After ``max_rounds`` rounds the rest of the block runs
-    in order (``fallback_used``). ``clock`` (ns, e.g. ``time.perf_counter_ns``) only
-    feeds ``BlockStats`` timings.
+    ``planner`` decides how many txs each worker speculates on (learning from the blocks
+    it ran when ``clock`` is given, e.g. ``time.perf_counter_ns``; the clock also feeds
+    ``BlockStats`` timings, never a result).
     """
 
     def __init__(
         self,
         executor: Executor,
-        max_rounds: int = 10,
         *,
-        chunk_size: int | None = None,
+        planner: Planner | None = None,
         clock: Callable[[], int] = _no_clock,
     ) -> None:
         self._executor = executor
-        self._max_rounds = max_rounds
-        self._chunk_size = chunk_size
+        self.planner = planner or Planner()
         self._clock = clock
+
+    @property
+    def lanes(self) -> int:
+        """Txs executed at once: the coordinator's and the workers'."""
+        return self._executor.workers + 1
 
     def start(self) -> None:
         self._executor.start()
@@ -84,19 +85,22 @@ class OccScheduler:
     def execute_block(
         self, tasks: Sequence[Any], context: Any, base: ReadView, base_version: int, runner: TaskRunner
     ) -> Schedule:
-        if not tasks:
-            return Schedule((), ChangeSet(), BlockStats())
-        begin = self._clock()
         workers = self._executor.workers
-        chunk = self._chunk_size or max(1, min(MAX_CHUNK, len(tasks) // (workers * 4)))
-        self._executor.begin_block(runner, context, base, base_version)
+        m = self.planner.segment(len(tasks), workers)
+        run = _BlockRun(self._executor, tasks, context, base, runner, self._clock)
         with paused_gc():
-            run = _BlockRun(self._executor, tasks, context, base, runner, chunk, self._clock)
-            run.execute(self._max_rounds)
-            schedule = Schedule(
-                tuple(run.outputs), ChangeSet.from_writes(run.mv.latest()), run.stats(self._clock() - begin)
-            )
+            if m:
+                self._executor.begin_block(runner, context, base, base_version)
+                run.speculate(len(tasks) - workers * m, m)
+            run.execute()
+            schedule = Schedule(tuple(run.outputs), changeset_of(run.final), run.stats())
+            measured = run.costs()
             del run  # refcounting frees the block's bookkeeping before collection resumes
+        if measured is not None:
+            self.planner.observe(measured)
+        elif schedule.stats.speculated_txs:
+            s = schedule.stats
+            self.planner.observe_conflicts(1000 * s.re_executions // s.speculated_txs)
         return schedule
 
 
@@ -110,7 +114,6 @@ class _BlockRun:
         context: Any,
         base: ReadView,
         runner: TaskRunner,
-        chunk: int,
         clock: Callable[[], int],
     ) -> None:
         self.executor, self.tasks, self.context, self.base, self.runner = (
@@ -120,202 +123,112 @@ class _BlockRun:
             base,
             runner,
         )
-        self.n = len(tasks)
-        self.chunk = chunk
         self.clock = clock
-        self.mv = MVStore()  # final writes only
+        self.n = len(tasks)
+        self.final: Writes = {}  # every final write of the block so far
         self.outputs: list[Any] = [None] * self.n
-        self.k = 0  # txs below k are final
-        self.dispatched = 0  # txs below this were sent to a worker
-        self.started = [0] * self.n  # executions started per tx; the latest is incarnation started-1
-        self.pending: dict[int, Outcome] = {}
-        self.unshipped: list[tuple[int, list[Record]]] = []  # (origin, final records) to ship
-        self.origin = [-1] * self.n  # the worker each tx was dispatched to
-        self.shipments: list[Shipment] = []  # every shipment of the block, in order
-        self.shipping = False  # on from the block's first conflict
-        workers = executor.workers
-        self.cursor = [0] * workers
-        self.in_flight = [0] * workers
+        self.own = self.n  # the coordinator's segment: txs below this
+        self.segments: list[tuple[int, int]] = []  # the workers' (start, end), in block order
+        self.inbox: list[deque[Outcome]] = [deque() for _ in range(executor.workers)]
         self.conflicts: Counter[StoreKey] = Counter()
-        self.rounds = 0
-        self.in_order = 0
-        self.fallback = False
-        self.validate_ns = 0
+        self.re_executions = 0
+        self.burst = False
+        self.ns = {"own": 0, "settle": 0, "speculative": 0, "total": 0}
 
-    def execute(self, max_rounds: int) -> None:
-        segment = 4 * self.chunk * self.executor.workers
-        while self.k < self.n:
-            if self.rounds == max_rounds:
-                self.fallback = True
-                self._in_order(self.n, probe=False)
-                return
-            self.rounds += 1
-            self._speculate()
-            while self.k < self.n and not self._in_order(self.k + segment, probe=True):
-                segment *= 2
-            segment *= 2
+    def speculate(self, own: int, m: int) -> None:
+        """Keep txs below ``own`` for the coordinator; send ``m`` each to the workers."""
+        self.own = own
+        batch = max(MIN_BATCH, m // BATCHES)
+        for worker in range(self.executor.workers):
+            start = own + worker * m
+            self.segments.append((start, start + m))
+            self.executor.submit(worker, (start, self.tasks[start : start + m]), batch)
 
-    def _speculate(self) -> None:
-        """One round: feed workers, settle outcomes in order; stop on a burst of conflicts.
-
-        The round first sends one chunk per worker (the first is valid by construction, as
-        every lower tx is final) and nothing more until the first chunk and a quarter of the
-        second have settled: with a quarter or more of the recent ones invalid the round ends,
-        else it keeps ``DEPTH`` chunks per worker in flight. A round that meets a serial
-        stretch so wastes at most ``workers - 1`` chunks."""
-        recent: deque[bool] = deque()  # validity of the last BURST_WINDOW settled txs
-        invalid = 0  # invalid among them
-        nxt = max(self.k, self.dispatched)
-        wave = self.executor.workers * self.chunk
-        first_wave = self.k + wave
-        proven, full = min(first_wave, self.k + self.chunk + max(1, self.chunk // 4)), False
-        while self.k < self.n:
-            if not full and self.k >= proven:
-                if 4 * invalid >= len(recent):
-                    break  # the first chunks conflicted too much: a burst
-                full = True
-            limit = min(self.n, self.k + wave * DEPTH if full else first_wave)
-            if nxt < limit and min(self.in_flight) < DEPTH:
-                nxt = self._feed(nxt, limit)
-            outcome = self.pending.pop(self.k, None)
-            if outcome is None:
-                self._gather(block=True)
-                continue
-            bad = self._settle(outcome)
-            recent.append(bad)
-            invalid += bad
-            if len(recent) > BURST_WINDOW:
-                invalid -= recent.popleft()
-            if invalid >= BURST_INVALID:
-                break
-        self.dispatched = nxt
-
-    def _feed(self, nxt: int, limit: int) -> int:
-        """Send chunks of txs ``nxt..limit-1``, one per worker in turn (least busy first), up
-        to ``DEPTH`` each; returns the next tx to send."""
-        workers = sorted(range(len(self.in_flight)), key=self.in_flight.__getitem__)
-        for depth in range(1, DEPTH + 1):
-            for worker in workers:
-                if nxt >= limit:
-                    return nxt
-                if self.in_flight[worker] < depth:
-                    nxt = self._send_chunk(worker, nxt, limit)
-        return nxt
-
-    def _send_chunk(self, worker: int, nxt: int, limit: int) -> int:
-        """Send txs from ``nxt`` (a chunk, shorter near the block's end) with the records the
-        worker lacks; returns the next tx to send. Records are shipped once the block has
-        had a conflict: until then no tx needed another worker's writes."""
-        size = max(1, min(self.chunk, (self.n - nxt) // (2 * len(self.in_flight))))
-        end = min(limit, nxt + size)
-        chunk = []
-        for index in range(nxt, end):
-            chunk.append((index, self.started[index], self.tasks[index]))
-            self.started[index] += 1
-            self.origin[index] = worker
-        shipments: list[Shipment] = []
-        if self.shipping:
-            for origin, records in self.unshipped:
-                self.shipments.append((origin, pickle.dumps(records, pickle.HIGHEST_PROTOCOL)))
-            self.unshipped = []
-            shipments = self.shipments[self.cursor[worker] :]
-            self.cursor[worker] = len(self.shipments)
-        self.executor.submit(worker, shipments, chunk)
-        self.in_flight[worker] += 1
-        return end
-
-    def _gather(self, block: bool) -> bool:
-        """Take one finished chunk (waiting for it if ``block``); keep its current outcomes."""
-        got = self.executor.collect(block)
-        if got is None:
-            return False
-        worker, outcomes = got
-        self.in_flight[worker] -= 1
-        for o in outcomes:
-            if o.index >= self.k and o.incarnation == self.started[o.index] - 1:
-                self.pending[o.index] = o
-        return True
-
-    def _in_order(self, stop: int, probe: bool) -> bool:
-        """The coordinator runs txs ``k..stop-1`` itself, using outcomes at hand.
-
-        With ``probe``, a worker meanwhile speculates on the segment's last chunk; the
-        coordinator never waits for it (a missing outcome counts as a failed probe). True
-        when the probe came back mostly valid: conflicts have eased, speculate again."""
-        stop = min(stop, self.n)
-        first = end = stop
-        if probe:
-            while any(self.in_flight) and self._gather(block=False):
-                pass  # free the workers' slots held by chunks that already finished
-            first = max(self.k, self.dispatched, stop - max(1, self.chunk // 2))
-            end = self.dispatched = self._feed(first, stop) if first < stop else first
-        failed = 0
-        while self.k < stop:
-            index = self.k
-            if first <= index < end and any(self.in_flight):
-                while self._gather(block=False):
-                    pass
-            outcome = self.pending.pop(index, None)
-            if outcome is not None:
-                bad = self._settle(outcome)
-            else:
-                bad = True
-                self.in_order += 1
-                self._run_inline(index)
-            failed += bad and first <= index < end
-        return first < end and 4 * failed < end - first
-
-    def _settle(self, outcome: Outcome) -> bool:
-        """Validate the outcome of tx ``k``; finalize it or re-execute it. True if invalid."""
+    def execute(self) -> None:
         begin = self.clock()
-        sk = first_conflict(outcome, self.mv, self.base)
-        self.validate_ns += self.clock() - begin
-        if sk is None:
-            if outcome.error is not None:
-                raise TaskFailed(outcome.index) from outcome.error
-            self._finalize(
-                outcome.index, outcome.incarnation, outcome.writes, outcome.output, self.origin[outcome.index]
-            )
-            return False
-        self.conflicts[sk] += 1
-        self.shipping = True
-        self._run_inline(outcome.index)
-        return True
+        view = OverlayView(self.base, self.final)
+        runner, tasks, context = self.runner, self.tasks, self.context
+        for index in range(self.own):
+            try:
+                self.outputs[index] = runner.run(tasks[index], context, view)
+            except Exception as exc:
+                raise TaskFailed(index) from exc
+        self.ns["own"] = self.clock() - begin
+        for worker, (start, end) in enumerate(self.segments):
+            self._settle_segment(worker, start, end)
+        self.ns["total"] = self.clock() - begin
 
-    def _run_inline(self, index: int) -> None:
-        """Execute tx ``index`` (all lower txs final) over the final writes: valid by construction."""
-        incarnation = self.started[index]
-        self.started[index] += 1
-        view = TrackedView(index, self.base, self.mv)
+    def _settle_segment(self, worker: int, start: int, end: int) -> None:
+        """Settle a worker's outcomes in order (every tx below ``start`` is final)."""
+        dirty = Dirty(self.final)
+        recent: deque[bool] = deque(maxlen=BURST_WINDOW)
+        inbox = self.inbox[worker]
+        for index in range(start, end):
+            while not inbox:
+                self._receive()
+            outcome = inbox.popleft()
+            assert outcome.index == index, (outcome.index, index)
+            begin = self.clock()
+            sk = dirty.conflict(outcome)
+            if sk is None:
+                if outcome.error is not None:
+                    raise TaskFailed(index) from outcome.error
+                self.final.update(outcome.writes)
+                dirty.settle(outcome.writes)
+                self.outputs[index] = outcome.output
+                self.ns["settle"] += self.clock() - begin
+            else:
+                self.ns["settle"] += self.clock() - begin
+                self.conflicts[sk] += 1
+                writes = self._re_execute(index)
+                dirty.taint(chain(outcome.writes, writes))
+            recent.append(sk is not None)
+            if sk is not None and not self.burst:
+                self.burst = sum(recent) >= BURST_INVALID
+
+    def _receive(self) -> None:
+        batch = self.executor.collect(block=True)
+        assert batch is not None
+        self.inbox[batch.worker].extend(batch.outcomes)
+        self.ns["speculative"] += batch.busy_ns
+
+    def _re_execute(self, index: int) -> Writes:
+        """Execute tx ``index`` over the final writes (every lower tx is final): final."""
+        self.re_executions += 1
+        view = TxView(index, self.base, self.final)
         try:
-            output = self.runner.run(self.tasks[index], self.context, view)
+            self.outputs[index] = self.runner.run(self.tasks[index], self.context, view)
         except Exception as exc:
             raise TaskFailed(index) from exc
-        self._finalize(index, incarnation, view.writes, output, -1)
+        self.final.update(view.writes)
+        return view.writes
 
-    def _finalize(
-        self, index: int, incarnation: int, writes: dict[StoreKey, bytes | None], output: Any, origin: int
-    ) -> None:
-        """Tx ``index`` is final with these writes; ``origin`` ran it (-1: the coordinator)."""
-        assert index == self.k
-        self.mv.record(index, incarnation, writes)
-        if not self.unshipped or self.unshipped[-1][0] != origin:
-            self.unshipped.append((origin, []))
-        self.unshipped[-1][1].append((index, incarnation, writes))
-        self.outputs[index] = output
-        self.k += 1
-
-    def stats(self, elapsed_ns: int) -> BlockStats:
-        incarnations = sum(self.started)
+    def stats(self) -> BlockStats:
+        speculated = self.n - self.own
         top = sorted(self.conflicts.items(), key=lambda kv: (-kv[1], kv[0]))[:10]
         return BlockStats(
             tasks=self.n,
-            incarnations=incarnations,
-            re_executions=incarnations - self.n,
-            rounds=self.rounds,
-            fallback_used=self.fallback,
-            in_order_txs=self.in_order,
-            execute_ms=elapsed_ns // 1_000_000,
-            validate_ms=self.validate_ns // 1_000_000,
+            incarnations=self.n + self.re_executions,
+            re_executions=self.re_executions,
+            rounds=1 if speculated else 0,
+            fallback_used=self.burst,
+            in_order_txs=self.own + self.re_executions,
+            speculated_txs=speculated,
+            execute_ms=self.ns["total"] // 1_000_000,
+            validate_ms=self.ns["settle"] // 1_000_000,
             conflict_keys=tuple(((store, key.hex()), count) for (store, key), count in top),
+        )
+
+    def costs(self) -> Costs | None:
+        """Per-tx costs measured in this block, if the clock and the block allow."""
+        speculated = self.n - self.own
+        ns = self.ns
+        if not speculated or self.own < MIN_BATCH or not ns["own"] or not ns["speculative"]:
+            return None
+        own = ns["own"] // self.own
+        return Costs(
+            own=max(1, own),
+            speculative=max(1, ns["speculative"] // speculated),
+            settle=ns["settle"] // speculated,
+            invalid_permille=1000 * self.re_executions // speculated,
         )

@@ -1,45 +1,82 @@
-"""Validation: is an incarnation's outcome still what the tx would compute now?
+"""Validation of a worker's segment: which of its speculative outcomes the serial order
+would have produced.
 
-An outcome of tx ``i`` is valid when every key it read has the same version as tx ``i``
-would read now in the multiversion store, and every range it iterated replays to the same
-items (keys and versions) as far as it went. Versions identify values: one incarnation of a
-tx writes one value per key, so equal versions mean equal values.
+A worker runs its segment ``[s, e)`` in order over the base state plus the writes of the
+segment's earlier txs: before tx ``i`` it sees state ``S(i)``, where serial execution sees
+``T(i)`` (the base plus the final writes of every tx below ``i``). ``Dirty`` holds a set of
+keys outside which ``S(i)`` and ``T(i)`` agree. At ``i = s`` that is every key written in the
+block so far. Then, in block order:
+
+- the outcome of tx ``i`` is valid when it read no dirty key and iterated no range holding
+  one: it saw exactly what serial execution shows it, so (the runner being a pure function
+  of its reads) it computed the same output and writes. Both states then take the same
+  writes, so the written keys leave the dirty set;
+- else the coordinator re-executes tx ``i`` over ``T(i)``, and the keys of both write sets
+  (the worker's and the re-execution's) become dirty.
+
+Versions are not needed: a key's presence in the set is the whole test, one C-level set
+intersection per tx.
 """
 
 from __future__ import annotations
 
-from occ.api import Outcome, RangeRead, StoreKey
-from occ.mvstore import ESTIMATE, MVStore
-from occ.view import underlying
-from store.api import ReadView
+from bisect import bisect_left, insort
+from collections.abc import Iterable
+
+from occ.api import Outcome, StoreKey
 
 
-def first_conflict(outcome: Outcome, mv: MVStore, base: ReadView) -> StoreKey | None:
-    """The first key on which ``outcome`` disagrees with ``mv`` (None: it is valid)."""
-    if outcome.blocked_on is not None:
-        return outcome.blocked_on
-    sk = mv.stale_read(outcome.reads, outcome.index)
-    if sk is not None:
-        return sk
-    for read in outcome.ranges:
-        sk = range_conflict(read, outcome.index, mv, base)
-        if sk is not None:
-            return sk
-    return None
+class Dirty:
+    """The keys on which a segment's speculative state may differ from the final one."""
 
+    __slots__ = ("_keys", "_sorted")
 
-def range_conflict(read: RangeRead, index: int, mv: MVStore, base: ReadView) -> StoreKey | None:
-    """Replay one iterated range for tx ``index``; the first key that differs, else None."""
-    store, start, end, reverse, items, exhausted = read
-    replay = underlying(base, mv, index, store, start, end, reverse)
-    for key, version in items:
-        now = next(replay, None)
-        if now is None:
-            return (store, key)
-        if now[0] != key or now[2] != version or now[1] is ESTIMATE:
-            return (store, min(key, now[0]) if not reverse else max(key, now[0]))
-    if exhausted:
-        extra = next(replay, None)
-        if extra is not None:
-            return (store, extra[0])
-    return None
+    def __init__(self, keys: Iterable[StoreKey]) -> None:
+        self._keys = set(keys)
+        self._sorted: dict[str, list[bytes]] | None = None  # per store, built for range checks
+
+    def conflict(self, outcome: Outcome) -> StoreKey | None:
+        """The first key that makes ``outcome`` invalid, else None."""
+        keys = self._keys
+        if not keys.isdisjoint(outcome.reads):
+            return next(sk for sk in outcome.reads if sk in keys)
+        for store, start, end in outcome.ranges:
+            key = self._first_in_range(store, start, end)
+            if key is not None:
+                return (store, key)
+        return None
+
+    def settle(self, keys: Iterable[StoreKey]) -> None:
+        """A valid tx wrote ``keys``: both states now hold the same values there."""
+        if self._sorted is None:
+            self._keys.difference_update(keys)
+            return
+        for sk in keys:
+            if sk in self._keys:
+                self._keys.discard(sk)
+                ordered = self._sorted[sk[0]]
+                del ordered[bisect_left(ordered, sk[1])]
+
+    def taint(self, keys: Iterable[StoreKey]) -> None:
+        """A re-executed tx: ``keys`` (both its write sets) may now differ."""
+        if self._sorted is None:
+            self._keys.update(keys)
+            return
+        for sk in keys:
+            if sk not in self._keys:
+                self._keys.add(sk)
+                insort(self._sorted.setdefault(sk[0], []), sk[1])
+
+    def _first_in_range(self, store: str, start: bytes | None, end: bytes | None) -> bytes | None:
+        if self._sorted is None:
+            ordered: dict[str, list[bytes]] = {}
+            for s, key in self._keys:
+                ordered.setdefault(s, []).append(key)
+            for keys in ordered.values():
+                keys.sort()
+            self._sorted = ordered
+        keys = self._sorted.get(store, [])
+        pos = 0 if start is None else bisect_left(keys, start)
+        if pos < len(keys) and (end is None or keys[pos] < end):
+            return keys[pos]
+        return None

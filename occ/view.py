@@ -1,43 +1,32 @@
-"""Views a task runs against: ``TrackedView`` (one OCC incarnation) and ``OverlayView``
-(serial execution), plus the ordered merge of layered key ranges both use.
+"""Views a task runs against: ``OverlayView`` (one layer of writes over the base state: the
+serial executor and the coordinator's own segment) and ``TxView`` (a tx's own writes apart
+from the writes below it, optionally recording what the tx read: a worker's speculation,
+and the coordinator's re-executions).
 
-Both views read the tx's own writes first, then earlier txs' writes, then the base state.
 ``iterate`` snapshots the layers when called: writes made while iterating are not seen.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from operator import itemgetter
-from typing import Any, TypeVar
 
-from occ.api import Outcome, RangeRead, StoreKey, Version, Writes
-from occ.mvstore import ESTIMATE, MVStore
+from occ.api import Outcome, RangeRead, StoreKey, Writes
 from store.api import ReadView
 
-T = TypeVar("T")
 _first = itemgetter(0)
 _MISSING = object()
 
-
-class Dependency(BaseException):  # noqa: N818 - a control signal, not an error
-    """Raised inside a runner that read an ESTIMATE. A ``BaseException`` so that a runner's
-    ``except Exception`` cannot swallow it."""
-
-    def __init__(self, sk: StoreKey) -> None:
-        super().__init__(sk)
-        self.sk = sk
+Item = tuple[bytes, bytes | None]
 
 
 def inside(key: bytes, start: bytes | None, end: bytes | None) -> bool:
     return (start is None or key >= start) and (end is None or key < end)
 
 
-def merge_layers(
-    lower: Iterator[tuple[bytes, Any, T]], upper: Sequence[tuple[bytes, Any, T]], reverse: bool
-) -> Iterator[tuple[bytes, Any, T]]:
-    """Merge two key-ordered streams of ``(key, value, tag)``; ``upper`` wins on equal keys
-    and a ``None`` value hides the key. Pulls ``lower`` lazily."""
+def merge_layers(lower: Iterator[Item], upper: Sequence[Item], reverse: bool) -> Iterator[Item]:
+    """Merge two key-ordered streams of ``(key, value)``; ``upper`` wins on equal keys and a
+    ``None`` value hides the key. Pulls ``lower`` lazily."""
     pos, n = 0, len(upper)
     for item in lower:
         key = item[0]
@@ -56,73 +45,29 @@ def merge_layers(
             yield top
 
 
-def underlying(
-    base: ReadView, mv: MVStore, index: int, store: str, start: bytes | None, end: bytes | None, reverse: bool
-) -> Iterator[tuple[bytes, Any, Version]]:
-    """What tx ``index`` iterates below its own writes: base merged with earlier txs' writes."""
-    overlay = []
-    for key in mv.keys_in_range(store, start, end):
-        entry = mv.read((store, key), index)
-        if entry is not None:
-            overlay.append((key, entry[0], entry[1]))
-    if reverse:
-        overlay.reverse()
-    base_items = ((k, v, None) for k, v in base.iterate(store, start, end, reverse))
-    return merge_layers(base_items, overlay, reverse)
+def layer_range(
+    writes: Mapping[StoreKey, bytes | None], store: str, start: bytes | None, end: bytes | None, reverse: bool
+) -> list[Item]:
+    """The entries of one write layer inside a range, in iteration order."""
+    items = [(k, v) for (s, k), v in writes.items() if s == store and inside(k, start, end)]
+    items.sort(key=_first, reverse=reverse)
+    return items
 
 
-class _RangeRecorder:
-    """Records the items a range iteration pulled from the layers below the tx's writes."""
+class OverlayView:
+    """A ``KVView`` writing into one dict of writes over ``base``: the serial executor's
+    view of the whole block, and the coordinator's for its own segment."""
 
-    def __init__(self, store: str, start: bytes | None, end: bytes | None, reverse: bool) -> None:
-        self.bounds = (store, start, end, reverse)
-        self.items: list[tuple[bytes, Version]] = []
-        self.exhausted = False
+    __slots__ = ("_base", "writes")
 
-    def wrap(self, items: Iterator[tuple[bytes, Any, Version]]) -> Iterator[tuple[bytes, Any, Version]]:
-        for item in items:
-            if item[1] is ESTIMATE:
-                raise Dependency((self.bounds[0], item[0]))
-            self.items.append((item[0], item[2]))
-            yield item
-        self.exhausted = True
-
-    def freeze(self) -> RangeRead:
-        store, start, end, reverse = self.bounds
-        return (store, start, end, reverse, tuple(self.items), self.exhausted)
-
-
-class TrackedView:
-    """The ``KVView`` of one incarnation of tx ``index``: own writes, then entries of lower
-    indices in ``mv``, then ``base``. Records the read set, the iterated ranges and the
-    write set; reading an ESTIMATE raises ``Dependency``."""
-
-    __slots__ = ("index", "_base", "_mv", "_tops", "writes", "reads", "_ranges")
-
-    def __init__(self, index: int, base: ReadView, mv: MVStore) -> None:
-        self.index = index
+    def __init__(self, base: ReadView, writes: Writes) -> None:
         self._base = base
-        self._mv = mv
-        self._tops = mv.tops
-        self.writes: Writes = {}
-        self.reads: dict[StoreKey, Version] = {}
-        self._ranges: list[_RangeRecorder] = []
+        self.writes = writes
 
     def get(self, store: str, key: bytes) -> bytes | None:
-        sk = (store, key)
-        value = self.writes.get(sk, _MISSING)
-        if value is not _MISSING:
-            return value  # type: ignore[return-value]
-        entry = self._tops.get(sk)
-        if entry is not None and (entry[1][0] >= self.index or entry[0] is ESTIMATE):
-            entry = self._mv.read(sk, self.index)  # not the fast path: ask the store
-        if entry is None:
-            value, version = self._base.get(store, key), None
-        else:
-            value, version = entry
-            if value is ESTIMATE:
-                raise Dependency(sk)
-        self.reads.setdefault(sk, version)
+        value = self.writes.get((store, key), _MISSING)
+        if value is _MISSING:
+            return self._base.get(store, key)
         return value  # type: ignore[return-value]
 
     def set(self, store: str, key: bytes, value: bytes) -> None:
@@ -133,38 +78,36 @@ class TrackedView:
 
     def iterate(
         self, store: str, start: bytes | None, end: bytes | None, reverse: bool = False
-    ) -> Iterator[tuple[bytes, bytes]]:
-        own = sorted(
-            ((k, v, None) for (s, k), v in self.writes.items() if s == store and inside(k, start, end)),
-            key=_first,
-            reverse=reverse,
-        )
-        recorder = _RangeRecorder(store, start, end, reverse)
-        self._ranges.append(recorder)
-        lower = recorder.wrap(underlying(self._base, self._mv, self.index, store, start, end, reverse))
-        return ((k, v) for k, v, _ in merge_layers(lower, own, reverse))
-
-    def outcome(
-        self, incarnation: int, output: Any, error: BaseException | None, blocked_on: StoreKey | None = None
-    ) -> Outcome:
-        ranges = tuple(r.freeze() for r in self._ranges) if self._ranges else ()
-        return Outcome(self.index, incarnation, output, error, self.reads, ranges, self.writes, blocked_on)
+    ) -> Iterator[Item]:
+        own = layer_range(self.writes, store, start, end, reverse)
+        return merge_layers(self._base.iterate(store, start, end, reverse), own, reverse)  # type: ignore[return-value]
 
 
-class OverlayView:
-    """The serial executor's ``KVView``: one dict of the block's writes over ``base``."""
+class TxView:
+    """The ``KVView`` of one tx: its own writes, then ``below`` (earlier txs' writes), then
+    ``base``. Keeps the tx's writes apart, and records every key read from below its own
+    writes and every range iterated (what validation checks)."""
 
-    __slots__ = ("_base", "writes")
+    __slots__ = ("index", "_base", "_below", "writes", "reads", "ranges")
 
-    def __init__(self, base: ReadView, writes: Writes) -> None:
+    def __init__(self, index: int, base: ReadView, below: Writes) -> None:
+        self.index = index
         self._base = base
-        self.writes = writes
+        self._below = below
+        self.writes: Writes = {}
+        self.reads: dict[StoreKey, None] = {}
+        self.ranges: list[RangeRead] = []
 
     def get(self, store: str, key: bytes) -> bytes | None:
         sk = (store, key)
-        if sk in self.writes:
-            return self.writes[sk]
-        return self._base.get(store, key)
+        value = self.writes.get(sk, _MISSING)
+        if value is not _MISSING:
+            return value  # type: ignore[return-value]
+        self.reads[sk] = None
+        value = self._below.get(sk, _MISSING)
+        if value is _MISSING:
+            return self._base.get(store, key)
+        return value  # type: ignore[return-value]
 
     def set(self, store: str, key: bytes, value: bytes) -> None:
         self.writes[(store, key)] = value
@@ -174,11 +117,15 @@ class OverlayView:
 
     def iterate(
         self, store: str, start: bytes | None, end: bytes | None, reverse: bool = False
-    ) -> Iterator[tuple[bytes, bytes]]:
-        own = sorted(
-            ((k, v, None) for (s, k), v in self.writes.items() if s == store and inside(k, start, end)),
-            key=_first,
-            reverse=reverse,
+    ) -> Iterator[Item]:
+        self.ranges.append((store, start, end))
+        below = merge_layers(
+            self._base.iterate(store, start, end, reverse),  # type: ignore[arg-type]
+            layer_range(self._below, store, start, end, reverse),
+            reverse,
         )
-        lower = ((k, v, None) for k, v in self._base.iterate(store, start, end, reverse))
-        return ((k, v) for k, v, _ in merge_layers(lower, own, reverse))
+        return merge_layers(below, layer_range(self.writes, store, start, end, reverse), reverse)  # type: ignore[return-value]
+
+    def outcome(self, output: object, error: BaseException | None) -> Outcome:
+        writes = {} if error is not None else self.writes
+        return Outcome(self.index, output, error, tuple(self.reads), tuple(self.ranges), writes)

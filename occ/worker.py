@@ -1,71 +1,66 @@
-"""The worker's side of OCC: running chunks of incarnations, and a worker process's loop.
+"""The worker's side of OCC: running a segment of a block speculatively, and a worker
+process's loop.
 
-A worker keeps a multiversion store per block: the final writes the coordinator shipped,
-and the writes of the txs it ran itself, so each tx also sees its chunk's (and earlier
-chunks') lower txs. Those speculative entries stay until a shipped record of the same tx
-replaces them; the coordinator does not ship a worker the records of its own valid outcomes,
-which it already holds. Reads of speculative entries are validated like any other.
+A worker runs its segment's txs in order, each through a ``TxView`` over the base state
+plus the writes of the segment's earlier txs (a tx that raised adds none), and reports the
+outcomes in batches so the coordinator can validate the first ones while later ones run.
 """
 
 from __future__ import annotations
 
 import pickle
 import threading
+import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from multiprocessing.connection import Connection
 from queue import SimpleQueue
-from typing import Any
+from typing import Any, NamedTuple
 
-from occ.api import Chunk, Outcome, RemoteTaskError, Shipment, TaskRunner
-from occ.mvstore import MVStore
+from occ.api import Outcome, RemoteTaskError, TaskRunner, Writes
 from occ.runtime import collect_between_blocks, yield_to_coordinator
-from occ.view import Dependency, TrackedView
+from occ.view import TxView
 from store.api import ReadView, StateOpener
 
 PROTOCOL = pickle.HIGHEST_PROTOCOL
 
 # Message kinds, coordinator -> worker: (BLOCK, (runner, context, base_version)),
-# (CHUNK, (shipments, chunk)), (STOP, None). Worker -> coordinator: (OK, outcomes as plain
-# tuples, cheaper to pickle than ``Outcome``), (FATAL, text).
-BLOCK, CHUNK, STOP, OK, FATAL = range(5)
+# (SEGMENT, (first index, tasks, batch)), (STOP, None). Worker -> coordinator:
+# (OK, (outcomes as plain tuples, last of the segment, busy ns)), (FATAL, text).
+BLOCK, SEGMENT, STOP, OK, FATAL = range(5)
 
 
-class ChunkRunner:
-    """Executes chunks for worker number ``worker``; ``begin`` resets it for a block."""
+class Batch(NamedTuple):
+    """Outcomes of consecutive txs of one worker's segment."""
 
-    def __init__(self, worker: int) -> None:
-        self.worker = worker
-        self._mv = MVStore()
-        self._runner: TaskRunner | None = None
-        self._context: Any = None
-        self._base: ReadView | None = None
+    worker: int
+    outcomes: list[Outcome]
+    #: The segment's last batch.
+    last: bool
+    #: Nanoseconds the worker spent executing them (0 when not measured); feeds the
+    #: scheduler's cost model only, never a result.
+    busy_ns: int = 0
 
-    def begin(self, runner: TaskRunner, context: Any, base: ReadView) -> None:
-        self._mv = MVStore()
-        self._runner, self._context, self._base = runner, context, base
 
-    def run(self, shipments: Sequence[Shipment], chunk: Chunk) -> list[Outcome]:
-        mv, runner, context, base = self._mv, self._runner, self._context, self._base
-        assert runner is not None and base is not None, "begin() first"
-        for origin, records in shipments:
-            if origin != self.worker:
-                for index, incarnation, writes in pickle.loads(records):
-                    mv.record(index, incarnation, writes)
-        outcomes = []
-        for index, incarnation, task in chunk:
-            view = TrackedView(index, base, mv)
-            try:
-                outcome = view.outcome(incarnation, runner.run(task, context, view), None)
-            except Dependency as dep:
-                outcome = view.outcome(incarnation, None, None, dep.sk)
-            except Exception as exc:
-                outcome = view.outcome(incarnation, None, exc)
-            mv.record(index, incarnation, outcome.writes)
-            if outcome.error is not None or outcome.blocked_on is not None:
-                mv.mark_estimate(index)  # later txs must not build on it
-            outcomes.append(outcome)
-        return outcomes
+def run_segment(
+    runner: TaskRunner, context: Any, base: ReadView, first: int, tasks: Sequence[Any], batch: int
+) -> Iterator[tuple[list[Outcome], bool]]:
+    """Execute ``tasks`` (block indices from ``first``) in order; yield ``(outcomes, last)``
+    every ``batch`` txs."""
+    below: Writes = {}
+    outcomes: list[Outcome] = []
+    last_index = first + len(tasks) - 1
+    for index, task in enumerate(tasks, first):
+        view = TxView(index, base, below)
+        try:
+            outcome = view.outcome(runner.run(task, context, view), None)
+            below.update(view.writes)
+        except Exception as exc:
+            outcome = view.outcome(None, exc)
+        outcomes.append(outcome)
+        if len(outcomes) == batch or index == last_index:
+            yield outcomes, index == last_index
+            outcomes = []
 
 
 def portable(outcomes: list[Outcome]) -> list[Outcome]:
@@ -93,33 +88,50 @@ def _drain(conn: Connection, inbox: SimpleQueue[bytes | None]) -> None:
         inbox.put(None)
 
 
+def _send(conn: Connection, outbox: SimpleQueue[bytes | None]) -> None:
+    """Send replies from ``outbox`` in order (None: stop). Execution never waits for the
+    coordinator to read: it is busy with its own segment while the first batches arrive."""
+    while (message := outbox.get()) is not None:
+        try:
+            conn.send_bytes(message)
+        except OSError:
+            return
+
+
 def worker_main(conn: Connection, opener: StateOpener, worker: int) -> None:
-    """Worker process number ``worker``: open the state, serve BLOCK and CHUNK until STOP."""
+    """Worker process number ``worker``: open the state, serve BLOCK and SEGMENT until STOP."""
     reader = None
     yield_to_coordinator()
     inbox: SimpleQueue[bytes | None] = SimpleQueue()
+    outbox: SimpleQueue[bytes | None] = SimpleQueue()
     threading.Thread(target=_drain, args=(conn, inbox), name="occ-inbox", daemon=True).start()
+    sender = threading.Thread(target=_send, args=(conn, outbox), name="occ-outbox", daemon=True)
+    sender.start()
     try:
         reader = opener.open()
-        chunks = ChunkRunner(worker)
+        runner = context = base = None
         while (message := inbox.get()) is not None:
+            begin = time.perf_counter_ns()
             kind, body = pickle.loads(message)
             if kind == BLOCK:
                 runner, context, version = body
-                chunks.begin(runner, context, reader.view(version))
+                base = reader.view(version)
                 collect_between_blocks()
-            elif kind == CHUNK:
-                reply = (OK, [tuple(o) for o in portable(chunks.run(*body))])
-                conn.send_bytes(pickle.dumps(reply, PROTOCOL))
+            elif kind == SEGMENT:
+                first, tasks, batch = body
+                for outcomes, last in run_segment(runner, context, base, first, tasks, batch):
+                    now = time.perf_counter_ns()  # this batch's pickling counts in the next
+                    reply = (OK, ([tuple(o) for o in portable(outcomes)], last, now - begin))
+                    outbox.put(pickle.dumps(reply, PROTOCOL))
+                    begin = now
             else:
                 return
     except KeyboardInterrupt:
         return
     except BaseException:
-        try:
-            conn.send_bytes(pickle.dumps((FATAL, traceback.format_exc()), PROTOCOL))
-        except OSError:
-            pass
+        outbox.put(pickle.dumps((FATAL, traceback.format_exc()), PROTOCOL))
     finally:
+        outbox.put(None)
+        sender.join(timeout=5)
         if reader is not None:
             reader.close()

@@ -1,12 +1,14 @@
 """OCC equals serial execution: random blocks of synthetic tasks (reads, writes, deletes,
 forward and reverse range iterations, failure results and exceptions; conflict rates from
 none to every task on one key) give the same outputs, change set and failure as
-``SerialExecutor``, for 1 to 4 workers, with real worker processes and with simulated ones.
+``SerialExecutor``, for 1 to 4 workers (plus the coordinator, which executes too), with
+real worker processes and with simulated ones, whatever the split of the block.
 
 A task is ``(checks, body)``: ``checks`` are reads then an optional ``("fail", m)`` or
 ``("raise", m)`` that fires when the digest of everything read so far is divisible by ``m``
-(a failure result with no writes, or an exception); ``body`` mixes reads and writes. Written
-values derive from everything read before, so any stale read shows in outputs or changes.
+(a failure result with no writes, or an exception); ``body`` mixes reads and writes, some
+writes made only when what was read says so. Written values derive from everything read
+before, so any stale read shows in outputs or changes.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from hypothesis import strategies as st
 from occ.api import Scheduler, TaskFailed
 from occ.executors import InProcessExecutor, ProcessPoolExecutor, SerialExecutor
 from occ.memory import MemoryView
+from occ.planner import Costs, Planner
 from occ.scheduler import OccScheduler
 from store.api import KVView
 
@@ -61,6 +64,9 @@ class SyntheticRunner:
             acc.update(b"-" if value is None else value)
         elif kind == "set":
             view.set(op[1], op[2], acc.digest()[:3] + op[2])
+        elif kind == "setif":  # a write set that depends on what was read
+            if acc.digest()[1] % 2:
+                view.set(op[1], op[2], acc.digest()[:3] + op[2])
         elif kind == "del":
             view.delete(op[1], op[2])
         else:
@@ -104,7 +110,7 @@ def blocks(draw: st.DrawFn) -> tuple[list[Any], dict[str, dict[bytes, bytes]]]:
         )
     )
     read = st.tuples(st.just("get"), store, key) | iterate
-    write = st.tuples(st.sampled_from(["set", "set", "del"]), store, key)
+    write = st.tuples(st.sampled_from(["set", "set", "del", "setif"]), store, key)
     check = (
         st.none()
         | st.tuples(st.just("fail"), st.integers(1, 4))
@@ -141,11 +147,26 @@ def pools(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, dict
 
 _versions = count(1)
 
+#: Cost models giving every kind of split: workers get most of the block, about half, or
+#: only a probe (as after a burst of conflicts).
+COSTS = st.sampled_from(
+    [
+        Costs(),
+        Costs(own=1000, speculative=100, settle=0),
+        Costs(invalid_permille=1000),
+        Costs(own=10, speculative=1000),
+    ]
+)
+
+
+def scheduler(executor: Any, costs: Costs) -> OccScheduler:
+    return OccScheduler(executor, planner=Planner(costs, min_segment=1, probe_share=4))
+
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(block=blocks(), chunk=st.sampled_from([None, 1, 3]), max_rounds=st.sampled_from([1, 3, 10]))
+@given(block=blocks(), costs=COSTS)
 def test_process_pool_equals_serial(
-    pools: tuple[Path, dict[int, ProcessPoolExecutor]], block: Any, chunk: int | None, max_rounds: int
+    pools: tuple[Path, dict[int, ProcessPoolExecutor]], block: Any, costs: Costs
 ) -> None:
     directory, executors = pools
     tasks, base = block
@@ -153,15 +174,15 @@ def test_process_pool_equals_serial(
     (directory / f"{version}.pickle").write_bytes(pickle.dumps(base))
     expected = run(SerialExecutor(), tasks, base, version)
     for workers, executor in executors.items():
-        occ = OccScheduler(executor, max_rounds, chunk_size=chunk)
-        assert run(occ, tasks, base, version) == expected, f"{workers} workers"
+        assert run(scheduler(executor, costs), tasks, base, version) == expected, f"{workers} workers"
 
 
 @settings(max_examples=200, deadline=None)
-@given(block=blocks(), chunk=st.sampled_from([None, 1, 2, 5]), max_rounds=st.sampled_from([1, 2, 10]))
-def test_simulated_workers_equal_serial(block: Any, chunk: int | None, max_rounds: int) -> None:
+@given(block=blocks(), costs=COSTS)
+def test_simulated_workers_equal_serial(block: Any, costs: Costs) -> None:
     tasks, base = block
     expected = run(SerialExecutor(), tasks, base, 1)
     for workers in (1, 2, 3, 4):
-        occ = OccScheduler(InProcessExecutor(workers), max_rounds, chunk_size=chunk)
-        assert run(occ, tasks, base, 1) == expected, f"{workers} workers"
+        assert run(scheduler(InProcessExecutor(workers), costs), tasks, base, 1) == expected, (
+            f"{workers} workers"
+        )

@@ -1,5 +1,7 @@
-"""Executors: worker crashes fail the block loudly and the pool restarts; runner exceptions
-surface as ``TaskFailed`` of the lowest failing task, as in serial execution."""
+"""Executors: the segment protocol (``submit`` a segment, ``collect`` its outcomes in
+batches) of simulated and real workers; worker crashes fail the block loudly and the pool
+restarts; runner exceptions surface as ``TaskFailed`` of the lowest failing task, as in
+serial execution; large messages never deadlock."""
 
 from __future__ import annotations
 
@@ -12,14 +14,17 @@ from typing import Any
 
 import pytest
 
-from occ.api import RemoteTaskError, TaskFailed, WorkerCrashed
-from occ.executors import ProcessPoolExecutor, SerialExecutor
+from occ.api import Outcome, RemoteTaskError, TaskFailed, WorkerCrashed
+from occ.executors import InProcessExecutor, ProcessPoolExecutor, SerialExecutor
 from occ.memory import MemoryOpener, MemoryView
+from occ.planner import Costs, Planner
 from occ.scheduler import OccScheduler
+from occ.worker import Batch
 from store.api import KVView
 
 STATE = {"bank": {b"n": b"0"}}
 OPENER = MemoryOpener({1: STATE})
+BASE = MemoryView(STATE)
 
 
 class Runner:
@@ -38,6 +43,19 @@ class Runner:
         return n
 
 
+class Segments:
+    """Task ``(k, v)`` returns what ``bank/<k>`` held and sets it to ``v``; ``"raise"``
+    writes ``bank/r`` then raises."""
+
+    def run(self, task: Any, context: Any, view: KVView) -> Any:
+        if task == "raise":
+            view.set("bank", b"r", b"dropped")
+            raise ValueError("bad task")
+        old = view.get("bank", task[0])
+        view.set("bank", task[0], task[1])
+        return old
+
+
 @dataclass(frozen=True)
 class BrokenOpener:
     def open(self) -> Any:
@@ -45,82 +63,204 @@ class BrokenOpener:
 
 
 def execute(scheduler: Any, tasks: list[Any]) -> Any:
-    return scheduler.execute_block(tasks, None, MemoryView(STATE), 1, Runner())
+    return scheduler.execute_block(tasks, None, BASE, 1, Runner())
+
+
+#: Workers take the whole block (``n // workers`` txs each) ...
+ALL = Costs(own=1000, speculative=0, settle=0)
+#: ... or a part of it, the coordinator executing the first txs itself.
+PART = Costs()
+
+
+def occ_scheduler(executor: ProcessPoolExecutor, costs: Costs = ALL) -> OccScheduler:
+    return OccScheduler(executor, planner=Planner(costs, min_segment=1))
 
 
 @pytest.fixture
-def occ() -> Iterator[OccScheduler]:
-    with OccScheduler(ProcessPoolExecutor(OPENER, workers=2), chunk_size=1) as scheduler:
-        yield scheduler
+def pool() -> Iterator[ProcessPoolExecutor]:
+    executor = ProcessPoolExecutor(OPENER, workers=2)
+    executor.start()
+    try:
+        yield executor
+    finally:
+        executor.close()
 
 
-def test_a_worker_crash_fails_the_block_and_the_pool_restarts(occ: OccScheduler) -> None:
+def collect_all(executor: Any, segments: int) -> list[Batch]:
+    batches = []
+    while segments:
+        batch = executor.collect()
+        batches.append(batch)
+        segments -= batch.last
+    return batches
+
+
+def check_segment_protocol(executor: Any) -> list[Batch]:
+    """Two segments (txs 3-7 and 8-10) over ``STATE``, batches of 2."""
+    first = [(b"n", b"1"), (b"n", b"2"), "raise", (b"r", b"x"), (b"n", b"3")]
+    second = [(b"n", b"9"), (b"r", b"y"), (b"n", b"10")]
+    executor.begin_block(Segments(), None, BASE, 1)
+    executor.submit(0, (3, first), 2)
+    executor.submit(1, (8, second), 2)
+    batches = collect_all(executor, 2)
+    by_worker = {w: [b for b in batches if b.worker == w] for w in (0, 1)}
+    assert [len(b.outcomes) for b in by_worker[0]] == [2, 2, 1]
+    assert [b.last for b in by_worker[0]] == [False, False, True]
+    assert [len(b.outcomes) for b in by_worker[1]] == [2, 1]
+    outcomes = {w: [o for b in by_worker[w] for o in b.outcomes] for w in (0, 1)}
+    for o in outcomes[0] + outcomes[1]:
+        assert isinstance(o, Outcome)
+    assert [o.index for o in outcomes[0]] == [3, 4, 5, 6, 7]
+    assert [o.index for o in outcomes[1]] == [8, 9, 10]
+    # Each segment runs over the base plus its own earlier writes, never another segment's;
+    # a tx that raised reports no writes and its writes are unseen by later txs.
+    assert [o.output for o in outcomes[0]] == [b"0", b"1", None, None, b"2"]
+    assert [o.output for o in outcomes[1]] == [b"0", None, b"9"]
+    failed = outcomes[0][2]
+    assert isinstance(failed.error, ValueError) and failed.writes == {}
+    assert outcomes[0][3].reads == (("bank", b"r"),) and outcomes[0][3].writes == {("bank", b"r"): b"x"}
+    assert outcomes[0][1].reads == (("bank", b"n"),) and outcomes[0][1].ranges == ()
+    assert outcomes[0][1].writes == {("bank", b"n"): b"2"}
+    return batches
+
+
+def test_simulated_workers_follow_the_segment_protocol_in_turn() -> None:
+    executor = InProcessExecutor(2)
+    assert executor.collect(block=False) is None
+    with pytest.raises(RuntimeError):
+        executor.collect()
+    batches = check_segment_protocol(executor)
+    assert [b.worker for b in batches] == [0, 1, 0, 1, 0]  # served in turn, one batch each
+    assert executor.collect(block=False) is None
+
+
+@pytest.mark.timeout(120)
+def test_worker_processes_follow_the_segment_protocol(pool: ProcessPoolExecutor) -> None:
+    batches = check_segment_protocol(pool)
+    assert all(b.busy_ns > 0 for b in batches)  # measured by the workers
+    assert pool.collect(block=False) is None
+    with pytest.raises(RuntimeError):
+        pool.collect()
+
+
+@pytest.mark.timeout(120)
+def test_a_worker_crash_fails_the_block_and_the_pool_restarts(pool: ProcessPoolExecutor) -> None:
+    occ = occ_scheduler(pool)
+    pids = [proc.pid for proc in pool._procs]
     with pytest.raises(WorkerCrashed, match="exited with code 3|connection lost"):
-        execute(occ, ["a", "crash", "b", "c"])
+        execute(occ, ["a", "crash", "b", "c"])  # worker 0 runs "a", "crash"
     schedule = execute(occ, ["a", "b", "c"])
     assert schedule.outputs == (1, 2, 3)
+    assert schedule.stats.speculated_txs == 2  # the new pool ran part of it
     assert schedule.changeset == execute(SerialExecutor(), ["a", "b", "c"]).changeset
+    assert not set(pids) & {proc.pid for proc in pool._procs}
 
 
+@pytest.mark.timeout(120)
 def test_a_worker_that_cannot_open_the_state_fails_the_block() -> None:
-    with OccScheduler(ProcessPoolExecutor(BrokenOpener(), workers=1)) as occ:
+    with occ_scheduler(ProcessPoolExecutor(BrokenOpener(), workers=1)) as occ:
         with pytest.raises(WorkerCrashed, match="state store unavailable"):
             execute(occ, ["a", "b"])
 
 
-@pytest.mark.parametrize("tasks", [["a", "raise", "b", "raise"], ["raise"], ["a", "b", "a", "unpicklable"]])
-def test_runner_exceptions_match_serial(occ: OccScheduler, tasks: list[str]) -> None:
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("costs", [ALL, PART], ids=["workers", "coordinator-too"])
+@pytest.mark.parametrize(
+    "tasks",
+    [
+        ["a", "raise", "b", "raise"],
+        ["raise"],
+        ["a", "b", "a", "unpicklable"],
+        ["a", "b", "c", "d", "e", "raise", "f", "raise"],
+        ["raise"] + ["a"] * 30,
+    ],
+)
+def test_runner_exceptions_match_serial(pool: ProcessPoolExecutor, costs: Costs, tasks: list[str]) -> None:
+    occ = occ_scheduler(pool, costs)
     with pytest.raises(TaskFailed) as serial:
         execute(SerialExecutor(), tasks)
     with pytest.raises(TaskFailed) as parallel:
         execute(occ, tasks)
     assert parallel.value.index == serial.value.index
     cause = parallel.value.__cause__
-    assert isinstance(cause, (ValueError, RemoteTaskError))
-    if tasks[-1] != "unpicklable":
+    if tasks[-1] == "unpicklable":  # raised on a worker: stands in for the exception
+        assert type(cause) is RemoteTaskError and "ValueError" in str(cause)
+    else:
         assert type(cause) is ValueError and cause.args == ("bad task",)
-    assert execute(occ, ["a"]).outputs == (1,)  # the next block is unaffected
+    # The next block is unaffected (replies still due from this one are discarded).
+    schedule = execute(occ, ["a"] * 12)
+    assert schedule.outputs == tuple(range(1, 13)) and schedule.stats.speculated_txs > 0
 
 
 def test_default_worker_count_is_the_cpu_count() -> None:
     assert ProcessPoolExecutor(OPENER).workers == multiprocessing.cpu_count()
+    assert ProcessPoolExecutor(OPENER, workers=3).workers == 3
     assert os.cpu_count() == multiprocessing.cpu_count()
 
 
-def test_a_worker_that_died_between_blocks_is_replaced(occ: OccScheduler) -> None:
-    assert execute(occ, ["a"]).outputs == (1,)
-    for child in multiprocessing.active_children():
-        child.kill()
-        child.join()
-    assert execute(occ, ["a", "b"]).outputs == (1, 2)
+@pytest.mark.timeout(120)
+def test_a_worker_that_died_between_blocks_is_replaced(pool: ProcessPoolExecutor) -> None:
+    occ = occ_scheduler(pool)
+    assert execute(occ, ["a", "b"]).stats.speculated_txs == 2
+    for proc in pool._procs:
+        proc.kill()
+        proc.join()
+    schedule = execute(occ, ["a", "b", "c", "d"])
+    assert schedule.outputs == (1, 2, 3, 4) and schedule.stats.speculated_txs == 4
+    assert all(proc.is_alive() for proc in pool._procs)
 
 
 class BigRunner:
-    """Writes and returns large values; tasks 0 and 1 share a key, so the block has a
-    conflict early and the coordinator ships records (large too) with later chunks."""
+    """Large tasks and context in, large writes and outputs out; tasks 0 and 1 (and the
+    first txs of each worker's segment) share a key, so some outcomes are re-executed."""
 
     def run(self, task: Any, context: Any, view: KVView) -> Any:
-        if task < 2:
+        index, payload = task
+        if index == "raise":
+            raise ValueError("bad task")
+        assert len(context) == 3_000_000 and len(payload) == 500_000
+        if index % 10 < 2:
             view.set("bank", b"n", (view.get("bank", b"n") or b"") + b"+")
-        view.set("bank", b"big%d" % task, bytes([task % 256]) * 1_000_000)
-        return bytes([task % 256]) * 2_000_000
+        view.set("bank", b"big%d" % index, bytes([index % 256]) * 1_000_000)
+        return bytes([index % 256]) * 2_000_000
 
 
-@pytest.mark.timeout(120)
-def test_large_messages_both_ways_do_not_deadlock(occ: OccScheduler) -> None:
-    tasks = list(range(40))
-    base = MemoryView(STATE)
-    want = SerialExecutor().execute_block(tasks, None, base, 1, BigRunner())
-    got = occ.execute_block(tasks, None, base, 1, BigRunner())
-    assert got.outputs == want.outputs and got.changeset == want.changeset
+@pytest.mark.timeout(180)
+@pytest.mark.parametrize("costs", [ALL, PART], ids=["workers", "coordinator-too"])
+def test_large_messages_both_ways_do_not_deadlock(pool: ProcessPoolExecutor, costs: Costs) -> None:
+    occ = occ_scheduler(pool, costs)
+    context = b"c" * 3_000_000
+    tasks = [(i, bytes([i]) * 500_000) for i in range(40)]
+    # A block that fails at once, leaving the workers' large replies unread ...
+    with pytest.raises(TaskFailed):
+        occ.execute_block([("raise", b"")] + tasks, context, BASE, 1, BigRunner())
+    # ... then large blocks, whose messages cross those replies.
+    for _ in range(2):
+        want = SerialExecutor().execute_block(tasks, context, BASE, 1, BigRunner())
+        got = occ.execute_block(tasks, context, BASE, 1, BigRunner())
+        assert got.outputs == want.outputs and got.changeset == want.changeset
+        assert got.stats.speculated_txs > 0 and got.stats.re_executions > 0
 
 
 def test_start_twice_keeps_one_pool() -> None:
     executor = ProcessPoolExecutor(OPENER, workers=2)
     executor.start()
-    executor.start()
     try:
-        assert len(multiprocessing.active_children()) >= 2
-        assert executor.workers == 2 and len(executor._procs) == 2
+        procs = list(executor._procs)
+        executor.start()
+        assert executor.workers == 2 and executor._procs == procs
+        assert all(proc.is_alive() for proc in procs)
     finally:
         executor.close()
+    assert not any(proc.is_alive() for proc in procs)
+
+
+def test_serial_executor_is_the_reference() -> None:
+    schedule = execute(SerialExecutor(), ["a", "b", "c"])
+    assert schedule.outputs == (1, 2, 3)
+    assert schedule.changeset.changes == {"bank": ((b"n", b"3"),)}
+    s = schedule.stats
+    assert (s.tasks, s.incarnations, s.in_order_txs, s.speculated_txs, s.rounds) == (3, 3, 3, 0, 0)
+    with pytest.raises(TaskFailed) as failed:
+        execute(SerialExecutor(), ["a", "raise", "raise"])
+    assert failed.value.index == 1 and isinstance(failed.value.__cause__, ValueError)

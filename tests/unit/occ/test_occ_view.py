@@ -1,93 +1,196 @@
-"""``occ.view``: layered reads, read-set recording and iteration merge in both directions."""
+"""``occ.view``: layered reads, read-set and range recording, writes kept apart, and the
+iteration merge (base, writes below, own writes) in both directions."""
 
 from __future__ import annotations
 
 import random
-
-import pytest
+from typing import Any
 
 from occ.memory import MemoryView
-from occ.mvstore import MVStore
-from occ.view import Dependency, OverlayView, TrackedView
+from occ.view import OverlayView, TxView, merge_layers
 
-BASE = MemoryView({"bank": {b"a": b"base-a", b"c": b"base-c", b"e": b"base-e"}})
+BASE = MemoryView({"bank": {b"a": b"base-a", b"c": b"base-c", b"e": b"base-e"}, "other": {b"a": b"x"}})
 
 
-def test_reads_own_writes_then_lower_txs_then_base_and_records_versions() -> None:
-    mv = MVStore()
-    mv.record(1, 0, {("bank", b"a"): b"tx1-a"})
-    mv.record(5, 0, {("bank", b"c"): b"tx5-c"})
-    view = TrackedView(3, BASE, mv)
-    assert view.get("bank", b"a") == b"tx1-a"
-    assert view.get("bank", b"c") == b"base-c"  # tx 5 is above tx 3
+def test_tx_view_reads_own_writes_then_below_then_base() -> None:
+    below = {("bank", b"a"): b"below-a", ("bank", b"c"): None, ("bank", b"b"): b"below-b"}
+    view = TxView(4, BASE, below)
+    assert view.get("bank", b"a") == b"below-a"
+    assert view.get("bank", b"b") == b"below-b"
+    assert view.get("bank", b"c") is None  # deleted below hides the base value
+    assert view.get("bank", b"e") == b"base-e"
     assert view.get("bank", b"zz") is None
-    view.set("bank", b"zz", b"mine")
-    assert view.get("bank", b"zz") == b"mine"
-    assert view.reads == {("bank", b"a"): (1, 0), ("bank", b"c"): None, ("bank", b"zz"): None}
-    assert view.writes == {("bank", b"zz"): b"mine"}
+    assert view.get("other", b"a") == b"x"
+    view.set("bank", b"e", b"own-e")
+    view.delete("bank", b"a")
+    assert view.get("bank", b"e") == b"own-e"
+    assert view.get("bank", b"a") is None
 
 
-def test_reading_an_estimate_raises_dependency() -> None:
-    mv = MVStore()
-    mv.record(1, 0, {("bank", b"a"): b"x"})
-    mv.mark_estimate(1)
-    with pytest.raises(Dependency):
-        TrackedView(2, BASE, mv).get("bank", b"a")
-    with pytest.raises(Dependency):
-        list(TrackedView(2, BASE, mv).iterate("bank", None, None))
+def test_tx_view_records_reads_from_below_its_own_writes_only() -> None:
+    view = TxView(4, BASE, {("bank", b"b"): b"below-b"})
+    view.set("bank", b"mine", b"1")
+    view.delete("bank", b"gone")
+    assert view.get("bank", b"mine") == b"1"
+    assert view.get("bank", b"gone") is None
+    assert view.reads == {}  # own writes need no validation
+    view.get("bank", b"b")
+    view.get("bank", b"zz")  # absent keys are reads too
+    view.get("bank", b"b")  # recorded once
+    view.set("bank", b"zz", b"now mine")
+    view.get("bank", b"zz")  # after the write: not a read
+    view.get("other", b"a")
+    assert list(view.reads) == [("bank", b"b"), ("bank", b"zz"), ("other", b"a")]
 
 
-def test_iteration_merges_base_lower_txs_and_own_writes_both_ways() -> None:
-    mv = MVStore()
-    mv.record(0, 0, {("bank", b"b"): b"tx0-b", ("bank", b"c"): None})
-    mv.record(2, 0, {("bank", b"d"): b"tx2-d"})  # not visible to tx 1
-    view = TrackedView(1, BASE, mv)
+def test_tx_view_records_ranges_when_iterate_is_called() -> None:
+    view = TxView(0, BASE, {})
+    it = view.iterate("bank", b"b", None)
+    assert view.ranges == [("bank", b"b", None)]  # recorded even if never consumed
+    next(it)
+    list(view.iterate("other", None, b"q", reverse=True))
+    view.iterate("bank", None, None)
+    assert view.ranges == [("bank", b"b", None), ("other", None, b"q"), ("bank", None, None)]
+    assert view.reads == {}  # iterating records ranges, not keys
+
+
+def test_tx_view_keeps_its_writes_apart_from_below_and_base() -> None:
+    below = {("bank", b"a"): b"below-a"}
+    view = TxView(1, BASE, below)
+    view.set("bank", b"a", b"own-a")
+    view.set("bank", b"n", b"own-n")
+    view.delete("bank", b"c")
+    assert below == {("bank", b"a"): b"below-a"}
+    assert view.writes == {("bank", b"a"): b"own-a", ("bank", b"n"): b"own-n", ("bank", b"c"): None}
+    assert BASE.get("bank", b"c") == b"base-c"
+    other = TxView(2, BASE, below)
+    assert other.get("bank", b"a") == b"below-a" and other.get("bank", b"n") is None
+
+
+def test_outcome_carries_reads_ranges_and_writes_and_an_error_drops_the_writes() -> None:
+    view = TxView(7, BASE, {})
+    view.get("bank", b"a")
+    list(view.iterate("bank", None, b"c"))
+    view.set("bank", b"w", b"v")
+    ok = view.outcome("out", None)
+    assert ok.index == 7 and ok.output == "out" and ok.error is None
+    assert ok.reads == (("bank", b"a"),)
+    assert ok.ranges == (("bank", None, b"c"),)
+    assert ok.writes == {("bank", b"w"): b"v"}
+    error = ValueError("boom")
+    failed = view.outcome(None, error)
+    assert failed.error is error and failed.output is None
+    assert failed.writes == {}  # a tx that raised writes nothing
+    assert failed.reads == ok.reads and failed.ranges == ok.ranges  # still validated
+
+
+def test_tx_view_iteration_merges_base_below_and_own_writes_both_ways() -> None:
+    below = {("bank", b"b"): b"below-b", ("bank", b"c"): None, ("other", b"d"): b"not bank"}
+    view = TxView(1, BASE, below)
     view.set("bank", b"e", b"own-e")
     view.delete("bank", b"a")
     view.set("bank", b"f", b"own-f")
-    want = [(b"b", b"tx0-b"), (b"e", b"own-e"), (b"f", b"own-f")]
+    view.set("bank", b"c", b"own-c")  # revives a key deleted below
+    want = [(b"b", b"below-b"), (b"c", b"own-c"), (b"e", b"own-e"), (b"f", b"own-f")]
     assert list(view.iterate("bank", None, None)) == want
     assert list(view.iterate("bank", None, None, reverse=True)) == want[::-1]
-    assert list(view.iterate("bank", b"b", b"f")) == want[:2]
+    assert list(view.iterate("bank", b"b", b"f")) == want[:3]  # start inclusive, end exclusive
+    assert list(view.iterate("bank", b"c", b"e", reverse=True)) == [(b"c", b"own-c")]
+    assert list(view.iterate("other", None, None)) == [(b"a", b"x"), (b"d", b"not bank")]
 
 
-def test_iteration_records_what_it_pulled_and_whether_it_finished() -> None:
-    mv = MVStore()
-    mv.record(0, 0, {("bank", b"b"): b"tx0-b"})
-    view = TrackedView(1, BASE, mv)
-    it = view.iterate("bank", None, None)
-    next(it)
-    list(view.iterate("bank", b"c", None, reverse=True))
-    partial, full = view.outcome(0, None, None).ranges
-    assert partial == ("bank", None, None, False, ((b"a", None),), False)
-    assert full == ("bank", b"c", None, True, ((b"e", None), (b"c", None)), True)
+def test_overlay_view_reads_its_writes_over_base_and_writes_into_the_given_dict() -> None:
+    writes: dict[Any, Any] = {("bank", b"a"): b"w-a"}
+    view = OverlayView(BASE, writes)
+    assert view.get("bank", b"a") == b"w-a"
+    assert view.get("bank", b"c") == b"base-c"
+    view.delete("bank", b"c")
+    view.set("bank", b"d", b"w-d")
+    assert view.get("bank", b"c") is None and view.get("bank", b"d") == b"w-d"
+    assert writes == {("bank", b"a"): b"w-a", ("bank", b"c"): None, ("bank", b"d"): b"w-d"}
+    want = [(b"a", b"w-a"), (b"d", b"w-d"), (b"e", b"base-e")]
+    assert list(view.iterate("bank", None, None)) == want
+    assert list(view.iterate("bank", None, None, reverse=True)) == want[::-1]
+    assert list(view.iterate("bank", b"b", b"e")) == [(b"d", b"w-d")]
 
 
 def test_iterate_snapshots_the_view_when_called() -> None:
-    view = OverlayView(BASE, {})
-    it = view.iterate("bank", None, None)
-    view.set("bank", b"b", b"later")
+    overlay = OverlayView(BASE, {})
+    it = overlay.iterate("bank", None, None)
+    overlay.set("bank", b"b", b"later")
+    overlay.delete("bank", b"e")
     assert [k for k, _ in it] == [b"a", b"c", b"e"]
+    below: dict[Any, Any] = {}
+    tx = TxView(0, BASE, below)
+    it = tx.iterate("bank", None, None, reverse=True)
+    tx.set("bank", b"d", b"later")
+    below[("bank", b"b")] = b"later"
+    assert [k for k, _ in it] == [b"e", b"c", b"a"]
 
 
-def test_random_iterations_match_a_sorted_dict() -> None:
+def test_merge_layers_upper_wins_and_none_hides_in_both_directions() -> None:
+    lower = [(b"a", b"1"), (b"c", b"3"), (b"e", b"5")]
+    upper = [(b"0", b"u0"), (b"c", None), (b"d", b"u4"), (b"e", b"u5"), (b"z", None)]
+    want = [(b"0", b"u0"), (b"a", b"1"), (b"d", b"u4"), (b"e", b"u5")]
+    assert list(merge_layers(iter(lower), upper, False)) == want
+    assert list(merge_layers(iter(lower[::-1]), upper[::-1], True)) == want[::-1]
+    assert list(merge_layers(iter([]), [(b"a", None)], False)) == []
+
+
+def _random_case(rng: random.Random, keys: list[bytes]) -> tuple[dict[bytes, bytes], list[dict[bytes, Any]]]:
+    base = {k: b"base-" + k for k in keys if rng.random() < 0.5}
+    layers = []
+    for layer in range(2):
+        layers.append(
+            {k: rng.choice([b"w%d-" % layer + k, None]) for k in rng.sample(keys, rng.randint(0, 4))}
+        )
+    return base, layers
+
+
+def _expected(truth: dict[bytes, Any], start: bytes | None, end: bytes | None, reverse: bool) -> list[Any]:
+    want = sorted(
+        (k, v)
+        for k, v in truth.items()
+        if v is not None and (start is None or k >= start) and (end is None or k < end)
+    )
+    return want[::-1] if reverse else want
+
+
+def _bounds(rng: random.Random, keys: list[bytes]) -> tuple[bytes | None, bytes | None]:
+    start, end = sorted(rng.sample(keys + [b"\x00\x05"], 2))
+    return (None if rng.random() < 0.25 else start), (None if rng.random() < 0.25 else end)
+
+
+def test_random_tx_view_iterations_match_a_dict_model() -> None:
     rng = random.Random(7)
     keys = [bytes([k]) for k in range(8)]
-    for _ in range(300):
-        base = {k: b"base" for k in keys if rng.random() < 0.5}
-        mv = MVStore()
-        truth = dict(base)
-        for index in range(3):
-            writes = {("s", k): rng.choice([b"w%d" % index, None]) for k in rng.sample(keys, 3)}
-            mv.record(index, 0, writes)
-            for (_, k), v in writes.items():
-                truth[k] = v
-        view = TrackedView(3, MemoryView({"s": base}), mv)
-        for k in rng.sample(keys, 2):
-            value = rng.choice([b"own", None])
-            view.set("s", k, value) if value else view.delete("s", k)
-            truth[k] = value
-        start, end = sorted(rng.sample(keys, 2))
-        reverse = rng.random() < 0.5
-        want = sorted((k, v) for k, v in truth.items() if v is not None and start <= k < end)
-        assert list(view.iterate("s", start, end, reverse)) == (want[::-1] if reverse else want)
+    for _ in range(400):
+        base, (below_layer, own_layer) = _random_case(rng, keys)
+        below = {("s", k): v for k, v in below_layer.items()}
+        below.update({("t", k): b"other store" for k in keys[:3]})
+        view = TxView(3, MemoryView({"s": base}), below)
+        for k, v in own_layer.items():
+            view.set("s", k, v) if v is not None else view.delete("s", k)
+        truth: dict[bytes, Any] = {**base, **below_layer, **own_layer}
+        for k in rng.sample(keys, 3):
+            assert view.get("s", k) == truth.get(k)
+        start, end = _bounds(rng, keys)
+        for reverse in (False, True):
+            assert list(view.iterate("s", start, end, reverse)) == _expected(truth, start, end, reverse)
+        assert view.ranges == [("s", start, end)] * 2
+
+
+def test_random_overlay_view_iterations_match_a_dict_model() -> None:
+    rng = random.Random(11)
+    keys = [bytes([k]) for k in range(8)]
+    for _ in range(400):
+        base, (layer, _) = _random_case(rng, keys)
+        view = OverlayView(MemoryView({"s": base}), {("t", keys[0]): b"other store"})
+        for k, v in layer.items():
+            view.set("s", k, v) if v is not None else view.delete("s", k)
+        truth: dict[bytes, Any] = {**base, **layer}
+        for k in rng.sample(keys, 3):
+            assert view.get("s", k) == truth.get(k)
+        start, end = _bounds(rng, keys)
+        for reverse in (False, True):
+            assert list(view.iterate("s", start, end, reverse)) == _expected(truth, start, end, reverse)

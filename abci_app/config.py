@@ -30,8 +30,9 @@ class AppConfig:
     evm_ws_address: str = "127.0.0.1:8546"
     metrics_address: str = "127.0.0.1:26661"
     cometbft_rpc: str = "http://127.0.0.1:26657"
-    #: OCC worker processes; 1 = serial execution in the app process; 0 = automatic: the
-    #: number of cores from ``SERIAL_BELOW_CORES`` cores up, else serial (see ``workers``).
+    #: OCC workers: txs executed at once, the app process's own included (it executes the
+    #: first part of each block itself beside ``occ_workers - 1`` worker processes); 1 =
+    #: serial execution in the app process; 0 = automatic (see ``workers``).
     occ_workers: int = 0
     #: Minimum native gas price in usei per gas unit, as a decimal string.
     min_gas_price: str = "0.01"

@@ -30,7 +30,8 @@ def _make_scheduler(cfg: AppConfig, db):
     workers = cfg.workers()
     if workers <= 1:
         return SerialExecutor()
-    return OccScheduler(ProcessPoolExecutor(db.state_opener(), workers), clock=time.perf_counter_ns)
+    # The app process executes too: ``workers - 1`` processes beside it.
+    return OccScheduler(ProcessPoolExecutor(db.state_opener(), workers - 1), clock=time.perf_counter_ns)
 
 
 def _make_db(home: Home, cfg: AppConfig):
@@ -80,7 +81,10 @@ class Node:
         self.server = GrpcServer(self.app, cfg.abci_address)
         self.server.start()
         log.info(
-            "app started: height=%d workers=%d abci=%s", self.db.last_height(), cfg.workers(), cfg.abci_address
+            "app started: height=%d workers=%d abci=%s",
+            self.db.last_height(),
+            cfg.workers(),
+            cfg.abci_address,
         )
 
     def close(self) -> None:

@@ -273,10 +273,10 @@ class Ipc:
     """Microseconds per tx of OCC's message serialization (pickle + unpickle, pipe time
     excluded), and bytes per tx each way."""
 
-    total: float  # all three messages below
+    total: float  # both messages below
     task: float  # the task alone (the decoded tx)
     result: float  # the runner's output alone (``TxResult`` with its events and receipt)
-    sent: int  # a chunk message, plus the shipment of other txs' writes
+    sent: int  # the segment message
     received: int  # the outcomes (result, reads, writes)
 
 
@@ -292,29 +292,24 @@ def _best_us(fn: Callable[[], object], per: int, batches: int = 15, rounds: int 
 
 
 def ipc_per_tx(case: Case) -> Ipc:
-    """What crosses between coordinator and workers for 32 txs: the records of 32 txs
-    shipped, a chunk of 32 txs sent, and its 32 outcomes returned; each the best of a few
-    batches (the machine is shared)."""
+    """What crosses between coordinator and a worker for 32 txs: a segment of 32 txs sent,
+    and their 32 outcomes returned; each the best of a few batches (the machine is shared)."""
     from occ.api import Outcome
-    from occ.worker import CHUNK, OK, PROTOCOL, ChunkRunner
+    from occ.worker import OK, PROTOCOL, SEGMENT, run_segment
 
-    worker = ChunkRunner(0)
-    worker.begin(case.runner, case.context, case.base)
-    chunk = [(i, 0, tx) for i, tx in enumerate(case.tasks[:32])]
-    outcomes = worker.run([], chunk)
-    records = [(o.index, 0, o.writes) for o in outcomes]
-    tasks, results = [tx for _, _, tx in chunk], [o.output for o in outcomes]
-    n = len(chunk)
+    tasks = case.tasks[:32]
+    (outcomes, _), *_ = run_segment(case.runner, case.context, case.base, 0, tasks, len(tasks))
+    results = [o.output for o in outcomes]
+    n = len(tasks)
 
     def messages() -> None:
-        shipment = pickle.dumps(records, PROTOCOL)
-        msg = pickle.dumps((CHUNK, ([(1, shipment)], chunk)), PROTOCOL)
-        pickle.loads(pickle.loads(msg)[1][0][0][1])
-        reply = pickle.dumps((OK, [tuple(o) for o in outcomes]), PROTOCOL)
-        [Outcome._make(o) for o in pickle.loads(reply)[1]]
+        msg = pickle.dumps((SEGMENT, (0, tasks, n)), PROTOCOL)
+        pickle.loads(msg)
+        reply = pickle.dumps((OK, ([tuple(o) for o in outcomes], True, 0)), PROTOCOL)
+        [Outcome._make(o) for o in pickle.loads(reply)[1][0]]
 
-    sent = len(pickle.dumps(records, PROTOCOL)) + len(pickle.dumps((CHUNK, ([], chunk)), PROTOCOL))
-    received = len(pickle.dumps((OK, [tuple(o) for o in outcomes]), PROTOCOL))
+    sent = len(pickle.dumps((SEGMENT, (0, tasks, n)), PROTOCOL))
+    received = len(pickle.dumps((OK, ([tuple(o) for o in outcomes], True, 0)), PROTOCOL))
     return Ipc(
         _best_us(messages, n),
         _best_us(lambda: pickle.loads(pickle.dumps(tasks, PROTOCOL)), n),
@@ -351,7 +346,9 @@ def bench_case(case: Case, args: argparse.Namespace) -> None:
     """Serial and OCC on the same block, alternating; checks they agree; prints one case."""
     n = len(case.tasks)
     serial = SerialExecutor()
-    with OccScheduler(ProcessPoolExecutor(case.opener, args.workers), clock=time.perf_counter_ns) as occ:
+    pool = ProcessPoolExecutor(case.opener, args.workers - 1)
+    with OccScheduler(pool, clock=time.perf_counter_ns) as occ:
+        planner = occ.planner
 
         def run_serial() -> Schedule:
             return serial.execute_block(case.tasks, case.context, case.base, case.version, case.runner)
@@ -381,9 +378,14 @@ def bench_case(case: Case, args: argparse.Namespace) -> None:
         f"   ratio {best_s / best_o:.2f}x (best vs best; median of pairs {statistics.median(ratios):.2f}x)"
     )
     print(
-        f"  incarnations {st.incarnations}, re-executions {st.re_executions}, rounds {st.rounds},"
-        f" in order {st.in_order_txs}, fallback {st.fallback_used}, validate {st.validate_ms} ms;"
+        f"  incarnations {st.incarnations}, re-executions {st.re_executions}, speculated"
+        f" {st.speculated_txs}, in order {st.in_order_txs}, burst {st.fallback_used}, validate {st.validate_ms} ms;"
         f" CPU beyond serial {overhead:.0f} us/tx (coordinator + workers)"
+    )
+    c = planner.costs
+    print(
+        f"  planner's estimate per tx: coordinator {c.own / 1e3:.1f} us, worker {c.speculative / 1e3:.1f} us,"
+        f" settling {c.settle / 1e3:.1f} us, invalid {c.invalid_permille / 10:.0f}%"
     )
     if case.show_ipc:
         ipc = ipc_per_tx(case)
@@ -400,14 +402,22 @@ def main() -> None:
     )
     parser.add_argument("--txs", type=int, default=1000)
     parser.add_argument("--reps", type=int, default=7)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        help="txs executed at once: the coordinator plus workers-1 processes",
+    )
     parser.add_argument(
         "--heavy", type=int, default=1000, help="sha256 rounds added per tx in case (c); 0: skip"
     )
     parser.add_argument("--no-app", action="store_true", help="skip the cases through the app and SeiDB")
     args = parser.parse_args()
     n = args.txs
-    print(f"OCC bench: {n} txs per block, {args.workers} workers, best of {args.reps} alternating runs")
+    print(
+        f"OCC bench: {n} txs per block, {args.workers} workers (the coordinator and {args.workers - 1}"
+        f" worker processes), best of {args.reps} alternating runs"
+    )
     print(
         f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs (other sessions' load lowers ratios)"
     )

@@ -1,30 +1,31 @@
 """OCC: optimistic parallel execution of a block, identical to serial execution.
 
-The coordinator (``occ.scheduler.OccScheduler``) cuts the block into chunks and sends them
-to worker processes (``occ.executors.ProcessPoolExecutor``; the loop they run is
-``occ.worker``), which read the block's base state themselves through a
-``store.api.StateOpener``. A worker runs each task of a chunk in order through a
-``TrackedView`` (``occ.view``) that reads the tx's own writes, then the worker's
-multiversion store (``occ.mvstore``: final writes of lower txs shipped by the coordinator
-once the block has had a conflict, and the worker's own earlier speculative writes), then
-the base state; the view records each read with the version seen (absent included), each
-iterated range with what it yielded, and the writes. The coordinator keeps the
-multiversion store of final writes and settles outcomes in block order
-(``occ.validation``): an outcome is valid when its reads and ranges replay to the same
-versions over the final writes of lower txs; an invalid tx is re-executed by the
-coordinator, valid by construction since every lower tx is final, so each step finalizes
-one tx and the block terminates. A burst of conflicts ends a speculation round: the
-coordinator runs the next txs in block order, then starts a new round; after
-``max_rounds`` rounds the rest runs in order. ``occ.executors.SerialExecutor`` is the
-oracle every schedule must equal: outputs in block order and the change set of every key
-written. ``occ.runtime`` holds process knobs (garbage collection, worker priority),
-``occ.memory`` an in-memory state for tests and benchmarks; interfaces are in ``occ.api``.
+The coordinator (``occ.scheduler.OccScheduler``) cuts the block into contiguous segments
+(``occ.planner``, from what recent blocks cost): it keeps the first and gives each worker
+process (``occ.executors.ProcessPoolExecutor``; its loop is ``occ.worker``) one of the
+others. Workers read the block's base state themselves through a ``store.api.StateOpener``
+and run their segment in order, optimistically: each tx through a ``TxView`` (``occ.view``)
+over the base state plus the writes of the segment's earlier txs, recording every key it
+read (absent ones included), every range it iterated, and its writes. Outcomes come back in
+batches.
 
-Status of one tx in the coordinator (``k`` is the first non-final tx)::
+Meanwhile the coordinator executes its own segment in block order, untracked, as fast as
+serial execution. Then it settles the workers' outcomes in block order
+(``occ.validation``): an outcome is valid when it read no key, and iterated no range holding
+a key, on which the worker's speculative state may differ from the final one (the "dirty"
+keys: at a segment's start every key written earlier in the block). A valid outcome's
+writes become final. An invalid tx is re-executed by the coordinator over the final writes,
+which is final by construction since every lower tx is, and both its write sets become
+dirty. So each tx is settled once, in order, and the block always terminates.
 
-    ready ──dispatch──▶ executing ──outcome──▶ executed ──valid, all lower final──▶ final
-      │                     │ outcome of an           │                               ▲
-      │                     ▼ older incarnation:      └─invalid─▶ re-executed inline ─┤
-      │                  (discarded)                                                  │
-      └──────── in order (conflict burst, fallback): executed inline ─────────────────┘
+``occ.executors.SerialExecutor`` is the oracle every schedule must equal: outputs in block
+order and the change set of every key written. ``occ.runtime`` holds process knobs (garbage
+collection, worker priority), ``occ.memory`` an in-memory state for tests and benchmarks;
+interfaces are in ``occ.api``.
+
+A tx's path through the coordinator::
+
+    own segment ─────────────── executed in order ─────────────────────────▶ final
+    worker segment ──speculated──▶ outcome ──settled in order──┬─ valid ────▶ final
+                                                               └─ invalid ─▶ re-executed ─▶ final
 """

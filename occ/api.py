@@ -67,7 +67,7 @@ class BlockStats:
     #: Speculative rounds: 1 when workers ran a part of the block, else 0.
     rounds: int = 0
     #: A worker's segment met a burst of conflicts: most of its outcomes were re-executed
-    #: in order (the planner then gives workers less until conflicts ease).
+    #: in order (the planner then gives workers only a probe until conflicts ease).
     fallback_used: bool = False
     #: Txs the coordinator executed in block order: its own segment and re-executions.
     in_order_txs: int = 0
@@ -126,6 +126,19 @@ class Outcome(NamedTuple):
     writes: Writes
 
 
+class Batch(NamedTuple):
+    """Outcomes of consecutive txs of one worker's segment."""
+
+    worker: int
+    outcomes: list[Outcome]
+    #: The segment's last batch.
+    last: bool
+    #: Nanoseconds the worker spent executing them, and the coordinator's side spent
+    #: receiving them (0 when not measured); they feed the planner only, never a result.
+    busy_ns: int = 0
+    receive_ns: int = 0
+
+
 #: A segment of a block for one worker: (index of its first tx, the txs in block order).
 Segment = tuple[int, Sequence[Any]]
 
@@ -153,7 +166,12 @@ class Executor(Protocol):
         """Give ``worker`` its segment of the block (at most one per block)."""
         ...
 
-    def collect(self, block: bool = True) -> tuple[int, list[Outcome], bool] | None:
-        """One batch of outcomes: (worker, outcomes, last of its segment). Waits for it, or
-        (``block=False``) returns None when none is ready; raises ``WorkerCrashed``."""
+    def poll(self) -> None:
+        """Take in replies that arrived, without waiting (so workers never wait on a full
+        pipe while the coordinator executes its own segment)."""
+        ...
+
+    def collect(self, block: bool = True) -> Batch | None:
+        """One batch of outcomes. Waits for it, or (``block=False``) returns None when none
+        is ready; raises ``WorkerCrashed``."""
         ...

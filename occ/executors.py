@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import multiprocessing
 import pickle
+import time
+from collections import deque
 from collections.abc import Iterator, Sequence
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Any, NoReturn
 
 from occ.api import (
+    Batch,
     BlockStats,
     Outcome,
     Schedule,
@@ -24,7 +27,7 @@ from occ.api import (
 )
 from occ.runtime import paused_gc
 from occ.view import OverlayView
-from occ.worker import BLOCK, FATAL, PROTOCOL, SEGMENT, STOP, Batch, run_segment, worker_main
+from occ.worker import BLOCK, FATAL, PROTOCOL, SEGMENT, STOP, run_segment, worker_main
 from store.api import ReadView, StateOpener
 
 
@@ -89,6 +92,9 @@ class InProcessExecutor:
         assert self._block is not None, "begin_block() first"
         self._segments[worker] = run_segment(*self._block, segment[0], segment[1], batch)
 
+    def poll(self) -> None:
+        pass
+
     def collect(self, block: bool = True) -> Batch | None:
         for step in range(self._workers):
             worker = (self._turn + step) % self._workers
@@ -127,6 +133,7 @@ class ProcessPoolExecutor:
         self._conns: list[Connection] = []
         self._in_flight: list[int] = []  # segments of the current block not fully replied
         self._stale: list[int] = []  # segments of earlier blocks not fully replied: discarded
+        self._arrived: list[deque[bytes]] = []  # replies received, not yet collected
         self._broken = False
 
     @property
@@ -146,6 +153,7 @@ class ProcessPoolExecutor:
             self._conns.append(parent)
         self._in_flight = [0] * self._workers
         self._stale = [0] * self._workers
+        self._arrived = [deque() for _ in range(self._workers)]
         self._broken = False
 
     def close(self) -> None:
@@ -178,9 +186,23 @@ class ProcessPoolExecutor:
         self._send(worker, pickle.dumps((SEGMENT, (segment[0], segment[1], batch)), PROTOCOL))
         self._in_flight[worker] += 1
 
+    def poll(self) -> None:
+        for worker in self._busy():
+            conn = self._conns[worker]
+            try:
+                while conn.poll():
+                    self._arrived[worker].append(conn.recv_bytes())
+            except (EOFError, OSError) as exc:
+                self._lost(worker, exc)
+
     def collect(self, block: bool = True) -> Batch | None:
         while True:
-            busy = [w for w in range(self._workers) if self._in_flight[w] or self._stale[w]]
+            for worker in range(self._workers):
+                while self._arrived[worker]:
+                    batch = self._decode(worker, self._arrived[worker].popleft())
+                    if batch is not None:
+                        return batch
+            busy = self._busy()
             if not busy:
                 if not block:
                     return None
@@ -191,23 +213,32 @@ class ProcessPoolExecutor:
                 return None
             for worker in busy:
                 if self._conns[worker] in ready:
-                    outcomes, last, busy_ns = self._receive(worker)
-                    if self._stale[worker]:
-                        self._stale[worker] -= last
-                        continue
-                    self._in_flight[worker] -= last
-                    return Batch(worker, [Outcome._make(o) for o in outcomes], last, busy_ns)
-                if self._procs[worker].sentinel in ready:
+                    try:
+                        self._arrived[worker].append(self._conns[worker].recv_bytes())
+                    except (EOFError, OSError) as exc:
+                        self._lost(worker, exc)
+                elif self._procs[worker].sentinel in ready:
                     self._fail(worker, f"exited with code {self._procs[worker].exitcode}")
 
-    def _receive(self, worker: int) -> Any:
-        try:
-            kind, body = pickle.loads(self._conns[worker].recv_bytes())
-        except (EOFError, OSError) as exc:
-            self._fail(worker, f"connection lost ({exc!r}); exit code {self._procs[worker].exitcode}")
+    def _busy(self) -> list[int]:
+        return [w for w in range(self._workers) if self._in_flight[w] or self._stale[w]]
+
+    def _decode(self, worker: int, message: bytes) -> Batch | None:
+        """The batch in a reply; None for a reply to an earlier block (discarded)."""
+        begin = time.perf_counter_ns()
+        kind, body = pickle.loads(message)
         if kind == FATAL:
             self._fail(worker, f"failed:\n{body}")
-        return body
+        outcomes, last, busy_ns = body
+        if self._stale[worker]:
+            self._stale[worker] -= last
+            return None
+        self._in_flight[worker] -= last
+        outcomes = [Outcome._make(o) for o in outcomes]
+        return Batch(worker, outcomes, last, busy_ns, time.perf_counter_ns() - begin)
+
+    def _lost(self, worker: int, exc: BaseException) -> NoReturn:
+        self._fail(worker, f"connection lost ({exc!r}); exit code {self._procs[worker].exitcode}")
 
     def _send(self, worker: int, message: bytes) -> None:
         try:

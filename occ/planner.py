@@ -30,12 +30,13 @@ class Costs:
     invalid_permille: int = 0
 
     def blend(self, measured: Costs) -> Costs:
-        """The running estimate after a block measured ``measured`` (each field averaged)."""
+        """The running estimate after a block measured ``measured``: timings averaged; the
+        conflict share rises at once (a burst costs a whole block) and eases by halves."""
         return Costs(
             (self.own + measured.own) // 2,
             (self.speculative + measured.speculative) // 2,
             (self.settle + measured.settle) // 2,
-            (self.invalid_permille + measured.invalid_permille) // 2,
+            _rise_fast(self.invalid_permille, measured.invalid_permille),
         )
 
 
@@ -72,6 +73,9 @@ class Planner:
 
     def observe_conflicts(self, invalid_permille: int) -> None:
         """Only the conflict share is known (no clock): keep the timings."""
-        self.costs = replace(
-            self.costs, invalid_permille=(self.costs.invalid_permille + invalid_permille) // 2
-        )
+        share = _rise_fast(self.costs.invalid_permille, invalid_permille)
+        self.costs = replace(self.costs, invalid_permille=share)
+
+
+def _rise_fast(estimate: int, measured: int) -> int:
+    return measured if measured >= estimate else (estimate + measured) // 2

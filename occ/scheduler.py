@@ -31,10 +31,14 @@ from occ.validation import Dirty
 from occ.view import OverlayView, TxView
 from store.api import ReadView
 
-#: Outcomes per reply from a worker: its segment divided in this many batches (at least
-#: ``MIN_BATCH`` txs each), so the coordinator settles the first while the last run.
-BATCHES = 8
+#: Outcomes per reply from a worker: its segment divided in ``BATCHES`` batches of
+#: ``MIN_BATCH`` to ``MAX_BATCH`` txs, so the coordinator settles the first while the last
+#: run, and waits for little more than one batch at the end.
+BATCHES = 16
 MIN_BATCH = 8
+MAX_BATCH = 32
+#: Own txs between two takes of the workers' replies.
+POLL_EVERY = 8
 #: A burst: this many of the last ``BURST_WINDOW`` settled outcomes invalid.
 BURST_WINDOW = 32
 BURST_INVALID = 24
@@ -133,12 +137,13 @@ class _BlockRun:
         self.conflicts: Counter[StoreKey] = Counter()
         self.re_executions = 0
         self.burst = False
-        self.ns = {"own": 0, "settle": 0, "speculative": 0, "total": 0}
+        # nanoseconds: own segment, settling, receiving (the executor's clock), workers' busy time
+        self.ns = {"own": 0, "settle": 0, "receive": 0, "speculative": 0, "total": 0}
 
     def speculate(self, own: int, m: int) -> None:
         """Keep txs below ``own`` for the coordinator; send ``m`` each to the workers."""
         self.own = own
-        batch = max(MIN_BATCH, m // BATCHES)
+        batch = max(MIN_BATCH, min(MAX_BATCH, m // BATCHES))
         for worker in range(self.executor.workers):
             start = own + worker * m
             self.segments.append((start, start + m))
@@ -147,12 +152,15 @@ class _BlockRun:
     def execute(self) -> None:
         begin = self.clock()
         view = OverlayView(self.base, self.final)
-        runner, tasks, context = self.runner, self.tasks, self.context
+        runner, tasks, context, outputs = self.runner, self.tasks, self.context, self.outputs
+        poll = self.executor.poll if self.segments else None
         for index in range(self.own):
             try:
-                self.outputs[index] = runner.run(tasks[index], context, view)
+                outputs[index] = runner.run(tasks[index], context, view)
             except Exception as exc:
                 raise TaskFailed(index) from exc
+            if poll is not None and index % POLL_EVERY == 0:
+                poll()
         self.ns["own"] = self.clock() - begin
         for worker, (start, end) in enumerate(self.segments):
             self._settle_segment(worker, start, end)
@@ -191,6 +199,7 @@ class _BlockRun:
         assert batch is not None
         self.inbox[batch.worker].extend(batch.outcomes)
         self.ns["speculative"] += batch.busy_ns
+        self.ns["receive"] += batch.receive_ns
 
     def _re_execute(self, index: int) -> Writes:
         """Execute tx ``index`` over the final writes (every lower tx is final): final."""
@@ -229,6 +238,6 @@ class _BlockRun:
         return Costs(
             own=max(1, own),
             speculative=max(1, ns["speculative"] // speculated),
-            settle=ns["settle"] // speculated,
+            settle=(ns["settle"] + ns["receive"]) // speculated,
             invalid_permille=1000 * self.re_executions // speculated,
         )

@@ -4,6 +4,8 @@ process's loop.
 A worker runs its segment's txs in order, each through a ``TxView`` over the base state
 plus the writes of the segment's earlier txs (a tx that raised adds none), and reports the
 outcomes in batches so the coordinator can validate the first ones while later ones run.
+Replies are sent from the executing thread (a sender thread cost more in GIL hand-offs than
+it saved); the coordinator drains them while it executes, so the pipe does not fill.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import traceback
 from collections.abc import Iterator, Sequence
 from multiprocessing.connection import Connection
 from queue import SimpleQueue
-from typing import Any, NamedTuple
+from typing import Any
 
 from occ.api import Outcome, RemoteTaskError, TaskRunner, Writes
 from occ.runtime import collect_between_blocks, yield_to_coordinator
@@ -28,18 +30,6 @@ PROTOCOL = pickle.HIGHEST_PROTOCOL
 # (SEGMENT, (first index, tasks, batch)), (STOP, None). Worker -> coordinator:
 # (OK, (outcomes as plain tuples, last of the segment, busy ns)), (FATAL, text).
 BLOCK, SEGMENT, STOP, OK, FATAL = range(5)
-
-
-class Batch(NamedTuple):
-    """Outcomes of consecutive txs of one worker's segment."""
-
-    worker: int
-    outcomes: list[Outcome]
-    #: The segment's last batch.
-    last: bool
-    #: Nanoseconds the worker spent executing them (0 when not measured); feeds the
-    #: scheduler's cost model only, never a result.
-    busy_ns: int = 0
 
 
 def run_segment(
@@ -88,25 +78,12 @@ def _drain(conn: Connection, inbox: SimpleQueue[bytes | None]) -> None:
         inbox.put(None)
 
 
-def _send(conn: Connection, outbox: SimpleQueue[bytes | None]) -> None:
-    """Send replies from ``outbox`` in order (None: stop). Execution never waits for the
-    coordinator to read: it is busy with its own segment while the first batches arrive."""
-    while (message := outbox.get()) is not None:
-        try:
-            conn.send_bytes(message)
-        except OSError:
-            return
-
-
 def worker_main(conn: Connection, opener: StateOpener, worker: int) -> None:
     """Worker process number ``worker``: open the state, serve BLOCK and SEGMENT until STOP."""
     reader = None
     yield_to_coordinator()
     inbox: SimpleQueue[bytes | None] = SimpleQueue()
-    outbox: SimpleQueue[bytes | None] = SimpleQueue()
     threading.Thread(target=_drain, args=(conn, inbox), name="occ-inbox", daemon=True).start()
-    sender = threading.Thread(target=_send, args=(conn, outbox), name="occ-outbox", daemon=True)
-    sender.start()
     try:
         reader = opener.open()
         runner = context = base = None
@@ -122,16 +99,17 @@ def worker_main(conn: Connection, opener: StateOpener, worker: int) -> None:
                 for outcomes, last in run_segment(runner, context, base, first, tasks, batch):
                     now = time.perf_counter_ns()  # this batch's pickling counts in the next
                     reply = (OK, ([tuple(o) for o in portable(outcomes)], last, now - begin))
-                    outbox.put(pickle.dumps(reply, PROTOCOL))
+                    conn.send_bytes(pickle.dumps(reply, PROTOCOL))  # the coordinator drains
                     begin = now
             else:
                 return
     except KeyboardInterrupt:
         return
     except BaseException:
-        outbox.put(pickle.dumps((FATAL, traceback.format_exc()), PROTOCOL))
+        try:
+            conn.send_bytes(pickle.dumps((FATAL, traceback.format_exc()), PROTOCOL))
+        except OSError:
+            pass
     finally:
-        outbox.put(None)
-        sender.join(timeout=5)
         if reader is not None:
             reader.close()

@@ -14,12 +14,11 @@ from typing import Any
 
 import pytest
 
-from occ.api import Outcome, RemoteTaskError, TaskFailed, WorkerCrashed
+from occ.api import Batch, Outcome, RemoteTaskError, TaskFailed, WorkerCrashed
 from occ.executors import InProcessExecutor, ProcessPoolExecutor, SerialExecutor
 from occ.memory import MemoryOpener, MemoryView
 from occ.planner import Costs, Planner
 from occ.scheduler import OccScheduler
-from occ.worker import Batch
 from store.api import KVView
 
 STATE = {"bank": {b"n": b"0"}}

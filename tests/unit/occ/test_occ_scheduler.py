@@ -9,12 +9,11 @@ from typing import Any
 
 import pytest
 
-from occ.api import BlockStats, Schedule, Segment, TaskFailed
+from occ.api import Batch, BlockStats, Schedule, Segment, TaskFailed
 from occ.executors import InProcessExecutor, SerialExecutor
 from occ.memory import MemoryView
 from occ.planner import Costs, Planner
 from occ.scheduler import OccScheduler
-from occ.worker import Batch
 from store.api import KVView
 
 BASE = MemoryView({"bank": {b"hot": b"0", b"g": b"base"}})

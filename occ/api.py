@@ -20,8 +20,14 @@ def changeset_of(writes: Writes) -> ChangeSet:
     """Every key written in the block with its final value (None = delete)."""
     by_store: dict[str, dict[bytes, bytes | None]] = {}
     for (store, key), value in writes.items():
-        by_store.setdefault(store, {})[key] = value
-    return ChangeSet.from_writes(by_store)
+        kv = by_store.get(store)
+        if kv is None:
+            kv = by_store[store] = {}
+        kv[key] = value
+    # sorting the keys alone, then looking values up, beats sorting (key, value) pairs
+    return ChangeSet(
+        {store: tuple([(k, kv[k]) for k in sorted(kv)]) for store, kv in sorted(by_store.items())}
+    )
 
 
 class TaskFailed(Exception):

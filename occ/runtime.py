@@ -29,8 +29,9 @@ def paused_gc() -> Iterator[None]:
 
 
 def collect_between_blocks() -> None:
-    """For worker processes, which keep automatic collection off: free the last block's
-    cycles, then freeze the survivors (modules, state) so later collections skip them."""
+    """For worker processes, which keep automatic collection off: free the cycles of the
+    segment just run, then freeze the survivors (modules, state) so later collections skip
+    them."""
     gc.disable()
     gc.collect()
     gc.freeze()

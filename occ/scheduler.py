@@ -38,7 +38,7 @@ BATCHES = 16
 MIN_BATCH = 8
 MAX_BATCH = 32
 #: Own txs between two takes of the workers' replies.
-POLL_EVERY = 8
+POLL_EVERY = 16
 #: A burst: this many of the last ``BURST_WINDOW`` settled outcomes invalid.
 BURST_WINDOW = 32
 BURST_INVALID = 24

@@ -86,6 +86,7 @@ def worker_main(conn: Connection, opener: StateOpener, worker: int) -> None:
     threading.Thread(target=_drain, args=(conn, inbox), name="occ-inbox", daemon=True).start()
     try:
         reader = opener.open()
+        collect_between_blocks()  # automatic collection off from the start
         runner = context = base = None
         while (message := inbox.get()) is not None:
             begin = time.perf_counter_ns()
@@ -93,7 +94,6 @@ def worker_main(conn: Connection, opener: StateOpener, worker: int) -> None:
             if kind == BLOCK:
                 runner, context, version = body
                 base = reader.view(version)
-                collect_between_blocks()
             elif kind == SEGMENT:
                 first, tasks, batch = body
                 for outcomes, last in run_segment(runner, context, base, first, tasks, batch):
@@ -101,6 +101,7 @@ def worker_main(conn: Connection, opener: StateOpener, worker: int) -> None:
                     reply = (OK, ([tuple(o) for o in portable(outcomes)], last, now - begin))
                     conn.send_bytes(pickle.dumps(reply, PROTOCOL))  # the coordinator drains
                     begin = now
+                collect_between_blocks()  # while the coordinator settles, not on its path
             else:
                 return
     except KeyboardInterrupt:

@@ -10,6 +10,7 @@ import signal
 import subprocess
 import threading
 import time
+from functools import partial
 from pathlib import Path
 
 from . import cometbft_home
@@ -27,11 +28,15 @@ def _make_scheduler(cfg: AppConfig, db):
     from occ.executors import ProcessPoolExecutor, SerialExecutor
     from occ.scheduler import OccScheduler
 
+    from .runner import warm_up
+
     workers = cfg.workers()
     if workers <= 1:
         return SerialExecutor()
     # The app process executes too: ``workers - 1`` processes beside it.
-    return OccScheduler(ProcessPoolExecutor(db.state_opener(), workers - 1), clock=time.perf_counter_ns)
+    warm = partial(warm_up, tuple(cfg.modules), cfg.chain_id)
+    pool = ProcessPoolExecutor(db.state_opener(), workers - 1, warm_up=warm)
+    return OccScheduler(pool, clock=time.perf_counter_ns)
 
 
 def _make_db(home: Home, cfg: AppConfig):

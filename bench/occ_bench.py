@@ -39,6 +39,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -173,6 +174,8 @@ class Case:
     opener: StateOpener
     runner: TaskRunner
     show_ipc: bool = False
+    #: Run once in each worker process when it starts (as the node does: imports).
+    warm_up: Callable[[], object] | None = None
 
 
 def synthetic_case(label: str, n: int, hot: bool, runner: SendRunner, show_ipc: bool = False) -> Case:
@@ -221,6 +224,7 @@ def app_cases(n: int) -> Iterator[list[Case]]:
     run by its ``AppTaskRunner``; workers read the state store through ``db.state_opener()``.
     The ERC-20 token is deployed, and its senders funded, in setup blocks."""
     from abci_app.blockexec import make_context
+    from abci_app.runner import warm_up
     from tests.support.chain import (
         CHAIN_ID,
         EVM_CHAIN_ID,
@@ -263,7 +267,17 @@ def app_cases(n: int) -> Iterator[list[Case]]:
             tasks = [chain.app._task(raw) for raw in raws]
             label = f"(app) {name}s between distinct accounts, through the app's runner and SeiDB"
             cases.append(
-                Case(label, tasks, ctx, base, height, chain.db.state_opener(), chain.app.runner, True)
+                Case(
+                    label,
+                    tasks,
+                    ctx,
+                    base,
+                    height,
+                    chain.db.state_opener(),
+                    chain.app.runner,
+                    True,
+                    partial(warm_up, chain.app.runner.module_names, CHAIN_ID),
+                )
             )
         yield cases
 
@@ -346,7 +360,7 @@ def bench_case(case: Case, args: argparse.Namespace) -> None:
     """Serial and OCC on the same block, alternating; checks they agree; prints one case."""
     n = len(case.tasks)
     serial = SerialExecutor()
-    pool = ProcessPoolExecutor(case.opener, args.workers - 1)
+    pool = ProcessPoolExecutor(case.opener, args.workers - 1, warm_up=case.warm_up)
     with OccScheduler(pool, clock=time.perf_counter_ns) as occ:
         planner = occ.planner
 

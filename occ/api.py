@@ -172,12 +172,16 @@ class Executor(Protocol):
         """Give ``worker`` its segment of the block (at most one per block)."""
         ...
 
+    def cancel(self, worker: int) -> None:
+        """Ask ``worker`` to end its segment early (what it already sent still arrives)."""
+        ...
+
     def poll(self) -> None:
         """Take in replies that arrived, without waiting (so workers never wait on a full
         pipe while the coordinator executes its own segment)."""
         ...
 
-    def collect(self, block: bool = True) -> Batch | None:
-        """One batch of outcomes. Waits for it, or (``block=False``) returns None when none
-        is ready; raises ``WorkerCrashed``."""
+    def collect(self, block: bool = True, timeout: float | None = None) -> Batch | None:
+        """One batch of outcomes. Waits for it (at most ``timeout`` seconds if given), or
+        (``block=False``) returns None when none is ready; raises ``WorkerCrashed``."""
         ...

@@ -8,7 +8,7 @@ import multiprocessing
 import pickle
 import time
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Any, NoReturn
@@ -27,7 +27,7 @@ from occ.api import (
 )
 from occ.runtime import paused_gc
 from occ.view import OverlayView
-from occ.worker import BLOCK, FATAL, PROTOCOL, SEGMENT, STOP, run_segment, worker_main
+from occ.worker import BLOCK, CANCEL, FATAL, PROTOCOL, SEGMENT, STOP, run_segment, worker_main
 from store.api import ReadView, StateOpener
 
 
@@ -92,10 +92,13 @@ class InProcessExecutor:
         assert self._block is not None, "begin_block() first"
         self._segments[worker] = run_segment(*self._block, segment[0], segment[1], batch)
 
+    def cancel(self, worker: int) -> None:
+        self._segments[worker] = None
+
     def poll(self) -> None:
         pass
 
-    def collect(self, block: bool = True) -> Batch | None:
+    def collect(self, block: bool = True, timeout: float | None = None) -> Batch | None:
         for step in range(self._workers):
             worker = (self._turn + step) % self._workers
             segment = self._segments[worker]
@@ -120,13 +123,21 @@ class ProcessPoolExecutor:
     when a worker died between blocks). Replies still due from an earlier block (one that
     failed early) are discarded. ``workers`` defaults to the number of CPUs (a node config
     knob); ``start_method`` is a ``multiprocessing`` one ("forkserver": safe beside the
-    node's threads). Processes start in ``start()`` and stop in ``close()``.
+    node's threads). ``warm_up`` (picklable) runs once in each worker when it starts, e.g.
+    to import what the runner needs so a block never waits on a worker's imports.
+    Processes start in ``start()`` and stop in ``close()``.
     """
 
     def __init__(
-        self, state_opener: StateOpener, workers: int | None = None, start_method: str = "forkserver"
+        self,
+        state_opener: StateOpener,
+        workers: int | None = None,
+        start_method: str = "forkserver",
+        *,
+        warm_up: Callable[[], object] | None = None,
     ) -> None:
         self._opener = state_opener
+        self._warm_up = warm_up
         self._workers = workers or multiprocessing.cpu_count()
         self._start_method = start_method
         self._procs: list[BaseProcess] = []
@@ -146,7 +157,8 @@ class ProcessPoolExecutor:
         ctx = multiprocessing.get_context(self._start_method)
         for worker in range(self._workers):
             parent, child = ctx.Pipe(duplex=True)
-            proc = ctx.Process(target=worker_main, args=(child, self._opener, worker), daemon=True)
+            args = (child, self._opener, worker, self._warm_up)
+            proc = ctx.Process(target=worker_main, args=args, daemon=True)
             proc.start()
             child.close()
             self._procs.append(proc)
@@ -186,6 +198,10 @@ class ProcessPoolExecutor:
         self._send(worker, pickle.dumps((SEGMENT, (segment[0], segment[1], batch)), PROTOCOL))
         self._in_flight[worker] += 1
 
+    def cancel(self, worker: int) -> None:
+        if self._in_flight[worker]:
+            self._send(worker, pickle.dumps((CANCEL, None), PROTOCOL))
+
     def poll(self) -> None:
         for worker in self._busy():
             conn = self._conns[worker]
@@ -195,7 +211,7 @@ class ProcessPoolExecutor:
             except (EOFError, OSError) as exc:
                 self._lost(worker, exc)
 
-    def collect(self, block: bool = True) -> Batch | None:
+    def collect(self, block: bool = True, timeout: float | None = None) -> Batch | None:
         while True:
             for worker in range(self._workers):
                 while self._arrived[worker]:
@@ -208,7 +224,7 @@ class ProcessPoolExecutor:
                     return None
                 raise RuntimeError("collect() with nothing submitted")
             waited = [self._conns[w] for w in busy] + [self._procs[w].sentinel for w in busy]
-            ready = wait(waited, timeout=None if block else 0)
+            ready = wait(waited, timeout=timeout if block else 0)
             if not ready:
                 return None
             for worker in busy:

@@ -37,6 +37,9 @@ from store.api import ReadView
 BATCHES = 16
 MIN_BATCH = 8
 MAX_BATCH = 32
+#: A worker stalled: no batch within this many batches' expected time, plus a margin.
+STALL_BATCHES = 4
+STALL_MIN_S = 0.005
 #: Own txs between two takes of the workers' replies.
 POLL_EVERY = 16
 #: A burst: this many of the last ``BURST_WINDOW`` settled outcomes invalid.
@@ -46,6 +49,18 @@ BURST_INVALID = 24
 
 def _no_clock() -> int:
     return 0
+
+
+def batch_size(m: int) -> int:
+    """Outcomes per reply for a worker segment of ``m`` txs."""
+    return max(MIN_BATCH, min(MAX_BATCH, m // BATCHES))
+
+
+def stall_seconds(costs: Costs, batch: int) -> float:
+    """How long the coordinator waits for a worker's next batch before it runs the rest of
+    that worker's segment itself: ``STALL_BATCHES`` batches at the expected speed, plus
+    ``STALL_MIN_S`` (a worker that stalls, e.g. paged out, costs a block about serial time)."""
+    return STALL_MIN_S + STALL_BATCHES * batch * costs.speculative / 1e9
 
 
 class OccScheduler:
@@ -68,11 +83,6 @@ class OccScheduler:
         self.planner = planner or Planner()
         self._clock = clock
 
-    @property
-    def lanes(self) -> int:
-        """Txs executed at once: the coordinator's and the workers'."""
-        return self._executor.workers + 1
-
     def start(self) -> None:
         self._executor.start()
 
@@ -92,6 +102,8 @@ class OccScheduler:
         workers = self._executor.workers
         m = self.planner.segment(len(tasks), workers)
         run = _BlockRun(self._executor, tasks, context, base, runner, self._clock)
+        if self._clock is not _no_clock:
+            run.stall_s = stall_seconds(self.planner.costs, batch_size(m))
         with paused_gc():
             if m:
                 self._executor.begin_block(runner, context, base, base_version)
@@ -137,13 +149,15 @@ class _BlockRun:
         self.conflicts: Counter[StoreKey] = Counter()
         self.re_executions = 0
         self.burst = False
+        self.stalled = 0  # txs of worker segments run in order after their worker stalled
+        self.stall_s: float | None = None  # seconds to wait for a batch before that (None: ever)
         # nanoseconds: own segment, settling, receiving (the executor's clock), workers' busy time
         self.ns = {"own": 0, "settle": 0, "receive": 0, "speculative": 0, "total": 0}
 
     def speculate(self, own: int, m: int) -> None:
         """Keep txs below ``own`` for the coordinator; send ``m`` each to the workers."""
         self.own = own
-        batch = max(MIN_BATCH, min(MAX_BATCH, m // BATCHES))
+        batch = batch_size(m)
         for worker in range(self.executor.workers):
             start = own + worker * m
             self.segments.append((start, start + m))
@@ -173,7 +187,10 @@ class _BlockRun:
         inbox = self.inbox[worker]
         for index in range(start, end):
             while not inbox:
-                self._receive()
+                if not self._receive():
+                    self.executor.cancel(worker)  # it stalled: no longer wait for it
+                    self._run_in_order(index, end)
+                    return
             outcome = inbox.popleft()
             assert outcome.index == index, (outcome.index, index)
             begin = self.clock()
@@ -194,12 +211,26 @@ class _BlockRun:
             if sk is not None and not self.burst:
                 self.burst = sum(recent) >= BURST_INVALID
 
-    def _receive(self) -> None:
-        batch = self.executor.collect(block=True)
-        assert batch is not None
+    def _receive(self) -> bool:
+        """Take in one batch; False if none came within ``stall_s``."""
+        batch = self.executor.collect(block=True, timeout=self.stall_s)
+        if batch is None:
+            return False
         self.inbox[batch.worker].extend(batch.outcomes)
         self.ns["speculative"] += batch.busy_ns
         self.ns["receive"] += batch.receive_ns
+        return True
+
+    def _run_in_order(self, start: int, end: int) -> None:
+        """Execute txs ``start..end-1`` of a worker's segment here, in order: each is final
+        (the segment's later outcomes are ignored; the executor discards what arrives late)."""
+        self.stalled += end - start
+        view = OverlayView(self.base, self.final)
+        for index in range(start, end):
+            try:
+                self.outputs[index] = self.runner.run(self.tasks[index], self.context, view)
+            except Exception as exc:
+                raise TaskFailed(index) from exc
 
     def _re_execute(self, index: int) -> Writes:
         """Execute tx ``index`` over the final writes (every lower tx is final): final."""
@@ -220,8 +251,8 @@ class _BlockRun:
             incarnations=self.n + self.re_executions,
             re_executions=self.re_executions,
             rounds=1 if speculated else 0,
-            fallback_used=self.burst,
-            in_order_txs=self.own + self.re_executions,
+            fallback_used=self.burst or self.stalled > 0,
+            in_order_txs=self.own + self.re_executions + self.stalled,
             speculated_txs=speculated,
             execute_ms=self.ns["total"] // 1_000_000,
             validate_ms=self.ns["settle"] // 1_000_000,
@@ -232,7 +263,7 @@ class _BlockRun:
         """Per-tx costs measured in this block, if the clock and the block allow."""
         speculated = self.n - self.own
         ns = self.ns
-        if not speculated or self.own < MIN_BATCH or not ns["own"] or not ns["speculative"]:
+        if not speculated or self.stalled or self.own < MIN_BATCH or not ns["own"] or not ns["speculative"]:
             return None
         own = ns["own"] // self.own
         return Costs(

@@ -14,7 +14,7 @@ import pickle
 import threading
 import time
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from multiprocessing.connection import Connection
 from queue import SimpleQueue
 from typing import Any
@@ -27,20 +27,32 @@ from store.api import ReadView, StateOpener
 PROTOCOL = pickle.HIGHEST_PROTOCOL
 
 # Message kinds, coordinator -> worker: (BLOCK, (runner, context, base_version)),
-# (SEGMENT, (first index, tasks, batch)), (STOP, None). Worker -> coordinator:
-# (OK, (outcomes as plain tuples, last of the segment, busy ns)), (FATAL, text).
-BLOCK, SEGMENT, STOP, OK, FATAL = range(5)
+# (SEGMENT, (first index, tasks, batch)), (CANCEL, None), (STOP, None). Any message that
+# arrives while a segment runs ends it (a new block, or the coordinator gave up waiting).
+# Worker -> coordinator: (OK, (outcomes as plain tuples, last of the segment, busy ns)),
+# (FATAL, text).
+BLOCK, SEGMENT, CANCEL, STOP, OK, FATAL = range(6)
 
 
 def run_segment(
-    runner: TaskRunner, context: Any, base: ReadView, first: int, tasks: Sequence[Any], batch: int
+    runner: TaskRunner,
+    context: Any,
+    base: ReadView,
+    first: int,
+    tasks: Sequence[Any],
+    batch: int,
+    interrupted: Callable[[], bool] | None = None,
 ) -> Iterator[tuple[list[Outcome], bool]]:
     """Execute ``tasks`` (block indices from ``first``) in order; yield ``(outcomes, last)``
-    every ``batch`` txs."""
+    every ``batch`` txs. Stops early, with a last batch, once ``interrupted()`` (checked
+    before each tx) is true."""
     below: Writes = {}
     outcomes: list[Outcome] = []
     last_index = first + len(tasks) - 1
     for index, task in enumerate(tasks, first):
+        if interrupted is not None and interrupted():
+            yield outcomes, True
+            return
         view = TxView(index, base, below)
         try:
             outcome = view.outcome(runner.run(task, context, view), None)
@@ -78,14 +90,23 @@ def _drain(conn: Connection, inbox: SimpleQueue[bytes | None]) -> None:
         inbox.put(None)
 
 
-def worker_main(conn: Connection, opener: StateOpener, worker: int) -> None:
-    """Worker process number ``worker``: open the state, serve BLOCK and SEGMENT until STOP."""
+def worker_main(
+    conn: Connection, opener: StateOpener, worker: int, warm_up: Callable[[], object] | None = None
+) -> None:
+    """Worker process number ``worker``: open the state, run ``warm_up``, serve BLOCK and
+    SEGMENT until STOP."""
     reader = None
     yield_to_coordinator()
     inbox: SimpleQueue[bytes | None] = SimpleQueue()
     threading.Thread(target=_drain, args=(conn, inbox), name="occ-inbox", daemon=True).start()
+
+    def interrupted() -> bool:
+        return not inbox.empty()
+
     try:
         reader = opener.open()
+        if warm_up is not None:
+            warm_up()
         collect_between_blocks()  # automatic collection off from the start
         runner = context = base = None
         while (message := inbox.get()) is not None:
@@ -96,13 +117,14 @@ def worker_main(conn: Connection, opener: StateOpener, worker: int) -> None:
                 base = reader.view(version)
             elif kind == SEGMENT:
                 first, tasks, batch = body
-                for outcomes, last in run_segment(runner, context, base, first, tasks, batch):
+                segment = run_segment(runner, context, base, first, tasks, batch, interrupted)
+                for outcomes, last in segment:
                     now = time.perf_counter_ns()  # this batch's pickling counts in the next
                     reply = (OK, ([tuple(o) for o in portable(outcomes)], last, now - begin))
                     conn.send_bytes(pickle.dumps(reply, PROTOCOL))  # the coordinator drains
                     begin = now
                 collect_between_blocks()  # while the coordinator settles, not on its path
-            else:
+            elif kind == STOP:
                 return
     except KeyboardInterrupt:
         return

@@ -46,8 +46,8 @@ def test_more_workers_get_smaller_segments() -> None:
 
 
 def test_cheap_speculation_moves_more_of_the_block_to_the_workers() -> None:
-    dear = Planner(Costs(own=1000, speculative=3000)).segment(1000, 2)
-    cheap = Planner(Costs(own=1000, speculative=200)).segment(1000, 2)
+    dear = Planner(Costs(own=1000, speculative=3000, settle=60)).segment(1000, 2)
+    cheap = Planner(Costs(own=1000, speculative=200, settle=60)).segment(1000, 2)
     assert cheap > dear > 0
 
 

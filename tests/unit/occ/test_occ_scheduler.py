@@ -262,6 +262,10 @@ def test_timings_come_from_the_injected_clock() -> None:
     assert (untimed.execute_ms, untimed.validate_ms) == (0, 0)
 
 
+#: Costs in the virtual clock's units (1000 ns per task).
+UNIT_COSTS = Costs(own=1000, speculative=1100, settle=60)
+
+
 class VirtualClock:
     """Time passes only while a task runs: 1000 ns per task."""
 
@@ -275,7 +279,7 @@ class VirtualClock:
 class Timed(InProcessExecutor):
     """Simulated workers that report 1100 ns of work per outcome."""
 
-    def collect(self, block: bool = True) -> Batch | None:
+    def collect(self, block: bool = True, timeout: float | None = None) -> Batch | None:
         batch = super().collect(block)
         return None if batch is None else batch._replace(busy_ns=1100 * len(batch.outcomes))
 
@@ -291,12 +295,12 @@ class TimedCounter:
 
 def test_the_planner_learns_measured_costs_and_probes_after_a_burst_of_conflicts() -> None:
     clock = VirtualClock()
-    scheduler = OccScheduler(Timed(1), planner=Planner(), clock=clock)
+    scheduler = OccScheduler(Timed(1), planner=Planner(UNIT_COSTS), clock=clock)
     runner = TimedCounter(clock)
     hot, cold = [b"hot"] * 200, [b"k%d" % i for i in range(200)]
 
     first = execute(scheduler, hot, runner).stats
-    assert first.speculated_txs == Planner().segment(200, 1) == 98
+    assert first.speculated_txs == Planner(UNIT_COSTS).segment(200, 1) == 98
     assert first.re_executions == 98  # every worker outcome was invalid
     # Measured per tx: own 1000 ns, speculative 1100, settle 0 (no time passed), all
     # invalid; timings are averaged into the estimate, the conflict share taken at once.
@@ -314,7 +318,7 @@ def test_the_planner_learns_measured_costs_and_probes_after_a_burst_of_conflicts
 
 def test_calm_blocks_keep_the_split() -> None:
     clock = VirtualClock()
-    scheduler = OccScheduler(Timed(1), planner=Planner(), clock=clock)
+    scheduler = OccScheduler(Timed(1), planner=Planner(UNIT_COSTS), clock=clock)
     runner = TimedCounter(clock)
     for _ in range(3):
         s = execute(scheduler, [b"k%d" % i for i in range(200)], runner).stats

@@ -8,6 +8,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -263,3 +264,48 @@ def test_serial_executor_is_the_reference() -> None:
     with pytest.raises(TaskFailed) as failed:
         execute(SerialExecutor(), ["a", "raise", "raise"])
     assert failed.value.index == 1 and isinstance(failed.value.__cause__, ValueError)
+
+
+class SlowInWorkers:
+    """Adds one to ``bank/n``; in a worker process each task first sleeps ``context``
+    seconds (a worker that stalls, e.g. paged out or still importing)."""
+
+    def run(self, task: Any, context: Any, view: KVView) -> Any:
+        if multiprocessing.parent_process() is not None:
+            time.sleep(context)
+        return Runner().run(task, None, view)
+
+
+def test_a_stalled_worker_is_not_waited_for_and_its_segment_is_cut_short(pool: ProcessPoolExecutor) -> None:
+    costs = Costs(own=1000, speculative=1000, settle=0)  # the stall timeout: about 5 ms
+    scheduler = OccScheduler(pool, planner=Planner(costs, min_segment=1), clock=time.perf_counter_ns)
+    tasks = ["t"] * 40
+    begin = time.perf_counter()
+    schedule = scheduler.execute_block(tasks, 0.5, BASE, 1, SlowInWorkers())
+    took = time.perf_counter() - begin
+    assert schedule.outputs == tuple(range(1, 41))  # the serial result
+    s = schedule.stats
+    assert s.fallback_used and s.speculated_txs > 0 and s.in_order_txs == 40
+    assert took < 1.0  # far less than one worker task (0.5 s) per tx of its segment
+    # Cancelled, the workers drop the rest of their segments (about 10 s of sleeps each)
+    # once their current task ends: a block after that gets their outcomes again.
+    time.sleep(0.6)
+    begin = time.perf_counter()
+    schedule = scheduler.execute_block(tasks, 0.0, BASE, 1, SlowInWorkers())
+    assert schedule.outputs == tuple(range(1, 41)) and not schedule.stats.fallback_used
+    assert time.perf_counter() - begin < 1.0
+
+
+def test_poll_takes_in_replies_while_the_coordinator_is_busy(pool: ProcessPoolExecutor) -> None:
+    pool.begin_block(Runner(), None, BASE, 1)
+    pool.submit(0, (0, ["t"] * 64), 8)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        pool.poll()  # drains the pipe without decoding: the worker never blocks on it
+        if len(pool._arrived[0]) == 8:
+            break
+    assert len(pool._arrived[0]) == 8
+    batches = [pool.collect() for _ in range(8)]
+    assert [o.index for b in batches for o in b.outcomes] == list(range(64))
+    assert batches[-1].last and not any(b.last for b in batches[:-1])
+    assert pool.collect(block=False) is None

@@ -49,9 +49,10 @@ class AppConfig:
     store: StoreSection = field(default_factory=StoreSection)
 
     def workers(self) -> int:
-        """Worker processes to run. Automatic (0) is serial on small machines: there the app
-        process already keeps one core busy with JSON-RPC and CheckTx, and on 2 cores serial
-        execution committed 1.8x the EVM transfers of a 2-worker pool (``bench/e2e_bench.py``)."""
+        """Txs executed at once (1 = serial). Automatic (0) is serial on small machines:
+        there the app process, CometBFT and the JSON-RPC already fill the cores under load,
+        and on 2 cores serial execution committed more EVM transfers end to end than 2
+        workers (``bench/e2e_bench.py``; figures in the README)."""
         if self.occ_workers:
             return self.occ_workers
         cores = os.cpu_count() or 1

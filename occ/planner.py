@@ -9,7 +9,8 @@ coordinator settles the workers' outcomes in order and re-executes the invalid o
 ``m`` txs each, the coordinator works ``(n - w*m)*own + w*m*(settle + invalid*own)`` and each
 worker ``m*speculative``; the plan makes the two equal. When settling and re-executing a
 worker's tx costs the coordinator as much as executing it, workers only probe a small
-segment, so a block after a burst of conflicts can learn that they eased.
+segment, so a block after a burst of conflicts can learn that they eased; the block after
+a worker stalled probes too.
 
 Timings steer only the split, never a result: any split gives the serial result. Integer
 arithmetic throughout.
@@ -53,6 +54,7 @@ class Planner:
         self.costs = costs or Costs()
         self.min_segment = min_segment
         self.probe_share = probe_share
+        self._probe_next = False
 
     def segment(self, n: int, workers: int) -> int:
         """Txs per worker for a block of ``n`` (the coordinator keeps the rest, first)."""
@@ -60,6 +62,9 @@ class Planner:
             return 0
         c = self.costs
         saved = c.own * (1000 - c.invalid_permille) // 1000 - c.settle  # per tx moved to a worker
+        if self._probe_next:
+            self._probe_next = False
+            saved = 0
         if saved <= 0:
             m = n // (self.probe_share * workers)
         else:
@@ -71,6 +76,11 @@ class Planner:
 
     def observe(self, measured: Costs) -> None:
         self.costs = self.costs.blend(measured)
+
+    def observe_stall(self) -> None:
+        """A worker fell behind so far that its segment ran in order: the next block gives
+        workers only a probe (a cold or starved worker then costs one block, not many)."""
+        self._probe_next = True
 
     def observe_conflicts(self, invalid_permille: int) -> None:
         """Only the conflict share is known (no clock): keep the timings."""

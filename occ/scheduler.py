@@ -110,15 +110,15 @@ class OccScheduler:
                 run.speculate(len(tasks) - workers * m, m)
             run.execute()
             schedule = Schedule(tuple(run.outputs), changeset_of(run.final), run.stats())
-            measured = run.costs()
-            # Txs of a stalled worker's segment also ran in order: as with conflicts, the
-            # next blocks give workers only a probe until they keep up again.
-            redone = run.re_executions + run.stalled
+            measured, stalled = run.costs(), run.stalled
             del run  # refcounting frees the block's bookkeeping before collection resumes
+        s = schedule.stats
+        if stalled:
+            self.planner.observe_stall()
         if measured is not None:
             self.planner.observe(measured)
-        elif schedule.stats.speculated_txs:
-            self.planner.observe_conflicts(1000 * redone // schedule.stats.speculated_txs)
+        elif s.speculated_txs:
+            self.planner.observe_conflicts(1000 * s.re_executions // s.speculated_txs)
         return schedule
 
 

@@ -134,3 +134,11 @@ def test_a_burst_of_conflicts_cuts_the_next_split_to_a_probe_and_calm_blocks_res
     for _ in range(10):
         planner.observe_conflicts(0)
     assert planner.segment(1000, 2) >= calm - 1
+
+
+def test_after_a_stall_one_block_probes_then_the_split_is_back() -> None:
+    planner = Planner(Costs(own=1000, speculative=1100, settle=60))
+    normal = planner.segment(1000, 1)
+    planner.observe_stall()
+    assert planner.segment(1000, 1) == 1000 // 32 < normal
+    assert planner.segment(1000, 1) == normal

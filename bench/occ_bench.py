@@ -156,9 +156,10 @@ class Runs:
 
     def measure(self, fn: Callable[[], Schedule]) -> None:
         wall, cpu, workers = time.perf_counter(), time.process_time(), worker_cpu()
-        self.last = fn()
+        schedule = fn()
         self.wall.append(time.perf_counter() - wall)
         self.cpu.append(time.process_time() - cpu + worker_cpu() - workers)
+        self.last = schedule  # freeing the previous block's results is not timed
 
 
 @dataclass(frozen=True)

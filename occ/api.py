@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, NamedTuple, Protocol
 
 from store.api import ChangeSet, KVView, ReadView
@@ -144,6 +145,10 @@ class Batch(NamedTuple):
     busy_ns: int = 0
     receive_ns: int = 0
 
+
+#: An ``Outcome`` from a plain tuple of its fields, at C speed (``Outcome._make`` is a
+#: Python call; workers and the coordinator convert every tx's outcome).
+as_outcome: Callable[[Iterable[Any]], Outcome] = partial(tuple.__new__, Outcome)
 
 #: A segment of a block for one worker: (index of its first tx, the txs in block order).
 Segment = tuple[int, Sequence[Any]]

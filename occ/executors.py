@@ -23,6 +23,7 @@ from occ.api import (
     TaskRunner,
     WorkerCrashed,
     Writes,
+    as_outcome,
     changeset_of,
 )
 from occ.runtime import paused_gc
@@ -250,7 +251,7 @@ class ProcessPoolExecutor:
             self._stale[worker] -= last
             return None
         self._in_flight[worker] -= last
-        outcomes = [Outcome._make(o) for o in outcomes]
+        outcomes = list(map(as_outcome, outcomes))
         return Batch(worker, outcomes, last, busy_ns, time.perf_counter_ns() - begin)
 
     def _lost(self, worker: int, exc: BaseException) -> NoReturn:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from operator import itemgetter
 
-from occ.api import Outcome, RangeRead, StoreKey, Writes
+from occ.api import Outcome, RangeRead, StoreKey, Writes, as_outcome
 from store.api import ReadView
 
 _first = itemgetter(0)
@@ -128,4 +128,4 @@ class TxView:
 
     def outcome(self, output: object, error: BaseException | None) -> Outcome:
         writes = {} if error is not None else self.writes
-        return Outcome(self.index, output, error, tuple(self.reads), tuple(self.ranges), writes)
+        return as_outcome((self.index, output, error, tuple(self.reads), tuple(self.ranges), writes))

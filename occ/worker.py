@@ -120,7 +120,9 @@ def worker_main(
                 segment = run_segment(runner, context, base, first, tasks, batch, interrupted)
                 for outcomes, last in segment:
                     now = time.perf_counter_ns()  # this batch's pickling counts in the next
-                    reply = (OK, ([tuple(o) for o in portable(outcomes)], last, now - begin))
+                    if any(o.error is not None for o in outcomes):
+                        outcomes = portable(outcomes)
+                    reply = (OK, (list(map(tuple, outcomes)), last, now - begin))  # plain: cheaper
                     conn.send_bytes(pickle.dumps(reply, PROTOCOL))  # the coordinator drains
                     begin = now
                 collect_between_blocks()  # while the coordinator settles, not on its path

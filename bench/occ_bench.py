@@ -313,7 +313,8 @@ def ipc_per_tx(case: Case) -> Ipc:
     from occ.worker import OK, PROTOCOL, SEGMENT, run_segment
 
     tasks = case.tasks[:32]
-    (outcomes, _), *_ = run_segment(case.runner, case.context, case.base, 0, tasks, len(tasks))
+    (fields, _), *_ = run_segment(case.runner, case.context, case.base, 0, tasks, len(tasks))
+    outcomes = [Outcome._make(f) for f in fields]
     results = [o.output for o in outcomes]
     n = len(tasks)
 

@@ -16,7 +16,6 @@ from typing import Any, NoReturn
 from occ.api import (
     Batch,
     BlockStats,
-    Outcome,
     Schedule,
     Segment,
     TaskFailed,
@@ -71,7 +70,7 @@ class InProcessExecutor:
 
     def __init__(self, workers: int = 1) -> None:
         self._workers = workers
-        self._segments: list[Iterator[tuple[list[Outcome], bool]] | None] = [None] * workers
+        self._segments: list[Iterator[tuple[list[tuple[Any, ...]], bool]] | None] = [None] * workers
         self._block: tuple[TaskRunner, Any, ReadView] | None = None
         self._turn = 0
 
@@ -108,7 +107,7 @@ class InProcessExecutor:
                 outcomes, last = next(segment)
                 if last:
                     self._segments[worker] = None
-                return Batch(worker, outcomes, last)
+                return Batch(worker, list(map(as_outcome, outcomes)), last)
         if not block:
             return None
         raise RuntimeError("collect() with nothing submitted")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from operator import itemgetter
+from typing import Any
 
 from occ.api import Outcome, RangeRead, StoreKey, Writes, as_outcome
 from store.api import ReadView
@@ -96,7 +97,7 @@ class TxView:
         self._below = below
         self.writes: Writes = {}
         self.reads: dict[StoreKey, None] = {}
-        self.ranges: list[RangeRead] = []
+        self.ranges: tuple[RangeRead, ...] = ()
 
     def get(self, store: str, key: bytes) -> bytes | None:
         sk = (store, key)
@@ -118,7 +119,7 @@ class TxView:
     def iterate(
         self, store: str, start: bytes | None, end: bytes | None, reverse: bool = False
     ) -> Iterator[Item]:
-        self.ranges.append((store, start, end))
+        self.ranges += ((store, start, end),)
         below = merge_layers(
             self._base.iterate(store, start, end, reverse),  # type: ignore[arg-type]
             layer_range(self._below, store, start, end, reverse),
@@ -126,6 +127,10 @@ class TxView:
         )
         return merge_layers(below, layer_range(self.writes, store, start, end, reverse), reverse)  # type: ignore[return-value]
 
-    def outcome(self, output: object, error: BaseException | None) -> Outcome:
+    def fields(self, output: object, error: BaseException | None) -> tuple[Any, ...]:
+        """The tx's ``Outcome`` as a plain tuple (what a worker ships)."""
         writes = {} if error is not None else self.writes
-        return as_outcome((self.index, output, error, tuple(self.reads), tuple(self.ranges), writes))
+        return (self.index, output, error, tuple(self.reads), self.ranges, writes)
+
+    def outcome(self, output: object, error: BaseException | None) -> Outcome:
+        return as_outcome(self.fields(output, error))

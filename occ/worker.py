@@ -32,6 +32,8 @@ PROTOCOL = pickle.HIGHEST_PROTOCOL
 # Worker -> coordinator: (OK, (outcomes as plain tuples, last of the segment, busy ns)),
 # (FATAL, text).
 BLOCK, SEGMENT, CANCEL, STOP, OK, FATAL = range(6)
+#: Where an outcome tuple holds the runner's exception.
+ERROR = Outcome._fields.index("error")
 
 
 def run_segment(
@@ -42,12 +44,13 @@ def run_segment(
     tasks: Sequence[Any],
     batch: int,
     interrupted: Callable[[], bool] | None = None,
-) -> Iterator[tuple[list[Outcome], bool]]:
+) -> Iterator[tuple[list[tuple[Any, ...]], bool]]:
     """Execute ``tasks`` (block indices from ``first``) in order; yield ``(outcomes, last)``
-    every ``batch`` txs. Stops early, with a last batch, once ``interrupted()`` (checked
-    before each tx) is true."""
+    every ``batch`` txs, each outcome as the plain tuple of an ``Outcome``'s fields (cheap
+    to ship). Stops early, with a last batch, once ``interrupted()`` (checked before each
+    tx) is true."""
     below: Writes = {}
-    outcomes: list[Outcome] = []
+    outcomes: list[tuple[Any, ...]] = []
     last_index = first + len(tasks) - 1
     for index, task in enumerate(tasks, first):
         if interrupted is not None and interrupted():
@@ -55,25 +58,25 @@ def run_segment(
             return
         view = TxView(index, base, below)
         try:
-            outcome = view.outcome(runner.run(task, context, view), None)
+            outcomes.append(view.fields(runner.run(task, context, view), None))
             below.update(view.writes)
         except Exception as exc:
-            outcome = view.outcome(None, exc)
-        outcomes.append(outcome)
+            outcomes.append(view.fields(None, exc))
         if len(outcomes) == batch or index == last_index:
             yield outcomes, index == last_index
             outcomes = []
 
 
-def portable(outcomes: list[Outcome]) -> list[Outcome]:
+def portable(outcomes: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     """Replace runner exceptions that cannot be pickled by ``RemoteTaskError``."""
     out = []
     for o in outcomes:
-        if o.error is not None:
+        error = o[ERROR]
+        if error is not None:
             try:
-                pickle.dumps(o.error, PROTOCOL)
+                pickle.dumps(error, PROTOCOL)
             except Exception:
-                o = o._replace(error=RemoteTaskError(f"{type(o.error).__name__}: {o.error}"))
+                o = (*o[:ERROR], RemoteTaskError(f"{type(error).__name__}: {error}"), *o[ERROR + 1 :])
         out.append(o)
     return out
 
@@ -120,9 +123,9 @@ def worker_main(
                 segment = run_segment(runner, context, base, first, tasks, batch, interrupted)
                 for outcomes, last in segment:
                     now = time.perf_counter_ns()  # this batch's pickling counts in the next
-                    if any(o.error is not None for o in outcomes):
+                    if any(o[ERROR] is not None for o in outcomes):
                         outcomes = portable(outcomes)
-                    reply = (OK, (list(map(tuple, outcomes)), last, now - begin))  # plain: cheaper
+                    reply = (OK, (outcomes, last, now - begin))
                     conn.send_bytes(pickle.dumps(reply, PROTOCOL))  # the coordinator drains
                     begin = now
                 collect_between_blocks()  # while the coordinator settles, not on its path

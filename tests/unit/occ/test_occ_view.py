@@ -46,11 +46,11 @@ def test_tx_view_records_reads_from_below_its_own_writes_only() -> None:
 def test_tx_view_records_ranges_when_iterate_is_called() -> None:
     view = TxView(0, BASE, {})
     it = view.iterate("bank", b"b", None)
-    assert view.ranges == [("bank", b"b", None)]  # recorded even if never consumed
+    assert view.ranges == (("bank", b"b", None),)  # recorded even if never consumed
     next(it)
     list(view.iterate("other", None, b"q", reverse=True))
     view.iterate("bank", None, None)
-    assert view.ranges == [("bank", b"b", None), ("other", None, b"q"), ("bank", None, None)]
+    assert view.ranges == (("bank", b"b", None), ("other", None, b"q"), ("bank", None, None))
     assert view.reads == {}  # iterating records ranges, not keys
 
 
@@ -177,7 +177,7 @@ def test_random_tx_view_iterations_match_a_dict_model() -> None:
         start, end = _bounds(rng, keys)
         for reverse in (False, True):
             assert list(view.iterate("s", start, end, reverse)) == _expected(truth, start, end, reverse)
-        assert view.ranges == [("s", start, end)] * 2
+        assert view.ranges == (("s", start, end),) * 2
 
 
 def test_random_overlay_view_iterations_match_a_dict_model() -> None:

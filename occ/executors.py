@@ -27,7 +27,7 @@ from occ.api import (
 )
 from occ.runtime import paused_gc
 from occ.view import OverlayView
-from occ.worker import BLOCK, CANCEL, FATAL, PROTOCOL, SEGMENT, STOP, run_segment, worker_main
+from occ.worker import BLOCK, CANCEL, FATAL, PROTOCOL, READY, SEGMENT, STOP, run_segment, worker_main
 from store.api import ReadView, StateOpener
 
 
@@ -113,6 +113,10 @@ class InProcessExecutor:
         raise RuntimeError("collect() with nothing submitted")
 
 
+#: How long a starting worker may take to open the state and warm up.
+READY_TIMEOUT_S = 120
+
+
 class ProcessPoolExecutor:
     """Worker processes that read the base state themselves through ``state_opener`` (opened
     once per process; ``view(base_version)`` per block).
@@ -125,7 +129,8 @@ class ProcessPoolExecutor:
     knob); ``start_method`` is a ``multiprocessing`` one ("forkserver": safe beside the
     node's threads). ``warm_up`` (picklable) runs once in each worker when it starts, e.g.
     to import what the runner needs so a block never waits on a worker's imports.
-    Processes start in ``start()`` and stop in ``close()``.
+    Processes start in ``start()``, which returns once each has opened the state and warmed
+    up (raising ``WorkerCrashed`` if one cannot), and stop in ``close()``.
     """
 
     def __init__(
@@ -167,6 +172,25 @@ class ProcessPoolExecutor:
         self._stale = [0] * self._workers
         self._arrived = [deque() for _ in range(self._workers)]
         self._broken = False
+        for worker in range(self._workers):
+            self._await_ready(worker)
+
+    def _await_ready(self, worker: int) -> None:
+        """Wait until the worker opened the state and warmed up (so no block waits on it)."""
+        conn, proc = self._conns[worker], self._procs[worker]
+        ready = wait([conn, proc.sentinel], timeout=READY_TIMEOUT_S)
+        if conn in ready:
+            try:
+                kind, body = pickle.loads(conn.recv_bytes())
+            except (EOFError, OSError) as exc:
+                self._lost(worker, exc)
+            if kind == FATAL:
+                self._fail(worker, f"failed to start:\n{body}")
+            if kind == READY:
+                return
+        if proc.sentinel in ready:
+            self._fail(worker, f"exited with code {proc.exitcode} while starting")
+        self._fail(worker, f"not ready after {READY_TIMEOUT_S} s")
 
     def close(self) -> None:
         stop = pickle.dumps((STOP, None), PROTOCOL)

@@ -29,9 +29,9 @@ PROTOCOL = pickle.HIGHEST_PROTOCOL
 # Message kinds, coordinator -> worker: (BLOCK, (runner, context, base_version)),
 # (SEGMENT, (first index, tasks, batch)), (CANCEL, None), (STOP, None). Any message that
 # arrives while a segment runs ends it (a new block, or the coordinator gave up waiting).
-# Worker -> coordinator: (OK, (outcomes as plain tuples, last of the segment, busy ns)),
-# (FATAL, text).
-BLOCK, SEGMENT, CANCEL, STOP, OK, FATAL = range(6)
+# Worker -> coordinator: (READY, None) once started, (OK, (outcomes as plain tuples, last of
+# the segment, busy ns)), (FATAL, text).
+BLOCK, SEGMENT, CANCEL, STOP, OK, FATAL, READY = range(7)
 #: Where an outcome tuple holds the runner's exception.
 ERROR = Outcome._fields.index("error")
 
@@ -111,6 +111,7 @@ def worker_main(
         if warm_up is not None:
             warm_up()
         collect_between_blocks()  # automatic collection off from the start
+        conn.send_bytes(pickle.dumps((READY, None), PROTOCOL))
         runner = context = base = None
         while (message := inbox.get()) is not None:
             begin = time.perf_counter_ns()

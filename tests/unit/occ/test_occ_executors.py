@@ -157,10 +157,13 @@ def test_a_worker_crash_fails_the_block_and_the_pool_restarts(pool: ProcessPoolE
 
 
 @pytest.mark.timeout(120)
-def test_a_worker_that_cannot_open_the_state_fails_the_block() -> None:
-    with occ_scheduler(ProcessPoolExecutor(BrokenOpener(), workers=1)) as occ:
-        with pytest.raises(WorkerCrashed, match="state store unavailable"):
-            execute(occ, ["a", "b"])
+def test_a_worker_that_cannot_open_the_state_fails_the_start_and_the_block() -> None:
+    executor = ProcessPoolExecutor(BrokenOpener(), workers=1)
+    with pytest.raises(WorkerCrashed, match="state store unavailable"):
+        executor.start()  # the pool starts only with workers that opened the state
+    with pytest.raises(WorkerCrashed, match="state store unavailable"):
+        execute(occ_scheduler(executor), ["a", "b"])  # nor does a block run without them
+    executor.close()
 
 
 @pytest.mark.timeout(120)

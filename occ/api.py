@@ -25,10 +25,7 @@ def changeset_of(writes: Writes) -> ChangeSet:
         if kv is None:
             kv = by_store[store] = {}
         kv[key] = value
-    # sorting the keys alone, then looking values up, beats sorting (key, value) pairs
-    return ChangeSet(
-        {store: tuple([(k, kv[k]) for k in sorted(kv)]) for store, kv in sorted(by_store.items())}
-    )
+    return ChangeSet.from_writes(by_store)
 
 
 class TaskFailed(Exception):

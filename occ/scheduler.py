@@ -167,16 +167,7 @@ class _BlockRun:
 
     def execute(self) -> None:
         begin = self.clock()
-        view = OverlayView(self.base, self.final)
-        runner, tasks, context, outputs = self.runner, self.tasks, self.context, self.outputs
-        poll = self.executor.poll if self.segments else None
-        for index in range(self.own):
-            try:
-                outputs[index] = runner.run(tasks[index], context, view)
-            except Exception as exc:
-                raise TaskFailed(index) from exc
-            if poll is not None and index % POLL_EVERY == 0:
-                poll()
+        self._run_in_order(0, self.own, self.executor.poll if self.segments else None)
         self.ns["own"] = self.clock() - begin
         for worker, (start, end) in enumerate(self.segments):
             self._settle_segment(worker, start, end)
@@ -191,7 +182,8 @@ class _BlockRun:
             while not inbox:
                 if not self._receive():
                     self.executor.cancel(worker)  # it stalled: no longer wait for it
-                    self._run_in_order(index, end)
+                    self.stalled += end - index
+                    self._run_in_order(index, end)  # its later outcomes are ignored
                     return
             outcome = inbox.popleft()
             assert outcome.index == index, (outcome.index, index)
@@ -223,16 +215,18 @@ class _BlockRun:
         self.ns["receive"] += batch.receive_ns
         return True
 
-    def _run_in_order(self, start: int, end: int) -> None:
-        """Execute txs ``start..end-1`` of a worker's segment here, in order: each is final
-        (the segment's later outcomes are ignored; the executor discards what arrives late)."""
-        self.stalled += end - start
+    def _run_in_order(self, start: int, end: int, poll: Callable[[], None] | None = None) -> None:
+        """Execute txs ``start..end-1`` here, in order, over the final writes (every lower
+        tx is final, so each is final too); ``poll`` every ``POLL_EVERY`` txs."""
         view = OverlayView(self.base, self.final)
+        runner, tasks, context, outputs = self.runner, self.tasks, self.context, self.outputs
         for index in range(start, end):
             try:
-                self.outputs[index] = self.runner.run(self.tasks[index], self.context, view)
+                outputs[index] = runner.run(tasks[index], context, view)
             except Exception as exc:
                 raise TaskFailed(index) from exc
+            if poll is not None and index % POLL_EVERY == 0:
+                poll()
 
     def _re_execute(self, index: int) -> Writes:
         """Execute tx ``index`` over the final writes (every lower tx is final): final."""

@@ -44,9 +44,10 @@ class ChangeSet:
 
     @staticmethod
     def from_writes(writes: Mapping[str, Mapping[bytes, bytes | None]]) -> ChangeSet:
+        # sorting the keys alone, then looking values up, beats sorting (key, value) pairs
         return ChangeSet(
             {
-                name: tuple(sorted(kv.items()))
+                name: tuple([(k, kv[k]) for k in sorted(kv)])
                 for name, kv in sorted(writes.items())
                 if kv
             }

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from concurrent import futures
+from typing import Any
 
 import grpc
 
+from pysei_pb.tendermint.abci import types_pb2 as abci
 from pysei_pb.tendermint.abci import types_pb2_grpc
 
+from . import codes
 from .app import App
 
 log = logging.getLogger("pysei.grpc")
@@ -33,15 +37,35 @@ _METHODS = {
 }
 
 
+def _fallbacks() -> dict[str, Callable[[Exception], Any]]:
+    """Answers for an unexpected exception in a request that must not stop the node.
+
+    CheckTx and Query serve anyone (the node's RPC relays them): an error code. A proposal
+    that cannot be checked is rejected and one that cannot be built is empty: consensus
+    moves on to the next round. Other calls (FinalizeBlock, Commit, ...) abort, so that
+    CometBFT stops rather than commit a state this node could not compute."""
+    return {
+        "CheckTx": lambda e: abci.ResponseCheckTx(code=codes.INTERNAL, log=f"internal error: {type(e).__name__}"),
+        "Query": lambda e: abci.ResponseQuery(code=codes.INTERNAL, log=f"internal error: {type(e).__name__}"),
+        "ProcessProposal": lambda e: abci.ResponseProcessProposal(status=abci.ResponseProcessProposal.REJECT),
+        "PrepareProposal": lambda e: abci.ResponsePrepareProposal(txs=[]),
+    }
+
+
 def _servicer(app: App) -> types_pb2_grpc.ABCIServicer:
+    fallbacks = _fallbacks()
+
     def bind(rpc: str, method: str):
         target = getattr(app, method)
+        fallback = fallbacks.get(rpc)
 
         def call(self, request, context):
             try:
                 return target(request)
             except Exception as e:
                 log.exception("ABCI %s failed", rpc)
+                if fallback is not None:
+                    return fallback(e)
                 context.abort(grpc.StatusCode.INTERNAL, f"{rpc}: {type(e).__name__}: {e}")
 
         call.__name__ = rpc

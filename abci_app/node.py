@@ -13,6 +13,10 @@ import time
 from functools import partial
 from pathlib import Path
 
+import py_ecc  # noqa: F401 -- raises the recursion limit when imported: imported before configure_process
+
+from untrusted.stack import configure_process
+
 from . import cometbft_home
 from .app import App
 from .config import AppConfig
@@ -70,6 +74,7 @@ class Node:
     def start(self) -> None:
         from .modules.registry import load_modules
 
+        configure_process()  # before any thread starts: their stack size, the recursion limit
         cfg = self.config
         self.db = _make_db(self.home, cfg)
         self.db.start()

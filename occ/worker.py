@@ -23,6 +23,7 @@ from occ.api import Outcome, RemoteTaskError, TaskRunner, Writes
 from occ.runtime import collect_between_blocks, yield_to_coordinator
 from occ.view import TxView
 from store.api import ReadView, StateOpener
+from untrusted.stack import configure_process, run_on_sized_stack
 
 PROTOCOL = pickle.HIGHEST_PROTOCOL
 
@@ -97,7 +98,14 @@ def worker_main(
     conn: Connection, opener: StateOpener, worker: int, warm_up: Callable[[], object] | None = None
 ) -> None:
     """Worker process number ``worker``: open the state, run ``warm_up``, serve BLOCK and
-    SEGMENT until STOP."""
+    SEGMENT until STOP, on a thread with the stack ``untrusted.stack`` sizes."""
+    try:
+        run_on_sized_stack(_serve, conn, opener, worker, warm_up, name="occ-worker")
+    except KeyboardInterrupt:
+        return
+
+
+def _serve(conn: Connection, opener: StateOpener, worker: int, warm_up: Callable[[], object] | None) -> None:
     reader = None
     yield_to_coordinator()
     inbox: SimpleQueue[bytes | None] = SimpleQueue()
@@ -110,6 +118,7 @@ def worker_main(
         reader = opener.open()
         if warm_up is not None:
             warm_up()
+        configure_process()  # after warm-up: importing the EVM raises the recursion limit
         collect_between_blocks()  # automatic collection off from the start
         conn.send_bytes(pickle.dumps((READY, None), PROTOCOL))
         runner = context = base = None

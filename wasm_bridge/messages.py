@@ -17,6 +17,7 @@ from typing import Any
 
 from ledger.context import BlockContext
 from ledger.results import Event
+from untrusted import json_text
 
 from .api import Coins, ContractError, ValidationError, VmError
 
@@ -82,9 +83,9 @@ def parse_coins(value: Any, what: str = "coins") -> Coins:
 def contract_result(raw: bytes) -> Any:
     """``{"ok": x}`` -> x; ``{"error": text}`` -> ``ContractError(text)``."""
     try:
-        obj = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        raise VmError("contract returned invalid JSON") from None
+        obj = json_text.loads(raw)
+    except ValueError as e:
+        raise VmError(f"contract returned {e}") from None
     if isinstance(obj, dict) and "ok" in obj:
         return obj["ok"]
     if isinstance(obj, dict) and "error" in obj:

@@ -9,12 +9,12 @@ is not an answer: it stops the whole call.
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 from ledger import bank
 from ledger.addresses import AddressError, from_bech32
 from store.api import ReadView
+from untrusted import json_text
 
 from . import messages, state
 from .api import NotFound, OutOfGas, WasmError
@@ -39,7 +39,7 @@ class Querier:
 
     def answer(self, request: bytes) -> bytes:
         try:
-            req = json.loads(request)
+            req = json_text.loads(request)
             (kind, body), = req.items()
             (action, args), = body.items()
         except (ValueError, AttributeError, TypeError, UnicodeDecodeError):

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -35,6 +34,7 @@ from ledger.context import BlockContext
 from ledger.results import Event
 from pysei_pb.cosmwasm.wasm.v1 import query_pb2, tx_pb2, types_pb2
 from store.api import KVView, ReadView
+from untrusted import json_text
 from wasm_bridge import api as wasm_api
 from wasm_bridge import state
 from wasm_bridge.code import store_code
@@ -114,8 +114,8 @@ def _coins(pb: Any) -> wasm_api.Coins:
 
 def _json_msg(raw: bytes) -> None:
     try:
-        json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+        json_text.loads(raw)
+    except ValueError:
         raise MsgError(CODE_INVALID, "msg must be valid JSON: invalid", CODESPACE) from None
 
 

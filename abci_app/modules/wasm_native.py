@@ -6,7 +6,6 @@ Each call runs on the precompile's view with a Wasm ``GasMeter`` of the call's g
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -14,6 +13,7 @@ from evm_bridge.precompiles.api import NativeCallFailed, WasmCall, WasmOutcome
 from ledger.addresses import AddressError, from_bech32, to_bech32
 from ledger.context import BlockContext
 from store.api import KVView, ReadView
+from untrusted import json_text
 from wasm_bridge import api as wasm_api
 from wasm_bridge.gas import GasMeter
 
@@ -36,8 +36,8 @@ def _address(text: str, what: str) -> bytes:
 
 def _json(raw: bytes) -> None:
     try:
-        json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+        json_text.loads(raw)
+    except ValueError:
         raise NativeCallFailed("msg must be valid JSON: invalid", 0) from None
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json as jsonlib
 from typing import Any
 
+from untrusted import json_text
+
 from .api import PrecompileError
 from .base import Call, PrecompileBase, method
 
@@ -21,8 +23,8 @@ def _value(call: Call) -> Any:
     data, key = call.args
     call.computation.consume_gas(PER_BYTE_GAS * len(data), reason="precompile json input")
     try:
-        obj = jsonlib.loads(bytes(data))
-    except (ValueError, UnicodeDecodeError) as e:
+        obj = json_text.loads(data)
+    except ValueError as e:
         raise PrecompileError(f"input is not valid JSON: {e}") from None
     if not isinstance(obj, dict):
         raise PrecompileError("input is not a JSON object")

@@ -19,7 +19,6 @@ whole seconds and an empty ``chain_id`` (the EVM side knows only the numeric cha
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -27,6 +26,7 @@ from eth.exceptions import OutOfGas
 
 from ledger import bank
 from ledger.accounts import sei_for_evm
+from untrusted import json_text
 
 from .api import NativeCallFailed, NativeWasm, PrecompileError, WasmCall, WasmOutcome
 from .base import Call, PrecompileBase, method
@@ -41,7 +41,7 @@ def parse_coins(raw: bytes) -> Coins:
     if not raw:
         return ()
     try:
-        items = json.loads(raw)
+        items = json_text.loads(raw)
         pairs = [(str(c["denom"]), int(str(c["amount"]))) for c in items]
     except (ValueError, TypeError, KeyError, UnicodeDecodeError) as e:
         raise PrecompileError(f"invalid coins {raw[:100]!r}: {e}") from None

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from concurrent.futures import Executor
 from typing import Any
 
+from untrusted import json_text
+
 from .errors import (
     INTERNAL_ERROR,
     INVALID_REQUEST,
@@ -54,9 +56,16 @@ class Dispatcher:
     async def handle_body(self, body: bytes | str, conn: Any = None) -> bytes | None:
         """The answer to one HTTP body or WebSocket message (None = nothing to send)."""
         try:
-            msg = json.loads(body, parse_constant=_no_constants)
-        except (ValueError, UnicodeDecodeError, RecursionError):
-            return dumps(error_response(RpcError(PARSE_ERROR, "parse error")))
+            return await self._answer_body(body, conn)
+        except Exception:
+            log.exception("internal error answering a request body")
+            return dumps(error_response(RpcError(INTERNAL_ERROR, "internal error")))
+
+    async def _answer_body(self, body: bytes | str, conn: Any) -> bytes | None:
+        try:
+            msg = json_text.loads(body, parse_constant=_no_constants)
+        except ValueError as e:
+            return dumps(error_response(RpcError(PARSE_ERROR, f"parse error: {e}")))
         if isinstance(msg, list):
             if not msg:
                 return dumps(error_response(RpcError(INVALID_REQUEST, "empty batch")))

@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 
+from evm_bridge.state import read_nonce
 from ledger.blocks import CommittedBlock
 from ledger.encoding import encode_uint
 from ledger.overlay import EmptyView, Overlay
@@ -25,7 +26,15 @@ from pysei_pb.tendermint.types.validator_pb2 import BLOCK_ID_FLAG_COMMIT
 from store.api import ChangeSet, Database
 
 from . import codes
-from .blockexec import KEY_MAX_GAS, PARAMS, BlockOutcome, execute_block, make_context
+from .blockexec import (
+    KEY_MAX_GAS,
+    PARAMS,
+    BlockOutcome,
+    base_fee,
+    block_gas_limit,
+    execute_block,
+    make_context,
+)
 from .checktx import CheckState
 from .config import AppConfig
 from .errors import TxError
@@ -35,6 +44,8 @@ from .runner import AppTaskRunner, BlockTask
 from .tx.simulate import PATH as SIMULATE_PATH
 from .tx.simulate import simulate_route
 from .txcodec import TxCodec
+from .txpool.pool import TxPool
+from .txpool.proposal import Limits, build_proposal, proposal_fault
 
 log = logging.getLogger("pysei.app")
 
@@ -63,6 +74,7 @@ class App:
             handlers.update(m.messages)
         self.codec = TxCodec(config.evm_chain_id, config.max_tx_bytes, handlers)
         self.runner = AppTaskRunner(tuple(m.name for m in self.modules), config.chain_id)
+        self.pool = TxPool(config.txpool_account_queue, config.txpool_global_queue, config.txpool_queue_ttl_blocks)
         self.check = CheckState(self, handlers)
         self.queries = QueryRouter(db, self.modules)
         self.queries.routes[SIMULATE_PATH] = simulate_route(
@@ -122,15 +134,24 @@ class App:
     # ---- proposals ----
 
     def prepare_proposal(self, req: abci.RequestPrepareProposal) -> abci.ResponsePrepareProposal:
-        txs, size = [], 0
-        for tx in req.txs:
-            if size + len(tx) > req.max_tx_bytes:
-                break
-            txs.append(tx)
-            size += len(tx)
+        """Order the mempool's txs (``txpool.proposal``): this node's choice, not consensus."""
+        view = self.db.read_view()
+        pool = self.pool
+
+        def keep(tx) -> bool:
+            holder = pool.holder(tx.sender, tx.nonce)
+            return holder is None or holder.hash == tx.hash
+
+        limits = Limits(req.max_tx_bytes, block_gas_limit(view), base_fee(view))
+        txs = build_proposal(req.txs, self.codec.decode, keep, lambda sender: read_nonce(view, sender), limits)
         return abci.ResponsePrepareProposal(txs=txs)
 
     def process_proposal(self, req: abci.RequestProcessProposal) -> abci.ResponseProcessProposal:
+        """Reject what a correct proposer never builds; a function of the txs and state."""
+        fault = proposal_fault(req.txs, self.codec.decode, block_gas_limit(self.db.read_view()))
+        if fault is not None:
+            log.warning("rejecting proposal at height %d: %s", req.height, fault)
+            return abci.ResponseProcessProposal(status=abci.ResponseProcessProposal.REJECT)
         return abci.ResponseProcessProposal(status=abci.ResponseProcessProposal.ACCEPT)
 
     def extend_vote(self, req: abci.RequestExtendVote) -> abci.ResponseExtendVote:
@@ -207,6 +228,8 @@ class App:
             if staged is not None:
                 self.check.last_time_ns = staged[0].time_ns
             self.check.reset()
+            committed = self.db.read_view()
+            self.pool.on_commit(self.db.last_height(), lambda sender: read_nonce(committed, sender))
             if staged is not None:
                 block, outcome = staged
                 s = outcome.stats

@@ -1,9 +1,10 @@
 """CheckTx: admit a tx to the mempool only if it would pass against the pending state.
 
-The check state is an overlay over the last committed state that accumulates the effects of
-admitted txs (sequences/nonces, fees, amounts), so a sender's consecutive txs are admitted
-in order. Commit resets it; CometBFT's recheck then replays the mempool and drops what
-became invalid.
+Native txs: the check state is an overlay over the last committed state that accumulates
+the effects of admitted native txs (sequences, fees, amounts), so a sender's consecutive
+txs are admitted in order (Cosmos SDK semantics). Ethereum txs go through the tx pool
+(``txpool``): checked at their own nonce, queued past a gap, replaceable. Commit resets
+the overlay; CometBFT's recheck then replays the mempool and drops what became invalid.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from . import codes
 from .blockexec import base_fee, block_gas_limit
 from .errors import TxError
 from .txcodec import EVM, Decoded
+from .txpool.admission import check_evm
 
 _VERIFIED_CACHE = 100_000
 
@@ -68,7 +70,7 @@ class CheckState:
             ctx = self.next_block_context(scratch)
             try:
                 if decoded.kind == EVM:
-                    gas_wanted = self._check_evm(decoded, scratch, ctx)
+                    gas_wanted = check_evm(self.app.pool, decoded.tx, scratch, ctx, self.app.db.last_height(), recheck)
                     result_code, log, gas_used = codes.OK, "", 0
                 else:
                     result = self._check_native(decoded, scratch, ctx)
@@ -95,23 +97,3 @@ class CheckState:
                 if len(self._verified) > _VERIFIED_CACHE:
                     self._verified.popitem(last=False)
         return result
-
-    def _check_evm(self, decoded: Decoded, view: Overlay, ctx: BlockContext) -> int:
-        """Check against the pending state, then advance the sender's nonce and reserve the
-        tx's maximum cost there, so the sender's next tx is checked after this one."""
-        from evm_bridge.api import EvmTxError
-        from evm_bridge.checks import check_tx
-        from evm_bridge.state import nonce_key, read_nonce
-        from ledger import bank
-        from ledger.encoding import encode_uint
-
-        tx = decoded.tx
-        try:
-            check_tx(tx, view, ctx)
-        except EvmTxError as e:
-            raise TxError(e.code, str(e), "evm") from None
-        view.set("evm", nonce_key(tx.sender), encode_uint(read_nonce(view, tx.sender) + 1))
-        payer = accounts.sei_for_evm(view, tx.sender)
-        cost = tx.gas * tx.max_fee_per_gas + tx.value
-        bank.set_wei_balance(view, payer, max(0, bank.wei_balance(view, payer) - cost))
-        return tx.gas

@@ -108,7 +108,10 @@ def node_config(
             "addr_book_strict": False,
             "allow_duplicate_ip": True,
         },
-        "mempool": {"size": 10_000, "max_tx_bytes": 2 * 1_048_576, "max_txs_bytes": 256 * 1_048_576, "recheck": True},
+        # Room for pipelined loads (50 senders x 100 txs in flight) plus queued and replaced
+        # txs; recheck is how replaced and expired txs leave (abci_app/txpool).
+        "mempool": {"size": 20_000, "cache_size": 50_000, "max_tx_bytes": 2 * 1_048_576,
+                    "max_txs_bytes": 256 * 1_048_576, "recheck": True},
         "consensus": dict(FAST_BLOCKS),
         "tx_index": {"indexer": "kv"},
         "instrumentation": {

@@ -42,6 +42,12 @@ class AppConfig:
     rpc_max_batch: int = 100
     rpc_gas_cap: int = 10_000_000
     rpc_max_subscriptions: int = 100
+    #: Ethereum tx pool (``abci_app/txpool``): how far past a sender's next pending nonce
+    #: a tx may be queued, how many queued (gapped) txs the whole pool holds, and how many
+    #: blocks a queued tx may wait for its gap to fill before recheck evicts it.
+    txpool_account_queue: int = 64
+    txpool_global_queue: int = 1024
+    txpool_queue_ttl_blocks: int = 900
     log_level: str = "info"
     modules: list[str] = field(
         default_factory=lambda: ["auth", "bank", "evm", "staking", "distribution", "slashing", "wasm"]

@@ -69,6 +69,7 @@ class RpcService:
         backend = Backend(self.config, self.index, node.db)
         backend.replay = app_replayer(node.app)
         backend.admit = node.app.codec.remember
+        backend.pool = node.app.pool
         self.server = RpcServer(backend)
         self.index.add_listener(self.server.on_block)
         node.app.observers.append(self.indexer.observe)

@@ -13,6 +13,7 @@ from typing import Any
 
 from evm_bridge.index import BlockIndex
 from evm_bridge.index.render import genesis_header
+from evm_bridge.state import read_nonce
 from ledger.context import BlockContext
 from store.api import Database, KVView, ReadView
 
@@ -32,6 +33,9 @@ class Backend:
         self.filters: Any = None  # filters.FilterManager
         self.hub: Any = None  # subscriptions.SubscriptionHub
         self.mempool: Any = None  # mempool.Mempool
+        #: The local app's tx pool (``mempool.PoolView``), installed by the node's glue;
+        #: without it the mempool view asks CometBFT.
+        self.pool: Any = None
         #: ``replay(view, ctx, raw_txs)`` runs txs as the block did (traces); the node's glue
         #: installs the app's runner, else ``tracing.replay_evm_txs`` replays EVM txs only.
         self.replay: Callable[[KVView, BlockContext, list[bytes]], None] | None = None
@@ -41,14 +45,9 @@ class Backend:
         self.admit: Callable[[bytes, Any], None] | None = None
 
     async def pending_nonce(self, addr: bytes) -> int:
-        """The next nonce after the sender's txs in the mempool (newest committed state)."""
-        from evm_bridge.state import read_nonce
-
+        """The next nonce after the sender's contiguous pending txs (newest committed state)."""
         n = read_nonce(self.db.read_view(), addr)
-        nonces = await self.mempool.nonces_of(addr) if self.mempool is not None else set()
-        while n in nonces:
-            n += 1
-        return n
+        return await self.mempool.pending_nonce(addr, n) if self.mempool is not None else n
 
     # ---- heights ----
 

@@ -1,9 +1,12 @@
 """An asyncio client of CometBFT's JSON-RPC (broadcast, mempool, status).
 
-Broadcasts are coalesced: every ``broadcast_tx_sync`` issued in one turn of the event loop
-goes out in JSON-RPC batches of at most ``BROADCAST_BATCH`` (CometBFT's default
-``max_request_batch_size`` is 10), one HTTP request each instead of one per tx. A lone
-broadcast is sent as a plain call, so an idle node answers as soon as before.
+Broadcasts keep their order: each goes into one of ``LANES`` lanes chosen by its lane
+key (the sender), and a lane sends its txs in arrival order, one JSON-RPC batch of at most
+``BROADCAST_BATCH`` (CometBFT's default ``max_request_batch_size`` is 10) at a time;
+CometBFT runs a batch's calls one after another, so one sender's txs reach CheckTx in the
+order they reached the JSON-RPC (a JSON-RPC batch's calls in the batch's order), while
+other senders' lanes proceed in parallel. A lone broadcast is sent as a plain call, so an
+idle node answers as soon as before.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from .errors import server_error
 
 #: Most broadcasts per JSON-RPC batch (CometBFT's ``rpc.max_request_batch_size`` default).
 BROADCAST_BATCH = 10
+#: Broadcast lanes: requests to CometBFT in flight at once.
+LANES = 8
 
 
 class CometError(Exception):
@@ -43,7 +48,8 @@ class CometClient:
         self._timeout = aiohttp.ClientTimeout(total=timeout_s)
         self._session: aiohttp.ClientSession | None = None
         self._ids = itertools.count(1)
-        self._queued: list[tuple[bytes, asyncio.Future[dict[str, Any]]]] = []
+        self._lanes: list[list[tuple[bytes, asyncio.Future[dict[str, Any]]]]] = [[] for _ in range(LANES)]
+        self._draining = [False] * LANES
 
     async def _post(self, body: object) -> Any:
         if self._session is None:
@@ -60,18 +66,27 @@ class CometClient:
             raise _comet_error(out["error"])
         return out.get("result")
 
-    async def broadcast_tx_sync(self, raw: bytes) -> dict[str, Any]:
-        loop = asyncio.get_running_loop()
-        done: asyncio.Future[dict[str, Any]] = loop.create_future()
-        if not self._queued:
-            loop.call_soon(self._flush)
-        self._queued.append((raw, done))
+    async def broadcast_tx_sync(self, raw: bytes, lane: bytes = b"") -> dict[str, Any]:
+        """CheckTx result of ``raw``; txs with the same ``lane`` key reach CometBFT in call order."""
+        done: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        i = lane[-1] % LANES if lane else 0
+        self._lanes[i].append((raw, done))
+        if not self._draining[i]:
+            self._draining[i] = True
+            asyncio.ensure_future(self._drain(i))
         return await done
 
-    def _flush(self) -> None:
-        queued, self._queued = self._queued, []
-        for i in range(0, len(queued), BROADCAST_BATCH):
-            asyncio.ensure_future(self._broadcast(queued[i: i + BROADCAST_BATCH]))
+    async def _drain(self, i: int) -> None:
+        """Send lane ``i``'s txs in order, one batch at a time (started on the next loop
+        turn, so a JSON-RPC batch's broadcasts queued in this turn go out together)."""
+        queue = self._lanes[i]
+        try:
+            while queue:
+                chunk = queue[:BROADCAST_BATCH]
+                del queue[:BROADCAST_BATCH]
+                await self._broadcast(chunk)
+        finally:
+            self._draining[i] = False
 
     async def _broadcast(self, items: list[tuple[bytes, asyncio.Future[dict[str, Any]]]]) -> None:
         if len(items) == 1:

@@ -1,13 +1,17 @@
 """The EVM txs waiting in CometBFT's mempool, as the JSON-RPC sees them: pending nonces,
-pending tx lookups and ``txpool_content``. Txs sent through this node are remembered
-until they are indexed, so a just-sent tx is found even before the mempool is asked."""
+pending tx lookups and ``txpool_content``.
+
+With the local app's tx pool (``PoolView``, installed by the node) every view comes from
+it: all held txs, split into pending and queued as geth does. Without one (the RPC in
+front of a remote node) they come from CometBFT's ``unconfirmed_txs`` (its first 100)
+plus the txs sent through this node until they are indexed, all counted as pending."""
 
 from __future__ import annotations
 
 import hashlib
 import time
 from collections import OrderedDict
-from typing import Any
+from typing import Any, Protocol
 
 from evm_bridge.api import EvmTx, EvmTxError
 from evm_bridge.txs import decode_tx, is_evm_tx
@@ -18,10 +22,25 @@ _KEEP = 10_000
 _GRACE_S = 30.0
 
 
+class PoolView(Protocol):
+    """The app's tx pool as the JSON-RPC reads it (``abci_app.txpool.pool.TxPool``)."""
+
+    def snapshot(self) -> tuple[list[EvmTx], list[EvmTx]]:
+        """(pending, queued) txs."""
+        ...
+
+    def find(self, tx_hash: bytes) -> EvmTx | None: ...
+
+    def pending_nonce(self, sender: bytes, state_nonce: int) -> int:
+        """The nonce after the sender's contiguous held txs from ``state_nonce``."""
+        ...
+
+
 class Mempool:
-    def __init__(self, comet: Any, chain_id: int) -> None:
+    def __init__(self, comet: Any, chain_id: int, pool: PoolView | None = None) -> None:
         self.comet = comet
         self.chain_id = chain_id
+        self.pool = pool
         self.sent: OrderedDict[bytes, tuple[EvmTx, float]] = OrderedDict()
         self._decoded: OrderedDict[bytes, EvmTx | None] = OrderedDict()
         self._announced: OrderedDict[bytes, None] = OrderedDict()
@@ -59,8 +78,10 @@ class Mempool:
             self._decoded.popitem(last=False)
         return tx
 
-    async def evm_txs(self) -> list[EvmTx]:
-        """Mempool EVM txs (CometBFT's first 100) plus the ones sent here and not yet indexed."""
+    async def split(self) -> tuple[list[EvmTx], list[EvmTx]]:
+        """(pending, queued) EVM txs."""
+        if self.pool is not None:
+            return self.pool.snapshot()
         try:
             raws = await self.comet.unconfirmed_txs()
         except Exception:
@@ -70,12 +91,25 @@ class Mempool:
         for h, (tx, at) in self.sent.items():
             if at >= recent:
                 txs.setdefault(h, tx)
-        return list(txs.values())
+        return list(txs.values()), []
 
-    async def nonces_of(self, sender: bytes) -> set[int]:
-        return {tx.nonce for tx in await self.evm_txs() if tx.sender == sender}
+    async def evm_txs(self) -> list[EvmTx]:
+        """Every EVM tx waiting, pending and queued."""
+        pending, queued = await self.split()
+        return pending + queued
+
+    async def pending_nonce(self, sender: bytes, state_nonce: int) -> int:
+        if self.pool is not None:
+            return self.pool.pending_nonce(sender, state_nonce)
+        nonces = {tx.nonce for tx in await self.evm_txs() if tx.sender == sender}
+        n = state_nonce
+        while n in nonces:
+            n += 1
+        return n
 
     async def find(self, tx_hash: bytes) -> EvmTx | None:
+        if self.pool is not None:
+            return self.pool.find(tx_hash)
         if tx_hash in self.sent:
             return self.sent[tx_hash][0]
         for tx in await self.evm_txs():

@@ -91,7 +91,7 @@ class RpcServer:
         b, cfg = self.backend, self.backend.config
         if b.comet is None:
             b.comet = CometClient(cfg.cometbft_rpc)
-        b.mempool = Mempool(b.comet, cfg.evm_chain_id)
+        b.mempool = Mempool(b.comet, cfg.evm_chain_id, b.pool)
         b.filters = FilterManager(b.index, cfg.filter_timeout_s, cfg.max_filters, cfg.max_log_blocks)
         b.hub = SubscriptionHub(cfg.max_subscriptions)
         app = web.Application(client_max_size=cfg.max_body_bytes)

@@ -38,7 +38,7 @@ class FakeComet:
     def __init__(self, chain: MiniChain) -> None:
         self.chain = chain
 
-    async def broadcast_tx_sync(self, raw: bytes) -> dict[str, Any]:
+    async def broadcast_tx_sync(self, raw: bytes, lane: bytes = b"") -> dict[str, Any]:
         with self.chain.lock:
             if raw in self.chain.pending:
                 raise CometError("Internal error: tx already exists in cache")

@@ -43,7 +43,7 @@ async def send_raw_transaction(b: Any, params: list) -> str:
     if b.admit is not None:
         b.admit(raw, tx)
     try:
-        res = await b.comet.broadcast_tx_sync(raw)
+        res = await b.comet.broadcast_tx_sync(raw, tx.sender)
     except CometError as e:
         raise server_error(_comet_wording(e.text)) from None
     if int(res.get("code", 0)) != 0:

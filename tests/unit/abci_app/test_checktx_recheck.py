@@ -1,5 +1,6 @@
-"""CheckTx admits a sender's consecutive txs in order, and recheck after a block drops the
-ones the block made invalid."""
+"""CheckTx admits a sender's consecutive native txs in order (Ethereum txs also past a
+gap, queued by the tx pool), and recheck after a block drops the ones the block made
+invalid."""
 
 from __future__ import annotations
 
@@ -22,9 +23,10 @@ def test_recheck_drops_txs_a_block_invalidated(tmp_path):
         assert chain.check(rival).code == codes.INVALID_SEQUENCE
         evm_a = evm_transfer(alice, bob.evm, 1, 0)
         evm_b = evm_transfer(alice, bob.evm, 1, 1)
-        assert chain.check(evm_b).code == codes.INVALID_SEQUENCE  # nonce gap: "nonce too high"
-        assert chain.check(evm_a).code == codes.OK
-        assert chain.check(evm_b).code == codes.OK
+        assert chain.check(evm_b).code == codes.OK  # behind a gap: queued
+        assert chain.app.pool.snapshot() == ([], [chain.app.codec.decode(evm_b).tx])
+        assert chain.check(evm_a).code == codes.OK  # fills the gap
+        assert [t.nonce for t in chain.app.pool.snapshot()[0]] == [0, 1]
         # A block built elsewhere takes sequence 0 with the rival tx.
         resp = chain.block([rival])
         assert resp.tx_results[0].code == codes.OK

@@ -178,7 +178,7 @@ def test_check_tx_rejection_maps_to_geth_error(rpc: Client) -> None:
     comet = rpc.chain.server.backend.comet
     original = comet.broadcast_tx_sync
 
-    async def reject(raw: bytes) -> dict:
+    async def reject(raw: bytes, lane: bytes = b"") -> dict:
         return {"code": 3, "log": "nonce too low: address X, tx: 0 state: 3", "hash": ""}
 
     comet.broadcast_tx_sync = reject

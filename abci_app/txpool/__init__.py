@@ -1,0 +1,23 @@
+"""An Ethereum-style transaction pool on stock CometBFT (ABCI 2.0), like geth's.
+
+CometBFT's mempool keeps txs in arrival order and never reorders or parks them; the app
+makes it behave like geth's pool with the three hooks ABCI 2.0 gives it:
+
+* CheckTx admits a tx at its own nonce, ahead of the sender's pending run within a window
+  (queued), or in place of a held tx that it outbids by 10 % (``admission.py``). The pool
+  (``pool.py``) holds one tx per (sender, nonce) and splits them into pending (contiguous
+  from the committed nonce) and queued.
+* Recheck (after every Commit) evicts what a block used, replaced txs and queued txs
+  whose gap stayed unfilled for ``txpool_queue_ttl_blocks`` (counted in heights).
+* PrepareProposal orders each sender's txs by nonce, leaves gapped ones for later and
+  picks senders by effective tip; ProcessProposal rejects what a correct proposer never
+  builds (``proposal.py``).
+
+::
+
+    CheckTx ──▶ queued ──(gap fills)──▶ pending ──▶ PrepareProposal ──▶ block
+                  │                        │
+                  └──(TTL, replaced)───────┴──▶ recheck refuses ──▶ evicted
+
+Native (Cosmos) txs keep Cosmos SDK sequence semantics: in order only.
+"""

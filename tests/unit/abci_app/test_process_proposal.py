@@ -1,0 +1,39 @@
+"""ProcessProposal through the app's ABCI methods (a test proposer): a proposal with one
+sender's nonces out of order, or over the block gas limit, is rejected; the chain then
+goes on with the app's own proposal. (A real CometBFT network cannot be made to propose
+a faulty block without a faulty proposer, so this is driven at the ABCI boundary.)"""
+
+from __future__ import annotations
+
+from abci_app import codes
+from pysei_pb.tendermint.abci import types_pb2 as abci
+from tests.support.chain import InProcessChain, evm_transfer, make_keys
+
+ACCEPT = abci.ResponseProcessProposal.ACCEPT
+REJECT = abci.ResponseProcessProposal.REJECT
+
+
+def process(chain: InProcessChain, txs: list[bytes]) -> int:
+    return chain.app.process_proposal(abci.RequestProcessProposal(txs=txs, height=chain.height + 1)).status
+
+
+def test_faulty_proposals_are_rejected_and_the_chain_goes_on(tmp_path):
+    keys = make_keys(2)
+    alice, bob = keys
+    with InProcessChain(tmp_path, keys) as chain:
+        chain.init_chain()
+        chain.block([])
+        txs = [evm_transfer(alice, bob.evm, 1, n) for n in range(3)]
+        for t in reversed(txs):  # arrive newest first: queued, then pending
+            assert chain.check(t).code == codes.OK
+        assert process(chain, [txs[0], txs[2], txs[1]]) == REJECT
+        assert process(chain, [txs[0], txs[0]]) == REJECT
+        heavy = evm_transfer(bob, alice.evm, 1, 0, gas=60_000_000)
+        assert process(chain, [heavy, evm_transfer(alice, bob.evm, 1, 0, gas=60_000_000)]) == REJECT
+        request = abci.RequestPrepareProposal(txs=list(reversed(txs)), max_tx_bytes=1 << 20, height=chain.height + 1)
+        proposal = chain.app.prepare_proposal(request).txs
+        assert list(proposal) == txs
+        assert process(chain, list(proposal)) == ACCEPT
+        results = chain.block(list(proposal)).tx_results
+        assert [r.code for r in results] == [codes.OK] * 3
+        assert chain.app.pool.snapshot() == ([], [])

@@ -7,7 +7,6 @@ durable; Info reports the last durable height so CometBFT's handshake replays th
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import threading
 import time
@@ -24,6 +23,7 @@ from pysei_pb.tendermint.abci import types_pb2 as abci
 from pysei_pb.tendermint.crypto import keys_pb2
 from pysei_pb.tendermint.types.validator_pb2 import BLOCK_ID_FLAG_COMMIT
 from store.api import ChangeSet, Database
+from untrusted import json_text
 
 from . import codes
 from .blockexec import (
@@ -111,7 +111,7 @@ class App:
         makes CometBFT call InitChain again. The genesis app hash is that of the genesis
         writes staged as height 1."""
         with self._consensus:
-            state = json.loads(req.app_state_bytes or b"{}")
+            state = json_text.loads(req.app_state_bytes or b"{}")
             view = Overlay(EmptyView())
             max_gas = req.consensus_params.block.max_gas if req.HasField("consensus_params") else 0
             if max_gas > 0:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
+
+from untrusted import toml_text
 
 #: With fewer cores than this, ``occ_workers = 0`` means serial execution.
 SERIAL_BELOW_CORES = 4
@@ -67,7 +68,7 @@ class AppConfig:
     @staticmethod
     def load(home: Path) -> AppConfig:
         path = Path(home) / "config" / "app.toml"
-        data = tomllib.loads(path.read_text()) if path.exists() else {}
+        data = toml_text.loads(path.read_text()) if path.exists() else {}
         store = StoreSection(**_known(StoreSection, data.pop("store", {})))
         return AppConfig(**_known(AppConfig, data), store=store)
 

@@ -39,7 +39,8 @@ class E2E:
 def npm_ready() -> None:
     if shutil.which("node") is None or shutil.which("npm") is None:
         pytest.fail("node and npm are required for the e2e tests (see README: set-up)")
-    if not (JS / "node_modules" / "hardhat").is_dir() or not (JS / "node_modules" / "ethers").is_dir():
+    needed = ("hardhat", "ethers", "@foundry-rs/forge-linux-amd64")
+    if not all((JS / "node_modules" / name).is_dir() for name in needed):
         subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=JS, check=True)
 
 

@@ -70,6 +70,7 @@ import aiohttp  # noqa: E402
 from testnet import rpc  # noqa: E402
 from testnet.init import init_localnet  # noqa: E402
 from testnet.manifest import Localnet  # noqa: E402
+from testnet.pipelined import send_batches, sign_pipelined  # noqa: E402
 from testnet.ports import free_base_port  # noqa: E402
 from testnet.process import read_pid  # noqa: E402
 from testnet.start import start  # noqa: E402
@@ -129,29 +130,15 @@ async def _send_all(url: str, raws: list[bytes], concurrency: int, run: Run) -> 
 
 
 async def _send_batches(url: str, raws: list[bytes], batch: int, concurrency: int, run: Run) -> None:
-    """Send ``raws`` as JSON-RPC batches of ``batch`` calls, ``concurrency`` connections each
-    taking the next batch when its last one is answered."""
-    batches = [raws[i: i + batch] for i in range(0, len(raws), batch)]
-    queue = list(reversed(batches))
+    def record(sent: float, answer: dict) -> None:
+        if "result" in answer:
+            run.sent_at[answer["result"]] = sent
+        else:
+            run.rejected.append(str(answer.get("error")))
 
-    async def connection(session: aiohttp.ClientSession) -> None:
-        while queue:
-            chunk = queue.pop()
-            body = [{"jsonrpc": "2.0", "id": i, "method": "eth_sendRawTransaction", "params": ["0x" + r.hex()]}
-                    for i, r in enumerate(chunk)]
-            sent = time.perf_counter()
-            out = await _post(session, url, body)
-            for answer in out if isinstance(out, list) else [out]:
-                if isinstance(answer, dict) and "result" in answer:
-                    run.sent_at[answer["result"]] = sent
-                else:
-                    run.rejected.append(str(answer.get("error") if isinstance(answer, dict) else answer))
-
-    conn = aiohttp.TCPConnector(limit=concurrency)
-    async with aiohttp.ClientSession(connector=conn) as session:
-        run.first_send = time.perf_counter()
-        await asyncio.gather(*(connection(session) for _ in range(concurrency)))
-        run.last_send = time.perf_counter()
+    run.first_send = time.perf_counter()
+    await send_batches(url, raws, batch, concurrency, record)
+    run.last_send = time.perf_counter()
 
 
 async def _poll_receipts(url: str, run: Run, sending: asyncio.Task, timeout: float, batch: int = 100) -> None:
@@ -190,15 +177,6 @@ def sign_transfers(net: Localnet, count: int) -> list[bytes]:
     accounts = net.accounts()[:count]
     return [evm_call(a, 0, hashlib.sha256(b"e2e-to-%d" % i).digest()[:20], net.evm_chain_id, value=1)
             for i, a in enumerate(accounts)]
-
-
-def sign_pipelined(net: Localnet, senders: int, per_sender: int) -> list[bytes]:
-    """``per_sender`` 1-wei transfers from each of ``senders`` funded accounts, nonce round
-    after round (all senders' nonce 0, then all nonce 1, ...)."""
-    accounts = net.accounts()[:senders]
-    to = [hashlib.sha256(b"e2e-pipelined-to-%d" % i).digest()[:20] for i in range(senders)]
-    return [evm_call(a, n, to[i], net.evm_chain_id, value=1)
-            for n in range(per_sender) for i, a in enumerate(accounts)]
 
 
 def block_log(log_path: Path, low: int, high: int) -> list[tuple[int, int, int, int]]:

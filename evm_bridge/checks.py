@@ -1,8 +1,8 @@
 """Tx validity rules with geth's wording, shared by CheckTx and block execution.
 
-CheckTx rejects nonce gaps ("nonce too high"): CometBFT's mempool keeps txs in arrival
-order and never re-orders or parks them, so a future-nonce tx could only fail later in
-a block. Clients send each sender's txs in nonce order (as Sei advises for its chain).
+Block execution requires the sender's exact nonce. CheckTx (``abci_app/txpool``) uses
+``validate`` at the tx's own nonce and leaves nonce gaps, windows and replacement to the
+app's tx pool, which queues future nonces and orders each sender's txs in proposals.
 """
 
 from __future__ import annotations

@@ -8,10 +8,13 @@ tx, validates (``checks.validate``), then runs py-evm (``vm``) over ``state.View
 which keeps nonces, code hashes, code and storage slots in the ``evm`` store and balances
 in the bank store, buffers the tx's writes in a journal and flushes only net changes.
 Fees are reported in ``TxResult.fee_wei`` and credited to the fee collector by the app.
+``execute.run`` is the one execution path: simulations (``call``) and trace replays use it
+too, differing only in the view and in not committing.
 
 Modules: ``api`` (types, result codes), ``txs`` + ``rlpscan`` (decoding), ``gas``
 (intrinsic and floor gas), ``checks`` (validity), ``state`` (key layout, account DB),
-``vm`` (py-evm wiring), ``execute`` (one tx), ``call`` (eth_call/estimateGas),
+``vm`` (py-evm wiring), ``execute`` (one tx), ``call`` (unsigned messages: simulation),
+``estimate`` (geth's gas-limit search),
 ``receipts`` (bloom, encoding), ``basefee`` (EIP-1559), ``blockhash`` (BLOCKHASH
 history), ``signer`` (wallet-side signing for tests and tools).
 """

@@ -162,11 +162,28 @@ class FeeContext(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
+class BlockOverrides:
+    """A simulation's changes to its block context (geth's ``BlockOverrides``); None keeps
+    the block's own value."""
+
+    number: int | None = None
+    time: int | None = None
+    gas_limit: int | None = None
+    coinbase: bytes | None = None
+    prev_randao: bytes | None = None
+    base_fee: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class CallResult:
-    """Outcome of ``call.call`` (eth_call / eth_estimateGas)."""
+    """Outcome of a simulation (``call``): success, return (or revert) data, the gas a
+    tx would use and the refund it got; ``valid`` is False when the message could not run
+    at all (``error`` then says why: intrinsic gas too low, insufficient funds, ...)."""
 
     success: bool
     output: bytes
     gas_used: int
     error: str = ""
     logs: tuple[EvmLog, ...] = ()
+    refund: int = 0
+    valid: bool = True

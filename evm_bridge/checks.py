@@ -46,13 +46,20 @@ class _Lazy:
 
 def validate(
     tx: EvmTx, gas_limit: int, base_fee: int, nonce: int, balance: int, code_hash: bytes | None,
-    calldata_floor: bool = True,
+    calldata_floor: bool = True, simulation: bool = False,
 ) -> None:
     """Raise ``EvmTxError`` (geth wording, ABCI code) if ``tx`` cannot run on this state.
 
     ``nonce``, ``balance`` (wei) and ``code_hash`` are the sender's; ``gas_limit`` and
-    ``base_fee`` the block's; ``calldata_floor`` is False before Prague.
+    ``base_fee`` the block's; ``calldata_floor`` is False before Prague. A ``simulation``
+    (an unsigned call) skips, as geth's eth_call does, the nonce, sender-code and block
+    gas limit rules, and the fee-cap rule when it offers no fee.
     """
+    if simulation:
+        _validate_gas_and_funds(tx, balance, calldata_floor)
+        if tx.max_fee_per_gas:
+            _validate_fees(tx, base_fee)
+        return
     addr = _Lazy(tx.sender)
     if tx.nonce != nonce:
         if tx.nonce < nonce:
@@ -64,6 +71,12 @@ def validate(
         raise EvmTxError(f"sender not an eoa: address {addr}, codehash: 0x{code_hash.hex()}", CODE_INVALID)
     if tx.gas > gas_limit:
         raise EvmTxError(f"exceeds block gas limit: tx gas {tx.gas}, block gas limit {gas_limit}", CODE_INVALID_GAS_LIMIT)
+    _validate_fees(tx, base_fee)
+    _validate_gas_and_funds(tx, balance, calldata_floor)
+
+
+def _validate_fees(tx: EvmTx, base_fee: int) -> None:
+    addr = _Lazy(tx.sender)
     if tx.max_priority_fee_per_gas > tx.max_fee_per_gas:
         raise EvmTxError(
             f"max priority fee per gas higher than max fee per gas: address {addr}, "
@@ -76,10 +89,13 @@ def validate(
             f"maxFeePerGas: {tx.max_fee_per_gas}, baseFee: {base_fee}",
             CODE_INSUFFICIENT_FEE,
         )
+
+
+def _validate_gas_and_funds(tx: EvmTx, balance: int, calldata_floor: bool) -> None:
     want = tx.gas * tx.max_fee_per_gas + tx.value
     if balance < want:
         raise EvmTxError(
-            f"insufficient funds for gas * price + value: address {addr} have {balance} want {want}",
+            f"insufficient funds for gas * price + value: address {_Lazy(tx.sender)} have {balance} want {want}",
             CODE_INSUFFICIENT_FUNDS,
         )
     if tx.gas < tx.intrinsic_gas:

@@ -12,6 +12,10 @@ returns a non-zero code and writes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
 from eth._utils.address import generate_contract_address
 from eth.exceptions import OutOfGas, Revert
 from eth.vm.execution_context import ExecutionContext
@@ -27,6 +31,9 @@ from .checks import validate
 from .receipts import EMPTY_BLOOM, logs_bloom
 from .state import EMPTY_CODE_HASH, STORE, read_nonce
 from .vm import NEWEST_FORK, VmTx, execution_context, state_class
+
+#: Subclasses a VM state class to observe execution (a tracer's hook).
+Instrument = Callable[[type[Any]], type[Any]]
 
 
 def _associate_signer(view: KVView, tx: EvmTx) -> None:
@@ -50,15 +57,46 @@ def error_text(error: Exception | None) -> str:
     return str(error) or type(error).__name__
 
 
+@dataclass(frozen=True, slots=True)
+class Execution:
+    """What ``run`` returns: the tx's result and, when it ran, py-evm's computation (its
+    call tree, for tracers) and the refund it was credited."""
+
+    result: TxResult
+    computation: Any = None
+    refund: int = 0
+
+
 def execute_tx(tx: EvmTx, ctx: BlockContext, view: KVView) -> TxResult:
     """Execute ``tx`` in the block ``ctx`` on ``view``; see the module docstring."""
-    return run_tx(tx, view, execution_context(ctx))
+    return run(tx, view, execution_context(ctx)).result
 
 
 def run_tx(tx: EvmTx, view: KVView, context: ExecutionContext, fork: str = NEWEST_FORK) -> TxResult:
     """``execute_tx`` with py-evm's block context and a chosen fork (fixtures use older ones)."""
+    return run(tx, view, context, fork).result
+
+
+def run(
+    tx: EvmTx,
+    view: KVView,
+    context: ExecutionContext,
+    fork: str = NEWEST_FORK,
+    *,
+    simulation: bool = False,
+    instrument: Instrument | None = None,
+) -> Execution:
+    """The one execution of an Ethereum tx, for blocks and simulations alike.
+
+    A ``simulation`` (eth_call, estimates, access lists, traced calls) has no signature: it
+    skips the nonce, sender-code and fee-cap rules as geth's eth_call does, associates no
+    addresses (it has no public key) and writes nothing to ``view``. ``instrument`` may
+    subclass the VM state (tracers); it must not change what the tx does.
+    """
     base_fee = context.base_fee_per_gas
     sei = associated_sei(view, tx.sender)
+    if sei is None and simulation:
+        sei = tx.sender  # the direct cast, as every read of an unassociated address
     if sei is None:
         balance = bank.wei_balance(view, tx.sender) + bank.wei_balance(view, tx.sender_sei)
     else:
@@ -66,37 +104,38 @@ def run_tx(tx: EvmTx, view: KVView, context: ExecutionContext, fork: str = NEWES
     nonce = read_nonce(view, tx.sender)
     code_hash = view.get(STORE, b"c" + tx.sender)
     try:
-        validate(tx, context.gas_limit, base_fee, nonce, balance, code_hash, calldata_floor=fork != "Cancun")
+        validate(tx, context.gas_limit, base_fee, nonce, balance, code_hash, calldata_floor=fork != "Cancun",
+                 simulation=simulation)
     except EvmTxError as e:
-        return TxResult(code=e.code, log=str(e), codespace="evm", gas_wanted=tx.gas)
+        return Execution(TxResult(code=e.code, log=str(e), codespace="evm", gas_wanted=tx.gas))
     if sei is None:
         _associate_signer(view, tx)
         sei = tx.sender_sei
-    state = state_class(fork)(view, context)
+    cls = state_class(fork)
+    state = (instrument(cls) if instrument is not None else cls)(view, context)
     state.account_db.seed(tx.sender, sei, nonce, balance, code_hash or EMPTY_CODE_HASH)
     try:
         computation = state.transaction_executor_class(state)(VmTx.of(tx))
-        state.account_db.flush()
+        if not simulation:
+            state.account_db.flush()
     except Exception as e:  # a py-evm invariant broke: report, never halt the chain
-        return TxResult(code=CODE_INTERNAL, log=f"internal EVM error: {e}", codespace="evm", gas_wanted=tx.gas)
+        log = f"internal EVM error: {e}"
+        return Execution(TxResult(code=CODE_INTERNAL, log=log, codespace="evm", gas_wanted=tx.gas))
     return _result(tx, base_fee, computation)
 
 
-def _result(tx: EvmTx, base_fee: int, computation: object) -> TxResult:
+def _result(tx: EvmTx, base_fee: int, computation: Any) -> Execution:
     c = computation
-    remaining = c.get_gas_remaining()  # type: ignore[attr-defined]
-    used = tx.gas - remaining
-    refund = min(c.get_gas_refund(), used // 5)  # type: ignore[attr-defined]  # EIP-3529 cap
-    gas_used = used - refund + c.data_floor_gas  # type: ignore[attr-defined]
+    gas_used, refund = c.tx_gas_used, c.tx_refund  # as the executor charged them (``vm``)
     price = tx.effective_gas_price(base_fee)
-    ok = c.is_success  # type: ignore[attr-defined]
+    ok = c.is_success
     logs = tuple(
         EvmLog(addr, tuple(t.to_bytes(32, "big") for t in topics), data)
-        for addr, topics, data in c.get_log_entries()  # type: ignore[attr-defined]
+        for addr, topics, data in c.get_log_entries()
     ) if ok else ()
     created = generate_contract_address(tx.sender, tx.nonce) if tx.to is None else None
-    error = "" if ok else error_text(c.error)  # type: ignore[attr-defined]
-    output = b"" if ok and created else c.output  # type: ignore[attr-defined]
+    error = "" if ok else error_text(c.error)
+    output = b"" if ok and created else c.output
     receipt = EvmReceipt(
         tx_hash=tx.hash, type=tx.type, status=1 if ok else 0, gas_used=gas_used,
         cumulative_gas_used=gas_used, logs=logs, bloom=logs_bloom(logs) if logs else EMPTY_BLOOM,
@@ -109,7 +148,7 @@ def _result(tx: EvmTx, base_fee: int, computation: object) -> TxResult:
     if created is not None:
         attrs.append(("contract_address", "0x" + created.hex()))
     attrs += [("gas_used", str(gas_used)), ("status", str(receipt.status))]
-    return TxResult(
+    return Execution(TxResult(
         code=0 if ok else CODE_REVERTED,
         log="" if ok else error,
         codespace="" if ok else "evm",
@@ -119,4 +158,4 @@ def _result(tx: EvmTx, base_fee: int, computation: object) -> TxResult:
         data=output,
         fee_wei=gas_used * price,
         evm=receipt,
-    )
+    ), c, refund)

@@ -26,7 +26,7 @@ from eth_hash.auto import keccak
 from ledger.context import BlockContext
 from store.api import KVView
 
-from .api import EvmTx
+from .api import BlockOverrides, EvmTx
 from .blockhash import block_hash
 from .gas import initcode_word_gas
 from .precompiles.registry import with_native
@@ -108,6 +108,9 @@ class _ExecutorMixin:
         refund = self.calculate_gas_refund(computation, tx.gas - remaining)  # type: ignore[attr-defined]
         floor = self.calc_data_floor_gas(tx, tx.gas - remaining, refund)  # type: ignore[attr-defined]
         computation.data_floor_gas = floor  # type: ignore[attr-defined]
+        # the tx's gas, as charged: every receipt and simulation reads it from here
+        computation.tx_refund = refund  # type: ignore[attr-defined]
+        computation.tx_gas_used = tx.gas - remaining - refund + floor  # type: ignore[attr-defined]
         back = (refund + remaining - floor) * state.get_gas_price(tx)
         if back:
             state.delta_balance(tx.sender, back)
@@ -126,7 +129,7 @@ class _StateMixin:
     def __init__(self, view: KVView, execution_context: ExecutionContext) -> None:
         self._db = None
         self.execution_context = execution_context
-        self._account_db = ViewAccountDB(view)
+        self._account_db = self.account_db_class(view)
 
     @property
     def account_db(self) -> ViewAccountDB:
@@ -149,6 +152,11 @@ class _StateMixin:
 
     def clear_transient_storage(self) -> None:
         self._account_db.clear_transient()
+
+    def is_address_warm(self, address: bytes) -> bool:
+        """Warm if accessed in this tx or a precompile of the fork, pysei's own included
+        (as geth's ``ActivePrecompiles``, which Sei's precompiles join)."""
+        return self._account_db.is_address_warm(address) or address in self.computation_class.precompile_table()
 
     def has_code_or_nonce(self, address: bytes) -> bool:
         """The creation-collision test; like geth (EIP-7610), storage also collides."""
@@ -195,8 +203,12 @@ class _ComputationMixin:
     @property
     def precompiles(self) -> Any:
         """The fork's precompiles plus pysei's (``evm_bridge.precompiles.registry``)."""
-        standard = super().precompiles  # type: ignore[misc]
-        return with_native(standard) if self.native_precompiles else standard
+        return self.precompile_table()
+
+    @classmethod
+    def precompile_table(cls) -> Any:
+        standard = cls.get_precompiles()  # type: ignore[attr-defined]
+        return with_native(standard) if cls.native_precompiles else standard
 
 
 class PragueViewComputation(_ComputationMixin, PragueComputation):  # type: ignore[misc]
@@ -238,18 +250,20 @@ def state_class(fork: str = NEWEST_FORK) -> type[Any]:
 
 
 @lru_cache(maxsize=8)
-def execution_context(ctx: BlockContext) -> ExecutionContext:
-    """py-evm's block context from CometBFT's (cached per block: it is immutable)."""
+def execution_context(ctx: BlockContext, overrides: BlockOverrides | None = None) -> ExecutionContext:
+    """py-evm's block context from CometBFT's (cached per block: it is immutable), with a
+    simulation's block overrides applied."""
+    o = overrides or BlockOverrides()
     return ExecutionContext(
-        coinbase=ctx.proposer[:20].rjust(20, b"\x00"),
-        timestamp=ctx.time_seconds,
-        block_number=ctx.height,
+        coinbase=o.coinbase if o.coinbase is not None else ctx.proposer[:20].rjust(20, b"\x00"),
+        timestamp=o.time if o.time is not None else ctx.time_seconds,
+        block_number=o.number if o.number is not None else ctx.height,
         difficulty=0,
-        mix_hash=keccak(ctx.block_hash),
-        gas_limit=ctx.gas_limit,
+        mix_hash=o.prev_randao if o.prev_randao is not None else keccak(ctx.block_hash),
+        gas_limit=o.gas_limit if o.gas_limit is not None else ctx.gas_limit,
         prev_hashes=(),
         chain_id=ctx.evm_chain_id,
-        base_fee_per_gas=ctx.base_fee_wei,
+        base_fee_per_gas=o.base_fee if o.base_fee is not None else ctx.base_fee_wei,
         excess_blob_gas=0,
     )
 
@@ -257,3 +271,8 @@ def execution_context(ctx: BlockContext) -> ExecutionContext:
 def new_state(view: KVView, ctx: BlockContext, fork: str = NEWEST_FORK) -> Any:
     """A fresh VM state for one tx over ``view``."""
     return _STATE_CLASSES[fork](view, execution_context(ctx))
+
+
+def precompile_addresses(fork: str = NEWEST_FORK) -> frozenset[bytes]:
+    """Every precompile address of ``fork`` (pysei's own included on Prague)."""
+    return frozenset(bytes(a) for a in _STATE_CLASSES[fork].computation_class.precompile_table())

@@ -1,40 +1,71 @@
-"""eth_createAccessList: a read view that records which accounts and slots a call touched.
+"""eth_createAccessList as geth does it: run the call recording every account and slot it
+touches (its warm set as it grows, reverted frames included), rerun with that list until
+it no longer changes, and report the last run's real gas.
 
-The EVM reads an account's nonce (``n``), code hash (``c``) and slots (``s``) through the
-view (``evm_bridge.state`` key layout), so the recorded reads are its access set.
+The sender, the recipient (or the created contract), the coinbase and the precompiles
+are warm anyway: as in geth, they are listed only for the storage slots touched.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from typing import Any
 
-from evm_bridge.state import STORE
-from store.api import ReadView
+from eth._utils.address import generate_contract_address
 
-PRECOMPILE_MAX = 0x10FF  # 0x01.. and Sei's 0x1001.. precompiles are warm for free
+from evm_bridge.api import AccessList, CallResult
+from evm_bridge.call import call_result
+from evm_bridge.execute import Instrument
+from evm_bridge.state import ViewAccountDB, read_nonce
+from evm_bridge.vm import precompile_addresses
+
+from .errors import server_error
+from .simulation import Simulation
+
+#: Reruns before giving up on a list that keeps growing (geth loops without a bound).
+MAX_ROUNDS = 16
 
 
-class RecordingView:
-    def __init__(self, parent: ReadView) -> None:
-        self.parent = parent
-        self.accounts: dict[bytes, set[int]] = {}
+class RecordingAccountDB(ViewAccountDB):
+    """An account DB that also notes, unjournaled, every address and slot marked warm."""
 
-    def get(self, store: str, key: bytes) -> bytes | None:
-        if store == STORE and key[:1] in (b"n", b"c") and len(key) == 21:
-            self.accounts.setdefault(key[1:], set())
-        elif store == STORE and key[:1] == b"s" and len(key) == 53:
-            self.accounts.setdefault(key[1:21], set()).add(int.from_bytes(key[21:], "big"))
-        return self.parent.get(store, key)
+    touched: dict[bytes, set[int]]
 
-    def iterate(
-        self, store: str, start: bytes | None, end: bytes | None, reverse: bool = False
-    ) -> Iterator[tuple[bytes, bytes]]:
-        return self.parent.iterate(store, start, end, reverse)
+    def mark_address_warm(self, address: bytes) -> None:
+        self.touched.setdefault(bytes(address), set())
+        super().mark_address_warm(address)
 
-    def access_list(self, exclude: set[bytes]) -> list[tuple[bytes, list[int]]]:
-        out = []
-        for addr, slots in sorted(self.accounts.items()):
-            if addr in exclude or int.from_bytes(addr, "big") <= PRECOMPILE_MAX:
-                continue
-            out.append((addr, sorted(slots)))
-        return out
+    def mark_storage_warm(self, address: bytes, slot: int) -> None:
+        self.touched.setdefault(bytes(address), set()).add(slot)
+        super().mark_storage_warm(address, slot)
+
+
+def recorder(touched: dict[bytes, set[int]]) -> Instrument:
+    """An instrument whose runs record into ``touched``."""
+
+    def instrument(cls: type[Any]) -> type[Any]:
+        db = type("RecordingAccountDB", (RecordingAccountDB,), {"touched": touched})
+        return type("RecordingState", (cls,), {"account_db_class": db})
+
+    return instrument
+
+
+def _as_list(touched: dict[bytes, set[int]], exclude: frozenset[bytes]) -> AccessList:
+    return tuple((a, tuple(sorted(s))) for a, s in sorted(touched.items()) if s or a not in exclude)
+
+
+def create_access_list(sim: Simulation) -> tuple[AccessList, CallResult]:
+    """The stable access list of ``sim``'s call and the result of running with it."""
+    msg = sim.msg
+    to = msg.to if msg.to is not None else generate_contract_address(msg.sender, read_nonce(sim.view, msg.sender))
+    exclude = frozenset({msg.sender, to, bytes(sim.context.coinbase)}) | precompile_addresses()
+    current = _as_list({a: set(s) for a, s in msg.access_list}, exclude)
+    for _ in range(MAX_ROUNDS):
+        touched: dict[bytes, set[int]] = {a: set(s) for a, s in current}
+        result = call_result(sim.run(access_list=current, instrument=recorder(touched)))
+        if not result.valid:
+            raise server_error(result.error)
+        found = _as_list(touched, exclude)
+        if found == current:
+            return current, result
+        current = found
+    raise server_error("access list did not settle")

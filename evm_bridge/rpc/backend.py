@@ -9,8 +9,10 @@ too (CometBFT has no pending block), except for nonces (``state.pending_nonce``)
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
+from evm_bridge.basefee import next_base_fee
 from evm_bridge.index import BlockIndex
 from evm_bridge.index.render import genesis_header
 from evm_bridge.state import read_nonce
@@ -108,6 +110,20 @@ class Backend:
             gas_limit=int(header["gasLimit"], 16),
             base_fee_wei=int(header["baseFeePerGas"], 16),
         )
+
+    def simulation_context(self, height: int) -> BlockContext:
+        """The block a simulation on the state after ``height`` runs in: the next one, as a
+        tx sent then would. Its real header once it exists (so a call at a mined tx's parent
+        block replays that tx's own block), else the pending block: one second later, the
+        same proposer, prevrandao keccak(parent hash), the next EIP-1559 base fee."""
+        if self.index.header(height + 1) is not None:
+            return self.context_at(height + 1)
+        parent = self.context_at(height)
+        header = self.index.header(height)
+        fee = parent.base_fee_wei
+        if header is not None:
+            fee = next_base_fee(fee, int(header["gasUsed"], 16), parent.gas_limit)
+        return replace(parent, height=height + 1, time_ns=parent.time_ns + 1_000_000_000, base_fee_wei=fee)
 
     def header(self, height: int) -> Json | None:
         """The block object without txs; height 0 is a synthetic genesis (hash zero)."""

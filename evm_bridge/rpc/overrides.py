@@ -1,4 +1,5 @@
-"""eth_call state overrides (geth's ``StateOverride``) applied on an overlay of a read view.
+"""Simulation overrides: state (geth's ``StateOverride``) applied on an overlay of a read
+view, and block overrides (geth's ``BlockOverrides``) for the block context.
 
 Per address: ``balance`` (wei), ``nonce``, ``code``, and either ``state`` (replaces all
 storage) or ``stateDiff`` (changes the given slots). Writes go through the same keys as
@@ -11,6 +12,7 @@ from typing import Any
 
 from eth_hash.auto import keccak
 
+from evm_bridge.api import BlockOverrides
 from evm_bridge.state import STORE, code_hash_key, code_key, nonce_key, storage_key, storage_range
 from ledger import bank
 from ledger.accounts import sei_for_evm
@@ -69,3 +71,23 @@ def apply_overrides(view: ReadView, overrides: Any) -> ReadView:
             for slot, value in _slots(acct["stateDiff"], "stateDiff").items():
                 _set_uint(ov, storage_key(addr, slot), value)
     return ov
+
+
+def block_overrides(value: Any) -> BlockOverrides | None:
+    """geth's block overrides: number, time, gasLimit, feeRecipient, prevRandao,
+    baseFeePerGas (difficulty and blobBaseFee mean nothing here and are ignored)."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise invalid_params("invalid argument: block overrides must be an object")
+
+    def q(key: str, bits: int = 256) -> int | None:
+        return P.optional_quantity(value, key, bits)
+
+    fee_recipient, randao = value.get("feeRecipient"), value.get("prevRandao")
+    return BlockOverrides(
+        number=q("number", 64), time=q("time", 64), gas_limit=q("gasLimit", 64),
+        coinbase=None if fee_recipient is None else P.address(fee_recipient, "feeRecipient"),
+        prev_randao=None if randao is None else P.hash32(randao, "prevRandao"),
+        base_fee=q("baseFeePerGas"),
+    )

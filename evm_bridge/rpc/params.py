@@ -89,6 +89,7 @@ def call_object(value: Any) -> dict[str, Any]:
         "maxPriorityFeePerGas": optional_quantity(value, "maxPriorityFeePerGas"),
         "value": optional_quantity(value, "value") or 0,
         "nonce": optional_quantity(value, "nonce", 64),
+        "accessList": access_list(value.get("accessList")),
     }
     data, inp = value.get("data"), value.get("input")
     if data is not None and inp is not None and data != inp:
@@ -98,6 +99,24 @@ def call_object(value: Any) -> dict[str, Any]:
     payload = inp if inp is not None else data
     out["data"] = hex_data(payload, "input") if payload is not None else b""
     return out
+
+
+def access_list(value: Any) -> tuple[tuple[bytes, tuple[int, ...]], ...]:
+    """An EIP-2930 access list: ``[{address, storageKeys: [32-byte hex]}]`` (null: empty)."""
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise invalid_params("invalid argument: accessList: want an array")
+    out = []
+    for entry in value:
+        if not isinstance(entry, dict):
+            raise invalid_params("invalid argument: accessList: want objects of address and storageKeys")
+        keys = entry.get("storageKeys") or []
+        if not isinstance(keys, list):
+            raise invalid_params("invalid argument: accessList: storageKeys must be an array")
+        slots = tuple(int.from_bytes(hash32(k, "storageKeys"), "big") for k in keys)
+        out.append((address(entry.get("address"), "accessList address"), slots))
+    return tuple(out)
 
 
 def slot(value: Any, what: str = "storage slot") -> int:

@@ -18,27 +18,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from eth.exceptions import OutOfGas, Revert
-
-from evm_bridge.api import EvmTx, EvmTxError
-from evm_bridge.execute import execute_tx
+from evm_bridge.api import EvmTxError
+from evm_bridge.execute import Execution, Instrument, error_text, execute_tx
 from evm_bridge.txs import decode_tx, is_evm_tx
-from evm_bridge.vm import VmTx, new_state
 from ledger.context import BlockContext
 from store.api import KVView
 
-from .errors import reverted
+from .errors import reverted, server_error
 
 Json = dict[str, Any]
 MAX_STEPS = 200_000
-
-
-def error_text(error: Exception | None) -> str:
-    if isinstance(error, Revert):
-        return "execution reverted"
-    if isinstance(error, OutOfGas):
-        return "out of gas"
-    return str(error) or type(error).__name__ if error is not None else ""
 
 
 def _word(v: int | bytes) -> str:
@@ -55,6 +44,12 @@ class StructLogger:
         self.steps: list[Json] = []
         #: Per contract, the slots seen so far (geth shows them on SLOAD and SSTORE steps).
         self.storage: dict[bytes, dict[str, str]] = {}
+
+    def instrument(self, cls: type[Any]) -> type[Any]:
+        """``cls`` (a VM state class) with every opcode of its computation logged."""
+        comp = cls.computation_class
+        traced = type("TracedComputation", (comp,), {"opcodes": self.wrap(comp.opcodes)})
+        return type("TracedState", (cls,), {"computation_class": traced})
 
     def wrap(self, opcodes: dict[int, Callable[..., Any]]) -> dict[int, Callable[..., Any]]:
         return {op: self._wrap(fn) for op, fn in opcodes.items()}
@@ -152,13 +147,15 @@ def replay_evm_txs(chain_id: int) -> Callable[[KVView, BlockContext, list[bytes]
     return replay
 
 
-def trace_tx(view: KVView, ctx: BlockContext, tx: EvmTx, tracer: str, gas_used: int) -> Json:
-    state = new_state(view, ctx)
+def trace(tracer: str, gas_limit: int, run: Callable[[Instrument | None], Execution]) -> Json:
+    """Trace one execution (``run`` gets the tracer's instrument): the struct logs or the
+    call frames, with the gas the execution itself charged."""
     logger = StructLogger() if tracer != "callTracer" else None
+    execution = run(logger.instrument if logger is not None else None)
+    c = execution.computation
+    if c is None:  # the tx or call was invalid: nothing ran
+        raise server_error(execution.result.log)
+    gas_used = execution.result.gas_used
     if logger is not None:
-        base_cls = state.computation_class
-        state.computation_class = type("TracedComputation", (base_cls,), {"opcodes": logger.wrap(base_cls.opcodes)})
-    computation = state.transaction_executor_class(state)(VmTx.of(tx))
-    if logger is not None:
-        return logger.result(gas_used, computation.is_error, bytes(computation.output))
-    return call_frame(computation, tx_gas=tx.gas, gas_used=gas_used)
+        return logger.result(gas_used, c.is_error, bytes(c.output))
+    return call_frame(c, tx_gas=gas_limit, gas_used=gas_used)

@@ -1,17 +1,22 @@
 """debug_traceTransaction, debug_traceBlockByNumber, debug_traceBlockByHash (call tracer
-and the default struct-log tracer), by re-execution (see ``rpc.tracing``)."""
+and the default struct-log tracer), by re-execution through the block's own path
+(``evm_bridge.execute.run``, see ``rpc.tracing``); debug_traceCall traces a simulation
+(``rpc.simulation``) with geth's ``stateOverrides`` and ``blockOverrides``."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from evm_bridge.execute import run
 from evm_bridge.txs import decode_tx
+from evm_bridge.vm import execution_context
 from ledger.overlay import Overlay
 
 from .. import params as P
-from ..errors import invalid_params, server_error
+from ..errors import RpcError, invalid_params, server_error
 from ..registry import THREAD, rpc
-from ..tracing import replay_evm_txs, trace_tx
+from ..simulation import prepare
+from ..tracing import replay_evm_txs, trace
 
 TRACERS = ("callTracer", "structLogger", None)
 
@@ -32,8 +37,8 @@ def _trace_block(b: Any, height: int, tracer: str, only: int | None = None) -> l
     if height < 1 or b.header(height) is None:
         raise server_error(f"block #{height} not found")
     raws, positions = b.index.raw_txs(height), b.index.evm_positions(height)
-    receipts = b.index.receipts(height)
     ctx = b.context_at(height)
+    context = execution_context(ctx)
     replay = b.replay or replay_evm_txs(b.config.evm_chain_id)
     view = Overlay(b.state_at(height - 1))
     out, done = [], 0
@@ -42,7 +47,11 @@ def _trace_block(b: Any, height: int, tracer: str, only: int | None = None) -> l
         replay(view, ctx, raws[done:pos])  # every tx before this one, native ones included
         done = pos
         tx = decode_tx(raws[pos], b.config.evm_chain_id)
-        result = trace_tx(view, ctx, tx, tracer, int(receipts[i]["gasUsed"], 16))  # reads only
+        try:
+            result = trace(tracer, tx.gas, lambda inst, tx=tx: run(tx, Overlay(view), context, instrument=inst))
+        except RpcError as e:  # an invalid tx: it did not run (geth reports the error per tx)
+            out.append({"txHash": "0x" + tx.hash.hex(), "error": e.message})
+            continue
         out.append({"txHash": "0x" + tx.hash.hex(), "result": result})
     return out
 
@@ -53,7 +62,10 @@ def trace_transaction(b: Any, params: list) -> Any:
     loc = b.index.locate(P.hash32(value, "hash"))
     if loc is None or loc[1] >= b.index.evm_count(loc[0]):
         raise server_error("transaction not found")
-    return _trace_block(b, loc[0], _tracer(opts), only=loc[1])[0]["result"]
+    traced = _trace_block(b, loc[0], _tracer(opts), only=loc[1])[0]
+    if "error" in traced:
+        raise server_error(traced["error"])
+    return traced["result"]
 
 
 @rpc("debug_traceBlockByNumber", THREAD, timeout="trace")
@@ -70,3 +82,12 @@ def trace_block_by_hash(b: Any, params: list) -> list[Any]:
     if height is None:
         raise server_error("block not found")
     return _trace_block(b, height, _tracer(opts))
+
+
+@rpc("debug_traceCall", THREAD, timeout="trace")
+def trace_call(b: Any, params: list) -> Any:
+    obj, ref, opts = P.arity(params, 1, 3)
+    tracer = _tracer(opts)
+    opts = opts or {}
+    sim = prepare(b, obj, ref, opts.get("stateOverrides"), opts.get("blockOverrides"))
+    return trace(tracer, sim.msg.gas, lambda inst: sim.run(instrument=inst))

@@ -10,7 +10,8 @@ entry point group and enabled by name in ``app.toml`` (``modules = [...]``). It 
   same store contents;
 * handle tx messages by protobuf type URL (``MsgHandler``: decode, signers, stateless
   ``validate``, ``execute`` on the tx's view returning events and response bytes; a
-  ``metered`` handler also gets the tx's ``GasMeter`` and charges the work it did);
+  ``metered`` handler also gets the tx's ``GasMeter`` and charges the work it did; an
+  ``amino`` converter lets Ledger-style SIGN_MODE_LEGACY_AMINO_JSON txs carry it);
 * answer queries by gRPC-style path through ABCI ``Query`` (``QueryHandler``);
 * run ``end_block`` after the block's txs and report ``validator_updates``;
 * provide EVM ``precompiles`` at fixed addresses.
@@ -110,6 +111,9 @@ class MsgHandler:
     #: True: ``execute`` also gets the tx's ``GasMeter`` and consumes the gas of its work
     #: (beyond the flat ``gas``); the tx's ``gas_used`` includes it.
     metered: bool = False
+    #: The message's legacy amino JSON form ``{"type": amino name, "value": {...}}`` for
+    #: SIGN_MODE_LEGACY_AMINO_JSON (see ``abci_app.tx.amino``); None: that mode is refused.
+    amino: Callable[[Any], Mapping[str, Any]] | None = None
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,7 @@ from store.api import KVView, ReadView
 
 from .. import codes
 from ..module_api import Module, MsgError, MsgHandler
+from ..tx import amino
 from ..tx import coins as coin_codec
 
 SEND = "/cosmos.bank.v1beta1.MsgSend"
@@ -187,6 +188,11 @@ def _export_genesis(view: ReadView) -> Mapping[str, Any]:
     return {"balances": balances, "supply": supply, "wei_remainders": remainders, "denom_metadata": metadata}
 
 
+def _send_amino(msg: tx_pb2.MsgSend) -> dict[str, Any]:
+    value = amino.omit_empty(from_address=msg.from_address, to_address=msg.to_address)
+    return amino.msg("cosmos-sdk/MsgSend", {**value, "amount": amino.coins(msg.amount)})
+
+
 def module() -> Module:
     send = MsgHandler(
         type_url=SEND,
@@ -195,6 +201,7 @@ def module() -> Module:
         validate=_validate_send,
         execute=_send,
         gas=SEND_GAS,
+        amino=_send_amino,
     )
     return Module(
         name="bank",

@@ -45,6 +45,7 @@ from .. import codes
 from ..module_api import GasMeter as TxGasMeter
 from ..module_api import Module, MsgError, MsgHandler
 from ..tx import coins as coin_codec
+from .wasm_amino import converter as amino_converter
 
 PREFIX = "/cosmwasm.wasm.v1."
 QUERY = PREFIX + "Query/"
@@ -335,7 +336,7 @@ def module() -> Module:
     def handler(name: str, cls: Any, validate: Any, execute: Any, gas: int, metered: bool = True) -> MsgHandler:
         return MsgHandler(
             type_url=PREFIX + name, decode=cls.FromString, signers=lambda m: (from_bech32(m.sender),),
-            validate=validate, execute=execute, gas=gas, metered=metered,
+            validate=validate, execute=execute, gas=gas, metered=metered, amino=amino_converter(name),
         )
 
     handlers = [

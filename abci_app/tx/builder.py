@@ -3,12 +3,13 @@
 The bytes are those cosmjs ``SigningStargateClient`` produces for the same inputs
 (SIGN_MODE_DIRECT, ``/cosmos.crypto.secp256k1.PubKey`` in the signer info, proto3 defaults
 omitted, RFC 6979 deterministic low-s signatures), plus pysei's chain id extension unless
-``with_chain_id=False``.
+``with_chain_id=False``. ``amino=handlers`` signs in SIGN_MODE_LEGACY_AMINO_JSON instead (as
+cosmjs does with a ``Secp256k1HdWallet``; no extension then).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from coincurve import PrivateKey
 from google.protobuf.any_pb2 import Any as AnyPb
@@ -18,8 +19,16 @@ from pysei_pb.cosmos.crypto.secp256k1 import keys_pb2
 from pysei_pb.cosmos.tx.v1beta1 import tx_pb2
 from pysei_pb.pysei.tx.v1 import extensions_pb2
 
+from ..module_api import MsgHandler
+from . import amino as amino_json
 from . import coins as coin_codec
-from .native import CHAIN_ID_EXTENSION, PUBKEY_TYPE, SIGN_MODE_DIRECT, sign_doc_bytes
+from .native import (
+    CHAIN_ID_EXTENSION,
+    PUBKEY_TYPE,
+    SIGN_MODE_DIRECT,
+    SIGN_MODE_LEGACY_AMINO_JSON,
+    sign_doc_bytes,
+)
 
 #: A message: a protobuf object (type URL from its full name) or ``(type_url, object | bytes)``.
 Msg = Message | tuple[str, Message | bytes]
@@ -67,6 +76,40 @@ def sign_direct(privkey: bytes, body: bytes, auth_info: bytes, chain_id: str, ac
     return PrivateKey(privkey).sign_recoverable(doc)[:64]
 
 
+def sign_amino(
+    privkey: bytes,
+    msgs: Sequence[Msg],
+    handlers: Mapping[str, MsgHandler],
+    *,
+    chain_id: str,
+    account_number: int,
+    sequence: int,
+    fee: coin_codec.Coins,
+    gas_limit: int,
+    memo: str = "",
+    timeout_height: int = 0,
+) -> bytes:
+    """64-byte ``r || s`` (low s) over sha256 of the legacy amino JSON sign doc."""
+    converted = []
+    for m in msgs:
+        packed = pack_msg(m)
+        handler = handlers[packed.type_url]
+        if handler.amino is None:
+            raise ValueError(f"{packed.type_url} has no amino JSON form")
+        converted.append(handler.amino(handler.decode(packed.value)))
+    doc = amino_json.sign_doc_bytes(
+        chain_id=chain_id,
+        account_number=account_number,
+        sequence=sequence,
+        fee=fee,
+        gas_limit=gas_limit,
+        memo=memo,
+        msgs=amino_json.Raw(amino_json.msgs_json(converted)),
+        timeout_height=timeout_height,
+    )
+    return PrivateKey(privkey).sign_recoverable(doc)[:64]
+
+
 def tx_raw(body: bytes, auth_info: bytes, signatures: Sequence[bytes]) -> bytes:
     return tx_pb2.TxRaw(
         body_bytes=body, auth_info_bytes=auth_info, signatures=list(signatures)
@@ -85,12 +128,22 @@ def build_and_sign(
     *,
     with_chain_id: bool = True,
     timeout_height: int = 0,
+    amino: Mapping[str, MsgHandler] | None = None,
 ) -> bytes:
-    """Raw ``TxRaw`` bytes ready for ``broadcast_tx_*``. ``fee_amount`` is coins or a usei amount."""
+    """Raw ``TxRaw`` bytes ready for ``broadcast_tx_*``. ``fee_amount`` is coins or a usei
+    amount; ``amino``: the message handlers, to sign in SIGN_MODE_LEGACY_AMINO_JSON."""
     fee = (
         ((("usei", fee_amount),) if fee_amount else ()) if isinstance(fee_amount, int) else tuple(fee_amount)
     )
     pubkey = PrivateKey(privkey).public_key.format(compressed=True)
+    if amino is not None:
+        body = body_bytes(msgs, memo, None, timeout_height)
+        auth = auth_info_bytes(pubkey, sequence, fee, gas_limit, SIGN_MODE_LEGACY_AMINO_JSON)
+        sig = sign_amino(
+            privkey, msgs, amino, chain_id=chain_id, account_number=account_number, sequence=sequence,
+            fee=fee, gas_limit=gas_limit, memo=memo, timeout_height=timeout_height,
+        )
+        return tx_raw(body, auth, [sig])
     body = body_bytes(msgs, memo, chain_id if with_chain_id else None, timeout_height)
     auth = auth_info_bytes(pubkey, sequence, fee, gas_limit)
     return tx_raw(body, auth, [sign_direct(privkey, body, auth, chain_id, account_number)])

@@ -4,9 +4,15 @@ Wire format (Cosmos SDK, so cosmjs ``SigningStargateClient`` signs txs pysei acc
 ``TxRaw{body_bytes=1, auth_info_bytes=2, signatures=3}``; the tx hash is the uppercase hex
 sha256 of the raw bytes. pysei accepts exactly one signer: one ``SignerInfo`` with a
 ``/cosmos.crypto.secp256k1.PubKey`` (33-byte compressed key, required), ``ModeInfo.single``
-with SIGN_MODE_DIRECT, and one 64-byte ``r || s`` signature with low s over
-sha256(``SignDoc{body_bytes=1, auth_info_bytes=2, chain_id=3, account_number=4}``). The fee
-is ``usei`` coins; fee payer, granter and tip are not supported.
+and one 64-byte ``r || s`` signature with low s over the sha256 of the sign bytes:
+
+- SIGN_MODE_DIRECT: ``SignDoc{body_bytes=1, auth_info_bytes=2, chain_id=3, account_number=4}``;
+- SIGN_MODE_LEGACY_AMINO_JSON (Ledger, Keplr with a Ledger, cosmjs ``Secp256k1HdWallet``):
+  the legacy ``StdSignDoc`` JSON of ``abci_app.tx.amino``, with each message in the amino
+  form its module gives (``MsgHandler.amino``); as in the SDK, such a tx may carry no
+  extension options.
+
+The fee is ``usei`` coins; fee payer, granter and tip are not supported.
 
 Wrong chain id. The chain id travels only inside the sign doc, so for a plain Cosmos tx a
 wrong chain id is indistinguishable from a bad signature (UNAUTHORIZED, as in the SDK).
@@ -39,11 +45,14 @@ from pysei_pb.pysei.tx.v1 import extensions_pb2
 from .. import codes
 from ..errors import TxError
 from ..module_api import MsgError, MsgHandler
+from . import amino
 from . import coins as coin_codec
 
 PUBKEY_TYPE = "/cosmos.crypto.secp256k1.PubKey"
 CHAIN_ID_EXTENSION = "/pysei.tx.v1.ChainIdExtension"
 SIGN_MODE_DIRECT = signing_pb2.SIGN_MODE_DIRECT
+SIGN_MODE_LEGACY_AMINO_JSON = signing_pb2.SIGN_MODE_LEGACY_AMINO_JSON
+SIGN_MODES = (SIGN_MODE_DIRECT, SIGN_MODE_LEGACY_AMINO_JSON)
 MAX_MEMO_CHARS = 256
 #: Field numbers from here up are non-critical in a TxBody (the SDK's rule); unknown ones
 #: below it make the tx undecodable.
@@ -73,6 +82,9 @@ class NativeTx:
     chain_id: str | None = None
     #: Sum of the message handlers' flat gas.
     msg_gas: int = 0
+    sign_mode: int = SIGN_MODE_DIRECT
+    #: SIGN_MODE_LEGACY_AMINO_JSON only: the canonical JSON of the amino messages.
+    amino_msgs: str = ""
 
     @property
     def signer_bech32(self) -> str:
@@ -128,15 +140,38 @@ def _pubkey(info: tx_pb2.SignerInfo) -> bytes:
     return bytes(key)
 
 
-def _sign_mode(info: tx_pb2.SignerInfo, simulate: bool) -> None:
+def _sign_mode(info: tx_pb2.SignerInfo, simulate: bool) -> int:
+    """The signer's mode; in simulation an absent or unspecified mode reads as DIRECT."""
     if info.mode_info.WhichOneof("sum") != "single":
         if simulate and not info.HasField("mode_info"):
-            return
-        raise TxError(codes.UNAUTHORIZED, "unsupported mode info: only single-signer SIGN_MODE_DIRECT")
+            return SIGN_MODE_DIRECT
+        raise TxError(codes.UNAUTHORIZED, "unsupported mode info: only single-signer modes")
     mode = info.mode_info.single.mode
-    if mode != SIGN_MODE_DIRECT and not (simulate and mode == signing_pb2.SIGN_MODE_UNSPECIFIED):
+    if simulate and mode == signing_pb2.SIGN_MODE_UNSPECIFIED:
+        return SIGN_MODE_DIRECT
+    if mode not in SIGN_MODES:
         name = signing_pb2.SignMode.Name(mode) if mode in signing_pb2.SignMode.values() else str(mode)
-        raise TxError(codes.UNAUTHORIZED, f"unsupported sign mode {name}: only SIGN_MODE_DIRECT")
+        raise TxError(
+            codes.UNAUTHORIZED,
+            f"unsupported sign mode {name}: only SIGN_MODE_DIRECT and SIGN_MODE_LEGACY_AMINO_JSON",
+        )
+    return mode
+
+
+def _amino_msgs(msgs: tuple[tuple[str, Any], ...], handlers: Mapping[str, MsgHandler]) -> str:
+    out = []
+    for i, (url, msg) in enumerate(msgs):
+        convert = handlers[url].amino
+        if convert is None:
+            raise TxError(
+                codes.UNKNOWN_REQUEST,
+                f"message {i} ({url}) has no amino JSON form: sign it with SIGN_MODE_DIRECT",
+            )
+        try:
+            out.append(convert(msg))
+        except ValueError as e:
+            raise TxError(codes.TX_DECODE, f"message {i} ({url}): {e}: tx parse error") from None
+    return amino.msgs_json(out)
 
 
 def _chain_id_option(body: tx_pb2.TxBody) -> str | None:
@@ -211,7 +246,14 @@ def decode_native(
         )
     info, signature = auth.signer_infos[0], bytes(txraw.signatures[0])
     pubkey = _pubkey(info)
-    _sign_mode(info, simulate)
+    sign_mode = _sign_mode(info, simulate)
+    if sign_mode == SIGN_MODE_LEGACY_AMINO_JSON and (
+        body.extension_options or body.non_critical_extension_options
+    ):
+        raise TxError(
+            codes.INVALID_REQUEST,
+            "SIGN_MODE_LEGACY_AMINO_JSON does not support protobuf extension options: invalid request",
+        )
     if len(signature) != 64 and not (simulate and not signature):
         raise TxError(codes.UNAUTHORIZED, f"invalid signature length {len(signature)}, expected 64")
     if auth.fee.payer or auth.fee.granter or auth.HasField("tip"):
@@ -222,6 +264,7 @@ def decode_native(
         raise TxError(e.code, f"invalid fee: {e.log}") from None
     signer = sei_address_from_pubkey(pubkey)
     msgs, msg_gas = _messages(body, handlers, signer)
+    amino_msgs = _amino_msgs(msgs, handlers) if sign_mode == SIGN_MODE_LEGACY_AMINO_JSON else ""
     return NativeTx(
         body_bytes=bytes(txraw.body_bytes),
         auth_info_bytes=bytes(txraw.auth_info_bytes),
@@ -238,6 +281,8 @@ def decode_native(
         timeout_height=body.timeout_height,
         chain_id=chain_id,
         msg_gas=msg_gas,
+        sign_mode=sign_mode,
+        amino_msgs=amino_msgs,
     )
 
 
@@ -252,6 +297,18 @@ def sign_doc_bytes(body_bytes: bytes, auth_info_bytes: bytes, chain_id: str, acc
 
 
 def sign_bytes(tx: NativeTx, chain_id: str, account_number: int) -> bytes:
+    """What the tx's signature covers (its sha256 is signed), in the tx's sign mode."""
+    if tx.sign_mode == SIGN_MODE_LEGACY_AMINO_JSON:
+        return amino.sign_doc_bytes(
+            chain_id=chain_id,
+            account_number=account_number,
+            sequence=tx.sequence,
+            fee=tx.fee,
+            gas_limit=tx.gas_limit,
+            memo=tx.memo,
+            msgs=amino.Raw(tx.amino_msgs),
+            timeout_height=tx.timeout_height,
+        )
     return sign_doc_bytes(tx.body_bytes, tx.auth_info_bytes, chain_id, account_number)
 
 

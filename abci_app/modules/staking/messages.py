@@ -20,6 +20,7 @@ from store.api import KVView
 from ... import codes
 from ...module_api import MsgError, MsgHandler
 from . import errors, liveness, ops
+from .amino import converter
 from .records import BOND_DENOM, parse_dec
 
 ED25519_TYPE = "/cosmos.crypto.ed25519.PubKey"
@@ -163,9 +164,10 @@ def _unjail(msg: slashing_tx.MsgUnjail, ctx: BlockContext, view: KVView) -> Resu
 
 
 def _handler(cls: Any, signer: Callable[[Any], bytes], check: Callable[[Any], None], run: Any) -> MsgHandler:
+    type_url = "/" + cls.DESCRIPTOR.full_name
     return MsgHandler(
-        type_url="/" + cls.DESCRIPTOR.full_name, decode=cls.FromString, signers=lambda m: (signer(m),),
-        validate=check, execute=run, gas=GAS,
+        type_url=type_url, decode=cls.FromString, signers=lambda m: (signer(m),),
+        validate=check, execute=run, gas=GAS, amino=converter(type_url),
     )
 
 

@@ -158,8 +158,8 @@ def test_decode_rejections() -> None:
 def test_decode_rejects_foreign_signing_setups() -> None:
     pub = PrivateKey(KEY).public_key.format(compressed=True)
     body = builder.body_bytes([(bank.SEND, send_msg(sender()))])
-    amino = builder.auth_info_bytes(pub, 0, (), 200_000, signing_pb2.SIGN_MODE_LEGACY_AMINO_JSON)
-    rejected(builder.tx_raw(body, amino, [b"\x01" * 64]), codes.UNAUTHORIZED)
+    textual = builder.auth_info_bytes(pub, 0, (), 200_000, signing_pb2.SIGN_MODE_TEXTUAL)
+    rejected(builder.tx_raw(body, textual, [b"\x01" * 64]), codes.UNAUTHORIZED)
     direct = builder.auth_info_bytes(pub, 0, (), 200_000)
     rejected(builder.tx_raw(body, direct, [b"\x01" * 64, b"\x01" * 64]), codes.UNAUTHORIZED)
     rejected(builder.tx_raw(body, direct, [b"\x01" * 63]), codes.UNAUTHORIZED)

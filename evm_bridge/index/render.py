@@ -28,7 +28,8 @@ from typing import Any
 import rlp
 from eth_hash.auto import keccak
 
-from evm_bridge.api import DYNAMIC_FEE_TX, LEGACY_TX, EvmLog, EvmReceipt, EvmTx, EvmTxError
+from evm_bridge.api import DYNAMIC_FEE_TX, LEGACY_TX, SET_CODE_TX, EvmLog, EvmReceipt, EvmTx, EvmTxError
+from evm_bridge.rlpscan import encode_length
 from evm_bridge.txs import decode_tx, is_evm_tx
 from ledger.addresses import evm_address_from_pubkey
 from ledger.blocks import CommittedBlock
@@ -75,12 +76,16 @@ def _evm_tx(block: CommittedBlock, i: int, chain_id: int) -> EvmTx | None:
     return None
 
 
+#: Tx types priced by EIP-1559 fee caps.
+_FEE_MARKET = (DYNAMIC_FEE_TX, SET_CODE_TX)
+
+
 def tx_object(tx: EvmTx, base_fee: int, where: Json) -> Json:
     obj: Json = {
         **where,
         "from": address(tx.sender),
         "gas": qty(tx.gas),
-        "gasPrice": qty(tx.effective_gas_price(base_fee) if tx.type == DYNAMIC_FEE_TX else tx.gas_price),
+        "gasPrice": qty(tx.effective_gas_price(base_fee) if tx.type in _FEE_MARKET else tx.gas_price),
         "hash": hash32(tx.hash),
         "input": data(tx.data),
         "nonce": qty(tx.nonce),
@@ -98,9 +103,15 @@ def tx_object(tx: EvmTx, base_fee: int, where: Json) -> Json:
             {"address": address(a), "storageKeys": [hash32(k.to_bytes(32, "big")) for k in keys]}
             for a, keys in tx.access_list
         ]
-    if tx.type == DYNAMIC_FEE_TX:
+    if tx.type in _FEE_MARKET:
         obj["maxFeePerGas"] = qty(tx.max_fee_per_gas)
         obj["maxPriorityFeePerGas"] = qty(tx.max_priority_fee_per_gas)
+    if tx.type == SET_CODE_TX:
+        obj["authorizationList"] = [
+            {"chainId": qty(a.chain_id), "address": address(a.address), "nonce": qty(a.nonce),
+             "yParity": qty(a.y_parity), "r": qty(a.r), "s": qty(a.s)}
+            for a in tx.authorization_list
+        ]
     return obj
 
 
@@ -117,6 +128,8 @@ class _Builder:
         self.block = block
         self.parent_hash = parent_hash
         self.where = {"blockHash": hash32(block.hash), "blockNumber": qty(block.height)}
+        #: Where tx objects and logs say a tx is (receipts carry no time: the spec's shape).
+        self.placed = {**self.where, "blockTimestamp": qty(block.time_ns // 1_000_000_000)}
         self.out = RenderedBlock(block.height, block.hash, {})
         self.cumulative = 0
         self.log_index = 0
@@ -133,7 +146,7 @@ class _Builder:
         for lg in r.logs:
             logs.append({
                 "address": address(lg.address), "topics": [hash32(t) for t in lg.topics], "data": data(lg.data),
-                **self.where, "transactionHash": tx_hash, "transactionIndex": qty(i),
+                **self.placed, "transactionHash": tx_hash, "transactionIndex": qty(i),
                 "logIndex": qty(self.log_index), "removed": False,
             })
             self.log_index += 1
@@ -176,6 +189,28 @@ def _native_entry(block: CommittedBlock, i: int, result: TxResult, where: Json) 
     return tx_obj, receipt
 
 
+#: The header fields Shanghai's RLP header holds, in order (``debug_getRawHeader``).
+_HEADER_RLP_FIELDS = (
+    "parentHash", "sha3Uncles", "miner", "stateRoot", "transactionsRoot", "receiptsRoot", "logsBloom",
+    "difficulty", "number", "gasLimit", "gasUsed", "timestamp", "extraData", "mixHash", "nonce",
+    "baseFeePerGas", "withdrawalsRoot",
+)
+_HEADER_QUANTITIES = frozenset({"difficulty", "number", "gasLimit", "gasUsed", "timestamp", "baseFeePerGas"})
+
+
+def header_rlp(header: Json) -> bytes:
+    """The RLP encoding of a rendered header (its ``hash`` is CometBFT's, not keccak of this)."""
+    fields = [int(header[k], 16) if k in _HEADER_QUANTITIES else bytes.fromhex(header[k][2:]) for k in _HEADER_RLP_FIELDS]
+    return rlp.encode(fields)
+
+
+def block_rlp(header: Json, raw_txs: list[bytes]) -> bytes:
+    """``rlp([header, txs, uncles, withdrawals])``: typed txs as strings, legacy ones as lists."""
+    txs = b"".join(t if t[0] >= 0xC0 else rlp.encode(t) for t in raw_txs)
+    body = header_rlp(header) + encode_length(len(txs), 0xC0) + txs + b"\xc0\xc0"
+    return encode_length(len(body), 0xC0) + body
+
+
 def _prefixed(n: int) -> int:
     """Length of an RLP string or list item whose payload is ``n`` bytes long."""
     return n + 1 if n < 56 else n + 1 + (n.bit_length() + 7) // 8
@@ -197,23 +232,17 @@ def render_block(block: CommittedBlock, parent_hash: bytes, chain_id: int) -> Re
             natives.append((i, result))
             continue
         receipt = result.evm if isinstance(result.evm, EvmReceipt) else _failed_receipt(tx, result, block.base_fee_wei)
-        b.add(tx_object(tx, block.base_fee_wei, dict(b.where)), receipt, tx.type, native=False)
+        b.add(tx_object(tx, block.base_fee_wei, dict(b.placed)), receipt, tx.type, native=False)
         b.raw_txs.append(tx.raw)
         b.out.evm_positions.append(i)
     evm_gas = b.cumulative
     b.out.evm_count = len(b.out.txs)
     for i, result in natives:
-        tx_obj, receipt = _native_entry(block, i, result, dict(b.where))
+        tx_obj, receipt = _native_entry(block, i, result, dict(b.placed))
         b.add(tx_obj, receipt, LEGACY_TX, native=True)
     bloom = or_blooms(b.blooms)
     tx_root, receipt_root = trie_root(b.raw_txs), trie_root(b.raw_receipts)
     miner = block.proposer.rjust(20, b"\0")[-20:]
-    fields = [
-        parent_hash, EMPTY_UNCLES, miner, state_root(block.app_hash), tx_root, receipt_root, bloom, 0,
-        block.height, block.gas_limit, evm_gas, block.time_ns // 1_000_000_000, b"", prev_randao(block.hash),
-        b"\0" * 8, block.base_fee_wei, EMPTY_ROOT,
-    ]
-    size = _block_size(rlp.encode(fields), b.raw_txs)
     header: Json = {
         "number": qty(block.height),
         "hash": hash32(block.hash),
@@ -236,8 +265,8 @@ def render_block(block: CommittedBlock, parent_hash: bytes, chain_id: int) -> Re
         "uncles": [],
         "withdrawals": [],
         "withdrawalsRoot": data(EMPTY_ROOT),
-        "size": qty(size),
     }
+    header["size"] = qty(_block_size(header_rlp(header), b.raw_txs))
     b.out.header = header
     b.out.raw = list(block.txs)
     return b.out

@@ -67,7 +67,12 @@ class Backend:
         raise invalid_params(f"invalid argument: {what}: hex string without 0x prefix or unknown block tag")
 
     def block_ref(self, value: Any) -> int:
-        """A block tag, number or EIP-1898 object (blockNumber | blockHash) as an existing height."""
+        """A block tag, number, hash or EIP-1898 object (blockNumber | blockHash) as an existing
+        height whose state this node holds; ``earliest`` is the oldest such height."""
+        if isinstance(value, str) and len(value) == 66 and value.startswith(("0x", "0X")):
+            value = {"blockHash": value}  # a block hash: the spec allows it wherever a number goes
+        if value == "earliest":
+            return min(self.db.earliest_height(), self.latest())
         if isinstance(value, dict):
             if "blockHash" in value:
                 h = P.hash32(value["blockHash"], "blockHash")

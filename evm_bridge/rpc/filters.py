@@ -7,7 +7,6 @@ filter not polled for ``timeout_s`` is removed, as geth does after 5 minutes.
 
 from __future__ import annotations
 
-import secrets
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,6 +14,7 @@ from typing import Any
 from evm_bridge.index.logs import LogFilter, query
 
 from .errors import LIMIT_EXCEEDED, RpcError
+from .ids import new_id
 
 LOGS, BLOCKS, PENDING = "logs", "blocks", "pending"
 _MAX_PENDING = 10_000
@@ -43,7 +43,7 @@ class FilterManager:
         self.expire()
         if len(self.filters) >= self.max_filters:
             raise RpcError(LIMIT_EXCEEDED, f"too many filters (limit {self.max_filters})")
-        fid = "0x" + secrets.token_hex(16)
+        fid = new_id()
         self.filters[fid] = f
         return fid
 

@@ -43,6 +43,20 @@ def rpc(
 
 def load_all() -> dict[str, Method]:
     """Import every method module (each registers itself) and return the registry."""
-    from .methods import blocks, calls, chain, debug, fees, filters, logs, state, subscriptions, txpool, txs  # noqa: F401
+    from .methods import (  # noqa: F401
+        blocks,
+        calls,
+        chain,
+        debug,
+        fees,
+        filters,
+        logs,
+        node_info,
+        raw,
+        state,
+        subscriptions,
+        txpool,
+        txs,
+    )
 
     return REGISTRY

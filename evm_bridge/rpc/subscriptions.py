@@ -7,7 +7,6 @@ connection that falls too far behind is closed rather than buffering without bou
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +14,7 @@ from evm_bridge.index import RenderedBlock
 from evm_bridge.index.logs import LogFilter
 
 from .errors import LIMIT_EXCEEDED, RpcError, invalid_params
+from .ids import new_id
 
 KINDS = ("newHeads", "logs", "newPendingTransactions")
 
@@ -43,7 +43,7 @@ class SubscriptionHub:
             raise invalid_params(f"no \"{kind}\" subscription in eth namespace")
         if len(conn.subs) >= self.max_per_connection:
             raise RpcError(LIMIT_EXCEEDED, f"too many subscriptions on this connection (limit {self.max_per_connection})")
-        sid = "0x" + secrets.token_hex(16)
+        sid = new_id()
         conn.subs[sid] = Subscription(kind, flt)
         self.connections.add(conn)
         return sid

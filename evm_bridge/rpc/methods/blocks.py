@@ -51,7 +51,7 @@ def get_block_by_hash(b: Any, params: list) -> Json | None:
 
 @rpc("eth_getBlockTransactionCountByNumber")
 def tx_count_by_number(b: Any, params: list) -> str | None:
-    (ref,) = P.arity(params, 1, 1)
+    (ref,) = P.arity(params, 0, 1)  # the block is optional: latest
     height = _height_for(b, ref)
     return None if height is None or b.header(height) is None else hex(b.index.evm_count(height))
 

@@ -34,7 +34,9 @@ def _tracer(opts: Any) -> str:
 
 def _trace_block(b: Any, height: int, tracer: str, only: int | None = None) -> list[Any]:
     """Trace the block's EVM txs (or only the one at EVM index ``only``)."""
-    if height < 1 or b.header(height) is None:
+    if height == 0:
+        raise server_error("genesis is not traceable")  # no parent state to replay from
+    if b.header(height) is None:
         raise server_error(f"block #{height} not found")
     raws, positions = b.index.raw_txs(height), b.index.evm_positions(height)
     ctx = b.context_at(height)

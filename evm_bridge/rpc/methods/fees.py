@@ -1,5 +1,6 @@
 """Fees: eth_gasPrice (next base fee + suggested tip), eth_maxPriorityFeePerGas,
-eth_feeHistory, all from the index (base fees and the tips paid in recent blocks)."""
+eth_feeHistory, eth_baseFee, all from the index (base fees and the tips paid in recent
+blocks); eth_blobBaseFee (no blob txs on this chain: always EIP-4844's minimum)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from ..errors import invalid_params
 from ..registry import THREAD, rpc
 
 MAX_HISTORY = 1024
+#: EIP-4844's minimum blob base fee; with no blob gas ever used it never rises.
+BLOB_BASE_FEE = 1
 TIP_BLOCKS = 20
 TIP_PERCENTILE = 60
 
@@ -55,6 +58,19 @@ def gas_price(b: Any, params: list) -> str:
     return hex(next_fee(b) + suggested_tip(b))
 
 
+@rpc("eth_baseFee")
+def base_fee(b: Any, params: list) -> str:
+    """The base fee of the next block."""
+    P.arity(params, 0, 0)
+    return hex(next_fee(b))
+
+
+@rpc("eth_blobBaseFee")
+def blob_base_fee(b: Any, params: list) -> str:
+    P.arity(params, 0, 0)
+    return hex(BLOB_BASE_FEE)
+
+
 @rpc("eth_maxPriorityFeePerGas")
 def max_priority_fee(b: Any, params: list) -> str:
     P.arity(params, 0, 0)
@@ -76,7 +92,7 @@ def _reward(tips: list[tuple[int, int]], gas_used: int, percentiles: list[float]
 
 @rpc("eth_feeHistory", THREAD)
 def fee_history(b: Any, params: list) -> dict:
-    count_v, newest_v, pct_v = P.arity(params, 2, 3)
+    count_v, newest_v, pct_v = P.arity(params, 3, 3)  # the spec requires rewardPercentiles (may be [])
     count = P.quantity(count_v, "blockCount", 64) if isinstance(count_v, str) else count_v
     if not isinstance(count, int) or isinstance(count, bool) or count < 0:
         raise invalid_params("invalid argument 0: blockCount must be a quantity")
@@ -115,7 +131,7 @@ def fee_history(b: Any, params: list) -> dict:
         "oldestBlock": hex(oldest if count else newest),
         "baseFeePerGas": base_fees,
         "gasUsedRatio": ratios,
-        "baseFeePerBlobGas": ["0x0"] * len(base_fees),
+        "baseFeePerBlobGas": [hex(BLOB_BASE_FEE)] * len(base_fees),
         "blobGasUsedRatio": [0.0] * len(ratios),
     }
     if pct_v is not None:

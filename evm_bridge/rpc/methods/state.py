@@ -1,4 +1,5 @@
-"""Account state at a block: balance, nonce (with the mempool for "pending"), code, storage."""
+"""Account state at a block: balance, nonce (with the mempool for "pending"), code, storage
+(one slot, or many with eth_getStorageValues)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,11 @@ from typing import Any
 from evm_bridge.state import read_balance, read_code, read_nonce, read_storage
 
 from .. import params as P
+from ..errors import invalid_params
 from ..registry import ASYNC, rpc
+
+#: Most slots one eth_getStorageValues call may read.
+MAX_STORAGE_VALUES = 1024
 
 
 @rpc("eth_getBalance")
@@ -40,3 +45,21 @@ def get_storage_at(b: Any, params: list) -> str:
     s = P.slot(slot)
     value = read_storage(b.state_at(b.block_ref(ref or "latest")), a, s)
     return "0x" + value.to_bytes(32, "big").hex()
+
+
+@rpc("eth_getStorageValues")
+def get_storage_values(b: Any, params: list) -> dict[str, list[str]]:
+    """Many slots of many contracts at one block: ``{address: [slot, ...]}`` -> values."""
+    requests, ref = P.arity(params, 1, 2)
+    if not isinstance(requests, dict):
+        raise invalid_params("invalid argument 0: want an object of address -> storage slots")
+    if sum(len(v) if isinstance(v, list) else 1 for v in requests.values()) > MAX_STORAGE_VALUES:
+        raise invalid_params(f"invalid argument 0: more than {MAX_STORAGE_VALUES} slots")
+    view = b.state_at(b.block_ref(ref or "latest"))
+    out = {}
+    for addr, slots in requests.items():
+        a = P.address(addr)
+        if not isinstance(slots, list):
+            raise invalid_params(f"invalid argument 0: slots of {addr} must be a list")
+        out[addr] = ["0x" + read_storage(view, a, P.slot(s)).to_bytes(32, "big").hex() for s in slots]
+    return out

@@ -7,6 +7,7 @@ durable; Info reports the last durable height so CometBFT's handshake replays th
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import threading
 import time
@@ -119,7 +120,10 @@ class App:
             for module in self.modules:
                 if module.init_genesis is not None:
                     module.init_genesis(view, state.get(module.name, {}))
-            view.set("meta", GENESIS_KEY, hashlib.sha256(req.app_state_bytes).digest())
+            # The state's canonical JSON, not the bytes: CometBFT sends genesis.json's app state
+            # as written on the first start and compacted when it replays from genesis.
+            canonical = json.dumps(state, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+            view.set("meta", GENESIS_KEY, hashlib.sha256(canonical.encode()).digest())
             self._genesis = ChangeSet.from_writes(view.writes())
             app_hash = self.db.stage(1, self._genesis)
             self.check.reset()

@@ -15,7 +15,7 @@
   (data (i32.const 0x300) "reply")
   (data (i32.const 0x400) "\00\03\00\00\05\00\00\00\05\00\00\00")
   (data (i32.const 0x500) "{\"ok\":\"e30=\"}")
-  (data (i32.const 0x600) "\00\05\00\00\0c\00\00\00\0c\00\00\00")
+  (data (i32.const 0x600) "\00\05\00\00\0d\00\00\00\0d\00\00\00")
   ;; a region whose data lies far outside memory
   (data (i32.const 0x700) "\00\f0\ff\7f\10\00\00\00\10\00\00\00")
   (func $allocate (export "allocate") (param $size i32) (result i32)

@@ -12,6 +12,7 @@ from ledger.addresses import to_bech32
 from wasm_bridge import state
 from wasm_bridge.api import ContractError, ValidationError
 from wasm_bridge.gas import GasMeter
+from wasm_bridge.keeper import Frame
 
 from .conftest import ALICE, BOB, CTX, deploy, wat
 
@@ -91,3 +92,9 @@ def test_submessage_gas_limit_out_of_gas_is_caught(view, keeper, echo):
     reply = stored_reply(view, echo)
     assert "out of gas" in reply["result"]["error"] and reply["gas_used"] == 50_000
     assert 50_000 < meter.used < 10**6
+
+
+def test_echo_query_answers_an_empty_object(view, keeper, echo):
+    """The fixture's own query result is whole JSON (its region length counts the closing brace)."""
+    frame = Frame(CTX, GasMeter(10**7))
+    assert keeper.smart(view, frame, echo, b"{}") == b"{}"

@@ -33,6 +33,16 @@ def _bkey(addr: bytes, denom: str) -> bytes:
     return b"b" + addr_key(addr) + denom.encode()
 
 
+def balance_key(addr: bytes, denom: str = NATIVE_DENOM) -> bytes:
+    """The bank store key of ``addr``'s balance of ``denom`` (proofs name it)."""
+    return _bkey(addr, denom)
+
+
+def remainder_key(addr: bytes) -> bytes:
+    """The bank store key of ``addr``'s sub-usei wei remainder (proofs name it)."""
+    return b"w" + addr_key(addr)
+
+
 def balance(view: ReadView, addr: bytes, denom: str = NATIVE_DENOM) -> int:
     return decode_uint(view.get(STORE, _bkey(addr, denom)))
 
@@ -90,7 +100,7 @@ def burn(view: KVView, addr: bytes, denom: str, amount: int) -> None:
 
 def wei_balance(view: ReadView, addr: bytes) -> int:
     """The EVM balance in wei of the account ``addr`` (Sei address bytes)."""
-    rem = decode_uint(view.get(STORE, b"w" + addr_key(addr)))
+    rem = decode_uint(view.get(STORE, remainder_key(addr)))
     return balance(view, addr, NATIVE_DENOM) * WEI_PER_USEI + rem
 
 
@@ -101,7 +111,7 @@ def set_wei_balance(view: KVView, addr: bytes, wei: int) -> None:
         raise InsufficientFunds("insufficient funds")
     usei, rem = divmod(wei, WEI_PER_USEI)
     set_balance(view, addr, NATIVE_DENOM, usei)
-    rkey = b"w" + addr_key(addr)
+    rkey = remainder_key(addr)
     if rem:
         view.set(STORE, rkey, encode_uint(rem))
     elif view.get(STORE, rkey) is not None:

@@ -118,6 +118,10 @@ class SeiDB:
         """Oldest height SS can still read."""
         return self.ss.earliest_version()
 
+    def earliest_proof_height(self) -> int:
+        """Oldest height ``query(..., prove=True)`` can prove (the commitment keeps a few)."""
+        return self.sc.trees.oldest_version()
+
     def read_view(self, version: int | None = None) -> ReadView:
         last = self.last_height()
         v = last if version is None else version

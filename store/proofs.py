@@ -42,15 +42,25 @@ def verify_proof(app_hash: bytes, store: str, key: bytes, value: bytes | None, o
         return False
 
 
-def _verify(app_hash: bytes, store: str, key: bytes, value: bytes | None, ops: ProofOps) -> bool:
-    if not ops or ops[-1][0] != MULTISTORE_OP or ops[-1][1] != store.encode():
-        return False
+def store_roots(ops: ProofOps) -> dict[str, bytes]:
+    """Every non-empty store's tree root, as a proof's multistore op lists them."""
+    if not ops or ops[-1][0] != MULTISTORE_OP:
+        raise ValueError("no multistore op")
     r = Reader(ops[-1][2])
     roots: dict[str, bytes] = {}
     for _ in range(r.uvarint()):
         name = r.lp().decode()
         roots[name] = r.lp()
-    if not r.done() or merkle.app_hash(roots) != app_hash:
+    if not r.done():
+        raise ValueError("trailing bytes in the multistore op")
+    return roots
+
+
+def _verify(app_hash: bytes, store: str, key: bytes, value: bytes | None, ops: ProofOps) -> bool:
+    if not ops or ops[-1][0] != MULTISTORE_OP or ops[-1][1] != store.encode():
+        return False
+    roots = store_roots(ops)
+    if merkle.app_hash(roots) != app_hash:
         return False
     if len(ops) == 1:  # the store is empty: nothing is in it
         return store not in roots and value is None

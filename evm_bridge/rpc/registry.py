@@ -44,14 +44,17 @@ def rpc(
 def load_all() -> dict[str, Method]:
     """Import every method module (each registers itself) and return the registry."""
     from .methods import (  # noqa: F401
+        block_access_lists,
         blocks,
         calls,
         chain,
         debug,
         fees,
+        fill,
         filters,
         logs,
         node_info,
+        proof,
         raw,
         state,
         subscriptions,

@@ -10,8 +10,9 @@ from store.api import ChangeSet
 from store.sc import merkle, tree
 from store.sc.node import Node
 
-#: Committed heights whose roots stay reachable (proofs at recent heights).
-KEEP_ROOTS = 4
+#: Committed heights whose roots stay reachable: proofs (ABCI queries with prove, eth_getProof)
+#: at the newest 64 heights, ~25 s of blocks; older versions share all unchanged nodes.
+KEEP_ROOTS = 64
 
 Roots = dict[str, Node]
 
@@ -68,3 +69,7 @@ class MultiTree:
 
     def roots_at(self, version: int) -> Roots | None:
         return self._history.get(version)
+
+    def oldest_version(self) -> int:
+        """The oldest version whose roots are kept (proofs can be built at it and later)."""
+        return next(iter(self._history), self.version)

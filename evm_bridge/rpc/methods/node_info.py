@@ -14,6 +14,7 @@ from eth.vm.forks.prague.computation import PragueComputation
 
 from evm_bridge.precompiles.registry import installed
 from ledger.addresses import FEE_COLLECTOR, to_checksum_evm
+from store.sc.multitree import KEEP_ROOTS
 
 from .. import params as P
 from ..errors import METHOD_NOT_FOUND, RpcError
@@ -86,9 +87,11 @@ def capabilities(b: Any, params: list) -> Json:
     if keep:
         state["deleteStrategy"] = {"type": "window", "retentionBlocks": hex(keep)}
     indexed = {"disabled": False, "oldestBlock": hex(b.index.first_height or 0)}
+    proofs = {"disabled": False, "oldestBlock": hex(b.db.earliest_proof_height()),
+              "deleteStrategy": {"type": "window", "retentionBlocks": hex(KEEP_ROOTS)}}
     return {
         "head": {"number": hex(latest), "hash": "0x" + head_hash.hex()},
-        "state": state, "stateproofs": dict(state),
+        "state": state, "stateproofs": proofs,
         "tx": dict(indexed), "logs": dict(indexed), "receipts": dict(indexed), "blocks": dict(indexed),
     }
 

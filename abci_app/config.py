@@ -43,6 +43,9 @@ class AppConfig:
     rpc_max_batch: int = 100
     rpc_gas_cap: int = 10_000_000
     rpc_max_subscriptions: int = 100
+    #: Cosmos REST (LCD) API listen address (host:port; empty = off) and its body limit.
+    rest_address: str = "127.0.0.1:1317"
+    rest_max_body_bytes: int = 2_097_152
     #: Ethereum tx pool (``abci_app/txpool``): how far past a sender's next pending nonce
     #: a tx may be queued, how many queued (gapped) txs the whole pool holds, and how many
     #: blocks a queued tx may wait for its gap to fill before recheck evicts it.

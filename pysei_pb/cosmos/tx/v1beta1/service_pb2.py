@@ -26,17 +26,27 @@ from pysei_pb.cosmos.base.abci.v1beta1 import abci_pb2 as pysei__pb_dot_cosmos_d
 from pysei_pb.cosmos.tx.v1beta1 import tx_pb2 as pysei__pb_dot_cosmos_dot_tx_dot_v1beta1_dot_tx__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n(pysei_pb/cosmos/tx/v1beta1/service.proto\x12\x11\x63osmos.tx.v1beta1\x1a,pysei_pb/cosmos/base/abci/v1beta1/abci.proto\x1a#pysei_pb/cosmos/tx/v1beta1/tx.proto\"F\n\x0fSimulateRequest\x12!\n\x02tx\x18\x01 \x01(\x0b\x32\x15.cosmos.tx.v1beta1.Tx\x12\x10\n\x08tx_bytes\x18\x02 \x01(\x0c\"y\n\x10SimulateResponse\x12\x33\n\x08gas_info\x18\x01 \x01(\x0b\x32!.cosmos.base.abci.v1beta1.GasInfo\x12\x30\n\x06result\x18\x02 \x01(\x0b\x32 .cosmos.base.abci.v1beta1.Result2^\n\x07Service\x12S\n\x08Simulate\x12\".cosmos.tx.v1beta1.SimulateRequest\x1a#.cosmos.tx.v1beta1.SimulateResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n(pysei_pb/cosmos/tx/v1beta1/service.proto\x12\x11\x63osmos.tx.v1beta1\x1a,pysei_pb/cosmos/base/abci/v1beta1/abci.proto\x1a#pysei_pb/cosmos/tx/v1beta1/tx.proto\"F\n\x0fSimulateRequest\x12!\n\x02tx\x18\x01 \x01(\x0b\x32\x15.cosmos.tx.v1beta1.Tx\x12\x10\n\x08tx_bytes\x18\x02 \x01(\x0c\"y\n\x10SimulateResponse\x12\x33\n\x08gas_info\x18\x01 \x01(\x0b\x32!.cosmos.base.abci.v1beta1.GasInfo\x12\x30\n\x06result\x18\x02 \x01(\x0b\x32 .cosmos.base.abci.v1beta1.Result\"V\n\x12\x42roadcastTxRequest\x12\x10\n\x08tx_bytes\x18\x01 \x01(\x0c\x12.\n\x04mode\x18\x02 \x01(\x0e\x32 .cosmos.tx.v1beta1.BroadcastMode\"P\n\x13\x42roadcastTxResponse\x12\x39\n\x0btx_response\x18\x01 \x01(\x0b\x32$.cosmos.base.abci.v1beta1.TxResponse\"\x1c\n\x0cGetTxRequest\x12\x0c\n\x04hash\x18\x01 \x01(\t\"m\n\rGetTxResponse\x12!\n\x02tx\x18\x01 \x01(\x0b\x32\x15.cosmos.tx.v1beta1.Tx\x12\x39\n\x0btx_response\x18\x02 \x01(\x0b\x32$.cosmos.base.abci.v1beta1.TxResponse*|\n\rBroadcastMode\x12\x1e\n\x1a\x42ROADCAST_MODE_UNSPECIFIED\x10\x00\x12\x18\n\x14\x42ROADCAST_MODE_BLOCK\x10\x01\x12\x17\n\x13\x42ROADCAST_MODE_SYNC\x10\x02\x12\x18\n\x14\x42ROADCAST_MODE_ASYNC\x10\x03\x32\x88\x02\n\x07Service\x12S\n\x08Simulate\x12\".cosmos.tx.v1beta1.SimulateRequest\x1a#.cosmos.tx.v1beta1.SimulateResponse\x12J\n\x05GetTx\x12\x1f.cosmos.tx.v1beta1.GetTxRequest\x1a .cosmos.tx.v1beta1.GetTxResponse\x12\\\n\x0b\x42roadcastTx\x12%.cosmos.tx.v1beta1.BroadcastTxRequest\x1a&.cosmos.tx.v1beta1.BroadcastTxResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'pysei_pb.cosmos.tx.v1beta1.service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_BROADCASTMODE']._serialized_start=652
+  _globals['_BROADCASTMODE']._serialized_end=776
   _globals['_SIMULATEREQUEST']._serialized_start=146
   _globals['_SIMULATEREQUEST']._serialized_end=216
   _globals['_SIMULATERESPONSE']._serialized_start=218
   _globals['_SIMULATERESPONSE']._serialized_end=339
-  _globals['_SERVICE']._serialized_start=341
-  _globals['_SERVICE']._serialized_end=435
+  _globals['_BROADCASTTXREQUEST']._serialized_start=341
+  _globals['_BROADCASTTXREQUEST']._serialized_end=427
+  _globals['_BROADCASTTXRESPONSE']._serialized_start=429
+  _globals['_BROADCASTTXRESPONSE']._serialized_end=509
+  _globals['_GETTXREQUEST']._serialized_start=511
+  _globals['_GETTXREQUEST']._serialized_end=539
+  _globals['_GETTXRESPONSE']._serialized_start=541
+  _globals['_GETTXRESPONSE']._serialized_end=650
+  _globals['_SERVICE']._serialized_start=779
+  _globals['_SERVICE']._serialized_end=1043
 # @@protoc_insertion_point(module_scope)

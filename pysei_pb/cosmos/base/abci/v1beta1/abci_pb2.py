@@ -26,7 +26,7 @@ from google.protobuf import any_pb2 as google_dot_protobuf_dot_any__pb2
 from pysei_pb.tendermint.abci import types_pb2 as pysei__pb_dot_tendermint_dot_abci_dot_types__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n,pysei_pb/cosmos/base/abci/v1beta1/abci.proto\x12\x18\x63osmos.base.abci.v1beta1\x1a\x19google/protobuf/any.proto\x1a$pysei_pb/tendermint/abci/types.proto\"/\n\x07GasInfo\x12\x12\n\ngas_wanted\x18\x01 \x01(\x04\x12\x10\n\x08gas_used\x18\x02 \x01(\x04\"x\n\x06Result\x12\x0c\n\x04\x64\x61ta\x18\x01 \x01(\x0c\x12\x0b\n\x03log\x18\x02 \x01(\t\x12&\n\x06\x65vents\x18\x03 \x03(\x0b\x32\x16.tendermint.abci.Event\x12+\n\rmsg_responses\x18\x04 \x03(\x0b\x32\x14.google.protobuf.Any\"{\n\x12SimulationResponse\x12\x33\n\x08gas_info\x18\x01 \x01(\x0b\x32!.cosmos.base.abci.v1beta1.GasInfo\x12\x30\n\x06result\x18\x02 \x01(\x0b\x32 .cosmos.base.abci.v1beta1.Result\")\n\x07MsgData\x12\x10\n\x08msg_type\x18\x01 \x01(\t\x12\x0c\n\x04\x64\x61ta\x18\x02 \x01(\x0c\"i\n\tTxMsgData\x12/\n\x04\x64\x61ta\x18\x01 \x03(\x0b\x32!.cosmos.base.abci.v1beta1.MsgData\x12+\n\rmsg_responses\x18\x02 \x03(\x0b\x32\x14.google.protobuf.Anyb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n,pysei_pb/cosmos/base/abci/v1beta1/abci.proto\x12\x18\x63osmos.base.abci.v1beta1\x1a\x19google/protobuf/any.proto\x1a$pysei_pb/tendermint/abci/types.proto\"/\n\x07GasInfo\x12\x12\n\ngas_wanted\x18\x01 \x01(\x04\x12\x10\n\x08gas_used\x18\x02 \x01(\x04\"x\n\x06Result\x12\x0c\n\x04\x64\x61ta\x18\x01 \x01(\x0c\x12\x0b\n\x03log\x18\x02 \x01(\t\x12&\n\x06\x65vents\x18\x03 \x03(\x0b\x32\x16.tendermint.abci.Event\x12+\n\rmsg_responses\x18\x04 \x03(\x0b\x32\x14.google.protobuf.Any\"{\n\x12SimulationResponse\x12\x33\n\x08gas_info\x18\x01 \x01(\x0b\x32!.cosmos.base.abci.v1beta1.GasInfo\x12\x30\n\x06result\x18\x02 \x01(\x0b\x32 .cosmos.base.abci.v1beta1.Result\")\n\x07MsgData\x12\x10\n\x08msg_type\x18\x01 \x01(\t\x12\x0c\n\x04\x64\x61ta\x18\x02 \x01(\x0c\"i\n\tTxMsgData\x12/\n\x04\x64\x61ta\x18\x01 \x03(\x0b\x32!.cosmos.base.abci.v1beta1.MsgData\x12+\n\rmsg_responses\x18\x02 \x03(\x0b\x32\x14.google.protobuf.Any\"\xb5\x02\n\nTxResponse\x12\x0e\n\x06height\x18\x01 \x01(\x03\x12\x0e\n\x06txhash\x18\x02 \x01(\t\x12\x11\n\tcodespace\x18\x03 \x01(\t\x12\x0c\n\x04\x63ode\x18\x04 \x01(\r\x12\x0c\n\x04\x64\x61ta\x18\x05 \x01(\t\x12\x0f\n\x07raw_log\x18\x06 \x01(\t\x12\x36\n\x04logs\x18\x07 \x03(\x0b\x32(.cosmos.base.abci.v1beta1.ABCIMessageLog\x12\x0c\n\x04info\x18\x08 \x01(\t\x12\x12\n\ngas_wanted\x18\t \x01(\x03\x12\x10\n\x08gas_used\x18\n \x01(\x03\x12 \n\x02tx\x18\x0b \x01(\x0b\x32\x14.google.protobuf.Any\x12\x11\n\ttimestamp\x18\x0c \x01(\t\x12&\n\x06\x65vents\x18\r \x03(\x0b\x32\x16.tendermint.abci.Event\"g\n\x0e\x41\x42\x43IMessageLog\x12\x11\n\tmsg_index\x18\x01 \x01(\r\x12\x0b\n\x03log\x18\x02 \x01(\t\x12\x35\n\x06\x65vents\x18\x03 \x03(\x0b\x32%.cosmos.base.abci.v1beta1.StringEvent\"T\n\x0bStringEvent\x12\x0c\n\x04type\x18\x01 \x01(\t\x12\x37\n\nattributes\x18\x02 \x03(\x0b\x32#.cosmos.base.abci.v1beta1.Attribute\"\'\n\tAttribute\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\tb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -43,4 +43,12 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_MSGDATA']._serialized_end=476
   _globals['_TXMSGDATA']._serialized_start=478
   _globals['_TXMSGDATA']._serialized_end=583
+  _globals['_TXRESPONSE']._serialized_start=586
+  _globals['_TXRESPONSE']._serialized_end=895
+  _globals['_ABCIMESSAGELOG']._serialized_start=897
+  _globals['_ABCIMESSAGELOG']._serialized_end=1000
+  _globals['_STRINGEVENT']._serialized_start=1002
+  _globals['_STRINGEVENT']._serialized_end=1086
+  _globals['_ATTRIBUTE']._serialized_start=1088
+  _globals['_ATTRIBUTE']._serialized_end=1127
 # @@protoc_insertion_point(module_scope)

@@ -1,0 +1,174 @@
+"""The REST server: aiohttp on its own asyncio loop in a background thread.
+
+``start()`` binds and returns once serving (raising if the port is taken); ``close()``
+stops and joins the thread. App queries run on a small thread pool, so the loop never
+waits on the state store and the consensus path never waits on HTTP clients. Every
+failure answers the SDK's error body; nothing a client sends can stop the server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import threading
+from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from aiohttp import web
+
+from . import auth, bank, errors, staking, tendermint, tx, wasm
+from .api import AbciQuery, Context, QueryAnswer, Request, RestConfig
+from .comet import CometClient
+from .routes import Router, table
+
+log = logging.getLogger("pysei.rest")
+
+CORS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Content-Type, Authorization, x-cosmos-block-height",
+    "Access-Control-Max-Age": "600",
+}
+HEIGHT_HEADER = "x-cosmos-block-height"
+
+
+def default_router() -> Router:
+    """Every route this package serves."""
+    return table(bank.ROUTES, auth.ROUTES, staking.ROUTES, wasm.ROUTES, tx.ROUTES, tendermint.ROUTES)
+
+
+def split_address(address: str) -> tuple[str, int]:
+    host, _, port = address.rpartition(":")
+    return host or "127.0.0.1", int(port)
+
+
+class RestServer:
+    def __init__(self, config: RestConfig, abci_query: AbciQuery, router: Router | None = None) -> None:
+        self.config = config
+        self.abci_query = abci_query
+        self.router = router or default_router()
+        self.executor = ThreadPoolExecutor(config.query_threads, thread_name_prefix="rest")
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.port = 0
+        self._thread: threading.Thread | None = None
+        self._runner: web.AppRunner | None = None
+        self._ctx: Context | None = None
+
+    # ---- lifecycle ----
+
+    def start(self) -> None:
+        ready = threading.Event()
+        failure: list[BaseException] = []
+
+        def run() -> None:
+            loop = asyncio.new_event_loop()
+            self.loop = loop
+            asyncio.set_event_loop(loop)
+            try:
+                loop.run_until_complete(self._serve())
+            except BaseException as e:  # bind errors go back to start()
+                failure.append(e)
+                ready.set()
+                return
+            ready.set()
+            loop.run_forever()
+            loop.run_until_complete(self._shutdown())
+            loop.close()
+
+        self._thread = threading.Thread(target=run, name="cosmos-rest", daemon=True)
+        self._thread.start()
+        ready.wait()
+        if failure:
+            self._thread.join()
+            self.executor.shutdown(wait=False)
+            raise failure[0]
+
+    async def _serve(self) -> None:
+        cfg = self.config
+        self._ctx = Context(query=self._query, comet=CometClient(cfg.cometbft_rpc), config=cfg)
+        # The body limit is checked by ``_body`` (aiohttp's own limit answers in plain text).
+        app = web.Application(client_max_size=cfg.max_body_bytes + 1)
+        app.router.add_route("*", "/{tail:.*}", self._http)
+        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        await self._runner.setup()
+        host, port = split_address(cfg.address)
+        site = web.TCPSite(self._runner, host, port, reuse_address=True)
+        await site.start()
+        sockets = getattr(site._server, "sockets", None) or []
+        self.port = sockets[0].getsockname()[1] if sockets else port
+        log.info("Cosmos REST API serving %s", cfg.address)
+
+    async def _shutdown(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+        if self._ctx is not None:
+            await self._ctx.comet.close()
+
+    def close(self) -> None:
+        if self.loop is not None and self._thread is not None and self._thread.is_alive():
+            self.loop.call_soon_threadsafe(self.loop.stop)
+            self._thread.join(timeout=10)
+        self.executor.shutdown(wait=False, cancel_futures=True)
+
+    # ---- requests ----
+
+    async def _query(self, path: str, data: bytes, height: int) -> QueryAnswer:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.executor, self.abci_query, path, data, height)
+
+    async def _http(self, request: web.Request) -> web.Response:
+        if request.method == "OPTIONS":
+            return web.Response(status=204, headers=CORS)
+        try:
+            body = await self.answer(request)
+            return _json(200, body)
+        except errors.ApiError as e:
+            return _json(e.http_status, e.body())
+        except Exception:  # a bug must cost one request, never the server
+            log.exception("REST %s %s failed", request.method, request.path)
+            return _json(500, errors.ApiError(errors.INTERNAL, "internal error").body())
+
+    async def answer(self, request: web.Request) -> Mapping[str, Any]:
+        found = self.router.match(request.method, request.path)
+        if found is None:
+            raise errors.ApiError(errors.UNIMPLEMENTED, "Not Implemented")
+        route, params = found
+        req = Request(
+            params=params,
+            query=list(request.query.items()),
+            body=await self._body(request),
+            height=_height(request.headers.get(HEIGHT_HEADER, "")),
+        )
+        assert self._ctx is not None
+        return await route.handler(self._ctx, req)
+
+    async def _body(self, request: web.Request) -> bytes:
+        limit = self.config.max_body_bytes
+        if request.content_length is not None and request.content_length > limit:
+            raise _too_large(limit)
+        try:
+            body = await request.read()
+        except web.HTTPRequestEntityTooLarge:
+            raise _too_large(limit) from None
+        if len(body) > limit:
+            raise _too_large(limit)
+        return body
+
+
+def _too_large(limit: int) -> errors.ApiError:
+    return errors.ApiError(errors.RESOURCE_EXHAUSTED, f"request body larger than {limit} bytes", 413)
+
+
+def _height(text: str) -> int:
+    if not text:
+        return 0
+    if not text.isdigit() or len(text) > 19:
+        raise errors.bad_request(f"invalid {HEIGHT_HEADER} header {text!r}")
+    return int(text)
+
+
+def _json(status: int, body: Mapping[str, Any] | Iterable[Any]) -> web.Response:
+    text = json.dumps(body, separators=(",", ":"), ensure_ascii=False)
+    return web.Response(status=status, text=text, content_type="application/json", headers=CORS)

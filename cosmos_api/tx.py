@@ -1,0 +1,152 @@
+"""``/cosmos/tx/v1beta1/...``: broadcast, look up and simulate txs.
+
+Broadcast and look-up go through CometBFT's RPC (``broadcast_tx_sync|async|commit``,
+``tx``, ``header``); simulation through the app's ``Simulate`` query. A ``TxResponse`` is
+built as the SDK builds it: uppercase hex hash and data, the log as ``raw_log``, the block
+time in RFC 3339 to the second, and the tx as a ``/cosmos.tx.v1beta1.Tx`` (none for an
+Ethereum tx, which is no Cosmos tx).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Mapping
+from typing import Any
+
+from google.protobuf.any_pb2 import Any as AnyPb
+from google.protobuf.message import DecodeError
+
+from pysei_pb.cosmos.base.abci.v1beta1 import abci_pb2
+from pysei_pb.cosmos.tx.v1beta1 import service_pb2, tx_pb2
+from pysei_pb.tendermint.abci import types_pb2
+
+from . import errors, protojson
+from .api import Context, Request
+from .comet import CometError
+from .routes import query
+
+TX_TYPE = "/cosmos.tx.v1beta1.Tx"
+SIMULATE = "/cosmos.tx.v1beta1.Service/Simulate"
+_METHODS = {
+    service_pb2.BROADCAST_MODE_SYNC: "broadcast_tx_sync",
+    service_pb2.BROADCAST_MODE_ASYNC: "broadcast_tx_async",
+    service_pb2.BROADCAST_MODE_BLOCK: "broadcast_tx_commit",
+}
+#: The SDK's ``ErrTxInMempoolCache``.
+IN_MEMPOOL_CACHE = 19
+
+
+def cosmos_tx(raw: bytes) -> tx_pb2.Tx | None:
+    """The Cosmos ``Tx`` in ``raw``, or None when it is none (an Ethereum tx)."""
+    if raw[:1] != b"\x0a":  # a Tx starts with its body (field 1, bytes)
+        return None
+    try:
+        return tx_pb2.Tx.FromString(raw)
+    except DecodeError:
+        return None
+
+
+def _events(items: Any) -> list[types_pb2.Event]:
+    out = []
+    for e in items or ():
+        attrs = [
+            types_pb2.EventAttribute(key=a.get("key") or "", value=a.get("value") or "", index=bool(a.get("index")))
+            for a in e.get("attributes") or ()
+        ]
+        out.append(types_pb2.Event(type=e.get("type") or "", attributes=attrs))
+    return out
+
+
+def tx_response(
+    txhash: str, result: Mapping[str, Any], height: int = 0, raw: bytes | None = None, timestamp: str = ""
+) -> abci_pb2.TxResponse:
+    """A ``TxResponse`` from a CometBFT ``ResponseCheckTx``/``ExecTxResult`` JSON."""
+    data = base64.b64decode(result.get("data") or "")
+    resp = abci_pb2.TxResponse(
+        height=height, txhash=txhash.upper(), codespace=result.get("codespace") or "",
+        code=int(result.get("code") or 0), data=data.hex().upper(), raw_log=result.get("log") or "",
+        info=result.get("info") or "", gas_wanted=int(result.get("gas_wanted") or 0),
+        gas_used=int(result.get("gas_used") or 0), timestamp=timestamp, events=_events(result.get("events")),
+    )
+    if raw is not None and cosmos_tx(raw) is not None:
+        resp.tx.CopyFrom(AnyPb(type_url=TX_TYPE, value=raw))
+    return resp
+
+
+async def broadcast(ctx: Context, req: Request) -> dict[str, Any]:
+    request = protojson.parse(service_pb2.BroadcastTxRequest, req.body)
+    if not request.tx_bytes:
+        raise errors.bad_request("invalid empty tx")
+    method = _METHODS.get(request.mode)
+    if method is None:
+        raise errors.bad_request(f"unsupported broadcast mode {service_pb2.BroadcastMode.Name(request.mode)}")
+    raw = bytes(request.tx_bytes)
+    if cosmos_tx(raw) is None:
+        raise errors.bad_request("tx parse error: not a Cosmos tx")
+    try:
+        out = await ctx.comet.call(method, tx=base64.b64encode(raw).decode())
+    except CometError as e:
+        if "already exists in cache" in e.text:
+            failed = {"code": IN_MEMPOOL_CACHE, "codespace": "sdk", "log": "tx already in mempool"}
+            return _broadcast_json(tx_response(_hash(raw), failed))
+        raise errors.ApiError(errors.UNKNOWN, e.text) from None
+    if method == "broadcast_tx_commit":
+        check, deliver = out.get("check_tx") or {}, out.get("tx_result") or {}
+        failed_check = int(check.get("code") or 0) != 0
+        result = check if failed_check else deliver
+        return _broadcast_json(tx_response(out["hash"], result, int(out.get("height") or 0)))
+    return _broadcast_json(tx_response(out["hash"], out))
+
+
+def _hash(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest().upper()
+
+
+def _broadcast_json(resp: abci_pb2.TxResponse) -> dict[str, Any]:
+    return protojson.to_json(service_pb2.BroadcastTxResponse(tx_response=resp))
+
+
+async def get_tx(ctx: Context, req: Request) -> dict[str, Any]:
+    text = req.params["hash"]
+    try:
+        digest = bytes.fromhex(text.removeprefix("0x"))
+    except ValueError:
+        digest = b""
+    if len(digest) != 32:
+        raise errors.bad_request(f"invalid tx hash {text!r}: expected 64 hex digits")
+    try:
+        found = await ctx.comet.call("tx", hash=base64.b64encode(digest).decode())
+    except CometError as e:
+        if "not found" in e.text:
+            raise errors.not_found(f"tx not found: {digest.hex().upper()}") from None
+        raise errors.ApiError(errors.UNKNOWN, e.text) from None
+    height = int(found["height"])
+    raw = base64.b64decode(found.get("tx") or "")
+    header = (await ctx.comet.call("header", height=str(height)))["header"]
+    resp = tx_response(found["hash"], found.get("tx_result") or {}, height, raw, rfc3339_seconds(header["time"]))
+    tx = cosmos_tx(raw)
+    out = service_pb2.GetTxResponse(tx_response=resp)
+    if tx is not None:
+        out.tx.CopyFrom(tx)
+    return protojson.to_json(out)
+
+
+def rfc3339_seconds(time: str) -> str:
+    """CometBFT's ``2026-12-05T12:00:00.123456789Z`` as Go's ``time.RFC3339``: to the second."""
+    return time[:19] + "Z" if len(time) >= 19 else time
+
+
+async def simulate(ctx: Context, req: Request) -> dict[str, Any]:
+    request = protojson.parse(service_pb2.SimulateRequest, req.body)
+    if not request.tx_bytes and not request.HasField("tx"):
+        raise errors.bad_request("empty txBytes is not allowed")
+    out = await query(ctx, req, SIMULATE, request, service_pb2.SimulateResponse)
+    return protojson.to_json(out)
+
+
+ROUTES = {
+    ("POST", "/cosmos/tx/v1beta1/txs"): broadcast,
+    ("GET", "/cosmos/tx/v1beta1/txs/{hash}"): get_tx,
+    ("POST", "/cosmos/tx/v1beta1/simulate"): simulate,
+}

@@ -56,6 +56,7 @@ def load_all() -> dict[str, Method]:
         node_info,
         proof,
         raw,
+        sei,
         state,
         subscriptions,
         txpool,

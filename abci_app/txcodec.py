@@ -2,7 +2,8 @@
 signature checked once (in CheckTx) and reused by FinalizeBlock.
 
 The first byte tells the kinds apart: a native ``TxRaw`` is protobuf and starts with field 1
-(``0x0a``); an Ethereum tx is a typed envelope (``0x01``, ``0x02``) or an RLP list (``>= 0xc0``).
+(``0x0a``); an Ethereum tx is a typed envelope (``0x01``-``0x04``: ``evm_bridge.txs.is_evm_tx``)
+or an RLP list (``>= 0xc0``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from evm_bridge.txs import is_evm_tx
 
 from . import codes
 from .errors import TxError
@@ -33,7 +36,7 @@ def kind_of(raw: bytes) -> str:
     first = raw[0]
     if first == 0x0A:
         return NATIVE
-    if first in (0x01, 0x02) or first >= 0xC0:
+    if is_evm_tx(raw):
         return EVM
     raise TxError(codes.TX_DECODE, f"tx parse error: unknown tx encoding (first byte 0x{first:02x})")
 

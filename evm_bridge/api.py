@@ -10,14 +10,48 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from operator import attrgetter
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
-#: Tx envelope types (EIP-2718). Legacy txs carry type 0 here.
+#: Tx envelope types (EIP-2718). Legacy txs carry type 0 here. Blob txs (type 3) are
+#: refused: this chain carries no blob data (as Sei).
 LEGACY_TX = 0
 ACCESS_LIST_TX = 1
 DYNAMIC_FEE_TX = 2
+BLOB_TX = 3
+SET_CODE_TX = 4
 
 AccessList = tuple[tuple[bytes, tuple[int, ...]], ...]
+
+#: The code of a delegated account (EIP-7702): this prefix, then the 20-byte target.
+DELEGATION_PREFIX = b"\xef\x01\x00"
+_SECP256K1_HALF_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141 // 2
+
+
+class Authorization(NamedTuple):
+    """One entry of a set-code tx's authorization list (EIP-7702), as signed by the
+    authority: delegate my code to ``address`` if my nonce is ``nonce``. Its authority is
+    recovered during execution (py-evm), and an invalid entry is skipped, not an error."""
+
+    chain_id: int
+    address: bytes
+    nonce: int
+    y_parity: int
+    r: int
+    s: int
+
+    def validate(self, chain_id: int) -> None:
+        """The checks before recovery (py-evm's interface); raises ``ValueError``."""
+        if self.chain_id not in (0, chain_id):
+            raise ValueError(f"authorization for chain {self.chain_id}")
+        if self.nonce >= 2**64 - 1:
+            raise ValueError("authorization nonce too high")
+        if self.s > _SECP256K1_HALF_N:
+            raise ValueError("authorization s too high")
+
+
+def is_delegation(code: bytes) -> bool:
+    """Whether ``code`` is a delegation designator (``0xef0100`` + address)."""
+    return len(code) == 23 and code[:3] == DELEGATION_PREFIX
 
 
 # Result codes; the same numbers as ``abci_app/codes.py`` (which evm_bridge may not import).
@@ -47,8 +81,9 @@ class EvmTx:
     """A decoded, signature-checked Ethereum tx (picklable, immutable).
 
     For legacy and access-list txs both fee fields equal the gas price. ``to`` is None for
-    a contract creation. ``intrinsic_gas`` follows geth (includes the initcode word cost);
-    ``floor_gas`` is the calldata floor of EIP-7623.
+    a contract creation. ``intrinsic_gas`` follows geth (includes the initcode word cost
+    and 25,000 per authorization); ``floor_gas`` is the calldata floor of EIP-7623.
+    ``authorization_list`` is set only on set-code (type 4) txs.
     """
 
     type: int
@@ -71,6 +106,7 @@ class EvmTx:
     raw: bytes
     intrinsic_gas: int
     floor_gas: int
+    authorization_list: tuple[Authorization, ...] = ()
 
     @property
     def gas_price(self) -> int:

@@ -10,7 +10,7 @@ the view. A caller gives the view (state and overrides) and py-evm's block conte
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from eth.vm.execution_context import ExecutionContext
 
@@ -18,7 +18,16 @@ from ledger.context import BlockContext
 from ledger.overlay import Overlay
 from store.api import ReadView
 
-from .api import ACCESS_LIST_TX, DYNAMIC_FEE_TX, LEGACY_TX, AccessList, CallResult, EvmTx
+from .api import (
+    ACCESS_LIST_TX,
+    DYNAMIC_FEE_TX,
+    LEGACY_TX,
+    SET_CODE_TX,
+    AccessList,
+    Authorization,
+    CallResult,
+    EvmTx,
+)
 from .execute import Execution, Instrument, run
 from .gas import floor_gas, intrinsic_gas
 from .state import read_nonce
@@ -44,14 +53,13 @@ class Message:
     max_priority_fee_per_gas: int | None = None
     access_list: AccessList = ()
     nonce: int | None = None
+    authorization_list: tuple[Authorization, ...] = ()
 
     def with_gas(self, gas: int) -> Message:
-        return Message(self.sender, self.to, gas, self.data, self.value, self.gas_price, self.max_fee_per_gas,
-                       self.max_priority_fee_per_gas, self.access_list, self.nonce)
+        return replace(self, gas=gas)
 
     def with_access_list(self, access_list: AccessList) -> Message:
-        return Message(self.sender, self.to, self.gas, self.data, self.value, self.gas_price, self.max_fee_per_gas,
-                       self.max_priority_fee_per_gas, access_list, self.nonce)
+        return replace(self, access_list=access_list)
 
     @property
     def fee_cap(self) -> int:
@@ -61,7 +69,10 @@ class Message:
 
 def message_tx(view: ReadView, msg: Message, chain_id: int) -> EvmTx:
     """``msg`` as an unsigned ``EvmTx`` (the sender's nonce from ``view`` unless given)."""
-    if msg.gas_price is not None:
+    if msg.authorization_list:
+        fee_cap = msg.max_fee_per_gas or 0
+        kind, tip = SET_CODE_TX, min(msg.max_priority_fee_per_gas or 0, fee_cap)
+    elif msg.gas_price is not None:
         kind, fee_cap, tip = (ACCESS_LIST_TX if msg.access_list else LEGACY_TX), msg.gas_price, msg.gas_price
     else:
         fee_cap = msg.max_fee_per_gas or 0
@@ -72,7 +83,8 @@ def message_tx(view: ReadView, msg: Message, chain_id: int) -> EvmTx:
         gas=msg.gas, max_fee_per_gas=fee_cap, max_priority_fee_per_gas=tip, to=msg.to, value=msg.value,
         data=msg.data, access_list=msg.access_list, v=0, r=0, s=0, sender=msg.sender, pubkey=b"",
         sender_sei=msg.sender, hash=ZERO_HASH, raw=b"",
-        intrinsic_gas=intrinsic_gas(msg.data, msg.to is None, msg.access_list), floor_gas=floor_gas(msg.data),
+        intrinsic_gas=intrinsic_gas(msg.data, msg.to is None, msg.access_list, len(msg.authorization_list)),
+        floor_gas=floor_gas(msg.data), authorization_list=msg.authorization_list,
     )
 
 

@@ -20,12 +20,14 @@ from .api import (
     CODE_INVALID_GAS_LIMIT,
     CODE_INVALID_NONCE,
     CODE_TX_TOO_LARGE,
+    SET_CODE_TX,
     EvmTx,
     EvmTxError,
     FeeContext,
+    is_delegation,
 )
 from .gas import MAX_INITCODE_SIZE
-from .state import EMPTY_CODE_HASH, STORE, read_nonce
+from .state import EMPTY_CODE_HASH, STORE, code_key, read_nonce
 
 #: geth's txMaxSize: the largest tx the mempool accepts (4 slots of 32 KiB).
 MAX_TX_SIZE = 4 * 32 * 1024
@@ -44,17 +46,28 @@ class _Lazy:
         return to_checksum_evm(self.raw)
 
 
+def sender_code_hash(view: ReadView, sender: bytes) -> bytes | None:
+    """The code hash that makes ``sender`` a non-EOA, or None: no code, or a delegation
+    designator (EIP-7702 lets a delegated account send txs)."""
+    h = view.get(STORE, b"c" + sender)
+    if h is None or h == EMPTY_CODE_HASH or is_delegation(view.get(STORE, code_key(h)) or b""):
+        return None
+    return h
+
+
 def validate(
     tx: EvmTx, gas_limit: int, base_fee: int, nonce: int, balance: int, code_hash: bytes | None,
     calldata_floor: bool = True, simulation: bool = False,
 ) -> None:
     """Raise ``EvmTxError`` (geth wording, ABCI code) if ``tx`` cannot run on this state.
 
-    ``nonce``, ``balance`` (wei) and ``code_hash`` are the sender's; ``gas_limit`` and
+    ``nonce``, ``balance`` (wei) and ``code_hash`` (``sender_code_hash``) are the sender's; ``gas_limit`` and
     ``base_fee`` the block's; ``calldata_floor`` is False before Prague. A ``simulation``
     (an unsigned call) skips, as geth's eth_call does, the nonce, sender-code and block
     gas limit rules, and the fee-cap rule when it offers no fee.
     """
+    if tx.type == SET_CODE_TX and not tx.authorization_list:
+        raise EvmTxError("EIP-7702 transaction with empty auth list", CODE_INVALID)
     if simulation:
         _validate_gas_and_funds(tx, balance, calldata_floor)
         if tx.max_fee_per_gas:
@@ -127,7 +140,7 @@ def check_tx(tx: EvmTx, view: ReadView, ctx: FeeContext) -> None:
         raise EvmTxError(f"invalid chain id for signer: have {tx.chain_id} want {ctx.evm_chain_id}", CODE_INVALID_CHAIN_ID)
     validate(
         tx, ctx.gas_limit, ctx.base_fee_wei, read_nonce(view, tx.sender), spendable_wei(view, tx),
-        view.get(STORE, b"c" + tx.sender),
+        sender_code_hash(view, tx.sender),
     )
 
 

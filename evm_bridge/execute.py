@@ -27,7 +27,7 @@ from ledger.results import Event, TxResult
 from store.api import KVView
 
 from .api import CODE_INTERNAL, CODE_REVERTED, EvmLog, EvmReceipt, EvmTx, EvmTxError
-from .checks import validate
+from .checks import sender_code_hash, validate
 from .receipts import EMPTY_BLOOM, logs_bloom
 from .state import EMPTY_CODE_HASH, STORE, read_nonce
 from .vm import NEWEST_FORK, VmTx, execution_context, state_class
@@ -104,8 +104,8 @@ def run(
     nonce = read_nonce(view, tx.sender)
     code_hash = view.get(STORE, b"c" + tx.sender)
     try:
-        validate(tx, context.gas_limit, base_fee, nonce, balance, code_hash, calldata_floor=fork != "Cancun",
-                 simulation=simulation)
+        validate(tx, context.gas_limit, base_fee, nonce, balance, code_hash and sender_code_hash(view, tx.sender),
+                 calldata_floor=fork != "Cancun", simulation=simulation)
     except EvmTxError as e:
         return Execution(TxResult(code=e.code, log=str(e), codespace="evm", gas_wanted=tx.gas))
     if sei is None:

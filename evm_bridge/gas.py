@@ -1,4 +1,5 @@
-"""Tx-level gas rules of the Prague fork: intrinsic gas and the calldata floor (EIP-7623)."""
+"""Tx-level gas rules of the Prague fork: intrinsic gas (with authorizations, EIP-7702) and
+the calldata floor (EIP-7623)."""
 
 from __future__ import annotations
 
@@ -13,10 +14,14 @@ ACCESS_LIST_ADDRESS_GAS = 2_400
 ACCESS_LIST_SLOT_GAS = 1_900
 FLOOR_TOKEN_GAS = 10
 MAX_INITCODE_SIZE = 49_152
+#: Charged up front per authorization of a set-code tx (EIP-7702); 12,500 comes back as a
+#: refund when the authority already existed.
+AUTHORIZATION_GAS = 25_000
 
 
-def intrinsic_gas(data: bytes, is_create: bool, access_list: AccessList) -> int:
-    """geth's intrinsic gas: base, calldata, creation, initcode words, access list."""
+def intrinsic_gas(data: bytes, is_create: bool, access_list: AccessList, authorizations: int = 0) -> int:
+    """geth's intrinsic gas: base, calldata, creation, initcode words, access list,
+    authorizations."""
     zeros = data.count(0)
     gas = TX_GAS + zeros * DATA_ZERO_GAS + (len(data) - zeros) * DATA_NONZERO_GAS
     if is_create:
@@ -24,7 +29,7 @@ def intrinsic_gas(data: bytes, is_create: bool, access_list: AccessList) -> int:
     if access_list:
         gas += ACCESS_LIST_ADDRESS_GAS * len(access_list)
         gas += ACCESS_LIST_SLOT_GAS * sum(len(slots) for _, slots in access_list)
-    return gas
+    return gas + AUTHORIZATION_GAS * authorizations
 
 
 def floor_gas(data: bytes) -> int:

@@ -6,7 +6,10 @@ import rlp
 from coincurve import PrivateKey
 from eth_hash.auto import keccak
 
-from .api import ACCESS_LIST_TX, DYNAMIC_FEE_TX, LEGACY_TX, AccessList
+from .api import ACCESS_LIST_TX, DYNAMIC_FEE_TX, LEGACY_TX, SET_CODE_TX, AccessList, Authorization
+
+#: The domain byte of an authorization's signing payload (EIP-7702).
+AUTHORIZATION_MAGIC = b"\x05"
 
 
 def _access(access_list: AccessList) -> list[list[object]]:
@@ -26,6 +29,7 @@ def sign_tx(
     max_priority_fee_per_gas: int = 0,
     access_list: AccessList = (),
     tx_type: int = DYNAMIC_FEE_TX,
+    authorization_list: tuple[Authorization, ...] = (),
 ) -> bytes:
     """The signed canonical encoding of a tx (legacy txs use ``max_fee_per_gas`` as the
     gas price and are EIP-155 protected)."""
@@ -41,11 +45,22 @@ def sign_tx(
     elif tx_type == DYNAMIC_FEE_TX:
         fields = [chain_id, nonce, max_priority_fee_per_gas, max_fee_per_gas, gas, to_b, value, data,
                   _access(access_list)]
+    elif tx_type == SET_CODE_TX:
+        fields = [chain_id, nonce, max_priority_fee_per_gas, max_fee_per_gas, gas, to_b, value, data,
+                  _access(access_list), [list(a) for a in authorization_list]]
     else:
         raise ValueError(f"unsupported tx type {tx_type}")
     prefix = bytes([tx_type])
     sig = pk.sign_recoverable(keccak(prefix + rlp.encode(fields)), hasher=None)
     return prefix + rlp.encode([*fields, sig[64], int.from_bytes(sig[:32], "big"), int.from_bytes(sig[32:64], "big")])
+
+
+def sign_authorization(key: bytes, *, chain_id: int, address: bytes, nonce: int) -> Authorization:
+    """An authorization (EIP-7702) by ``key``: delegate to ``address`` at ``nonce``."""
+    digest = keccak(AUTHORIZATION_MAGIC + rlp.encode([chain_id, address, nonce]))
+    sig = PrivateKey(key).sign_recoverable(digest, hasher=None)
+    return Authorization(chain_id, address, nonce, sig[64], int.from_bytes(sig[:32], "big"),
+                         int.from_bytes(sig[32:64], "big"))
 
 
 def address_of(key: bytes) -> bytes:

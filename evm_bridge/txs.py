@@ -1,4 +1,6 @@
-"""Decoding of Ethereum txs: legacy (EIP-155), access-list (0x01) and dynamic-fee (0x02).
+"""Decoding of Ethereum txs: legacy (EIP-155), access-list (0x01), dynamic-fee (0x02) and
+set-code (0x04, EIP-7702). Blob txs (0x03) are recognised and refused: the chain carries
+no blob data.
 
 The sender is recovered once with libsecp256k1 (coincurve). The tx hash is keccak256 of
 the exact signed bytes. Errors carry geth's wording so wallets show familiar messages.
@@ -15,10 +17,13 @@ from ledger.addresses import ripemd160
 
 from .api import (
     ACCESS_LIST_TX,
+    BLOB_TX,
     CODE_INVALID_CHAIN_ID,
     DYNAMIC_FEE_TX,
     LEGACY_TX,
+    SET_CODE_TX,
     AccessList,
+    Authorization,
     EvmTx,
     EvmTxError,
 )
@@ -31,9 +36,9 @@ _NONCE_MAX = 2**64 - 1
 
 
 def is_evm_tx(raw: bytes) -> bool:
-    """True for an Ethereum envelope (0x01/0x02 typed, or an RLP list); native txs are
+    """True for an Ethereum envelope (0x01-0x04 typed, or an RLP list); native txs are
     protobuf and start with 0x0a."""
-    return bool(raw) and (raw[0] in (ACCESS_LIST_TX, DYNAMIC_FEE_TX) or raw[0] >= 0xC0)
+    return bool(raw) and (ACCESS_LIST_TX <= raw[0] <= SET_CODE_TX or raw[0] >= 0xC0)
 
 
 def _int(buf: bytes, item: Item, name: str) -> int:
@@ -79,6 +84,30 @@ def _access_list(buf: bytes, item: Item) -> AccessList:
     return tuple(out)
 
 
+def _authorizations(buf: bytes, item: Item) -> tuple[Authorization, ...]:
+    if not item[3]:
+        raise EvmTxError("rlp: expected input list for []types.SetCodeAuthorization")
+    out = []
+    for entry in scan_nested(buf, item):
+        if not entry[3]:
+            raise EvmTxError("rlp: expected input list for types.SetCodeAuthorization")
+        f = scan_nested(buf, entry)
+        if len(f) != 6:
+            raise EvmTxError("rlp: expected 6 fields for types.SetCodeAuthorization")
+        addr = _bytes(buf, f[1], "Address")
+        if len(addr) != 20:
+            raise EvmTxError("rlp: invalid authorization address")
+        nonce = _int(buf, f[2], "Nonce")
+        if nonce > _NONCE_MAX:
+            raise EvmTxError("rlp: input string too long for uint64, decoding into (types.SetCodeAuthorization).Nonce")
+        parity = _int(buf, f[3], "V")
+        if parity > 0xFF:
+            raise EvmTxError("rlp: input string too long for uint8, decoding into (types.SetCodeAuthorization).V")
+        out.append(Authorization(_int(buf, f[0], "ChainID"), addr, nonce, parity, _int(buf, f[4], "R"),
+                                 _int(buf, f[5], "S")))
+    return tuple(out)
+
+
 def _recover(sighash: bytes, y_parity: int, r: int, s: int) -> tuple[bytes, bytes]:
     """(EVM address, compressed public key) of the signer; raises ``EvmTxError``."""
     if not (0 < r < SECP256K1_N and 0 < s <= _HALF_N) or y_parity not in (0, 1):
@@ -110,10 +139,13 @@ def decode_tx(raw: bytes, chain_id: int) -> EvmTx:
     try:
         if first >= 0xC0:
             return _decode_legacy(raw, chain_id)
-        if first in (ACCESS_LIST_TX, DYNAMIC_FEE_TX):
+        if first in (ACCESS_LIST_TX, DYNAMIC_FEE_TX, SET_CODE_TX):
             return _decode_typed(raw, chain_id, first)
     except RlpError as e:
         raise EvmTxError(f"rlp: {e}") from None
+    if first == BLOB_TX:
+        raise EvmTxError("transaction type not supported: blob transactions (type 3) need blob data, "
+                         "which this chain does not carry")
     raise EvmTxError("transaction type not supported")
 
 
@@ -135,9 +167,13 @@ def _decode_legacy(raw: bytes, chain_id: int) -> EvmTx:
     return _build(LEGACY_TX, chain_id, nonce, gas, price, price, to, value, data, (), v, r, s, parity, sighash, raw)
 
 
+_TYPED = {ACCESS_LIST_TX: ("types.AccessListTx", 11), DYNAMIC_FEE_TX: ("types.DynamicFeeTx", 12),
+          SET_CODE_TX: ("types.SetCodeTx", 13)}
+
+
 def _decode_typed(raw: bytes, chain_id: int, tx_type: int) -> EvmTx:
-    what = "types.AccessListTx" if tx_type == ACCESS_LIST_TX else "types.DynamicFeeTx"
-    it = _scan(raw, 1, what, 11 if tx_type == ACCESS_LIST_TX else 12)
+    what, count = _TYPED[tx_type]
+    it = _scan(raw, 1, what, count)
     tx_chain, nonce = _int(raw, it[0], "ChainID"), _int(raw, it[1], "Nonce")
     if tx_chain != chain_id:
         raise EvmTxError(f"invalid chain id for signer: have {tx_chain} want {chain_id}", CODE_INVALID_CHAIN_ID)
@@ -152,11 +188,18 @@ def _decode_typed(raw: bytes, chain_id: int, tx_type: int) -> EvmTx:
     access = _access_list(raw, rest[4]) if rest[4][2] > rest[4][1] else ()
     if not rest[4][3]:
         raise EvmTxError("rlp: expected input list for types.AccessList")
+    auths: tuple[Authorization, ...] = ()
+    if tx_type == SET_CODE_TX:
+        if to is None:
+            raise EvmTxError("rlp: input string too short for common.Address, decoding into (types.SetCodeTx).To")
+        auths = _authorizations(raw, rest[5])
+        rest = rest[:5] + rest[6:]
     parity, r, s = _int(raw, rest[5], "V"), _int(raw, rest[6], "R"), _int(raw, rest[7], "S")
     # signing payload (EIP-2718): type byte, then the list without the signature fields
     payload = raw[it[0][0] : rest[5][0]]
     sighash = keccak(bytes([tx_type]) + encode_length(len(payload), 0xC0) + payload)
-    return _build(tx_type, chain_id, nonce, gas, fee, tip, to, value, data, access, parity, r, s, parity, sighash, raw)
+    return _build(tx_type, chain_id, nonce, gas, fee, tip, to, value, data, access, parity, r, s, parity, sighash, raw,
+                  auths)
 
 
 def _build(
@@ -176,6 +219,7 @@ def _build(
     parity: int,
     sighash: bytes,
     raw: bytes,
+    auths: tuple[Authorization, ...] = (),
 ) -> EvmTx:
     if nonce > _NONCE_MAX:
         raise EvmTxError("nonce has max value")
@@ -201,6 +245,7 @@ def _build(
         sender_sei=ripemd160(hashlib.sha256(pubkey).digest()),
         hash=keccak(raw),
         raw=raw,
-        intrinsic_gas=intrinsic_gas(data, to is None, access),
+        intrinsic_gas=intrinsic_gas(data, to is None, access, len(auths)),
         floor_gas=floor_gas(data),
+        authorization_list=auths,
     )

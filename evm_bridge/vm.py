@@ -40,7 +40,7 @@ class VmTx:
 
     __slots__ = (
         "sender", "nonce", "gas", "to", "value", "data", "access_list", "type_id",
-        "max_fee_per_gas", "max_priority_fee_per_gas", "gas_price", "intrinsic_gas",
+        "max_fee_per_gas", "max_priority_fee_per_gas", "gas_price", "intrinsic_gas", "authorization_list",
     )
 
     def __init__(
@@ -56,6 +56,7 @@ class VmTx:
         access_list: Any = (),
         type_id: int = 0,
         intrinsic_gas: int = 21_000,
+        authorization_list: Any = (),
     ) -> None:
         self.sender = sender
         self.nonce = nonce
@@ -69,6 +70,7 @@ class VmTx:
         self.max_priority_fee_per_gas = max_priority_fee_per_gas
         self.gas_price = max_fee_per_gas
         self.intrinsic_gas = intrinsic_gas
+        self.authorization_list = authorization_list
 
     @staticmethod
     def of(tx: EvmTx) -> VmTx:
@@ -76,12 +78,14 @@ class VmTx:
         intrinsic = tx.intrinsic_gas - (initcode_word_gas(tx.data) if tx.to is None else 0)
         return VmTx(
             tx.sender, tx.nonce, tx.gas, tx.to, tx.value, tx.data, tx.max_fee_per_gas,
-            tx.max_priority_fee_per_gas, tx.access_list, tx.type, intrinsic,
+            tx.max_priority_fee_per_gas, tx.access_list, tx.type, intrinsic, tx.authorization_list,
         )
 
 
 class _ExecutorMixin:
-    """Buy gas, run the message, refund; no validation (done by ``execute``), no coinbase."""
+    """Buy gas, bump the nonce, apply a set-code tx's authorizations (py-evm's
+    ``calc_message_refund``, EIP-7702), run the message, refund; no validation (done by
+    ``execute``), no coinbase."""
 
     vm_state: Any
 
@@ -94,13 +98,14 @@ class _ExecutorMixin:
         state = self.vm_state
         state.delta_balance(tx.sender, -tx.gas * state.get_gas_price(tx))
         state.increment_nonce(tx.sender)
+        refund = self.calc_message_refund(tx)  # type: ignore[attr-defined]
         if tx.to == b"":
             create = generate_contract_address(tx.sender, state.get_nonce(tx.sender) - 1)
             return Message(gas=tx.gas - tx.intrinsic_gas, to=b"", sender=tx.sender, value=tx.value,
-                           data=b"", code=tx.data, create_address=create)
+                           data=b"", code=tx.data, create_address=create, refund=refund)
         code, delegation = self.get_code_at_address(tx.to)  # type: ignore[attr-defined]
         return Message(gas=tx.gas - tx.intrinsic_gas, to=tx.to, sender=tx.sender, value=tx.value,
-                       data=tx.data, code=code, is_delegation=delegation is not None)
+                       data=tx.data, code=code, is_delegation=delegation is not None, refund=refund)
 
     def finalize_computation(self, tx: Any, computation: ComputationAPI) -> ComputationAPI:
         state = self.vm_state

@@ -9,8 +9,8 @@ in the pool, so the sender's next tx is checked after them whatever the arrival 
 from __future__ import annotations
 
 from evm_bridge.api import EvmTx, EvmTxError
-from evm_bridge.checks import MAX_TX_SIZE, spendable_wei, validate
-from evm_bridge.state import STORE, read_nonce
+from evm_bridge.checks import MAX_TX_SIZE, sender_code_hash, spendable_wei, validate
+from evm_bridge.state import read_nonce
 from ledger.addresses import to_checksum_evm
 from ledger.context import BlockContext
 from store.api import ReadView
@@ -82,6 +82,6 @@ def _static_checks(tx: EvmTx, ctx: BlockContext, state_nonce: int) -> None:
 def _validate(tx: EvmTx, ctx: BlockContext, balance: int, view: ReadView) -> None:
     """geth's remaining checks (fees, funds, gas, sender kind) at the tx's own nonce."""
     try:
-        validate(tx, ctx.gas_limit, ctx.base_fee_wei, tx.nonce, balance, view.get(STORE, b"c" + tx.sender))
+        validate(tx, ctx.gas_limit, ctx.base_fee_wei, tx.nonce, balance, sender_code_hash(view, tx.sender))
     except EvmTxError as e:
         raise TxError(e.code, str(e), "evm") from None

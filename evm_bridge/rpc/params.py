@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from evm_bridge.api import Authorization
+
 from .errors import invalid_params
 
 MAX_UINT256 = 2**256 - 1
@@ -90,6 +92,7 @@ def call_object(value: Any) -> dict[str, Any]:
         "value": optional_quantity(value, "value") or 0,
         "nonce": optional_quantity(value, "nonce", 64),
         "accessList": access_list(value.get("accessList")),
+        "authorizationList": authorization_list(value.get("authorizationList")),
     }
     data, inp = value.get("data"), value.get("input")
     if data is not None and inp is not None and data != inp:
@@ -116,6 +119,25 @@ def access_list(value: Any) -> tuple[tuple[bytes, tuple[int, ...]], ...]:
             raise invalid_params("invalid argument: accessList: storageKeys must be an array")
         slots = tuple(int.from_bytes(hash32(k, "storageKeys"), "big") for k in keys)
         out.append((address(entry.get("address"), "accessList address"), slots))
+    return tuple(out)
+
+
+def authorization_list(value: Any) -> tuple[Authorization, ...]:
+    """An EIP-7702 authorization list: ``[{chainId, address, nonce, yParity, r, s}]``."""
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise invalid_params("invalid argument: authorizationList: want an array")
+    out = []
+    for a in value:
+        if not isinstance(a, dict):
+            raise invalid_params("invalid argument: authorizationList: want objects")
+        parity = a.get("yParity", a.get("v"))
+        out.append(Authorization(
+            quantity(a.get("chainId"), "chainId"), address(a.get("address"), "authorization address"),
+            quantity(a.get("nonce"), "nonce", 64), quantity(parity, "yParity", 8), quantity(a.get("r"), "r"),
+            quantity(a.get("s"), "s"),
+        ))
     return tuple(out)
 
 

@@ -70,6 +70,7 @@ def prepare(b: Any, obj: Any, ref: Any, state_overrides: Any = None, overrides: 
         sender=c["from"] or ZERO_ADDRESS, to=c["to"], gas=gas, data=c["data"], value=c["value"],
         gas_price=c["gasPrice"], max_fee_per_gas=c["maxFeePerGas"],
         max_priority_fee_per_gas=c["maxPriorityFeePerGas"], access_list=c["accessList"],
+        authorization_list=c["authorizationList"],
     )
     return Simulation(view, context, msg, b.config.evm_chain_id, c["gas"] is not None)
 

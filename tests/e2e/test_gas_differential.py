@@ -94,7 +94,8 @@ class Case:
 
 @pytest.fixture(scope="module")
 def env(tmp_path_factory) -> Env:
-    code = {n: compile_contract(SOURCE, n)[1] for n in ("DToken", "DFactory", "DManager", "DPrecompileUser", "DFailing")}
+    names = ("DToken", "DFactory", "DManager", "DPrecompileUser", "DFailing", "DDelegate")
+    code = {n: compile_contract(SOURCE, n)[1] for n in names}
     with LocalNode(tmp_path_factory.mktemp("gasdiff") / "home", chain_id="pysei-gasdiff-1") as node:
         node.wait_height(3)
         alice = Keyring(node.home / "keys").get("alice")
@@ -123,6 +124,39 @@ def _remember_pool(e: Env, receipt: Json) -> None:
     predicted = e.read(e.addresses["factory"], "poolAddress(address,address)", ["address", "address"], [a, b])
     assert pool == "0x" + predicted[-40:]  # CREATE2
     e.addresses["pool"] = pool
+
+
+def _delegation(target: str | None) -> Callable[[Env], Json]:
+    """A set-code tx (type 4) from the sender to itself: delegate to ``target`` (None:
+    clear) and, when delegating, call ``increment()`` through its own address."""
+
+    def build(e: Env) -> Json:
+        address = e.addresses[target] if target else "0x" + "00" * 20
+        auth = Account.sign_authorization({"chainId": CHAIN_ID, "address": address, "nonce": e.nonce() + 1}, e.key)
+        obj: Json = {"to": e.sender, "authorizationList": [{
+            "chainId": hex(auth.chain_id), "address": "0x" + auth.address.hex(), "nonce": hex(auth.nonce),
+            "yParity": hex(auth.y_parity), "r": hex(auth.r), "s": hex(auth.s)}]}
+        if target:
+            obj["data"] = calldata("increment()", [], [])
+        return obj
+
+    return build
+
+
+def _delegated(delegated: bool, count: int, tx_type: int) -> Callable[[Env, Json], None]:
+    """After a delegation step: the sender's code (the designator, or none), the count in
+    its own storage, and the tx's RPC fields."""
+
+    def check(e: Env, receipt: Json) -> None:
+        code = rpc(e.url, "eth_getCode", e.sender, "latest")
+        assert code == ("0xef0100" + e.addresses["delegate"][2:].lower() if delegated else "0x")
+        assert int(rpc(e.url, "eth_getStorageAt", e.sender, "0x0", "latest"), 16) == count
+        tx = rpc(e.url, "eth_getTransactionByHash", receipt["transactionHash"])
+        assert receipt["type"] == tx["type"] == hex(tx_type)
+        if tx_type == 4:
+            assert len(tx["authorizationList"]) == 1 and tx["authorizationList"][0]["chainId"] == hex(CHAIN_ID)
+
+    return check
 
 
 JSON_BLOB = b'{"n": 4242, "s": "x"}'
@@ -165,6 +199,11 @@ CASES = [
     Case("revert_after_writes", _call("failing", "revertAfterWrites(uint256)", ["uint256"], lambda e: [5]),
          expect="revert", fixed_gas=200_000),
     Case("out_of_gas", _call("failing", "burnAllGas()", [], lambda e: []), expect="oog", fixed_gas=150_000),
+    Case("deploy_delegate", _deploy("DDelegate"), remember="delegate"),
+    Case("set_code_delegate_and_call", _delegation("delegate"), tx_type=4, after=_delegated(True, 1, 4)),
+    Case("call_through_delegated_eoa", lambda e: {"to": e.sender, "data": calldata("increment()", [], [])},
+         after=_delegated(True, 2, 2)),
+    Case("set_code_clear", _delegation(None), tx_type=4, after=_delegated(False, 2, 4)),
 ]
 
 
@@ -185,6 +224,8 @@ def _send(e: Env, obj: Json, gas: int, tx_type: int) -> Json:
         tx["maxFeePerGas"], tx["maxPriorityFeePerGas"] = MAX_FEE, TIP
     if obj.get("accessList"):
         tx["accessList"] = obj["accessList"]
+    if obj.get("authorizationList"):
+        tx["authorizationList"] = obj["authorizationList"]
     raw = bytes(Account.sign_transaction(tx, e.key).raw_transaction)
     tx_hash = rpc(e.url, "eth_sendRawTransaction", "0x" + raw.hex())
     deadline = time.time() + 60

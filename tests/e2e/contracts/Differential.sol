@@ -257,3 +257,14 @@ contract DFailing {
         junk[399] = 1;
     }
 }
+
+// The code an EOA delegates to (EIP-7702): it runs in the EOA's own storage.
+contract DDelegate {
+    uint256 public count;
+    mapping(uint256 => uint256) public marks;
+
+    function increment() external {
+        count += 1;
+        marks[count] = block.number;
+    }
+}

@@ -9,8 +9,10 @@ its list is the tx's own) == ``debug_traceCall`` gas (struct logger and call tra
 
 The corpus: a Uniswap-v3-shaped factory / pool / position manager (CREATE2, a time-keyed
 oracle write, many fresh slots, nested calls and callbacks, refunds on burn), the bank,
-json and addr precompiles called from a contract, access-list txs (type 1 and 2), a call
-that needs more than its gas used (63/64 forwarding), reverts and out of gas.
+json and addr precompiles called from a contract, the staking and wasmd (a cw20 transfer)
+precompiles called directly, access-list txs (type 1 and 2), a call that needs more than
+its gas used (63/64 forwarding), set-code txs (type 4: delegate and call, a call through
+the delegated EOA, clear), reverts and out of gas.
 """
 
 from __future__ import annotations
@@ -30,6 +32,9 @@ from eth_hash.auto import keccak
 from eth_utils import to_checksum_address
 
 from abci_app.keys import Keyring
+from ledger.addresses import VALOPER_PREFIX, to_bech32
+from tests.integration.test_wasm import tx as wasm_tx
+from tests.support.cw import build_contract
 from tests.support.node import LocalNode
 from tests.support.solc import compile_contract
 
@@ -72,6 +77,8 @@ class Env:
     sender: str
     code: dict[str, bytes]
     addresses: dict[str, str] = field(default_factory=dict)
+    valoper: str = ""  # the node's validator, for the staking precompile
+    cw20: str = ""  # a cw20 contract (sei1…) holding the sender's tokens, for wasmd
 
     def nonce(self) -> int:
         return int(rpc(self.url, "eth_getTransactionCount", self.sender, "latest"), 16)
@@ -98,9 +105,15 @@ def env(tmp_path_factory) -> Env:
     code = {n: compile_contract(SOURCE, n)[1] for n in names}
     with LocalNode(tmp_path_factory.mktemp("gasdiff") / "home", chain_id="pysei-gasdiff-1") as node:
         node.wait_height(3)
-        alice = Keyring(node.home / "keys").get("alice")
+        ring = Keyring(node.home / "keys")
+        alice = ring.get("alice")
         key = "0x" + alice.privkey.hex()
-        yield Env(node.evm_url, key, Account.from_key(key).address, code)
+        cw20_id = wasm_tx(node, "store", str(build_contract("cw20-base", "2.0.0")))["code_id"]
+        init = {"name": "Token", "symbol": "TOK", "decimals": 6,
+                "initial_balances": [{"address": alice.bech32, "amount": "1000000"}]}
+        cw20 = wasm_tx(node, "instantiate", cw20_id, json.dumps(init), "--label", "tok")["_contract_address"]
+        valoper = to_bech32(ring.get("validator").sei_address, VALOPER_PREFIX)
+        yield Env(node.evm_url, key, Account.from_key(key).address, code, valoper=valoper, cw20=cw20)
 
 
 def _deploy(name: str) -> Callable[[Env], Json]:
@@ -195,6 +208,12 @@ CASES = [
                                              lambda e: [e.sender, JSON_BLOB], value=3 * 10**12)),
     Case("precompile_json_direct", lambda e: {"to": "0x" + "00" * 18 + "1003", "data": calldata(
         "extractAsUint256(bytes,string)", ["bytes", "string"], [JSON_BLOB, "n"])}),
+    Case("precompile_staking_delegate", lambda e: {"to": "0x" + "00" * 18 + "1005", "value": hex(7 * 10**12),
+                                                   "data": calldata("delegate(string)", ["string"], [e.valoper])}),
+    Case("precompile_wasmd_execute_cw20", lambda e: {"to": "0x" + "00" * 18 + "1002", "data": calldata(
+        "execute(string,bytes,bytes)", ["string", "bytes", "bytes"],
+        [e.cw20, json.dumps({"transfer": {"recipient": "sei1qyqszqgpqyqszqgpqyqszqgpqyqszqgpllsgta",
+                                          "amount": "25"}}).encode(), b"[]"])}),
     Case("needs_forwarded_gas", _call("failing", "needsForwardedGas()", [], lambda e: [])),
     Case("revert_after_writes", _call("failing", "revertAfterWrites(uint256)", ["uint256"], lambda e: [5]),
          expect="revert", fixed_gas=200_000),

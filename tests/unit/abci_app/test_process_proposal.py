@@ -1,7 +1,7 @@
 """ProcessProposal through the app's ABCI methods (a test proposer): a proposal with one
 sender's nonces out of order, or over the block gas limit, is rejected; the chain then
-goes on with the app's own proposal. (A real CometBFT network cannot be made to propose
-a faulty block without a faulty proposer, so this is driven at the ABCI boundary.)"""
+goes on with the app's own proposal. The same on real CometBFT, with a faulty validator
+in a localnet: ``tests/integration/test_faulty_proposer.py``."""
 
 from __future__ import annotations
 

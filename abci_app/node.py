@@ -119,14 +119,16 @@ class Node:
 
 
 def _services():
-    """Services beside ABCI (metrics, JSON-RPC, Cosmos REST), each a ``factory(node) ->
-    service | None`` (None when its address is empty in app.toml). Imported eagerly: a
-    broken service must stop the node at start, never be skipped silently."""
+    """Services beside ABCI (metrics, JSON-RPC, Cosmos REST and gRPC), each a
+    ``factory(node) -> service | None`` (None when its address is empty in app.toml).
+    Imported eagerly: a broken service must stop the node at start, never be skipped
+    silently."""
+    from .cosmos_grpc import grpc_service
     from .cosmos_rest import rest_service
     from .evm_rpc import rpc_service
     from .metrics import metrics_service
 
-    return [metrics_service, rpc_service, rest_service]
+    return [metrics_service, rpc_service, rest_service, grpc_service]
 
 
 def _die_with_parent() -> None:

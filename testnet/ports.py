@@ -20,6 +20,7 @@ class NodePorts:
     evm_http: int
     evm_ws: int
     rest: int = 0  # Cosmos REST API (0 in manifests written before it existed)
+    grpc: int = 0  # Cosmos gRPC server (likewise)
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -40,7 +41,7 @@ class NodePorts:
 def node_ports(index: int, base_port: int = DEFAULT_BASE_PORT) -> NodePorts:
     """Ports of node ``index``: ``base_port + STRIDE * index + offset``."""
     b = base_port + STRIDE * index
-    return NodePorts(p2p=b, rpc=b + 1, abci=b + 2, prometheus=b + 3, metrics=b + 4, evm_http=b + 5, evm_ws=b + 6, rest=b + 7)
+    return NodePorts(p2p=b, rpc=b + 1, abci=b + 2, prometheus=b + 3, metrics=b + 4, evm_http=b + 5, evm_ws=b + 6, rest=b + 7, grpc=b + 8)
 
 
 def port_free(port: int) -> bool:

@@ -34,7 +34,7 @@ class LocalNode:
         self.chain_id = chain_id
         self.occ_workers = occ_workers
         self.proc: subprocess.Popen | None = None
-        self.ports = {n: free_port() for n in ("abci", "rpc", "p2p", "prom", "http", "ws", "metrics", "rest")}
+        self.ports = {n: free_port() for n in ("abci", "rpc", "p2p", "prom", "http", "ws", "metrics", "rest", "grpc")}
         self.log_path = self.home / "node.log"
 
     @property
@@ -48,6 +48,10 @@ class LocalNode:
     @property
     def rest_url(self) -> str:
         return f"http://127.0.0.1:{self.ports['rest']}"
+
+    @property
+    def grpc_target(self) -> str:
+        return f"127.0.0.1:{self.ports['grpc']}"
 
     @property
     def ws_url(self) -> str:
@@ -66,6 +70,7 @@ class LocalNode:
         cfg.evm_ws_address = f"127.0.0.1:{p['ws']}"
         cfg.metrics_address = f"127.0.0.1:{p['metrics']}"
         cfg.rest_address = f"127.0.0.1:{p['rest']}"
+        cfg.grpc_address = f"127.0.0.1:{p['grpc']}"
         cfg.cometbft_rpc = self.rpc_url
         cfg.save(self.home)
         cometbft_home.patch_config(

@@ -1,0 +1,34 @@
+"""Glue: the Cosmos gRPC server of a node (``cosmos_api.grpc_server``) on ``grpc_address``,
+serving every enabled module's query routes through the app's ABCI query router.
+
+``grpc_service(node)`` returns a service with ``start()``/``close()``; None when
+``grpc_address`` is empty (server off).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cosmos_api.grpc_server import GrpcQueryServer
+
+from .cosmos_rest import app_query
+
+
+class GrpcService:
+    def __init__(self, node: Any) -> None:
+        self.node = node
+        self.server: GrpcQueryServer | None = None
+
+    def start(self) -> None:
+        queries = self.node.app.queries
+        self.server = GrpcQueryServer(self.node.config.grpc_address, app_query(queries), queries.routes)
+        self.server.start()
+
+    def close(self) -> None:
+        if self.server is not None:
+            self.server.close()
+
+
+def grpc_service(node: Any) -> GrpcService | None:
+    """The gRPC service, or None when ``grpc_address`` is empty."""
+    return GrpcService(node) if node.config.grpc_address else None

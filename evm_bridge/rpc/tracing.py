@@ -6,11 +6,15 @@ replay exactly as in FinalizeBlock; without it (``replay_evm_txs``) only the ear
 txs are replayed.
 
 The call tracer is built from py-evm's computation tree (message, output, gas, error of
-each frame). Struct logs come from wrapping the computation's opcode table: each step
-records pc, op, gas left, depth and the stack, and SLOAD/SSTORE steps the contract's
-slots seen so far (as geth's ``storage``); ``gasCost`` is the gas left before the next
-step at the same depth minus this step's (so a CALL's cost includes its child). Memory
-is not captured.
+each frame; ``withLog`` adds each frame's logs with their position among its calls,
+``onlyTopCall`` drops the children); the flat call tracer lists those frames
+(``flat_calls``), the prestate tracer reads the tx's account database (``prestate``).
+Struct logs come from wrapping the computation's opcode table: each step records pc, op,
+gas left, depth, the stack (unless ``disableStack``), memory as 32-byte words
+(``enableMemory``), the last call's return data (``enableReturnData``) and on
+SLOAD/SSTORE the contract's slots seen so far (geth's ``storage``, unless
+``disableStorage``); ``gasCost`` is the gas left before the next step at the same depth
+minus this step's (so a CALL's cost includes its child).
 """
 
 from __future__ import annotations
@@ -25,9 +29,13 @@ from ledger.context import BlockContext
 from store.api import KVView
 
 from .errors import reverted, server_error
+from .flat_calls import TxPlace, flatten
+from .prestate import PrestateTracer
+from .trace_config import CALL_TRACER, FLAT_CALL_TRACER, PRESTATE_TRACER, TraceConfig
 
 Json = dict[str, Any]
 MAX_STEPS = 200_000
+DEFAULT_CONFIG = TraceConfig()
 
 
 def _word(v: int | bytes) -> str:
@@ -39,8 +47,14 @@ def _slot(v: int | bytes) -> str:
     return n.to_bytes(32, "big").hex()
 
 
+def _memory_words(computation: Any) -> list[str]:
+    raw = bytes(computation._memory._bytes)
+    return [raw[i:i + 32].hex() for i in range(0, len(raw), 32)]
+
+
 class StructLogger:
-    def __init__(self) -> None:
+    def __init__(self, config: TraceConfig = DEFAULT_CONFIG) -> None:
+        self.config = config
         self.steps: list[Json] = []
         #: Per contract, the slots seen so far (geth shows them on SLOAD and SSTORE steps).
         self.storage: dict[bytes, dict[str, str]] = {}
@@ -60,6 +74,7 @@ class StructLogger:
 
         op = mnemonic.upper()
         storage = self.storage
+        cfg = self.config
 
         def traced(computation: Any) -> Any:
             if len(steps) >= MAX_STEPS or not len(computation.code):  # no steps for code-less accounts
@@ -70,10 +85,15 @@ class StructLogger:
                 "op": op,
                 "gas": computation.get_gas_remaining(),
                 "depth": computation.msg.depth + 1,
-                "stack": [_word(v) for v in stack],
             }
+            if not cfg.disable_stack:
+                step["stack"] = [_word(v) for v in stack]
+            if cfg.enable_memory:
+                step["memory"] = _memory_words(computation)
+            if cfg.enable_return_data:
+                step["returnData"] = "0x" + bytes(computation.return_data).hex()
             steps.append(step)
-            if op not in ("SLOAD", "SSTORE") or not stack:
+            if op not in ("SLOAD", "SSTORE") or not stack or cfg.disable_storage:
                 return fn(computation=computation)
             slots = storage.setdefault(computation.msg.storage_address, {})
             key = _slot(stack[-1])
@@ -109,7 +129,39 @@ def _frame_type(c: Any, top: bool) -> str:
     return "CALL"
 
 
-def call_frame(c: Any, top: bool = True, tx_gas: int | None = None, gas_used: int | None = None) -> Json:
+class LogPositions:
+    """Instrument for ``withLog``: notes on each child frame how many logs its parent had
+    emitted before it started, so a log's ``position`` is the calls made before it."""
+
+    @staticmethod
+    def instrument(cls: type[Any]) -> type[Any]:
+        comp = cls.computation_class
+
+        def apply_child_computation(self: Any, child_msg: Any) -> Any:
+            before = len(self._log_entries)
+            child = comp.apply_child_computation(self, child_msg)
+            child.logs_before = before
+            return child
+
+        counted = type("LogPositionComputation", (comp,), {"apply_child_computation": apply_child_computation})
+        return type("LogPositionState", (cls,), {"computation_class": counted})
+
+
+def _frame_logs(c: Any) -> list[Json]:
+    starts = [getattr(ch, "logs_before", 0) for ch in c.children]
+    out = []
+    for i, (_, address, topics, data) in enumerate(c._log_entries):
+        out.append({
+            "address": "0x" + bytes(address).hex(),
+            "topics": ["0x" + t.to_bytes(32, "big").hex() for t in topics],
+            "data": "0x" + bytes(data).hex(),
+            "position": hex(sum(1 for s in starts if s <= i)),
+        })
+    return out
+
+
+def call_frame(c: Any, top: bool = True, tx_gas: int | None = None, gas_used: int | None = None,
+               config: TraceConfig = DEFAULT_CONFIG) -> Json:
     m = c.msg
     frame: Json = {
         "type": _frame_type(c, top),
@@ -127,8 +179,10 @@ def call_frame(c: Any, top: bool = True, tx_gas: int | None = None, gas_used: in
             msg = reverted(bytes(c.output)).message
             if msg != "execution reverted":
                 frame["revertReason"] = msg.removeprefix("execution reverted: ")
-    if c.children:
-        frame["calls"] = [call_frame(ch, top=False) for ch in c.children]
+    elif config.with_log and c._log_entries:
+        frame["logs"] = _frame_logs(c)
+    if c.children and not config.only_top_call:
+        frame["calls"] = [call_frame(ch, top=False, config=config) for ch in c.children]
     return frame
 
 
@@ -147,15 +201,30 @@ def replay_evm_txs(chain_id: int) -> Callable[[KVView, BlockContext, list[bytes]
     return replay
 
 
-def trace(tracer: str, gas_limit: int, run: Callable[[Instrument | None], Execution]) -> Json:
-    """Trace one execution (``run`` gets the tracer's instrument): the struct logs or the
-    call frames, with the gas the execution itself charged."""
-    logger = StructLogger() if tracer != "callTracer" else None
-    execution = run(logger.instrument if logger is not None else None)
-    c = execution.computation
-    if c is None:  # the tx or call was invalid: nothing ran
+def trace(config: TraceConfig, gas_limit: int, run: Callable[[Instrument | None], Execution],
+          place: TxPlace | None = None) -> Any:
+    """Trace one execution (``run`` gets the tracer's instrument) with the configured tracer,
+    with the gas the execution itself charged; ``place`` names the tx for the flat tracer."""
+    if config.tracer == PRESTATE_TRACER:
+        prestate = PrestateTracer(config.diff_mode)
+        execution = run(prestate.instrument)
+        _ran(execution)
+        return prestate.result()
+    if config.tracer in (CALL_TRACER, FLAT_CALL_TRACER):
+        execution = run(LogPositions.instrument if config.with_log else None)
+        c = _ran(execution)
+        frame = call_frame(c, tx_gas=gas_limit, gas_used=execution.result.gas_used, config=config)
+        if config.tracer == CALL_TRACER:
+            return frame
+        return flatten(frame, place or TxPlace(None, 0, None, None))
+    logger = StructLogger(config)
+    execution = run(logger.instrument)
+    c = _ran(execution)
+    return logger.result(execution.result.gas_used, c.is_error, bytes(c.output))
+
+
+def _ran(execution: Execution) -> Any:
+    """The top computation; an invalid tx or call did not run: its error."""
+    if execution.computation is None:
         raise server_error(execution.result.log)
-    gas_used = execution.result.gas_used
-    if logger is not None:
-        return logger.result(gas_used, c.is_error, bytes(c.output))
-    return call_frame(c, tx_gas=gas_limit, gas_used=gas_used)
+    return execution.computation

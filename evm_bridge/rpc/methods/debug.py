@@ -1,5 +1,5 @@
-"""debug_traceTransaction, debug_traceBlockByNumber, debug_traceBlockByHash (call tracer
-and the default struct-log tracer), by re-execution through the block's own path
+"""debug_traceTransaction, debug_traceBlockByNumber, debug_traceBlockByHash (geth's
+tracers, ``rpc.trace_config``), by re-execution through the block's own path
 (``evm_bridge.execute.run``, see ``rpc.tracing``); debug_traceCall traces a simulation
 (``rpc.simulation``) with geth's ``stateOverrides`` and ``blockOverrides``."""
 
@@ -13,26 +13,15 @@ from evm_bridge.vm import execution_context
 from ledger.overlay import Overlay
 
 from .. import params as P
-from ..errors import RpcError, invalid_params, server_error
+from ..errors import RpcError, server_error
+from ..flat_calls import TxPlace
 from ..registry import THREAD, rpc
 from ..simulation import prepare
+from ..trace_config import TraceConfig, trace_config
 from ..tracing import replay_evm_txs, trace
 
-TRACERS = ("callTracer", "structLogger", None)
 
-
-def _tracer(opts: Any) -> str:
-    if opts is None:
-        return "structLogger"
-    if not isinstance(opts, dict):
-        raise invalid_params("invalid argument 1: trace config must be an object")
-    tracer = opts.get("tracer")
-    if tracer not in TRACERS:
-        raise invalid_params(f"tracer {tracer!r} not supported (callTracer or the default struct logger)")
-    return tracer or "structLogger"
-
-
-def _trace_block(b: Any, height: int, tracer: str, only: int | None = None) -> list[Any]:
+def _trace_block(b: Any, height: int, config: TraceConfig, only: int | None = None) -> list[Any]:
     """Trace the block's EVM txs (or only the one at EVM index ``only``)."""
     if height == 0:
         raise server_error("genesis is not traceable")  # no parent state to replay from
@@ -49,8 +38,9 @@ def _trace_block(b: Any, height: int, tracer: str, only: int | None = None) -> l
         replay(view, ctx, raws[done:pos])  # every tx before this one, native ones included
         done = pos
         tx = decode_tx(raws[pos], b.config.evm_chain_id)
+        place = TxPlace("0x" + ctx.block_hash.hex(), height, "0x" + tx.hash.hex(), i)
         try:
-            result = trace(tracer, tx.gas, lambda inst, tx=tx: run(tx, Overlay(view), context, instrument=inst))
+            result = trace(config, tx.gas, lambda inst, tx=tx: run(tx, Overlay(view), context, instrument=inst), place)
         except RpcError as e:  # an invalid tx: it did not run (geth reports the error per tx)
             out.append({"txHash": "0x" + tx.hash.hex(), "error": e.message})
             continue
@@ -64,7 +54,7 @@ def trace_transaction(b: Any, params: list) -> Any:
     loc = b.index.locate(P.hash32(value, "hash"))
     if loc is None or loc[1] >= b.index.evm_count(loc[0]):
         raise server_error("transaction not found")
-    traced = _trace_block(b, loc[0], _tracer(opts), only=loc[1])[0]
+    traced = _trace_block(b, loc[0], trace_config(opts), only=loc[1])[0]
     if "error" in traced:
         raise server_error(traced["error"])
     return traced["result"]
@@ -74,7 +64,7 @@ def trace_transaction(b: Any, params: list) -> Any:
 def trace_block_by_number(b: Any, params: list) -> list[Any]:
     ref, opts = P.arity(params, 1, 2)
     height = b.block_number(ref)
-    return _trace_block(b, height, _tracer(opts))
+    return _trace_block(b, height, trace_config(opts))
 
 
 @rpc("debug_traceBlockByHash", THREAD, timeout="trace")
@@ -83,13 +73,14 @@ def trace_block_by_hash(b: Any, params: list) -> list[Any]:
     height = b.index.height_of(P.hash32(value, "blockHash"))
     if height is None:
         raise server_error("block not found")
-    return _trace_block(b, height, _tracer(opts))
+    return _trace_block(b, height, trace_config(opts))
 
 
 @rpc("debug_traceCall", THREAD, timeout="trace")
 def trace_call(b: Any, params: list) -> Any:
     obj, ref, opts = P.arity(params, 1, 3)
-    tracer = _tracer(opts)
+    config = trace_config(opts)
     opts = opts or {}
     sim = prepare(b, obj, ref, opts.get("stateOverrides"), opts.get("blockOverrides"))
-    return trace(tracer, sim.msg.gas, lambda inst: sim.run(instrument=inst))
+    place = TxPlace(None, sim.context.block_number, None, None)
+    return trace(config, sim.msg.gas, lambda inst: sim.run(instrument=inst), place)

@@ -106,21 +106,17 @@ def wait_receipts(rpc: Rpc, hashes: list[str], timeout: float = 90) -> dict[str,
 
 
 def fresh(node: LocalNode, funder: Any, name: str) -> Any:
-    """A new account funded by ``funder`` with 10^18 wei, funded and mined."""
+    """A new account given 10^18 wei by ``funder`` (mined before it returns)."""
     account = Account.from_key(hashlib.sha256(f"txpool/{name}".encode()).digest())
     rpc = Rpc(node.evm_url)
     try:
-        with _funding:
-            nonce = int(rpc.call("eth_getTransactionCount", funder.address, "pending"), 16)
-            raw, h = sign(funder, nonce, value=10**18, to=account.address)
-            assert "result" in rpc.send(raw)
+        nonce = int(rpc.call("eth_getTransactionCount", funder.address, "pending"), 16)
+        raw, h = sign(funder, nonce, value=10**18, to=account.address)
+        assert "result" in rpc.send(raw)
         wait_receipts(rpc, [h])
     finally:
         rpc.close()
     return account
-
-
-_funding = threading.Lock()
 
 
 def nonce_of(rpc: Rpc, account: Any, tag: str = "latest") -> int:

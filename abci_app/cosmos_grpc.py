@@ -1,5 +1,6 @@
 """Glue: the Cosmos gRPC server of a node (``cosmos_api.grpc_server``) on ``grpc_address``,
-serving every enabled module's query routes through the app's ABCI query router.
+serving every enabled module's query routes through the app's ABCI query router, and txs,
+blocks and node info through CometBFT's RPC.
 
 ``grpc_service(node)`` returns a service with ``start()``/``close()``; None when
 ``grpc_address`` is empty (server off).
@@ -9,9 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from cosmos_api.grpc_chain import chain_methods
 from cosmos_api.grpc_server import GrpcQueryServer
 
-from .cosmos_rest import app_query
+from .cosmos_rest import app_query, rest_config
 
 
 class GrpcService:
@@ -20,8 +22,11 @@ class GrpcService:
         self.server: GrpcQueryServer | None = None
 
     def start(self) -> None:
-        queries = self.node.app.queries
-        self.server = GrpcQueryServer(self.node.config.grpc_address, app_query(queries), queries.routes)
+        cfg, queries = self.node.config, self.node.app.queries
+        self.server = GrpcQueryServer(
+            cfg.grpc_address, app_query(queries), queries.routes,
+            chain=chain_methods(rest_config(cfg)), comet_url=cfg.cometbft_rpc,
+        )
         self.server.start()
 
     def close(self) -> None:

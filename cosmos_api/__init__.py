@@ -1,4 +1,5 @@
-"""The Cosmos REST (LCD) API: the Cosmos SDK's gRPC-gateway routes over HTTP/JSON.
+"""The Cosmos APIs: the REST (LCD) API (the SDK's gRPC-gateway routes over HTTP/JSON) and
+the gRPC server (``grpc_server``: every app query route as a gRPC method, reflection).
 
 Cosmos wallets, explorers and scripts (cosmjs' LCD clients, Keplr, Ping.pub) read a node on
 ``:1317``. A request goes through four steps, each owned by one module:
@@ -16,6 +17,6 @@ Cosmos wallets, explorers and scripts (cosmjs' LCD clients, Keplr, Ping.pub) rea
    (``google.protobuf.json_format``: proto field names, defaults emitted, 64-bit integers
    as strings); request bodies are parsed with a nesting bound (``untrusted.json_text``).
 
-The package knows nothing of the app: ``abci_app.cosmos_rest`` hands it a query function
-and the CometBFT RPC address.
+The package knows nothing of the app: ``abci_app.cosmos_rest`` and ``abci_app.cosmos_grpc``
+hand it a query function, the query routes and the CometBFT RPC address.
 """

@@ -7,14 +7,16 @@ module's own query routes are served as soon as it registers them. The
 ``x-cosmos-block-height`` request metadata pins the height (0 or absent: latest); the
 answer carries the height it was read at in the same header, as the SDK's server does.
 Reflection (``grpc.reflection.v1alpha``, what ``grpcurl`` lists) covers the services whose
-protobuf descriptors the process has loaded.
+protobuf descriptors the process has loaded. Methods CometBFT answers (``grpc_chain``: txs,
+blocks, node info) run on a fresh asyncio loop of the calling worker thread.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent import futures
 from typing import Any
 
@@ -23,7 +25,9 @@ from google.protobuf import descriptor_pool
 from grpc_reflection.v1alpha import reflection
 
 from .api import AbciQuery
-from .errors import from_abci
+from .comet import CometClient
+from .errors import ApiError, from_abci
+from .grpc_chain import ChainMethod
 
 log = logging.getLogger("pysei.grpc")
 
@@ -70,12 +74,33 @@ def _method(abci_query: AbciQuery, path: str) -> Callable[[bytes, grpc.ServicerC
     return call
 
 
+def _chain_method(method: ChainMethod, comet_url: str) -> Callable[[bytes, grpc.ServicerContext], bytes]:
+    def call(request: bytes, context: grpc.ServicerContext) -> bytes:
+        async def run() -> bytes:
+            comet = CometClient(comet_url)
+            try:
+                return (await method(comet, request)).SerializeToString()
+            finally:
+                await comet.close()
+
+        try:
+            return asyncio.run(run())
+        except ApiError as e:
+            context.abort(_STATUS.get(e.code, grpc.StatusCode.UNKNOWN), e.message)
+            raise  # abort raises; this line is never reached
+
+    return call
+
+
 class GrpcQueryServer:
     def __init__(self, address: str, abci_query: AbciQuery, paths: Iterable[str], threads: int = 4,
-                 max_message_bytes: int = 4 * 1024 * 1024) -> None:
+                 max_message_bytes: int = 4 * 1024 * 1024, chain: Mapping[str, ChainMethod] | None = None,
+                 comet_url: str = "") -> None:
         self.address = address
         self.abci_query = abci_query
-        self.services = services_of(paths)
+        self.chain = dict(chain or {})
+        self.comet_url = comet_url
+        self.services = services_of([*paths, *self.chain])
         self.threads = threads
         self.max_message_bytes = max_message_bytes
         self.port = 0
@@ -87,9 +112,7 @@ class GrpcQueryServer:
                              options=options)
         handlers = []
         for service, methods in self.services.items():
-            table = {
-                m: grpc.unary_unary_rpc_method_handler(_method(self.abci_query, f"/{service}/{m}")) for m in methods
-            }
+            table = {m: grpc.unary_unary_rpc_method_handler(self._handler(f"/{service}/{m}")) for m in methods}
             handlers.append(grpc.method_handlers_generic_handler(service, table))
         server.add_generic_rpc_handlers(tuple(handlers))
         listed = [s for s in self.services if described(s)]
@@ -100,6 +123,11 @@ class GrpcQueryServer:
         server.start()
         self._server = server
         log.info("Cosmos gRPC serving %s: %d services", self.address, len(self.services))
+
+    def _handler(self, path: str) -> Callable[[bytes, grpc.ServicerContext], bytes]:
+        if path in self.chain:
+            return _chain_method(self.chain[path], self.comet_url)
+        return _method(self.abci_query, path)
 
     def close(self) -> None:
         if self._server is not None:

@@ -79,29 +79,37 @@ def block(j: J) -> block_pb2.Block:
     )
 
 
-async def _block(ctx: Context, height: str | None) -> dict[str, Any]:
-    params = {"height": height} if height is not None else {}
+async def fetch_block(comet: Any, height: int | None) -> query_pb2.GetLatestBlockResponse:
+    """The block at ``height`` (None: the latest) as ``GetLatestBlockResponse`` (the same
+    fields as ``GetBlockByHeightResponse``)."""
+    if height is not None and height <= 0:
+        raise errors.bad_request(f"invalid height {height}: expected a positive integer")
+    params = {"height": str(height)} if height is not None else {}
     try:
-        out = await ctx.comet.call("block", **params)
+        out = await comet.call("block", **params)
     except CometError as e:
         raise errors.bad_request(e.text) from None
-    resp = query_pb2.GetLatestBlockResponse(block_id=block_id(out["block_id"]), block=block(out["block"]))
-    return protojson.to_json(resp)
+    return query_pb2.GetLatestBlockResponse(block_id=block_id(out["block_id"]), block=block(out["block"]))
 
 
 async def latest_block(ctx: Context, req: Request) -> dict[str, Any]:
-    return await _block(ctx, None)
+    return protojson.to_json(await fetch_block(ctx.comet, None))
 
 
 async def block_by_height(ctx: Context, req: Request) -> dict[str, Any]:
     height = req.params["height"]
-    if not height.isdigit() or int(height) <= 0 or len(height) > 19:
+    if not height.isdigit() or len(height) > 19:
         raise errors.bad_request(f"invalid height {height!r}: expected a positive integer")
-    return await _block(ctx, height)
+    return protojson.to_json(await fetch_block(ctx.comet, int(height)))
 
 
 async def node_info(ctx: Context, req: Request) -> dict[str, Any]:
-    info = (await ctx.comet.call("status"))["node_info"]
+    return protojson.to_json(await fetch_node_info(ctx.comet, ctx.config))
+
+
+async def fetch_node_info(comet: Any, cfg: Any) -> query_pb2.GetNodeInfoResponse:
+    """``GetNodeInfo`` from CometBFT's ``status`` and ``cfg``'s app name and version."""
+    info = (await comet.call("status"))["node_info"]
     pv, other = info.get("protocol_version") or {}, info.get("other") or {}
     node = p2p.DefaultNodeInfo(
         protocol_version=p2p.ProtocolVersion(
@@ -112,15 +120,17 @@ async def node_info(ctx: Context, req: Request) -> dict[str, Any]:
         moniker=info.get("moniker") or "",
         other=p2p.DefaultNodeInfoOther(tx_index=other.get("tx_index") or "", rpc_address=other.get("rpc_address") or ""),
     )
-    cfg = ctx.config
     app = query_pb2.VersionInfo(name=cfg.app_name, app_name=cfg.app_name, version=cfg.app_version)
-    return protojson.to_json(query_pb2.GetNodeInfoResponse(default_node_info=node, application_version=app))
+    return query_pb2.GetNodeInfoResponse(default_node_info=node, application_version=app)
 
 
 async def syncing(ctx: Context, req: Request) -> dict[str, Any]:
-    status = await ctx.comet.call("status")
-    catching_up = bool((status.get("sync_info") or {}).get("catching_up"))
-    return protojson.to_json(query_pb2.GetSyncingResponse(syncing=catching_up))
+    return protojson.to_json(await fetch_syncing(ctx.comet))
+
+
+async def fetch_syncing(comet: Any) -> query_pb2.GetSyncingResponse:
+    status = await comet.call("status")
+    return query_pb2.GetSyncingResponse(syncing=bool((status.get("sync_info") or {}).get("catching_up")))
 
 
 PREFIX = "/cosmos/base/tendermint/v1beta1/"

@@ -76,6 +76,11 @@ def tx_response(
 
 async def broadcast(ctx: Context, req: Request) -> dict[str, Any]:
     request = protojson.parse(service_pb2.BroadcastTxRequest, req.body)
+    return protojson.to_json(await broadcast_tx(ctx.comet, request))
+
+
+async def broadcast_tx(comet: Any, request: service_pb2.BroadcastTxRequest) -> service_pb2.BroadcastTxResponse:
+    """``BroadcastTx`` through CometBFT (``comet``: a ``CometClient``)."""
     if not request.tx_bytes:
         raise errors.bad_request("invalid empty tx")
     method = _METHODS.get(request.mode)
@@ -85,30 +90,32 @@ async def broadcast(ctx: Context, req: Request) -> dict[str, Any]:
     if cosmos_tx(raw) is None:
         raise errors.bad_request("tx parse error: not a Cosmos tx")
     try:
-        out = await ctx.comet.call(method, tx=base64.b64encode(raw).decode())
+        out = await comet.call(method, tx=base64.b64encode(raw).decode())
     except CometError as e:
         if "already exists in cache" in e.text:
             failed = {"code": IN_MEMPOOL_CACHE, "codespace": "sdk", "log": "tx already in mempool"}
-            return _broadcast_json(tx_response(_hash(raw), failed))
+            return service_pb2.BroadcastTxResponse(tx_response=tx_response(_hash(raw), failed))
         raise errors.ApiError(errors.UNKNOWN, e.text) from None
     if method == "broadcast_tx_commit":
         check, deliver = out.get("check_tx") or {}, out.get("tx_result") or {}
         failed_check = int(check.get("code") or 0) != 0
         result = check if failed_check else deliver
-        return _broadcast_json(tx_response(out["hash"], result, int(out.get("height") or 0)))
-    return _broadcast_json(tx_response(out["hash"], out))
+        resp = tx_response(out["hash"], result, int(out.get("height") or 0))
+    else:
+        resp = tx_response(out["hash"], out)
+    return service_pb2.BroadcastTxResponse(tx_response=resp)
 
 
 def _hash(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest().upper()
 
 
-def _broadcast_json(resp: abci_pb2.TxResponse) -> dict[str, Any]:
-    return protojson.to_json(service_pb2.BroadcastTxResponse(tx_response=resp))
-
-
 async def get_tx(ctx: Context, req: Request) -> dict[str, Any]:
-    text = req.params["hash"]
+    return protojson.to_json(await fetch_tx(ctx.comet, req.params["hash"]))
+
+
+async def fetch_tx(comet: Any, text: str) -> service_pb2.GetTxResponse:
+    """``GetTx`` of a hex hash through CometBFT's ``tx`` and ``header``."""
     try:
         digest = bytes.fromhex(text.removeprefix("0x"))
     except ValueError:
@@ -116,20 +123,20 @@ async def get_tx(ctx: Context, req: Request) -> dict[str, Any]:
     if len(digest) != 32:
         raise errors.bad_request(f"invalid tx hash {text!r}: expected 64 hex digits")
     try:
-        found = await ctx.comet.call("tx", hash=base64.b64encode(digest).decode())
+        found = await comet.call("tx", hash=base64.b64encode(digest).decode())
     except CometError as e:
         if "not found" in e.text:
             raise errors.not_found(f"tx not found: {digest.hex().upper()}") from None
         raise errors.ApiError(errors.UNKNOWN, e.text) from None
     height = int(found["height"])
     raw = base64.b64decode(found.get("tx") or "")
-    header = (await ctx.comet.call("header", height=str(height)))["header"]
+    header = (await comet.call("header", height=str(height)))["header"]
     resp = tx_response(found["hash"], found.get("tx_result") or {}, height, raw, rfc3339_seconds(header["time"]))
     tx = cosmos_tx(raw)
     out = service_pb2.GetTxResponse(tx_response=resp)
     if tx is not None:
         out.tx.CopyFrom(tx)
-    return protojson.to_json(out)
+    return out
 
 
 def rfc3339_seconds(time: str) -> str:

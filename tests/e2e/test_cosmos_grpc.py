@@ -13,11 +13,16 @@ import pytest
 from google.protobuf import descriptor_pool
 from grpc_reflection.v1alpha.proto_reflection_descriptor_database import ProtoReflectionDescriptorDatabase
 
+from abci_app.tx.builder import build_and_sign
 from ledger.addresses import to_bech32
 from pysei_pb.cosmos.auth.v1beta1 import auth_pb2
 from pysei_pb.cosmos.auth.v1beta1 import query_pb2 as auth_query
 from pysei_pb.cosmos.bank.v1beta1 import query_pb2 as bank_query
+from pysei_pb.cosmos.bank.v1beta1 import tx_pb2 as bank_tx
+from pysei_pb.cosmos.base.tendermint.v1beta1 import query_pb2 as tm_query
+from pysei_pb.cosmos.base.v1beta1 import coin_pb2
 from pysei_pb.cosmos.staking.v1beta1 import query_pb2 as staking_query
+from pysei_pb.cosmos.tx.v1beta1 import service_pb2
 from tests.e2e.conftest import E2E
 
 pytestmark = pytest.mark.e2e
@@ -56,7 +61,7 @@ def test_reflection_lists_the_services(channel: grpc.Channel) -> None:
     assert {
         "cosmos.bank.v1beta1.Query", "cosmos.auth.v1beta1.Query", "cosmos.staking.v1beta1.Query",
         "cosmos.distribution.v1beta1.Query", "cosmwasm.wasm.v1.Query", "cosmos.tx.v1beta1.Service",
-        "grpc.reflection.v1alpha.ServerReflection",
+        "cosmos.base.tendermint.v1beta1.Service", "grpc.reflection.v1alpha.ServerReflection",
     } <= services
     pool = descriptor_pool.DescriptorPool(db)
     bank = pool.FindServiceByName("cosmos.bank.v1beta1.Query")
@@ -92,6 +97,45 @@ def test_account_and_validators(e2e: E2E, channel: grpc.Channel) -> None:
     assert len(vals.validators) == 1 and vals.validators[0].operator_address.startswith("seivaloper1")
 
 
+def test_broadcast_and_get_tx(e2e: E2E, channel: grpc.Channel) -> None:
+    keys = json.loads((e2e.node.home / "keys" / "bob.json").read_text())
+    account, _ = call(channel, "/cosmos.auth.v1beta1.Query/Account",
+                      auth_query.QueryAccountRequest(address=keys["address"]), auth_query.QueryAccountResponse)
+    acct = auth_pb2.BaseAccount.FromString(account.account.value)
+    to = to_bech32(bytes([0x43]) * 20)
+    msg = bank_tx.MsgSend(from_address=keys["address"], to_address=to, amount=[coin_pb2.Coin(denom="usei", amount="99")])
+    raw = build_and_sign(bytes.fromhex(keys["privkey"].removeprefix("0x")), [msg], e2e.node.chain_id,
+                         acct.account_number, acct.sequence, 4000, 200_000)
+    sent, _ = call(channel, "/cosmos.tx.v1beta1.Service/BroadcastTx",
+                   service_pb2.BroadcastTxRequest(tx_bytes=raw, mode=service_pb2.BROADCAST_MODE_BLOCK),
+                   service_pb2.BroadcastTxResponse)
+    assert sent.tx_response.code == 0 and sent.tx_response.height > 0
+    got, _ = call(channel, "/cosmos.tx.v1beta1.Service/GetTx", service_pb2.GetTxRequest(hash=sent.tx_response.txhash),
+                  service_pb2.GetTxResponse)
+    assert (got.tx_response.txhash, got.tx_response.height) == (sent.tx_response.txhash, sent.tx_response.height)
+    assert bank_tx.MsgSend.FromString(got.tx.body.messages[0].value) == msg
+    balance, _ = call(channel, "/cosmos.bank.v1beta1.Query/Balance", bank_query.QueryBalanceRequest(address=to, denom="usei"),
+                      bank_query.QueryBalanceResponse)
+    assert balance.balance.amount == "99"
+
+
+def test_blocks_and_node_info(e2e: E2E, channel: grpc.Channel) -> None:
+    latest, _ = call(channel, "/cosmos.base.tendermint.v1beta1.Service/GetLatestBlock", tm_query.GetLatestBlockRequest(),
+                     tm_query.GetLatestBlockResponse)
+    height = latest.block.header.height
+    assert height > 0 and latest.block.header.chain_id == e2e.node.chain_id
+    same, _ = call(channel, "/cosmos.base.tendermint.v1beta1.Service/GetBlockByHeight",
+                   tm_query.GetBlockByHeightRequest(height=height), tm_query.GetBlockByHeightResponse)
+    assert same.block_id.hash == latest.block_id.hash
+    assert same.block_id.hash.hex().upper() == e2e.node.rpc("block", height=str(height))["block_id"]["hash"]
+    info, _ = call(channel, "/cosmos.base.tendermint.v1beta1.Service/GetNodeInfo", tm_query.GetNodeInfoRequest(),
+                   tm_query.GetNodeInfoResponse)
+    assert info.default_node_info.network == e2e.node.chain_id
+    syncing, _ = call(channel, "/cosmos.base.tendermint.v1beta1.Service/GetSyncing", tm_query.GetSyncingRequest(),
+                      tm_query.GetSyncingResponse)
+    assert syncing.syncing is False
+
+
 BAD_CALLS = {
     "malformed address": ("/cosmos.bank.v1beta1.Query/Balance",
                           bank_query.QueryBalanceRequest(address="sei1nope", denom="usei").SerializeToString(),
@@ -104,6 +148,13 @@ BAD_CALLS = {
     "undecodable request": ("/cosmos.bank.v1beta1.Query/Balance", b"\xff\xff\xff", None, grpc.StatusCode.INVALID_ARGUMENT),
     "future height": ("/cosmos.bank.v1beta1.Query/SupplyOf", b"", "99999999", grpc.StatusCode.INVALID_ARGUMENT),
     "bad height": ("/cosmos.bank.v1beta1.Query/SupplyOf", b"", "-5", grpc.StatusCode.INVALID_ARGUMENT),
+    "unknown tx": ("/cosmos.tx.v1beta1.Service/GetTx", service_pb2.GetTxRequest(hash="00" * 32).SerializeToString(),
+                   None, grpc.StatusCode.NOT_FOUND),
+    "undecodable tx": ("/cosmos.tx.v1beta1.Service/BroadcastTx",
+                       service_pb2.BroadcastTxRequest(tx_bytes=b"\x01\x02", mode=2).SerializeToString(),
+                       None, grpc.StatusCode.INVALID_ARGUMENT),
+    "block height zero": ("/cosmos.base.tendermint.v1beta1.Service/GetBlockByHeight", b"", None,
+                          grpc.StatusCode.INVALID_ARGUMENT),
     "oversized request": ("/cosmos.bank.v1beta1.Query/Balance", b"\x0a" + b"\xff" * 5_000_000, None,
                           grpc.StatusCode.RESOURCE_EXHAUSTED),
 }

@@ -84,14 +84,16 @@ def run(
     fork: str = NEWEST_FORK,
     *,
     simulation: bool = False,
+    keep_writes: bool = False,
     instrument: Instrument | None = None,
 ) -> Execution:
     """The one execution of an Ethereum tx, for blocks and simulations alike.
 
     A ``simulation`` (eth_call, estimates, access lists, traced calls) has no signature: it
     skips the nonce, sender-code and fee-cap rules as geth's eth_call does, associates no
-    addresses (it has no public key) and writes nothing to ``view``. ``instrument`` may
-    subclass the VM state (tracers); it must not change what the tx does.
+    addresses (it has no public key) and writes nothing to ``view`` unless ``keep_writes``
+    (a simulated sequence of calls, eth_simulateV1, where each call sees the ones before).
+    ``instrument`` may subclass the VM state (tracers); it must not change what the tx does.
     """
     base_fee = context.base_fee_per_gas
     sei = associated_sei(view, tx.sender)
@@ -116,7 +118,7 @@ def run(
     state.account_db.seed(tx.sender, sei, nonce, balance, code_hash or EMPTY_CODE_HASH)
     try:
         computation = state.transaction_executor_class(state)(VmTx.of(tx))
-        if not simulation:
+        if not simulation or keep_writes:
             state.account_db.flush()
     except Exception as e:  # a py-evm invariant broke: report, never halt the chain
         log = f"internal EVM error: {e}"

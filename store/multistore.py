@@ -119,8 +119,9 @@ class SeiDB:
         return self.ss.earliest_version()
 
     def earliest_proof_height(self) -> int:
-        """Oldest height ``query(..., prove=True)`` can prove (the commitment keeps a few)."""
-        return self.sc.trees.oldest_version()
+        """Oldest height ``query(..., prove=True)`` can prove: the commitment keeps a few
+        heights of roots, and the value comes from the state store."""
+        return max(self.sc.trees.oldest_version(), self.earliest_height())
 
     def read_view(self, version: int | None = None) -> ReadView:
         last = self.last_height()

@@ -57,6 +57,7 @@ def load_all() -> dict[str, Method]:
         proof,
         raw,
         sei,
+        simulate,
         state,
         subscriptions,
         txpool,

@@ -157,7 +157,7 @@ def test_traces(rpc: Client) -> None:
     structs = rpc.call("debug_traceTransaction", tx)
     assert structs["failed"] is False and structs["structLogs"][0]["op"] == "PUSH1"
     assert rpc.call("debug_traceBlockByNumber", "0x2", {"tracer": "callTracer"})[0]["txHash"] == tx
-    assert rpc.raw("debug_traceTransaction", tx, {"tracer": "prestateTracer"})["error"]["code"] == -32602
+    assert rpc.raw("debug_traceTransaction", tx, {"tracer": "4byteTracer"})["error"]["code"] == -32602
 
 
 def test_trace_second_tx_of_a_block_sees_the_first(rpc: Client) -> None:

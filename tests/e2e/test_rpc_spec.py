@@ -12,8 +12,6 @@ need keys held by the node answer a clear error.
 from __future__ import annotations
 
 import json
-import time
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -24,9 +22,9 @@ from eth_account import Account
 from eth_hash.auto import keccak
 
 from tests.e2e.conftest import E2E
+from tests.support.jsonrpc import CHAIN_ID, rpc, wait_receipt
 from tests.support.openrpc import methods
 
-CHAIN_ID = 713714
 #: Methods that sign with keys held by the node: this node holds none.
 KEY_HOLDING = ("eth_sendTransaction", "eth_sign", "eth_signTransaction")
 TAGS = ("earliest", "finalized", "safe", "latest", "pending")
@@ -35,13 +33,6 @@ NOT_ON_THIS_FORK = {
     name: {"code": -32001, "message": "block access lists begin with Amsterdam (EIP-7928); this chain runs Prague"}
     for name in ("eth_getBlockAccessList", "debug_getRawBlockAccessList")
 }
-
-
-def rpc(url: str, method: str, params: list[Any]) -> dict[str, Any]:
-    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}).encode()
-    req = urllib.request.Request(url, body, {"Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=60) as resp:
-        return json.loads(resp.read())
 
 
 @dataclass
@@ -60,16 +51,6 @@ class Facts:
 
 def _selector(sig: str) -> bytes:
     return keccak(sig.encode())[:4]
-
-
-def _wait_receipt(url: str, tx_hash: str) -> dict[str, Any]:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        receipt = rpc(url, "eth_getTransactionReceipt", [tx_hash]).get("result")
-        if receipt is not None:
-            return receipt
-        time.sleep(0.2)
-    raise AssertionError(f"no receipt for {tx_hash}")
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +72,7 @@ def facts(e2e: E2E) -> Facts:
     signed = {kind: Account.sign_transaction(tx, alice.key) for kind, tx in txs.items()}
     hashes = {kind: rpc(url, "eth_sendRawTransaction", ["0x" + s.raw_transaction.hex()])["result"]
               for kind, s in signed.items()}
-    created = _wait_receipt(url, hashes["create"])
+    created = wait_receipt(url, hashes["create"])
     token = created["contractAddress"]
     transfer = _selector("transfer(address,uint256)") + encode(["address", "uint256"], [bob, 5])
     stolen = _selector("transferFrom(address,address,uint256)") + encode(["address", "address", "uint256"],
@@ -105,7 +86,7 @@ def facts(e2e: E2E) -> Facts:
     for kind, tx in more.items():
         raw = Account.sign_transaction(tx, alice.key).raw_transaction
         hashes[kind] = rpc(url, "eth_sendRawTransaction", ["0x" + raw.hex()])["result"]
-    receipts = {kind: _wait_receipt(url, h) for kind, h in hashes.items()}
+    receipts = {kind: wait_receipt(url, h) for kind, h in hashes.items()}
     assert [receipts[k]["status"] for k in ("legacy", "access_list", "create", "logs", "revert")] == \
         ["0x1", "0x1", "0x1", "0x1", "0x0"]
     return Facts(url, alice.address, bob, token, receipts["logs"]["blockNumber"], receipts["logs"]["blockHash"],
@@ -255,7 +236,7 @@ def test_filter_lifecycle_matches_the_spec(facts: Facts, kind: str) -> None:
     out = rpc(facts.url, kind, params)
     assert not methods()[kind].result_errors(out["result"]), out
     fid = out["result"]
-    _wait_receipt(facts.url, _send_token_transfer(facts))
+    wait_receipt(facts.url, _send_token_transfer(facts))
     changes = rpc(facts.url, "eth_getFilterChanges", [fid])["result"]
     assert changes and not methods()["eth_getFilterChanges"].result_errors(changes), changes
     if kind == "eth_newFilter":
@@ -278,7 +259,7 @@ def test_send_raw_transaction_matches_the_spec(facts: Facts) -> None:
     out = rpc(facts.url, "eth_sendRawTransaction", ["0x" + raw.hex()])
     assert methods()["eth_sendRawTransaction"].result_errors(out["result"]) == []
     assert out["result"] == "0x" + keccak(bytes(raw)).hex()
-    _wait_receipt(facts.url, out["result"])
+    wait_receipt(facts.url, out["result"])
 
 
 # ---- errors ----

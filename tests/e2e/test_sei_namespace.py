@@ -10,7 +10,7 @@ from eth_account import Account
 
 from ledger.addresses import sei_address_from_pubkey, to_bech32
 from tests.e2e.conftest import E2E
-from tests.e2e.test_rpc_spec import CHAIN_ID, _wait_receipt, rpc
+from tests.support.jsonrpc import CHAIN_ID, rpc, wait_receipt, web3_rpc
 
 pytestmark = pytest.mark.e2e
 
@@ -25,7 +25,7 @@ def sent(e2e: E2E) -> tuple[str, bytes, str]:
     tx = {"nonce": nonce, "gasPrice": 2 * price, "gas": 21_000, "to": alice, "value": 1, "chainId": CHAIN_ID}
     raw = bytes(Account.sign_transaction(tx, key).raw_transaction)
     tx_hash = rpc(e2e.http, "eth_sendRawTransaction", ["0x" + raw.hex()])["result"]
-    _wait_receipt(e2e.http, tx_hash)
+    wait_receipt(e2e.http, tx_hash)
     pubkey = PrivateKey(bytes.fromhex(key[2:])).public_key.format(compressed=True)
     return to_bech32(sei_address_from_pubkey(pubkey)), raw, tx_hash
 
@@ -33,20 +33,20 @@ def sent(e2e: E2E) -> tuple[str, bytes, str]:
 def test_addresses_both_ways(e2e: E2E, sent) -> None:
     sei, _, _ = sent
     alice = Account.from_key(e2e.keys["alice"]).address
-    assert rpc(e2e.http, "sei_getSeiAddress", [alice])["result"] == sei
-    assert rpc(e2e.http, "sei_getEVMAddress", [sei])["result"] == alice
+    assert web3_rpc(e2e.http, "sei_getSeiAddress", [alice])["result"] == sei
+    assert web3_rpc(e2e.http, "sei_getEVMAddress", [sei])["result"] == alice
 
 
 def test_unassociated_address_is_an_error(e2e: E2E) -> None:
     stranger = "0x" + "77" * 20
-    out = rpc(e2e.http, "sei_getSeiAddress", [stranger])
+    out = web3_rpc(e2e.http, "sei_getSeiAddress", [stranger])
     assert out["error"]["code"] == -32000 and "is not associated" in out["error"]["message"]
-    assert rpc(e2e.http, "sei_getEVMAddress", ["not-bech32"])["error"]["code"] == -32602
+    assert web3_rpc(e2e.http, "sei_getEVMAddress", ["not-bech32"])["error"]["code"] == -32602
 
 
 def test_tx_hashes_both_ways(e2e: E2E, sent) -> None:
     _, raw, tx_hash = sent
     cosmos = hashlib.sha256(raw).hexdigest().upper()
-    assert rpc(e2e.http, "sei_getCosmosTx", [tx_hash])["result"] == cosmos
-    assert rpc(e2e.http, "sei_getEvmTx", [cosmos])["result"] == tx_hash
-    assert rpc(e2e.http, "sei_getCosmosTx", ["0x" + "00" * 32])["error"]["message"] == "transaction not found"
+    assert web3_rpc(e2e.http, "sei_getCosmosTx", [tx_hash])["result"] == cosmos
+    assert web3_rpc(e2e.http, "sei_getEvmTx", [cosmos])["result"] == tx_hash
+    assert web3_rpc(e2e.http, "sei_getCosmosTx", ["0x" + "00" * 32])["error"]["message"] == "transaction not found"

@@ -8,8 +8,8 @@ from eth_abi import decode, encode
 from eth_hash.auto import keccak
 
 from tests.e2e.conftest import E2E
-from tests.e2e.test_rpc_spec import rpc
 from tests.e2e.test_tracers import transfer  # noqa: F401 -- the module fixture: a deployed token
+from tests.support.jsonrpc import rpc, web3_rpc
 
 pytestmark = pytest.mark.e2e
 
@@ -19,7 +19,7 @@ def _data(sig: str, types: list[str], args: list) -> str:
 
 
 def _simulate(e2e: E2E, payload: dict) -> dict:
-    return rpc(e2e.http, "eth_simulateV1", [payload, "latest"])
+    return web3_rpc(e2e.http, "eth_simulateV1", [payload, "latest"])
 
 
 def test_state_carries_across_calls_and_blocks(e2e: E2E, transfer) -> None:  # noqa: F811

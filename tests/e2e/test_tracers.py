@@ -11,7 +11,7 @@ from eth_hash.auto import keccak
 
 from ledger.addresses import to_checksum_evm
 from tests.e2e.conftest import E2E
-from tests.e2e.test_rpc_spec import CHAIN_ID, _wait_receipt, rpc
+from tests.support.jsonrpc import CHAIN_ID, rpc, wait_receipt, web3_rpc
 
 pytestmark = pytest.mark.e2e
 TRANSFER_TOPIC = "0x" + keccak(b"Transfer(address,address,uint256)").hex()
@@ -25,7 +25,7 @@ def _send(e2e: E2E, tx: dict) -> dict:
     full = {"type": 2, "nonce": nonce, "chainId": CHAIN_ID, "maxFeePerGas": 2 * price,
             "maxPriorityFeePerGas": price // 10 or 1, "value": 0, **tx}
     raw = Account.sign_transaction(full, key).raw_transaction
-    return _wait_receipt(e2e.http, rpc(e2e.http, "eth_sendRawTransaction", ["0x" + raw.hex()])["result"])
+    return wait_receipt(e2e.http, rpc(e2e.http, "eth_sendRawTransaction", ["0x" + raw.hex()])["result"])
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +42,7 @@ def transfer(e2e: E2E) -> tuple[dict, str, str, str]:
 
 
 def _trace(e2e: E2E, tx_hash: str, config: dict) -> dict:
-    out = rpc(e2e.http, "debug_traceTransaction", [tx_hash, config])
+    out = web3_rpc(e2e.http, "debug_traceTransaction", [tx_hash, config])
     assert "error" not in out, out
     return out["result"]
 

@@ -23,8 +23,10 @@ collector, which the app credits at the end of the block (the collector is never
 here, so txs of different senders do not conflict); the sequence is incremented; the public
 key is stored on first use; the signer's EVM address is associated with its Sei address.
 
-Gas is a deterministic static charge: ``TX_GAS + size * GAS_PER_BYTE + SIG_GAS`` plus each
-message handler's flat ``gas``; it must not exceed the tx's gas limit.
+Gas is a deterministic static charge: ``TX_GAS + size * GAS_PER_BYTE + SIG_GAS`` per
+signature (a multisig's: its signatures, at least its threshold) plus each message
+handler's flat ``gas``; it must not exceed the tx's gas limit. A multisig account keeps no
+public key and gets no EVM address (it has no single key to derive one from).
 """
 
 from __future__ import annotations
@@ -65,7 +67,8 @@ class AnteResult:
 
 def gas_needed(tx: NativeTx, *, simulate: bool = False) -> int:
     size = tx.size + (SIMULATION_EXTRA_BYTES if simulate else 0)
-    return TX_GAS + size * GAS_PER_BYTE + SIG_GAS + tx.msg_gas
+    signatures = max(tx.signature_count, tx.multisig.threshold if tx.multisig is not None else 1)
+    return TX_GAS + size * GAS_PER_BYTE + SIG_GAS * signatures + tx.msg_gas
 
 
 def required_fee(gas_limit: int, price: Fraction) -> int:
@@ -145,7 +148,7 @@ def ante(
     accounts.put_account(
         view, accounts.Account(tx.signer, account.number, account.sequence + 1, account.pubkey or tx.pubkey)
     )
-    if accounts.associated_evm(view, tx.signer) is None:  # first signing: link the 0x address
+    if tx.pubkey and accounts.associated_evm(view, tx.signer) is None:  # first signing: link the 0x address
         accounts.associate(view, tx.signer, evm_address_from_pubkey(tx.pubkey))
     events = [
         Event("tx", (("fee", format_coins(tx.fee)), ("fee_payer", signer))),

@@ -15,6 +15,7 @@ from coincurve import PrivateKey
 from google.protobuf.any_pb2 import Any as AnyPb
 from google.protobuf.message import Message
 
+from pysei_pb.cosmos.crypto.multisig.v1beta1 import multisig_pb2
 from pysei_pb.cosmos.crypto.secp256k1 import keys_pb2
 from pysei_pb.cosmos.tx.v1beta1 import tx_pb2
 from pysei_pb.pysei.tx.v1 import extensions_pb2
@@ -22,6 +23,7 @@ from pysei_pb.pysei.tx.v1 import extensions_pb2
 from ..module_api import MsgHandler
 from . import amino as amino_json
 from . import coins as coin_codec
+from . import multisig
 from .native import (
     CHAIN_ID_EXTENSION,
     PUBKEY_TYPE,
@@ -74,6 +76,26 @@ def sign_direct(privkey: bytes, body: bytes, auth_info: bytes, chain_id: str, ac
     """64-byte ``r || s`` (low s) over sha256 of the sign doc."""
     doc = sign_doc_bytes(body, auth_info, chain_id, account_number)
     return PrivateKey(privkey).sign_recoverable(doc)[:64]
+
+
+def multisig_auth_info_bytes(
+    threshold: int, pubkeys: Sequence[bytes], signed: Sequence[int], sequence: int, fee: coin_codec.Coins,
+    gas_limit: int,
+) -> bytes:
+    """A serialized ``AuthInfo`` whose signer is the k-of-n multisig of ``pubkeys``, signed
+    (SIGN_MODE_LEGACY_AMINO_JSON) by the keys at indices ``signed``."""
+    info = tx_pb2.SignerInfo(
+        public_key=multisig.pubkey_any(threshold, pubkeys),
+        mode_info=multisig.mode_info(len(pubkeys), sorted(signed)),
+        sequence=sequence,
+    )
+    fee_pb = tx_pb2.Fee(amount=coin_codec.to_proto(fee), gas_limit=gas_limit)
+    return tx_pb2.AuthInfo(signer_infos=[info], fee=fee_pb).SerializeToString()
+
+
+def multisig_signature(signatures: Sequence[bytes]) -> bytes:
+    """The ``MultiSignature`` of the signing keys' signatures, in key order."""
+    return multisig_pb2.MultiSignature(signatures=list(signatures)).SerializeToString()
 
 
 def sign_amino(

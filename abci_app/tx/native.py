@@ -12,6 +12,9 @@ and one 64-byte ``r || s`` signature with low s over the sha256 of the sign byte
   form its module gives (``MsgHandler.amino``); as in the SDK, such a tx may carry no
   extension options.
 
+The signer may instead be a k-of-n multisig (``abci_app.tx.multisig``: a
+``LegacyAminoPubKey``, amino JSON signatures of at least k of its keys).
+
 The fee is ``usei`` coins; fee payer, granter and tip are not supported.
 
 Wrong chain id. The chain id travels only inside the sign doc, so for a plain Cosmos tx a
@@ -32,7 +35,6 @@ from operator import attrgetter
 from typing import Any
 
 from coincurve import PublicKey
-from coincurve.ecdsa import cdata_to_der, deserialize_compact
 from google.protobuf.message import DecodeError, Message
 from google.protobuf.unknown_fields import UnknownFieldSet
 
@@ -47,6 +49,8 @@ from ..errors import TxError
 from ..module_api import MsgError, MsgHandler
 from . import amino
 from . import coins as coin_codec
+from . import multisig as multisig_codec
+from .signature import verify_secp256k1
 
 PUBKEY_TYPE = "/cosmos.crypto.secp256k1.PubKey"
 CHAIN_ID_EXTENSION = "/pysei.tx.v1.ChainIdExtension"
@@ -57,7 +61,6 @@ MAX_MEMO_CHARS = 256
 #: Field numbers from here up are non-critical in a TxBody (the SDK's rule); unknown ones
 #: below it make the tx undecodable.
 NON_CRITICAL_FIELDS = 1024
-SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,12 @@ class NativeTx:
     sign_mode: int = SIGN_MODE_DIRECT
     #: SIGN_MODE_LEGACY_AMINO_JSON only: the canonical JSON of the amino messages.
     amino_msgs: str = ""
+    #: A multisig signer (``pubkey`` is then empty and ``signature`` the ``MultiSignature``).
+    multisig: multisig_codec.Multisig | None = None
+
+    @property
+    def signature_count(self) -> int:
+        return len(self.multisig.signatures) if self.multisig is not None else 1
 
     @property
     def signer_bech32(self) -> str:
@@ -245,8 +254,15 @@ def decode_native(
             codes.UNAUTHORIZED, f"wrong number of signatures; expected 1, got {len(txraw.signatures)}"
         )
     info, signature = auth.signer_infos[0], bytes(txraw.signatures[0])
-    pubkey = _pubkey(info)
-    sign_mode = _sign_mode(info, simulate)
+    multisig = None
+    if info.HasField("public_key") and info.public_key.type_url == multisig_codec.MULTISIG_TYPE:
+        multisig = multisig_codec.decode(info, signature, simulate)
+        pubkey, sign_mode = b"", SIGN_MODE_LEGACY_AMINO_JSON
+        signer = multisig_codec.address(multisig.threshold, multisig.pubkeys)
+    else:
+        pubkey = _pubkey(info)
+        sign_mode = _sign_mode(info, simulate)
+        signer = sei_address_from_pubkey(pubkey)
     if sign_mode == SIGN_MODE_LEGACY_AMINO_JSON and (
         body.extension_options or body.non_critical_extension_options
     ):
@@ -254,7 +270,7 @@ def decode_native(
             codes.INVALID_REQUEST,
             "SIGN_MODE_LEGACY_AMINO_JSON does not support protobuf extension options: invalid request",
         )
-    if len(signature) != 64 and not (simulate and not signature):
+    if multisig is None and len(signature) != 64 and not (simulate and not signature):
         raise TxError(codes.UNAUTHORIZED, f"invalid signature length {len(signature)}, expected 64")
     if auth.fee.payer or auth.fee.granter or auth.HasField("tip"):
         raise TxError(codes.INVALID_REQUEST, "fee payer, fee granter and tips are not supported")
@@ -262,7 +278,6 @@ def decode_native(
         fee = coin_codec.from_proto(auth.fee.amount, allow_empty=True)
     except MsgError as e:
         raise TxError(e.code, f"invalid fee: {e.log}") from None
-    signer = sei_address_from_pubkey(pubkey)
     msgs, msg_gas = _messages(body, handlers, signer)
     amino_msgs = _amino_msgs(msgs, handlers) if sign_mode == SIGN_MODE_LEGACY_AMINO_JSON else ""
     return NativeTx(
@@ -283,6 +298,7 @@ def decode_native(
         msg_gas=msg_gas,
         sign_mode=sign_mode,
         amino_msgs=amino_msgs,
+        multisig=multisig,
     )
 
 
@@ -330,15 +346,9 @@ def build_and_sign(
 
 
 def verify_signature(tx: NativeTx, chain_id: str, account_number: int) -> bool:
-    """True when the signature is a valid low-s secp256k1 signature of the sign doc's sha256."""
-    sig = tx.signature
-    if len(sig) != 64:
-        return False
-    r, s = int.from_bytes(sig[:32], "big"), int.from_bytes(sig[32:], "big")
-    if not (0 < r < SECP256K1_N and 0 < s <= SECP256K1_N // 2):
-        return False
-    try:
-        der = cdata_to_der(deserialize_compact(sig))
-        return PublicKey(tx.pubkey).verify(der, sign_bytes(tx, chain_id, account_number))
-    except ValueError:
-        return False
+    """True when the signature (every multisig signature, at least the threshold of them)
+    is a valid low-s secp256k1 signature of the sign bytes' sha256."""
+    message = sign_bytes(tx, chain_id, account_number)
+    if tx.multisig is not None:
+        return multisig_codec.verify(tx.multisig, message)
+    return verify_secp256k1(tx.pubkey, tx.signature, message)

@@ -7,9 +7,17 @@
 //   {"op":"sign","key":hex privkey,"tx":b64 TxRaw (its body gives msgs, memo, timeout),
 //    "fee":{amount,gas},"chain_id","account_number","sequence"}
 //     -> {"tx": b64 TxRaw signed by SigningStargateClient.offline with a Secp256k1Wallet}
-import { makeSignDoc, serializeSignDoc, Secp256k1Wallet } from "@cosmjs/amino";
+//   {"op":"multisig","keys":[hex privkeys],"threshold","signers":[indices],"tx":b64 TxRaw (body
+//    source),"fee","chain_id","account_number","sequence"}
+//     -> {"address": the multisig's sei1 address (pubkeyToAddress), "tx": b64 TxRaw from
+//         makeMultisignedTxBytes with the chosen keys' amino signatures}
+import {
+  createMultisigThresholdPubkey, encodeSecp256k1Pubkey, makeSignDoc, pubkeyToAddress, serializeSignDoc, Secp256k1Wallet,
+} from "@cosmjs/amino";
 import { Registry } from "@cosmjs/proto-signing";
-import { AminoTypes, SigningStargateClient, createDefaultAminoConverters, defaultRegistryTypes } from "@cosmjs/stargate";
+import {
+  AminoTypes, SigningStargateClient, createDefaultAminoConverters, defaultRegistryTypes, makeMultisignedTxBytes,
+} from "@cosmjs/stargate";
 import { createWasmAminoConverters, wasmTypes } from "@cosmjs/cosmwasm";
 import { TxRaw, TxBody, AuthInfo } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import { MsgUnjail } from "cosmjs-types/cosmos/slashing/v1beta1/tx";
@@ -46,6 +54,22 @@ async function answer(req) {
     const signed = await client.sign(account.address, msgs, req.fee, body.memo,
       { accountNumber: req.account_number, sequence: req.sequence, chainId: req.chain_id }, body.timeoutHeight);
     return { tx: toBase64(TxRaw.encode(signed).finish()) };
+  }
+  if (req.op === "multisig") {
+    const wallets = await Promise.all(req.keys.map((k) => Secp256k1Wallet.fromKey(fromHex(k), "sei")));
+    const accounts = await Promise.all(wallets.map(async (w) => (await w.getAccounts())[0]));
+    const multisig = createMultisigThresholdPubkey(accounts.map((a) => encodeSecp256k1Pubkey(a.pubkey)), req.threshold, true);
+    const signerData = { accountNumber: req.account_number, sequence: req.sequence, chainId: req.chain_id };
+    const signatures = new Map();
+    let bodyBytes;
+    for (const i of req.signers) {
+      const client = await SigningStargateClient.offline(wallets[i], { registry, aminoTypes });
+      const signed = await client.sign(accounts[i].address, msgs, req.fee, body.memo, signerData);
+      signatures.set(accounts[i].address, signed.signatures[0]);
+      bodyBytes = signed.bodyBytes;
+    }
+    const raw = makeMultisignedTxBytes(multisig, req.sequence, req.fee, bodyBytes, signatures);
+    return { address: pubkeyToAddress(multisig, "sei"), tx: toBase64(raw) };
   }
   throw new Error(`unknown op ${req.op}`);
 }

@@ -62,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("abci_app.commands", "add_export_commands"),
         ("abci_app.commands.wasm", "add_wasm_commands"),
         ("abci_app.commands.staking", "add_staking_commands"),
+        ("abci_app.commands.offline", "add_offline_commands"),
         ("testnet.cli", "add_testnet_commands"),
     ):
         try:

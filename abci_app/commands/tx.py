@@ -15,8 +15,10 @@ from ledger.addresses import from_bech32
 from pysei_pb.cosmos.bank.v1beta1 import tx_pb2 as bank_tx
 
 from ..client import CometClient
-from ..tx.builder import build_and_sign
+from ..keys import Keyring
+from ..tx.builder import body_bytes, build_and_sign
 from ..tx.coins import parse_coins, to_proto
+from ..tx.offline import UnsignedTx
 from .common import CommandError, add_home, add_node, emit, fetch_account, guarded, keyring
 
 DEFAULT_GAS = 200_000
@@ -30,7 +32,10 @@ def _coins(text: str, what: str) -> tuple[tuple[str, int], ...]:
 
 
 def _send(args: argparse.Namespace) -> int:
-    key = keyring(args).get(args.from_key)
+    ring = keyring(args)
+    if args.generate_only:
+        return _generate(args, ring)
+    key = ring.get(args.from_key)
     from_bech32(args.to_address)
     amount = _coins(args.amount, "amount")
     if not amount:
@@ -49,6 +54,28 @@ def _send(args: argparse.Namespace) -> int:
     result = _broadcast(client, raw, args.broadcast_mode)
     emit(result)
     return 0 if result["code"] == 0 else 1
+
+
+def _generate(args: argparse.Namespace, ring: Keyring) -> int:
+    """``--generate-only``: print the unsigned tx (``abci_app.tx.offline``) for offline signing."""
+    is_multisig = ring.is_multisig(args.from_key)
+    sender = ring.get_multisig(args.from_key).bech32 if is_multisig else ring.get(args.from_key).bech32
+    from_bech32(args.to_address)
+    amount = _coins(args.amount, "amount")
+    if not amount:
+        raise CommandError("the amount must be positive, e.g. 1000usei")
+    client = CometClient(args.node)
+    chain_id = args.chain_id or client.status()["node_info"]["network"]
+    number, sequence = args.account_number, args.sequence
+    if number is None or sequence is None:
+        account, _ = fetch_account(client, sender)
+        number = account.account_number if number is None else number
+        sequence = account.sequence if sequence is None else sequence
+    msg = bank_tx.MsgSend(from_address=sender, to_address=args.to_address, amount=to_proto(amount))
+    unsigned = UnsignedTx(chain_id, number, sequence, sender, body_bytes([msg], args.memo),
+                          _coins(args.fees, "fees"), args.gas)
+    emit(unsigned.to_json())
+    return 0
 
 
 def _broadcast(client: CometClient, raw: bytes, mode: str) -> dict[str, Any]:
@@ -95,6 +122,8 @@ def add_tx_commands(subparsers: Any) -> None:
     p.add_argument("--account-number", type=int, default=None, help="default: queried from the node")
     p.add_argument("--sequence", type=int, default=None, help="default: queried from the node")
     p.add_argument("--broadcast-mode", choices=("sync", "commit"), default="sync")
+    p.add_argument("--generate-only", action="store_true",
+                   help="print the unsigned tx instead (for pysei tx sign; FROM_KEY may be a multisig)")
     add_node(p)
     add_home(p)
     p.set_defaults(func=guarded(_send))

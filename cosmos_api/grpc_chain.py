@@ -1,5 +1,5 @@
-"""The gRPC methods CometBFT answers rather than the app's state: ``GetTx`` and
-``BroadcastTx`` of ``cosmos.tx.v1beta1.Service`` and the ``cosmos.base.tendermint.v1beta1``
+"""The gRPC methods CometBFT answers rather than the app's state: ``GetTx``,
+``BroadcastTx``, ``GetTxsEvent`` and ``GetBlockWithTxs`` of ``cosmos.tx.v1beta1.Service`` and the ``cosmos.base.tendermint.v1beta1``
 service, on the same code as their REST routes (``tx``, ``tendermint``)."""
 
 from __future__ import annotations
@@ -34,6 +34,14 @@ async def _broadcast(comet: Any, data: bytes) -> Message:
     return await tx.broadcast_tx(comet, _request(service_pb2.BroadcastTxRequest, data))
 
 
+async def _search(comet: Any, data: bytes) -> Message:
+    return await tx.search_txs(comet, _request(service_pb2.GetTxsEventRequest, data))
+
+
+async def _block_with_txs(comet: Any, data: bytes) -> Message:
+    return await tx.block_with_txs(comet, _request(service_pb2.GetBlockWithTxsRequest, data))
+
+
 async def _latest_block(comet: Any, data: bytes) -> Message:
     _request(tm.GetLatestBlockRequest, data)
     return await tendermint.fetch_block(comet, None)
@@ -60,6 +68,8 @@ def chain_methods(config: RestConfig) -> dict[str, ChainMethod]:
     return {
         tx_service + "GetTx": _get_tx,
         tx_service + "BroadcastTx": _broadcast,
+        tx_service + "GetTxsEvent": _search,
+        tx_service + "GetBlockWithTxs": _block_with_txs,
         tm_service + "GetLatestBlock": _latest_block,
         tm_service + "GetBlockByHeight": _block_by_height,
         tm_service + "GetNodeInfo": node_info,

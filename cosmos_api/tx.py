@@ -1,7 +1,8 @@
 """``/cosmos/tx/v1beta1/...``: broadcast, look up and simulate txs.
 
-Broadcast and look-up go through CometBFT's RPC (``broadcast_tx_sync|async|commit``,
-``tx``, ``header``); simulation through the app's ``Simulate`` query. A ``TxResponse`` is
+Broadcast, look-up and search go through CometBFT's RPC (``broadcast_tx_sync|async|commit``,
+``tx``, ``tx_search``, ``header``, ``block``); simulation through the app's ``Simulate``
+query. A ``TxResponse`` is
 built as the SDK builds it: uppercase hex hash and data, the log as ``raw_log``, the block
 time in RFC 3339 to the second, and the tx as a ``/cosmos.tx.v1beta1.Tx`` (none for an
 Ethereum tx, which is no Cosmos tx).
@@ -24,7 +25,8 @@ from pysei_pb.tendermint.abci import types_pb2
 from . import errors, protojson
 from .api import Context, Request
 from .comet import CometError
-from .routes import query
+from .routes import pagination, query, with_page
+from .tendermint import fetch_block
 
 TX_TYPE = "/cosmos.tx.v1beta1.Tx"
 SIMULATE = "/cosmos.tx.v1beta1.Service/Simulate"
@@ -35,6 +37,8 @@ _METHODS = {
 }
 #: The SDK's ``ErrTxInMempoolCache``.
 IN_MEMPOOL_CACHE = 19
+#: Most txs per page (CometBFT's ``tx_search`` limit).
+MAX_PAGE = 100
 
 
 def cosmos_tx(raw: bytes) -> tx_pb2.Tx | None:
@@ -139,6 +143,72 @@ async def fetch_tx(comet: Any, text: str) -> service_pb2.GetTxResponse:
     return out
 
 
+async def search_txs(comet: Any, request: service_pb2.GetTxsEventRequest, query: str = "") -> service_pb2.GetTxsEventResponse:
+    """``GetTxsEvent``: CometBFT's ``tx_search`` of the events joined with AND (or ``query``)."""
+    events = [e for e in request.events if e]
+    if not query:
+        if not events:
+            raise errors.bad_request("must declare at least one event to search")
+        for e in events:
+            if e.count("=") != 1:
+                raise errors.bad_request(f"invalid event; event {e} should be of the format: type.attribute=value")
+        query = " AND ".join(events)
+    limit = min(request.limit or request.pagination.limit or MAX_PAGE, MAX_PAGE)
+    page = request.page or (request.pagination.offset // limit + 1)
+    order = "desc" if request.order_by == service_pb2.ORDER_BY_DESC else "asc"
+    try:
+        found = await comet.call("tx_search", query=query, prove=False, page=str(page), per_page=str(limit),
+                                 order_by=order)
+    except CometError as e:
+        raise errors.bad_request(e.text) from None
+    out = service_pb2.GetTxsEventResponse()
+    times: dict[int, str] = {}
+    for item in found.get("txs") or ():
+        height = int(item["height"])
+        if height not in times:
+            times[height] = rfc3339_seconds((await comet.call("header", height=str(height)))["header"]["time"])
+        raw = base64.b64decode(item.get("tx") or "")
+        out.tx_responses.append(tx_response(item["hash"], item.get("tx_result") or {}, height, raw, times[height]))
+        out.txs.append(cosmos_tx(raw) or tx_pb2.Tx())
+    out.total = int(found.get("total_count") or 0)
+    out.pagination.total = out.total
+    return out
+
+
+async def search(ctx: Context, req: Request) -> dict[str, Any]:
+    request = service_pb2.GetTxsEventRequest(events=req.args("events"), pagination=pagination(req))
+    if order := req.arg("order_by"):
+        if order not in service_pb2.OrderBy.keys():
+            raise errors.bad_request(f"invalid order_by {order!r}")
+        request.order_by = service_pb2.OrderBy.Value(order)
+    for name in ("page", "limit"):
+        if value := req.arg(name):
+            if not value.isdigit() or len(value) > 19:
+                raise errors.bad_request(f"invalid {name} {value!r}")
+            setattr(request, name, int(value))
+    return with_page(protojson.to_json(await search_txs(ctx.comet, request, req.arg("query"))))
+
+
+async def block_with_txs(comet: Any, request: service_pb2.GetBlockWithTxsRequest) -> service_pb2.GetBlockWithTxsResponse:
+    """``GetBlockWithTxs``: the block and its Cosmos txs (offset/limit pagination)."""
+    found = await fetch_block(comet, request.height)
+    txs = [t for t in (cosmos_tx(bytes(raw)) for raw in found.block.data.txs) if t is not None]
+    page = request.pagination
+    start = page.offset
+    end = start + (page.limit or MAX_PAGE)
+    out = service_pb2.GetBlockWithTxsResponse(txs=txs[start:end], block_id=found.block_id, block=found.block)
+    out.pagination.total = len(txs)
+    return out
+
+
+async def block_txs(ctx: Context, req: Request) -> dict[str, Any]:
+    height = req.params["height"]
+    if not height.isdigit() or len(height) > 19:
+        raise errors.bad_request(f"invalid height {height!r}: expected a positive integer")
+    request = service_pb2.GetBlockWithTxsRequest(height=int(height), pagination=pagination(req))
+    return with_page(protojson.to_json(await block_with_txs(ctx.comet, request)))
+
+
 def rfc3339_seconds(time: str) -> str:
     """CometBFT's ``2026-12-05T12:00:00.123456789Z`` as Go's ``time.RFC3339``: to the second."""
     return time[:19] + "Z" if len(time) >= 19 else time
@@ -154,6 +224,8 @@ async def simulate(ctx: Context, req: Request) -> dict[str, Any]:
 
 ROUTES = {
     ("POST", "/cosmos/tx/v1beta1/txs"): broadcast,
+    ("GET", "/cosmos/tx/v1beta1/txs"): search,
     ("GET", "/cosmos/tx/v1beta1/txs/{hash}"): get_tx,
+    ("GET", "/cosmos/tx/v1beta1/txs/block/{height}"): block_txs,
     ("POST", "/cosmos/tx/v1beta1/simulate"): simulate,
 }

@@ -119,6 +119,18 @@ def test_broadcast_and_get_tx(e2e: E2E, channel: grpc.Channel) -> None:
     assert balance.balance.amount == "99"
 
 
+def test_search_txs_and_block_with_txs(e2e: E2E, channel: grpc.Channel) -> None:
+    to = to_bech32(bytes([0x44]) * 20)
+    height = send(e2e, to, 5)
+    found, _ = call(channel, "/cosmos.tx.v1beta1.Service/GetTxsEvent",
+                    service_pb2.GetTxsEventRequest(events=[f"transfer.recipient='{to}'"]), service_pb2.GetTxsEventResponse)
+    assert found.total == 1 and found.tx_responses[0].height == height
+    assert bank_tx.MsgSend.FromString(found.txs[0].body.messages[0].value).to_address == to
+    block, _ = call(channel, "/cosmos.tx.v1beta1.Service/GetBlockWithTxs",
+                    service_pb2.GetBlockWithTxsRequest(height=height), service_pb2.GetBlockWithTxsResponse)
+    assert block.block.header.height == height and block.pagination.total == len(block.txs) >= 1
+
+
 def test_blocks_and_node_info(e2e: E2E, channel: grpc.Channel) -> None:
     latest, _ = call(channel, "/cosmos.base.tendermint.v1beta1.Service/GetLatestBlock", tm_query.GetLatestBlockRequest(),
                      tm_query.GetLatestBlockResponse)

@@ -11,6 +11,7 @@ import hashlib
 import json
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from typing import Any
 
@@ -140,6 +141,22 @@ def test_broadcast_then_get_tx(e2e: E2E) -> None:
     assert get(e2e, f"/cosmos/bank/v1beta1/balances/{to}")["balances"] == [{"denom": "usei", "amount": "4321"}]
 
 
+def test_search_txs_by_event_and_block_txs(e2e: E2E) -> None:
+    to = to_bech32(b"\x38" * 20)
+    first, second = cli_send(e2e, to, 1), cli_send(e2e, to, 2)
+    query = urllib.parse.quote(f"transfer.recipient='{to}'")
+    body = get(e2e, f"/cosmos/tx/v1beta1/txs?events={query}&order_by=ORDER_BY_DESC")
+    assert (body["total"], body["pagination"]) == ("2", {"next_key": None, "total": "2"})
+    assert [r["txhash"] for r in body["tx_responses"]] == [second["hash"], first["hash"]]
+    assert [t["body"]["messages"][0]["amount"][0]["amount"] for t in body["txs"]] == ["2", "1"]
+    page = get(e2e, f"/cosmos/tx/v1beta1/txs?events={query}&pagination.limit=1&pagination.offset=1")
+    assert [r["txhash"] for r in page["tx_responses"]] == [second["hash"]]
+    block = get(e2e, f"/cosmos/tx/v1beta1/txs/block/{second['height']}")
+    assert block["block"]["header"]["height"] == str(second["height"])
+    assert any(t["body"]["messages"][0].get("to_address") == to for t in block["txs"])
+    assert int(block["pagination"]["total"]) == len(block["txs"]) >= 1
+
+
 def test_broadcast_block_mode_waits_for_the_block(e2e: E2E) -> None:
     to = to_bech32(b"\x34" * 20)
     raw = signed_send(e2e, to, 55)
@@ -241,6 +258,9 @@ BAD_REQUESTS = {
     "future height": ("GET", "/cosmos/staking/v1beta1/validators", None, {"x-cosmos-block-height": "99999999"}, 400, 3),
     "smart query not base64": ("GET", "/cosmwasm/wasm/v1/contract/" + UNKNOWN + "/smart/%%%", None, {}, 400, 3),
     "bad block height": ("GET", "/cosmos/base/tendermint/v1beta1/blocks/zero", None, {}, 400, 3),
+    "search without events": ("GET", "/cosmos/tx/v1beta1/txs", None, {}, 400, 3),
+    "search with a malformed event": ("GET", "/cosmos/tx/v1beta1/txs?events=transfer.recipient", None, {}, 400, 3),
+    "search with a bad order": ("GET", "/cosmos/tx/v1beta1/txs?events=a.b%3D'c'&order_by=UP", None, {}, 400, 3),
 }
 
 

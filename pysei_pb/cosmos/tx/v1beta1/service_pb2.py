@@ -23,30 +23,43 @@ _sym_db = _symbol_database.Default()
 
 
 from pysei_pb.cosmos.base.abci.v1beta1 import abci_pb2 as pysei__pb_dot_cosmos_dot_base_dot_abci_dot_v1beta1_dot_abci__pb2
+from pysei_pb.cosmos.base.query.v1beta1 import pagination_pb2 as pysei__pb_dot_cosmos_dot_base_dot_query_dot_v1beta1_dot_pagination__pb2
 from pysei_pb.cosmos.tx.v1beta1 import tx_pb2 as pysei__pb_dot_cosmos_dot_tx_dot_v1beta1_dot_tx__pb2
+from pysei_pb.tendermint.types import block_pb2 as pysei__pb_dot_tendermint_dot_types_dot_block__pb2
+from pysei_pb.tendermint.types import types_pb2 as pysei__pb_dot_tendermint_dot_types_dot_types__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n(pysei_pb/cosmos/tx/v1beta1/service.proto\x12\x11\x63osmos.tx.v1beta1\x1a,pysei_pb/cosmos/base/abci/v1beta1/abci.proto\x1a#pysei_pb/cosmos/tx/v1beta1/tx.proto\"F\n\x0fSimulateRequest\x12!\n\x02tx\x18\x01 \x01(\x0b\x32\x15.cosmos.tx.v1beta1.Tx\x12\x10\n\x08tx_bytes\x18\x02 \x01(\x0c\"y\n\x10SimulateResponse\x12\x33\n\x08gas_info\x18\x01 \x01(\x0b\x32!.cosmos.base.abci.v1beta1.GasInfo\x12\x30\n\x06result\x18\x02 \x01(\x0b\x32 .cosmos.base.abci.v1beta1.Result\"V\n\x12\x42roadcastTxRequest\x12\x10\n\x08tx_bytes\x18\x01 \x01(\x0c\x12.\n\x04mode\x18\x02 \x01(\x0e\x32 .cosmos.tx.v1beta1.BroadcastMode\"P\n\x13\x42roadcastTxResponse\x12\x39\n\x0btx_response\x18\x01 \x01(\x0b\x32$.cosmos.base.abci.v1beta1.TxResponse\"\x1c\n\x0cGetTxRequest\x12\x0c\n\x04hash\x18\x01 \x01(\t\"m\n\rGetTxResponse\x12!\n\x02tx\x18\x01 \x01(\x0b\x32\x15.cosmos.tx.v1beta1.Tx\x12\x39\n\x0btx_response\x18\x02 \x01(\x0b\x32$.cosmos.base.abci.v1beta1.TxResponse*|\n\rBroadcastMode\x12\x1e\n\x1a\x42ROADCAST_MODE_UNSPECIFIED\x10\x00\x12\x18\n\x14\x42ROADCAST_MODE_BLOCK\x10\x01\x12\x17\n\x13\x42ROADCAST_MODE_SYNC\x10\x02\x12\x18\n\x14\x42ROADCAST_MODE_ASYNC\x10\x03\x32\x88\x02\n\x07Service\x12S\n\x08Simulate\x12\".cosmos.tx.v1beta1.SimulateRequest\x1a#.cosmos.tx.v1beta1.SimulateResponse\x12J\n\x05GetTx\x12\x1f.cosmos.tx.v1beta1.GetTxRequest\x1a .cosmos.tx.v1beta1.GetTxResponse\x12\\\n\x0b\x42roadcastTx\x12%.cosmos.tx.v1beta1.BroadcastTxRequest\x1a&.cosmos.tx.v1beta1.BroadcastTxResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n(pysei_pb/cosmos/tx/v1beta1/service.proto\x12\x11\x63osmos.tx.v1beta1\x1a,pysei_pb/cosmos/base/abci/v1beta1/abci.proto\x1a\x33pysei_pb/cosmos/base/query/v1beta1/pagination.proto\x1a#pysei_pb/cosmos/tx/v1beta1/tx.proto\x1a%pysei_pb/tendermint/types/block.proto\x1a%pysei_pb/tendermint/types/types.proto\"F\n\x0fSimulateRequest\x12!\n\x02tx\x18\x01 \x01(\x0b\x32\x15.cosmos.tx.v1beta1.Tx\x12\x10\n\x08tx_bytes\x18\x02 \x01(\x0c\"y\n\x10SimulateResponse\x12\x33\n\x08gas_info\x18\x01 \x01(\x0b\x32!.cosmos.base.abci.v1beta1.GasInfo\x12\x30\n\x06result\x18\x02 \x01(\x0b\x32 .cosmos.base.abci.v1beta1.Result\"V\n\x12\x42roadcastTxRequest\x12\x10\n\x08tx_bytes\x18\x01 \x01(\x0c\x12.\n\x04mode\x18\x02 \x01(\x0e\x32 .cosmos.tx.v1beta1.BroadcastMode\"P\n\x13\x42roadcastTxResponse\x12\x39\n\x0btx_response\x18\x01 \x01(\x0b\x32$.cosmos.base.abci.v1beta1.TxResponse\"\x1c\n\x0cGetTxRequest\x12\x0c\n\x04hash\x18\x01 \x01(\t\"m\n\rGetTxResponse\x12!\n\x02tx\x18\x01 \x01(\x0b\x32\x15.cosmos.tx.v1beta1.Tx\x12\x39\n\x0btx_response\x18\x02 \x01(\x0b\x32$.cosmos.base.abci.v1beta1.TxResponse\"\xab\x01\n\x12GetTxsEventRequest\x12\x0e\n\x06\x65vents\x18\x01 \x03(\t\x12:\n\npagination\x18\x02 \x01(\x0b\x32&.cosmos.base.query.v1beta1.PageRequest\x12,\n\x08order_by\x18\x03 \x01(\x0e\x32\x1a.cosmos.tx.v1beta1.OrderBy\x12\x0c\n\x04page\x18\x04 \x01(\x04\x12\r\n\x05limit\x18\x05 \x01(\x04\"\xc1\x01\n\x13GetTxsEventResponse\x12\"\n\x03txs\x18\x01 \x03(\x0b\x32\x15.cosmos.tx.v1beta1.Tx\x12:\n\x0ctx_responses\x18\x02 \x03(\x0b\x32$.cosmos.base.abci.v1beta1.TxResponse\x12;\n\npagination\x18\x03 \x01(\x0b\x32\'.cosmos.base.query.v1beta1.PageResponse\x12\r\n\x05total\x18\x04 \x01(\x04\"d\n\x16GetBlockWithTxsRequest\x12\x0e\n\x06height\x18\x01 \x01(\x03\x12:\n\npagination\x18\x02 \x01(\x0b\x32&.cosmos.base.query.v1beta1.PageRequest\"\xcf\x01\n\x17GetBlockWithTxsResponse\x12\"\n\x03txs\x18\x01 \x03(\x0b\x32\x15.cosmos.tx.v1beta1.Tx\x12+\n\x08\x62lock_id\x18\x02 \x01(\x0b\x32\x19.tendermint.types.BlockID\x12&\n\x05\x62lock\x18\x03 \x01(\x0b\x32\x17.tendermint.types.Block\x12;\n\npagination\x18\x04 \x01(\x0b\x32\'.cosmos.base.query.v1beta1.PageResponse*|\n\rBroadcastMode\x12\x1e\n\x1a\x42ROADCAST_MODE_UNSPECIFIED\x10\x00\x12\x18\n\x14\x42ROADCAST_MODE_BLOCK\x10\x01\x12\x17\n\x13\x42ROADCAST_MODE_SYNC\x10\x02\x12\x18\n\x14\x42ROADCAST_MODE_ASYNC\x10\x03*H\n\x07OrderBy\x12\x18\n\x14ORDER_BY_UNSPECIFIED\x10\x00\x12\x10\n\x0cORDER_BY_ASC\x10\x01\x12\x11\n\rORDER_BY_DESC\x10\x02\x32\xd0\x03\n\x07Service\x12S\n\x08Simulate\x12\".cosmos.tx.v1beta1.SimulateRequest\x1a#.cosmos.tx.v1beta1.SimulateResponse\x12J\n\x05GetTx\x12\x1f.cosmos.tx.v1beta1.GetTxRequest\x1a .cosmos.tx.v1beta1.GetTxResponse\x12\\\n\x0b\x42roadcastTx\x12%.cosmos.tx.v1beta1.BroadcastTxRequest\x1a&.cosmos.tx.v1beta1.BroadcastTxResponse\x12\\\n\x0bGetTxsEvent\x12%.cosmos.tx.v1beta1.GetTxsEventRequest\x1a&.cosmos.tx.v1beta1.GetTxsEventResponse\x12h\n\x0fGetBlockWithTxs\x12).cosmos.tx.v1beta1.GetBlockWithTxsRequest\x1a*.cosmos.tx.v1beta1.GetBlockWithTxsResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'pysei_pb.cosmos.tx.v1beta1.service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_BROADCASTMODE']._serialized_start=652
-  _globals['_BROADCASTMODE']._serialized_end=776
-  _globals['_SIMULATEREQUEST']._serialized_start=146
-  _globals['_SIMULATEREQUEST']._serialized_end=216
-  _globals['_SIMULATERESPONSE']._serialized_start=218
-  _globals['_SIMULATERESPONSE']._serialized_end=339
-  _globals['_BROADCASTTXREQUEST']._serialized_start=341
-  _globals['_BROADCASTTXREQUEST']._serialized_end=427
-  _globals['_BROADCASTTXRESPONSE']._serialized_start=429
-  _globals['_BROADCASTTXRESPONSE']._serialized_end=509
-  _globals['_GETTXREQUEST']._serialized_start=511
-  _globals['_GETTXREQUEST']._serialized_end=539
-  _globals['_GETTXRESPONSE']._serialized_start=541
-  _globals['_GETTXRESPONSE']._serialized_end=650
-  _globals['_SERVICE']._serialized_start=779
-  _globals['_SERVICE']._serialized_end=1043
+  _globals['_BROADCASTMODE']._serialized_start=1465
+  _globals['_BROADCASTMODE']._serialized_end=1589
+  _globals['_ORDERBY']._serialized_start=1591
+  _globals['_ORDERBY']._serialized_end=1663
+  _globals['_SIMULATEREQUEST']._serialized_start=277
+  _globals['_SIMULATEREQUEST']._serialized_end=347
+  _globals['_SIMULATERESPONSE']._serialized_start=349
+  _globals['_SIMULATERESPONSE']._serialized_end=470
+  _globals['_BROADCASTTXREQUEST']._serialized_start=472
+  _globals['_BROADCASTTXREQUEST']._serialized_end=558
+  _globals['_BROADCASTTXRESPONSE']._serialized_start=560
+  _globals['_BROADCASTTXRESPONSE']._serialized_end=640
+  _globals['_GETTXREQUEST']._serialized_start=642
+  _globals['_GETTXREQUEST']._serialized_end=670
+  _globals['_GETTXRESPONSE']._serialized_start=672
+  _globals['_GETTXRESPONSE']._serialized_end=781
+  _globals['_GETTXSEVENTREQUEST']._serialized_start=784
+  _globals['_GETTXSEVENTREQUEST']._serialized_end=955
+  _globals['_GETTXSEVENTRESPONSE']._serialized_start=958
+  _globals['_GETTXSEVENTRESPONSE']._serialized_end=1151
+  _globals['_GETBLOCKWITHTXSREQUEST']._serialized_start=1153
+  _globals['_GETBLOCKWITHTXSREQUEST']._serialized_end=1253
+  _globals['_GETBLOCKWITHTXSRESPONSE']._serialized_start=1256
+  _globals['_GETBLOCKWITHTXSRESPONSE']._serialized_end=1463
+  _globals['_SERVICE']._serialized_start=1666
+  _globals['_SERVICE']._serialized_end=2130
 # @@protoc_insertion_point(module_scope)

@@ -12,7 +12,7 @@ N ?= 4
 export PATH := $(BIN):$(PATH)
 export PYSEI_COMETBFT := $(COMETBFT)
 
-.PHONY: install cometbft proto proto-check run test test-fast lint bench soak localnet clean js
+.PHONY: install cometbft proto proto-check run test test-fast lint bench soak fuzz localnet clean js
 
 install: $(VENV)/.installed
 
@@ -64,6 +64,11 @@ test-fast: install
 
 bench: install cometbft
 	@for b in bench/*_bench.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+# Long fuzz campaign over every decoder of outside bytes and the ABCI methods (make test runs 300 examples each).
+FUZZ_EXAMPLES ?= 20000
+fuzz: install
+	PYSEI_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(VENV)/bin/pytest -q -p no:cacheprovider tests/fuzz
 
 soak: install cometbft
 	$(VENV)/bin/pytest -q -s -p no:cacheprovider -m soak tests/soak

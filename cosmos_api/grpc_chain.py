@@ -52,6 +52,18 @@ async def _block_by_height(comet: Any, data: bytes) -> Message:
     return tm.GetBlockByHeightResponse(block_id=found.block_id, block=found.block)
 
 
+async def _latest_validators(comet: Any, data: bytes) -> Message:
+    request = _request(tm.GetLatestValidatorSetRequest, data)
+    found = await tendermint.fetch_validator_set(comet, None, request.pagination)
+    return tm.GetLatestValidatorSetResponse(block_height=found.block_height, validators=found.validators,
+                                            pagination=found.pagination)
+
+
+async def _validators_at(comet: Any, data: bytes) -> Message:
+    request = _request(tm.GetValidatorSetByHeightRequest, data)
+    return await tendermint.fetch_validator_set(comet, request.height, request.pagination)
+
+
 async def _syncing(comet: Any, data: bytes) -> Message:
     _request(tm.GetSyncingRequest, data)
     return await tendermint.fetch_syncing(comet)
@@ -74,4 +86,6 @@ def chain_methods(config: RestConfig) -> dict[str, ChainMethod]:
         tm_service + "GetBlockByHeight": _block_by_height,
         tm_service + "GetNodeInfo": node_info,
         tm_service + "GetSyncing": _syncing,
+        tm_service + "GetLatestValidatorSet": _latest_validators,
+        tm_service + "GetValidatorSetByHeight": _validators_at,
     }

@@ -18,7 +18,7 @@ from typing import Any
 
 from aiohttp import web
 
-from . import auth, bank, errors, staking, tendermint, tx, wasm
+from . import auth, bank, errors, openapi, staking, tendermint, tx, wasm
 from .api import AbciQuery, Context, QueryAnswer, Request, RestConfig
 from .comet import CometClient
 from .routes import Router, table
@@ -32,6 +32,7 @@ CORS = {
     "Access-Control-Max-Age": "600",
 }
 HEIGHT_HEADER = "x-cosmos-block-height"
+OPENAPI_PATH = "/openapi.json"
 
 
 def default_router() -> Router:
@@ -131,6 +132,8 @@ class RestServer:
             return _json(500, errors.ApiError(errors.INTERNAL, "internal error").body())
 
     async def answer(self, request: web.Request) -> Mapping[str, Any]:
+        if request.method == "GET" and request.path == OPENAPI_PATH:
+            return openapi.document(self.router, self.config.app_version)
         found = self.router.match(request.method, request.path)
         if found is None:
             raise errors.ApiError(errors.UNIMPLEMENTED, "Not Implemented")

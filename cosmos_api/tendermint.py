@@ -11,9 +11,13 @@ import base64
 from collections.abc import Mapping
 from typing import Any
 
+from google.protobuf.any_pb2 import Any as AnyPb
 from google.protobuf.timestamp_pb2 import Timestamp
 
+from ledger.addresses import VALCONS_PREFIX, to_bech32
 from pysei_pb.cosmos.base.tendermint.v1beta1 import query_pb2
+from pysei_pb.cosmos.crypto.ed25519 import keys_pb2 as ed25519
+from pysei_pb.cosmos.crypto.secp256k1 import keys_pb2 as secp256k1
 from pysei_pb.tendermint.p2p import types_pb2 as p2p
 from pysei_pb.tendermint.types import block_pb2, types_pb2
 from pysei_pb.tendermint.version import types_pb2 as version
@@ -21,6 +25,7 @@ from pysei_pb.tendermint.version import types_pb2 as version
 from . import errors, protojson
 from .api import Context, Request
 from .comet import CometError
+from .routes import pagination, with_page
 
 J = Mapping[str, Any]
 
@@ -124,6 +129,56 @@ async def fetch_node_info(comet: Any, cfg: Any) -> query_pb2.GetNodeInfoResponse
     return query_pb2.GetNodeInfoResponse(default_node_info=node, application_version=app)
 
 
+#: CometBFT's amino key names -> the SDK's ``Any`` type URLs.
+_KEY_TYPES = {
+    "tendermint/PubKeyEd25519": ("/cosmos.crypto.ed25519.PubKey", ed25519.PubKey),
+    "tendermint/PubKeySecp256k1": ("/cosmos.crypto.secp256k1.PubKey", secp256k1.PubKey),
+}
+
+
+def validator(j: J) -> query_pb2.Validator:
+    key = j.get("pub_key") or {}
+    type_url, cls = _KEY_TYPES.get(key.get("type") or "", ("", None))
+    out = query_pb2.Validator(
+        address=to_bech32(_hex(j.get("address")), VALCONS_PREFIX), voting_power=int(j.get("voting_power") or 0),
+        proposer_priority=int(j.get("proposer_priority") or 0),
+    )
+    if cls is not None:
+        out.pub_key.CopyFrom(AnyPb(type_url=type_url, value=cls(key=base64.b64decode(key["value"])).SerializeToString()))
+    return out
+
+
+async def fetch_validator_set(comet: Any, height: int | None, page: Any) -> query_pb2.GetValidatorSetByHeightResponse:
+    """The validator set at ``height`` (None: latest) from CometBFT's ``validators``, with
+    offset/limit pagination (at most 100 a page)."""
+    if height is not None and height <= 0:
+        raise errors.bad_request(f"invalid height {height}: expected a positive integer")
+    limit = min(page.limit or 100, 100)
+    params: dict[str, str] = {"page": str(page.offset // limit + 1), "per_page": str(limit)}
+    if height is not None:
+        params["height"] = str(height)
+    try:
+        out = await comet.call("validators", **params)
+    except CometError as e:
+        raise errors.bad_request(e.text) from None
+    resp = query_pb2.GetValidatorSetByHeightResponse(
+        block_height=int(out["block_height"]), validators=[validator(v) for v in out.get("validators") or ()]
+    )
+    resp.pagination.total = int(out.get("total") or 0)
+    return resp
+
+
+async def latest_validators(ctx: Context, req: Request) -> dict[str, Any]:
+    return with_page(protojson.to_json(await fetch_validator_set(ctx.comet, None, pagination(req))))
+
+
+async def validators_at(ctx: Context, req: Request) -> dict[str, Any]:
+    height = req.params["height"]
+    if not height.isdigit() or len(height) > 19:
+        raise errors.bad_request(f"invalid height {height!r}: expected a positive integer")
+    return with_page(protojson.to_json(await fetch_validator_set(ctx.comet, int(height), pagination(req))))
+
+
 async def syncing(ctx: Context, req: Request) -> dict[str, Any]:
     return protojson.to_json(await fetch_syncing(ctx.comet))
 
@@ -139,4 +194,6 @@ ROUTES = {
     ("GET", PREFIX + "blocks/{height}"): block_by_height,
     ("GET", PREFIX + "node_info"): node_info,
     ("GET", PREFIX + "syncing"): syncing,
+    ("GET", PREFIX + "validatorsets/latest"): latest_validators,
+    ("GET", PREFIX + "validatorsets/{height}"): validators_at,
 }

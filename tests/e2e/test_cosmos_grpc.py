@@ -146,6 +146,13 @@ def test_blocks_and_node_info(e2e: E2E, channel: grpc.Channel) -> None:
     syncing, _ = call(channel, "/cosmos.base.tendermint.v1beta1.Service/GetSyncing", tm_query.GetSyncingRequest(),
                       tm_query.GetSyncingResponse)
     assert syncing.syncing is False
+    vals, _ = call(channel, "/cosmos.base.tendermint.v1beta1.Service/GetValidatorSetByHeight",
+                   tm_query.GetValidatorSetByHeightRequest(height=1), tm_query.GetValidatorSetByHeightResponse)
+    assert vals.block_height == 1 and len(vals.validators) == 1
+    assert vals.validators[0].address.startswith("seivalcons1") and vals.validators[0].voting_power > 0
+    latest, _ = call(channel, "/cosmos.base.tendermint.v1beta1.Service/GetLatestValidatorSet",
+                     tm_query.GetLatestValidatorSetRequest(), tm_query.GetLatestValidatorSetResponse)
+    assert latest.validators == vals.validators and latest.pagination.total == 1
 
 
 BAD_CALLS = {

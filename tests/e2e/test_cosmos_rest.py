@@ -224,6 +224,21 @@ def test_latest_block_and_node_info(e2e: E2E) -> None:
     assert info["application_version"]["app_name"] == "pysei"
 
 
+def test_validator_sets(e2e: E2E) -> None:
+    comet = e2e.node.rpc("validators")
+    [expected] = comet["validators"]
+    latest = get(e2e, "/cosmos/base/tendermint/v1beta1/validatorsets/latest")
+    [val] = latest["validators"]
+    assert val == {
+        "address": to_bech32(bytes.fromhex(expected["address"]), "seivalcons"),
+        "pub_key": {"@type": "/cosmos.crypto.ed25519.PubKey", "key": expected["pub_key"]["value"]},
+        "voting_power": expected["voting_power"], "proposer_priority": expected["proposer_priority"],
+    }
+    assert latest["pagination"] == {"next_key": None, "total": "1"} and int(latest["block_height"]) > 0
+    at = get(e2e, "/cosmos/base/tendermint/v1beta1/validatorsets/1")
+    assert at["block_height"] == "1" and at["validators"][0]["address"] == val["address"]
+
+
 def test_cors(e2e: E2E) -> None:
     status, headers, _ = http(e2e, "/cosmos/bank/v1beta1/balances/x", method="OPTIONS",
                               headers={"Origin": "https://wallet.example", "Access-Control-Request-Method": "GET"})

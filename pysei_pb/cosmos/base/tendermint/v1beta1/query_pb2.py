@@ -22,38 +22,50 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from google.protobuf import any_pb2 as google_dot_protobuf_dot_any__pb2
+from pysei_pb.cosmos.base.query.v1beta1 import pagination_pb2 as pysei__pb_dot_cosmos_dot_base_dot_query_dot_v1beta1_dot_pagination__pb2
 from pysei_pb.tendermint.p2p import types_pb2 as pysei__pb_dot_tendermint_dot_p2p_dot_types__pb2
 from pysei_pb.tendermint.types import block_pb2 as pysei__pb_dot_tendermint_dot_types_dot_block__pb2
 from pysei_pb.tendermint.types import types_pb2 as pysei__pb_dot_tendermint_dot_types_dot_types__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n3pysei_pb/cosmos/base/tendermint/v1beta1/query.proto\x12\x1e\x63osmos.base.tendermint.v1beta1\x1a#pysei_pb/tendermint/p2p/types.proto\x1a%pysei_pb/tendermint/types/block.proto\x1a%pysei_pb/tendermint/types/types.proto\")\n\x17GetBlockByHeightRequest\x12\x0e\n\x06height\x18\x01 \x01(\x03\"o\n\x18GetBlockByHeightResponse\x12+\n\x08\x62lock_id\x18\x01 \x01(\x0b\x32\x19.tendermint.types.BlockID\x12&\n\x05\x62lock\x18\x02 \x01(\x0b\x32\x17.tendermint.types.Block\"\x17\n\x15GetLatestBlockRequest\"m\n\x16GetLatestBlockResponse\x12+\n\x08\x62lock_id\x18\x01 \x01(\x0b\x32\x19.tendermint.types.BlockID\x12&\n\x05\x62lock\x18\x02 \x01(\x0b\x32\x17.tendermint.types.Block\"\x13\n\x11GetSyncingRequest\"%\n\x12GetSyncingResponse\x12\x0f\n\x07syncing\x18\x01 \x01(\x08\"\x14\n\x12GetNodeInfoRequest\"\x9b\x01\n\x13GetNodeInfoResponse\x12:\n\x11\x64\x65\x66\x61ult_node_info\x18\x01 \x01(\x0b\x32\x1f.tendermint.p2p.DefaultNodeInfo\x12H\n\x13\x61pplication_version\x18\x02 \x01(\x0b\x32+.cosmos.base.tendermint.v1beta1.VersionInfo\"\xd2\x01\n\x0bVersionInfo\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x10\n\x08\x61pp_name\x18\x02 \x01(\t\x12\x0f\n\x07version\x18\x03 \x01(\t\x12\x12\n\ngit_commit\x18\x04 \x01(\t\x12\x12\n\nbuild_tags\x18\x05 \x01(\t\x12\x12\n\ngo_version\x18\x06 \x01(\t\x12:\n\nbuild_deps\x18\x07 \x03(\x0b\x32&.cosmos.base.tendermint.v1beta1.Module\x12\x1a\n\x12\x63osmos_sdk_version\x18\x08 \x01(\t\"4\n\x06Module\x12\x0c\n\x04path\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\t\x12\x0b\n\x03sum\x18\x03 \x01(\t2\xff\x03\n\x07Service\x12v\n\x0bGetNodeInfo\x12\x32.cosmos.base.tendermint.v1beta1.GetNodeInfoRequest\x1a\x33.cosmos.base.tendermint.v1beta1.GetNodeInfoResponse\x12s\n\nGetSyncing\x12\x31.cosmos.base.tendermint.v1beta1.GetSyncingRequest\x1a\x32.cosmos.base.tendermint.v1beta1.GetSyncingResponse\x12\x7f\n\x0eGetLatestBlock\x12\x35.cosmos.base.tendermint.v1beta1.GetLatestBlockRequest\x1a\x36.cosmos.base.tendermint.v1beta1.GetLatestBlockResponse\x12\x85\x01\n\x10GetBlockByHeight\x12\x37.cosmos.base.tendermint.v1beta1.GetBlockByHeightRequest\x1a\x38.cosmos.base.tendermint.v1beta1.GetBlockByHeightResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n3pysei_pb/cosmos/base/tendermint/v1beta1/query.proto\x12\x1e\x63osmos.base.tendermint.v1beta1\x1a\x19google/protobuf/any.proto\x1a\x33pysei_pb/cosmos/base/query/v1beta1/pagination.proto\x1a#pysei_pb/tendermint/p2p/types.proto\x1a%pysei_pb/tendermint/types/block.proto\x1a%pysei_pb/tendermint/types/types.proto\"l\n\x1eGetValidatorSetByHeightRequest\x12\x0e\n\x06height\x18\x01 \x01(\x03\x12:\n\npagination\x18\x02 \x01(\x0b\x32&.cosmos.base.query.v1beta1.PageRequest\"\xb3\x01\n\x1fGetValidatorSetByHeightResponse\x12\x14\n\x0c\x62lock_height\x18\x01 \x01(\x03\x12=\n\nvalidators\x18\x02 \x03(\x0b\x32).cosmos.base.tendermint.v1beta1.Validator\x12;\n\npagination\x18\x03 \x01(\x0b\x32\'.cosmos.base.query.v1beta1.PageResponse\"Z\n\x1cGetLatestValidatorSetRequest\x12:\n\npagination\x18\x01 \x01(\x0b\x32&.cosmos.base.query.v1beta1.PageRequest\"\xb1\x01\n\x1dGetLatestValidatorSetResponse\x12\x14\n\x0c\x62lock_height\x18\x01 \x01(\x03\x12=\n\nvalidators\x18\x02 \x03(\x0b\x32).cosmos.base.tendermint.v1beta1.Validator\x12;\n\npagination\x18\x03 \x01(\x0b\x32\'.cosmos.base.query.v1beta1.PageResponse\"t\n\tValidator\x12\x0f\n\x07\x61\x64\x64ress\x18\x01 \x01(\t\x12%\n\x07pub_key\x18\x02 \x01(\x0b\x32\x14.google.protobuf.Any\x12\x14\n\x0cvoting_power\x18\x03 \x01(\x03\x12\x19\n\x11proposer_priority\x18\x04 \x01(\x03\")\n\x17GetBlockByHeightRequest\x12\x0e\n\x06height\x18\x01 \x01(\x03\"o\n\x18GetBlockByHeightResponse\x12+\n\x08\x62lock_id\x18\x01 \x01(\x0b\x32\x19.tendermint.types.BlockID\x12&\n\x05\x62lock\x18\x02 \x01(\x0b\x32\x17.tendermint.types.Block\"\x17\n\x15GetLatestBlockRequest\"m\n\x16GetLatestBlockResponse\x12+\n\x08\x62lock_id\x18\x01 \x01(\x0b\x32\x19.tendermint.types.BlockID\x12&\n\x05\x62lock\x18\x02 \x01(\x0b\x32\x17.tendermint.types.Block\"\x13\n\x11GetSyncingRequest\"%\n\x12GetSyncingResponse\x12\x0f\n\x07syncing\x18\x01 \x01(\x08\"\x14\n\x12GetNodeInfoRequest\"\x9b\x01\n\x13GetNodeInfoResponse\x12:\n\x11\x64\x65\x66\x61ult_node_info\x18\x01 \x01(\x0b\x32\x1f.tendermint.p2p.DefaultNodeInfo\x12H\n\x13\x61pplication_version\x18\x02 \x01(\x0b\x32+.cosmos.base.tendermint.v1beta1.VersionInfo\"\xd2\x01\n\x0bVersionInfo\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x10\n\x08\x61pp_name\x18\x02 \x01(\t\x12\x0f\n\x07version\x18\x03 \x01(\t\x12\x12\n\ngit_commit\x18\x04 \x01(\t\x12\x12\n\nbuild_tags\x18\x05 \x01(\t\x12\x12\n\ngo_version\x18\x06 \x01(\t\x12:\n\nbuild_deps\x18\x07 \x03(\x0b\x32&.cosmos.base.tendermint.v1beta1.Module\x12\x1a\n\x12\x63osmos_sdk_version\x18\x08 \x01(\t\"4\n\x06Module\x12\x0c\n\x04path\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\t\x12\x0b\n\x03sum\x18\x03 \x01(\t2\xb3\x06\n\x07Service\x12v\n\x0bGetNodeInfo\x12\x32.cosmos.base.tendermint.v1beta1.GetNodeInfoRequest\x1a\x33.cosmos.base.tendermint.v1beta1.GetNodeInfoResponse\x12s\n\nGetSyncing\x12\x31.cosmos.base.tendermint.v1beta1.GetSyncingRequest\x1a\x32.cosmos.base.tendermint.v1beta1.GetSyncingResponse\x12\x7f\n\x0eGetLatestBlock\x12\x35.cosmos.base.tendermint.v1beta1.GetLatestBlockRequest\x1a\x36.cosmos.base.tendermint.v1beta1.GetLatestBlockResponse\x12\x85\x01\n\x10GetBlockByHeight\x12\x37.cosmos.base.tendermint.v1beta1.GetBlockByHeightRequest\x1a\x38.cosmos.base.tendermint.v1beta1.GetBlockByHeightResponse\x12\x94\x01\n\x15GetLatestValidatorSet\x12<.cosmos.base.tendermint.v1beta1.GetLatestValidatorSetRequest\x1a=.cosmos.base.tendermint.v1beta1.GetLatestValidatorSetResponse\x12\x9a\x01\n\x17GetValidatorSetByHeight\x12>.cosmos.base.tendermint.v1beta1.GetValidatorSetByHeightRequest\x1a?.cosmos.base.tendermint.v1beta1.GetValidatorSetByHeightResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'pysei_pb.cosmos.base.tendermint.v1beta1.query_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_GETBLOCKBYHEIGHTREQUEST']._serialized_start=202
-  _globals['_GETBLOCKBYHEIGHTREQUEST']._serialized_end=243
-  _globals['_GETBLOCKBYHEIGHTRESPONSE']._serialized_start=245
-  _globals['_GETBLOCKBYHEIGHTRESPONSE']._serialized_end=356
-  _globals['_GETLATESTBLOCKREQUEST']._serialized_start=358
-  _globals['_GETLATESTBLOCKREQUEST']._serialized_end=381
-  _globals['_GETLATESTBLOCKRESPONSE']._serialized_start=383
-  _globals['_GETLATESTBLOCKRESPONSE']._serialized_end=492
-  _globals['_GETSYNCINGREQUEST']._serialized_start=494
-  _globals['_GETSYNCINGREQUEST']._serialized_end=513
-  _globals['_GETSYNCINGRESPONSE']._serialized_start=515
-  _globals['_GETSYNCINGRESPONSE']._serialized_end=552
-  _globals['_GETNODEINFOREQUEST']._serialized_start=554
-  _globals['_GETNODEINFOREQUEST']._serialized_end=574
-  _globals['_GETNODEINFORESPONSE']._serialized_start=577
-  _globals['_GETNODEINFORESPONSE']._serialized_end=732
-  _globals['_VERSIONINFO']._serialized_start=735
-  _globals['_VERSIONINFO']._serialized_end=945
-  _globals['_MODULE']._serialized_start=947
-  _globals['_MODULE']._serialized_end=999
-  _globals['_SERVICE']._serialized_start=1002
-  _globals['_SERVICE']._serialized_end=1513
+  _globals['_GETVALIDATORSETBYHEIGHTREQUEST']._serialized_start=282
+  _globals['_GETVALIDATORSETBYHEIGHTREQUEST']._serialized_end=390
+  _globals['_GETVALIDATORSETBYHEIGHTRESPONSE']._serialized_start=393
+  _globals['_GETVALIDATORSETBYHEIGHTRESPONSE']._serialized_end=572
+  _globals['_GETLATESTVALIDATORSETREQUEST']._serialized_start=574
+  _globals['_GETLATESTVALIDATORSETREQUEST']._serialized_end=664
+  _globals['_GETLATESTVALIDATORSETRESPONSE']._serialized_start=667
+  _globals['_GETLATESTVALIDATORSETRESPONSE']._serialized_end=844
+  _globals['_VALIDATOR']._serialized_start=846
+  _globals['_VALIDATOR']._serialized_end=962
+  _globals['_GETBLOCKBYHEIGHTREQUEST']._serialized_start=964
+  _globals['_GETBLOCKBYHEIGHTREQUEST']._serialized_end=1005
+  _globals['_GETBLOCKBYHEIGHTRESPONSE']._serialized_start=1007
+  _globals['_GETBLOCKBYHEIGHTRESPONSE']._serialized_end=1118
+  _globals['_GETLATESTBLOCKREQUEST']._serialized_start=1120
+  _globals['_GETLATESTBLOCKREQUEST']._serialized_end=1143
+  _globals['_GETLATESTBLOCKRESPONSE']._serialized_start=1145
+  _globals['_GETLATESTBLOCKRESPONSE']._serialized_end=1254
+  _globals['_GETSYNCINGREQUEST']._serialized_start=1256
+  _globals['_GETSYNCINGREQUEST']._serialized_end=1275
+  _globals['_GETSYNCINGRESPONSE']._serialized_start=1277
+  _globals['_GETSYNCINGRESPONSE']._serialized_end=1314
+  _globals['_GETNODEINFOREQUEST']._serialized_start=1316
+  _globals['_GETNODEINFOREQUEST']._serialized_end=1336
+  _globals['_GETNODEINFORESPONSE']._serialized_start=1339
+  _globals['_GETNODEINFORESPONSE']._serialized_end=1494
+  _globals['_VERSIONINFO']._serialized_start=1497
+  _globals['_VERSIONINFO']._serialized_end=1707
+  _globals['_MODULE']._serialized_start=1709
+  _globals['_MODULE']._serialized_end=1761
+  _globals['_SERVICE']._serialized_start=1764
+  _globals['_SERVICE']._serialized_end=2583
 # @@protoc_insertion_point(module_scope)

@@ -9,7 +9,8 @@ Cosmos wallets, explorers and scripts (cosmjs' LCD clients, Keplr, Ping.pub) rea
    ``{"code": <gRPC code>, "message": "...", "details": []}`` (``errors``).
 2. ``routes``: the path table (``/cosmos/bank/v1beta1/balances/{address}`` ...) built from
    each service module's ``ROUTES``: ``bank``, ``auth``, ``staking``, ``wasm``, ``tx``,
-   ``tendermint``.
+   ``tendermint``, and ``gateway`` (routes that are one app query each); ``openapi``
+   describes them at ``/openapi.json``.
 3. The service module answers: state queries go to the app's own ABCI query handlers
    (``api.AbciQuery``, run on a thread pool against the state store's versions, never on
    the consensus path); txs, blocks and node info come from CometBFT's RPC (``comet``).

@@ -18,7 +18,7 @@ from typing import Any
 
 from aiohttp import web
 
-from . import auth, bank, errors, openapi, staking, tendermint, tx, wasm
+from . import auth, bank, errors, gateway, openapi, staking, tendermint, tx, wasm
 from .api import AbciQuery, Context, QueryAnswer, Request, RestConfig
 from .comet import CometClient
 from .routes import Router, table
@@ -37,7 +37,7 @@ OPENAPI_PATH = "/openapi.json"
 
 def default_router() -> Router:
     """Every route this package serves."""
-    return table(bank.ROUTES, auth.ROUTES, staking.ROUTES, wasm.ROUTES, tx.ROUTES, tendermint.ROUTES)
+    return table(bank.ROUTES, auth.ROUTES, staking.ROUTES, wasm.ROUTES, tx.ROUTES, tendermint.ROUTES, gateway.ROUTES)
 
 
 def split_address(address: str) -> tuple[str, int]:

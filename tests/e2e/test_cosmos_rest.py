@@ -204,6 +204,11 @@ def test_wasm_smart_query(e2e: E2E) -> None:
         assert get(e2e, f"/cosmwasm/wasm/v1/contract/{token}/smart/{query}") == {"data": {"balance": "1000"}}
     info = base64.b64encode(b'{"token_info":{}}').decode()
     assert get(e2e, f"/cosmwasm/wasm/v1/contract/{token}/smart/{info}")["data"]["symbol"] == "TOK"
+    raw = get(e2e, f"/cosmwasm/wasm/v1/contract/{token}/raw/{base64.b64encode(b'token_info').decode()}")
+    assert json.loads(base64.b64decode(raw["data"]))["symbol"] == "TOK"
+    code = get(e2e, f"/cosmwasm/wasm/v1/code/{code_id}")
+    assert code["code_info"]["code_id"] == str(code_id)
+    assert len(base64.b64decode(code["data"])) == build_contract("cw20-base", "2.0.0").stat().st_size
 
 
 def test_latest_block_and_node_info(e2e: E2E) -> None:
@@ -237,6 +242,24 @@ def test_validator_sets(e2e: E2E) -> None:
     assert latest["pagination"] == {"next_key": None, "total": "1"} and int(latest["block_height"]) > 0
     at = get(e2e, "/cosmos/base/tendermint/v1beta1/validatorsets/1")
     assert at["block_height"] == "1" and at["validators"][0]["address"] == val["address"]
+
+
+def test_delegation_rewards_and_params(e2e: E2E) -> None:
+    from ledger.addresses import VALOPER_PREFIX, from_bech32
+
+    [validator] = get(e2e, "/cosmos/staking/v1beta1/validators")["validators"]
+    valoper = validator["operator_address"]
+    delegator = to_bech32(from_bech32(valoper, VALOPER_PREFIX))
+    body = get(e2e, f"/cosmos/staking/v1beta1/validators/{valoper}/delegations/{delegator}")
+    response = body["delegation_response"]
+    assert response["delegation"]["delegator_address"] == delegator
+    assert response["balance"] == {"denom": "usei", "amount": validator["tokens"]}
+    rewards = get(e2e, f"/cosmos/distribution/v1beta1/delegators/{delegator}/rewards")
+    assert [r["validator_address"] for r in rewards["rewards"]] == [valoper]
+    one = get(e2e, f"/cosmos/distribution/v1beta1/delegators/{delegator}/rewards/{valoper}")
+    assert set(one) == {"rewards"}
+    params = get(e2e, "/cosmos/staking/v1beta1/params")["params"]
+    assert params["bond_denom"] == "usei"
 
 
 def test_cors(e2e: E2E) -> None:
@@ -273,6 +296,8 @@ BAD_REQUESTS = {
     "future height": ("GET", "/cosmos/staking/v1beta1/validators", None, {"x-cosmos-block-height": "99999999"}, 400, 3),
     "smart query not base64": ("GET", "/cosmwasm/wasm/v1/contract/" + UNKNOWN + "/smart/%%%", None, {}, 400, 3),
     "bad block height": ("GET", "/cosmos/base/tendermint/v1beta1/blocks/zero", None, {}, 400, 3),
+    "bad code id": ("GET", "/cosmwasm/wasm/v1/code/abc", None, {}, 400, 3),
+    "raw query not base64": ("GET", "/cosmwasm/wasm/v1/contract/" + UNKNOWN + "/raw/%%%", None, {}, 400, 3),
     "search without events": ("GET", "/cosmos/tx/v1beta1/txs", None, {}, 400, 3),
     "search with a malformed event": ("GET", "/cosmos/tx/v1beta1/txs?events=transfer.recipient", None, {}, 400, 3),
     "search with a bad order": ("GET", "/cosmos/tx/v1beta1/txs?events=a.b%3D'c'&order_by=UP", None, {}, 400, 3),

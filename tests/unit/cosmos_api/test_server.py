@@ -88,7 +88,7 @@ def test_openapi_document_lists_every_route(server) -> None:
     assert status == 200 and doc["openapi"] == "3.0.3"
     listed = {(method.upper(), path) for path, ops in doc["paths"].items() for method in ops}
     expected = {(r.method, r.pattern.replace("=**}", "}")) for r in srv.router.routes}
-    assert listed == expected and len(expected) == 19
+    assert listed == expected and len(expected) == 26
     op = doc["paths"]["/cosmos/bank/v1beta1/balances/{address}/by_denom"]["get"]
     assert [p["name"] for p in op["parameters"]] == ["address", "denom", "x-cosmos-block-height"]
     assert "requestBody" in doc["paths"]["/cosmos/tx/v1beta1/txs"]["post"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 
@@ -62,7 +62,6 @@ class Context:
     query: Callable[[str, bytes, int], Awaitable[QueryAnswer]]
     comet: Any  # comet.CometClient
     config: RestConfig
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 Handler = Callable[[Context, Request], Awaitable[Mapping[str, Any]]]

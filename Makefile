@@ -6,13 +6,15 @@ PY := $(VENV)/bin/python
 COMETBFT_VERSION := v0.38.17
 BIN := $(CURDIR)/.bin
 COMETBFT := $(BIN)/cometbft
+GETH_VERSION := v1.16.9
+GETH := $(BIN)/geth
 HOME_DIR ?= $(CURDIR)/homes/local
 CHAIN_ID ?= pysei-local-1
 N ?= 4
 export PATH := $(BIN):$(PATH)
 export PYSEI_COMETBFT := $(COMETBFT)
 
-.PHONY: install cometbft proto proto-check run test test-fast lint bench soak fuzz localnet clean js
+.PHONY: install cometbft geth proto proto-check run test test-fast lint bench soak fuzz localnet clean js
 
 install: $(VENV)/.installed
 
@@ -33,6 +35,19 @@ $(BIN)/.cometbft-$(COMETBFT_VERSION):
 	else \
 	  echo "building cometbft $(COMETBFT_VERSION) (go install, ~2 min)"; \
 	  GOBIN=$(BIN) GOFLAGS=-mod=mod go install github.com/cometbft/cometbft/cmd/cometbft@$(COMETBFT_VERSION); \
+	fi
+	@touch $@
+
+# geth: the end-to-end bench's reference node, built once like CometBFT (bench only, never test).
+geth: $(BIN)/.geth-$(GETH_VERSION)
+
+$(BIN)/.geth-$(GETH_VERSION):
+	@mkdir -p $(BIN)
+	@if [ -x $(GETH) ] && $(GETH) version 2>/dev/null | grep -qx 'Version: $(GETH_VERSION:v%=%)-stable'; then \
+	  echo "geth $(GETH_VERSION) already built"; \
+	else \
+	  echo "building geth $(GETH_VERSION) (go install, a few minutes)"; \
+	  GOBIN=$(BIN) GOFLAGS=-mod=mod go install github.com/ethereum/go-ethereum/cmd/geth@$(GETH_VERSION); \
 	fi
 	@touch $@
 
@@ -62,7 +77,7 @@ test: install cometbft js lint
 test-fast: install
 	$(VENV)/bin/pytest -q -x tests/unit tests/property
 
-bench: install cometbft
+bench: install cometbft geth js
 	@for b in bench/*_bench.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
 # Long fuzz campaign over every decoder of outside bytes and the ABCI methods (make test runs 300 examples each).

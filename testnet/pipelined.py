@@ -26,22 +26,29 @@ def sign_pipelined(net: Localnet, senders: int, per_sender: int) -> list[bytes]:
 
 
 Answer = Callable[[float, dict[str, Any]], None]
+Call = Callable[[bytes], tuple[str, Any]]
+
+
+def send_raw(raw: bytes) -> tuple[str, Any]:
+    """The JSON-RPC call sending one Ethereum tx."""
+    return "eth_sendRawTransaction", ["0x" + raw.hex()]
 
 
 async def send_batches(url: str, raws: list[bytes], batch: int, connections: int,
-                       on_answer: Answer | None = None) -> list[tuple[float, dict[str, Any]]]:
-    """Send ``raws`` through ``eth_sendRawTransaction`` in JSON-RPC batches of ``batch``
-    calls; each of ``connections`` keep-alive connections takes the next batch once its
-    last one is answered. Returns every answer with the time its batch was sent (also
-    handed to ``on_answer`` as it arrives)."""
+                       on_answer: Answer | None = None, call: Call = send_raw) -> list[tuple[float, dict[str, Any]]]:
+    """Send ``raws`` (through ``eth_sendRawTransaction``, or the method and params ``call``
+    makes of a tx) in JSON-RPC batches of ``batch`` calls; each of ``connections``
+    keep-alive connections takes the next batch once its last one is answered. Returns
+    every answer with the time its batch was sent (also handed to ``on_answer`` as it
+    arrives)."""
     queue = [raws[i: i + batch] for i in range(0, len(raws), batch)][::-1]
     answers: list[tuple[float, dict[str, Any]]] = []
 
     async def connection(session: aiohttp.ClientSession) -> None:
         while queue:
             chunk = queue.pop()
-            body = [{"jsonrpc": "2.0", "id": i, "method": "eth_sendRawTransaction", "params": ["0x" + r.hex()]}
-                    for i, r in enumerate(chunk)]
+            body = [{"jsonrpc": "2.0", "id": i, "method": m, "params": p}
+                    for i, (m, p) in enumerate(map(call, chunk))]
             sent = time.perf_counter()
             async with session.post(url, json=body) as resp:
                 out = await resp.json(content_type=None)

@@ -1,7 +1,9 @@
-"""Runs ethereum/tests GeneralStateTests through evm_bridge's KV state backend.
+"""Runs filled state tests through evm_bridge's KV state backend: ethereum/tests
+GeneralStateTests (Cancun) and execution-spec-tests' Prague state tests.
 
 Each case: load the pre-state into a dict-backed view (balances in the bank store under
-direct-cast addresses), sign the case's tx (EIP-155, chain id 1), run it with
+direct-cast addresses), take the case's signed tx (``txbytes`` when the fixture has it,
+else signed here: EIP-155, chain id 1), run it with
 ``evm_bridge.execute.run_tx`` on the fixture's fork, pay the priority fee to the
 coinbase (pysei defers fees to the block end; Ethereum pays the coinbase in the tx),
 then rebuild the Merkle-Patricia state root from our key/values with py-evm's trie and
@@ -36,6 +38,7 @@ from ledger.encoding import encode_uint
 from ledger.overlay import EmptyView, Overlay
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "evm" / "GeneralStateTests"
+PRAGUE_FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "evm" / "PragueStateTests"
 CHAIN_ID = 1
 #: pysei has no blob (type-3) txs: a CometBFT chain carries no blob sidecars.
 UNSUPPORTED_BLOB = "skipped: blob (type-3) txs are not supported by pysei"
@@ -106,6 +109,16 @@ def signed_tx(test: dict[str, Any], indexes: dict[str, int]) -> bytes:
             (_hex(e["address"]), tuple(_int(k) for k in e["storageKeys"])) for e in t["accessLists"][indexes["data"]]
         )
     return sign_tx(_hex(t["secretKey"]), **fields)
+
+
+def _raw_tx(test: dict[str, Any], post: dict[str, Any]) -> bytes:
+    """The fixture's signed tx; an unprotected legacy one (pre-EIP-155, which pysei refuses
+    as geth's RPC does) is signed again with EIP-155: same sender and fields, so the same
+    state transition."""
+    raw = _hex(post["txbytes"]) if "txbytes" in post else b""
+    if not raw or (raw[0] >= 0xC0 and rlp.decode(raw)[6] in (b"\x1b", b"\x1c")):
+        return signed_tx(test, post["indexes"])
+    return raw
 
 
 def context(env: dict[str, Any]) -> ExecutionContext:
@@ -196,7 +209,7 @@ def run_case(case: Case) -> str | None:
     if "blobVersionedHashes" in test["transaction"]:
         return UNSUPPORTED_BLOB
     try:
-        tx = decode_tx(signed_tx(test, post["indexes"]), CHAIN_ID)
+        tx = decode_tx(_raw_tx(test, post), CHAIN_ID)
     except (EvmTxError, ValueError, OverflowError) as e:  # incl. fields too big to encode
         return None if expect_error else f"decode rejected: {e}"
     assert tx.sender == address_of(_hex(test["transaction"]["secretKey"]))
@@ -222,8 +235,9 @@ def run_case(case: Case) -> str | None:
 
 def main() -> None:
     passed, skipped, failures = 0, 0, []
-    only = sys.argv[1] if len(sys.argv) > 1 else ""
-    for case in cases():
+    only = next((a for a in sys.argv[1:] if not a.startswith("--")), "")
+    root = PRAGUE_FIXTURES if "--prague" in sys.argv else FIXTURES
+    for case in cases(root):
         if only not in case.id:
             continue
         try:

@@ -36,11 +36,11 @@ def channel(e2e: E2E) -> Iterator[grpc.Channel]:
         yield ch
 
 
-def call(channel: grpc.Channel, path: str, request, response_cls, height: int | None = None):
+def call(channel: grpc.Channel, path: str, request, response_cls, height: int | None = None, timeout: float = 60):
     stub = channel.unary_unary(path, request_serializer=lambda m: m.SerializeToString(),
                                response_deserializer=response_cls.FromString)
     metadata = ((HEIGHT, str(height)),) if height is not None else None
-    response, rpc = stub.with_call(request, metadata=metadata, timeout=20)
+    response, rpc = stub.with_call(request, metadata=metadata, timeout=timeout)
     return response, dict(rpc.initial_metadata())
 
 

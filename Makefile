@@ -55,7 +55,8 @@ $(BIN)/.geth-$(GETH_VERSION):
 proto: install
 	$(PY) -m abci_app.protogen
 
-# npm packages of the end-to-end tests (solc, ethers, hardhat), reinstalled when the lock changes.
+# npm packages of the JS-driven tests (solc, ethers, hardhat, forge, cosmjs: the e2e clients and the
+# amino JSON oracle of the unit tests), reinstalled when the lock changes.
 JS_DIR := tests/e2e/js
 js: $(JS_DIR)/node_modules/.package-lock.json
 
@@ -74,7 +75,7 @@ lint: install
 test: install cometbft js lint
 	$(VENV)/bin/pytest -q -x -p no:cacheprovider -m 'not soak' tests
 
-test-fast: install
+test-fast: install js
 	$(VENV)/bin/pytest -q -x tests/unit tests/property
 
 bench: install cometbft geth js

@@ -39,7 +39,7 @@ class E2E:
 def npm_ready() -> None:
     if shutil.which("node") is None or shutil.which("npm") is None:
         pytest.fail("node and npm are required for the e2e tests (see README: set-up)")
-    needed = ("hardhat", "ethers", "@foundry-rs/forge-linux-amd64")
+    needed = ("hardhat", "ethers", "@foundry-rs/forge-linux-amd64", "@cosmjs/stargate", "@cosmjs/cosmwasm")
     if not all((JS / "node_modules" / name).is_dir() for name in needed):
         subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=JS, check=True)
 

@@ -19,7 +19,7 @@ import pytest
 from coincurve import PrivateKey
 
 from abci_app.tx.builder import build_and_sign
-from ledger.addresses import to_bech32
+from ledger.addresses import VALOPER_PREFIX, from_bech32, sei_address_from_pubkey, to_bech32
 from pysei_pb.cosmos.bank.v1beta1 import tx_pb2 as bank_tx
 from pysei_pb.cosmos.base.v1beta1 import coin_pb2
 from tests.e2e.conftest import E2E
@@ -56,8 +56,6 @@ def key(e2e: E2E, name: str) -> bytes:
 
 
 def address(e2e: E2E, name: str) -> str:
-    from ledger.addresses import sei_address_from_pubkey
-
     return to_bech32(sei_address_from_pubkey(PrivateKey(key(e2e, name)).public_key.format(compressed=True)))
 
 
@@ -245,8 +243,6 @@ def test_validator_sets(e2e: E2E) -> None:
 
 
 def test_delegation_rewards_and_params(e2e: E2E) -> None:
-    from ledger.addresses import VALOPER_PREFIX, from_bech32
-
     [validator] = get(e2e, "/cosmos/staking/v1beta1/validators")["validators"]
     valoper = validator["operator_address"]
     delegator = to_bech32(from_bech32(valoper, VALOPER_PREFIX))

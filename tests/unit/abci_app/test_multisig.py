@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import json
+import pickle
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -155,3 +156,10 @@ def test_multisig_account_sends_through_the_ante_step(chain) -> None:
     after = accounts.get_account(chain.view, address)
     assert (after.sequence, after.pubkey) == (SEQUENCE + 1, b"")
     assert accounts.associated_evm(chain.view, address) is None
+
+
+def test_multisig_tx_pickles_for_occ_workers() -> None:
+    tx = decode_native(ours(3, 2, [0, 2]), MAX, HANDLERS)
+    back = pickle.loads(pickle.dumps(tx))
+    assert back == tx and back.multisig == tx.multisig
+    assert verify_signature(back, CHAIN, ACCOUNT)

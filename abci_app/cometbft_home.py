@@ -82,9 +82,17 @@ def patch_config(path: Path, changes: Mapping[str, Mapping[str, object]]) -> Non
     path.write_text("\n".join(lines) + "\n")
 
 
+def proxy_app(abci_address: str, transport: str) -> str:
+    """CometBFT's ``proxy_app`` for the app's ABCI address: ``tcp://`` for the socket
+    transport, the bare ``host:port`` for gRPC."""
+    bare = abci_address.removeprefix("tcp://")
+    return f"tcp://{bare}" if transport == "socket" else bare
+
+
 def node_config(
     *,
     abci_address: str,
+    abci: str = "socket",
     rpc_port: int = 26657,
     p2p_port: int = 26656,
     prometheus_port: int = 26660,
@@ -95,8 +103,8 @@ def node_config(
     return {
         "": {
             "moniker": moniker,
-            "proxy_app": abci_address,
-            "abci": "grpc",
+            "proxy_app": proxy_app(abci_address, abci),
+            "abci": abci,
         },
         "rpc": {
             "laddr": f"tcp://127.0.0.1:{rpc_port}",

@@ -25,8 +25,10 @@ class StoreSection:
 class AppConfig:
     chain_id: str = "pysei-local-1"
     evm_chain_id: int = 713714
-    #: gRPC ABCI listen address (host:port, no scheme).
+    #: ABCI listen address (host:port, no scheme) and transport: ``socket`` (CometBFT's
+    #: ``--abci socket``, which keeps many CheckTx calls in flight) or ``grpc``.
     abci_address: str = "127.0.0.1:26658"
+    abci_transport: str = "socket"
     evm_http_address: str = "127.0.0.1:8545"
     evm_ws_address: str = "127.0.0.1:8546"
     metrics_address: str = "127.0.0.1:26661"

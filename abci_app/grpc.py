@@ -3,61 +3,24 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from concurrent import futures
-from typing import Any
 
 import grpc
 
-from pysei_pb.tendermint.abci import types_pb2 as abci
 from pysei_pb.tendermint.abci import types_pb2_grpc
 
-from . import codes
+from .abci_calls import METHODS, fallbacks
 from .app import App
 
 log = logging.getLogger("pysei.grpc")
 
-_METHODS = {
-    "Echo": "echo",
-    "Flush": "flush",
-    "Info": "info",
-    "CheckTx": "check_tx",
-    "Query": "query",
-    "Commit": "commit",
-    "InitChain": "init_chain",
-    "ListSnapshots": "list_snapshots",
-    "OfferSnapshot": "offer_snapshot",
-    "LoadSnapshotChunk": "load_snapshot_chunk",
-    "ApplySnapshotChunk": "apply_snapshot_chunk",
-    "PrepareProposal": "prepare_proposal",
-    "ProcessProposal": "process_proposal",
-    "ExtendVote": "extend_vote",
-    "VerifyVoteExtension": "verify_vote_extension",
-    "FinalizeBlock": "finalize_block",
-}
-
-
-def _fallbacks() -> dict[str, Callable[[Exception], Any]]:
-    """Answers for an unexpected exception in a request that must not stop the node.
-
-    CheckTx and Query serve anyone (the node's RPC relays them): an error code. A proposal
-    that cannot be checked is rejected and one that cannot be built is empty: consensus
-    moves on to the next round. Other calls (FinalizeBlock, Commit, ...) abort, so that
-    CometBFT stops rather than commit a state this node could not compute."""
-    return {
-        "CheckTx": lambda e: abci.ResponseCheckTx(code=codes.INTERNAL, log=f"internal error: {type(e).__name__}"),
-        "Query": lambda e: abci.ResponseQuery(code=codes.INTERNAL, log=f"internal error: {type(e).__name__}"),
-        "ProcessProposal": lambda e: abci.ResponseProcessProposal(status=abci.ResponseProcessProposal.REJECT),
-        "PrepareProposal": lambda e: abci.ResponsePrepareProposal(txs=[]),
-    }
-
 
 def _servicer(app: App) -> types_pb2_grpc.ABCIServicer:
-    fallbacks = _fallbacks()
+    answers = fallbacks()
 
     def bind(rpc: str, method: str):
         target = getattr(app, method)
-        fallback = fallbacks.get(rpc)
+        fallback = answers.get(rpc)
 
         def call(self, request, context):
             try:
@@ -71,7 +34,7 @@ def _servicer(app: App) -> types_pb2_grpc.ABCIServicer:
         call.__name__ = rpc
         return call
 
-    attrs = {rpc: bind(rpc, method) for rpc, method in _METHODS.items()}
+    attrs = {rpc: bind(rpc, method) for rpc, method in METHODS.items()}
     return type("PyseiABCIServicer", (types_pb2_grpc.ABCIServicer,), attrs)()
 
 

@@ -91,7 +91,7 @@ def init_home(
     validators, comet_validators = _genesis_validator(home.cometbft, funded, key_names)
     cometbft_home.patch_config(
         home.cometbft / "config" / "config.toml",
-        cometbft_home.node_config(abci_address=cfg.abci_address, moniker=f"pysei-{home.root.name}"),
+        cometbft_home.node_config(abci_address=cfg.abci_address, abci=cfg.abci_transport, moniker=f"pysei-{home.root.name}"),
     )
     cometbft_home.patch_genesis(
         home.cometbft,

@@ -22,6 +22,7 @@ from .app import App
 from .config import AppConfig
 from .grpc import GrpcServer
 from .home import Home
+from .socket import SocketServer
 
 log = logging.getLogger("pysei.node")
 
@@ -88,12 +89,13 @@ class Node:
             if service is not None:
                 service.start()
                 self._services.append(service)
-        self.server = GrpcServer(self.app, cfg.abci_address)
+        self.server = _abci_server(cfg, self.app)
         self.server.start()
         log.info(
-            "app started: height=%d workers=%d abci=%s",
+            "app started: height=%d workers=%d abci=%s %s",
             self.db.last_height(),
             cfg.workers(),
+            cfg.abci_transport,
             cfg.abci_address,
         )
 
@@ -116,6 +118,14 @@ class Node:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _abci_server(cfg: AppConfig, app: App) -> GrpcServer | SocketServer:
+    if cfg.abci_transport == "socket":
+        return SocketServer(app, cfg.abci_address)
+    if cfg.abci_transport == "grpc":
+        return GrpcServer(app, cfg.abci_address)
+    raise ValueError(f"app.toml abci_transport must be socket or grpc, not {cfg.abci_transport!r}")
 
 
 def _services():
@@ -184,7 +194,7 @@ def run_app(home: Path) -> int:
 
 
 def run_start(home: Path) -> int:
-    """``pysei start``: cometbft (``--abci grpc``) and the app; both stop together.
+    """``pysei start``: cometbft (``--abci`` the app's transport) and the app; both stop together.
 
     CometBFT is spawned before the app starts any gRPC thread (forking a process that runs
     gRPC threads is unsafe); it retries the ABCI connection until the app listens.
@@ -197,9 +207,9 @@ def run_start(home: Path) -> int:
         "--home",
         str(node.home.cometbft),
         "--abci",
-        "grpc",
+        node.config.abci_transport,
         "--proxy_app",
-        node.config.abci_address,
+        cometbft_home.proxy_app(node.config.abci_address, node.config.abci_transport),
     ]
     pid_file = node.home.root / "cometbft.pid"
     _wait_for_previous(pid_file)

@@ -99,15 +99,18 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=300, help="seconds to wait for a load's txs")
     parser.add_argument("--profile", default="", help="py-spy output for pysei's first load (a) run")
     parser.add_argument("--nodes", default="pysei,geth", help="measure only these (e.g. pysei)")
+    parser.add_argument("--pysei-set", action="append", default=[], metavar="KEY=VALUE",
+                        help="override a default of pysei's app.toml (A/B runs; the default config otherwise)")
     args = parser.parse_args()
     loads = [x for x in args.loads.split(",") if x]
     wanted = args.nodes.split(",")
-    print(f"e2e bench: pysei vs geth; load average at start {procs.load_average()}, {os.cpu_count()} cores")
+    print(f"e2e bench: pysei vs geth; load average at start {procs.load_average()}, {os.cpu_count()} cores"
+          + (f"; pysei app.toml overrides {args.pysei_set}" if args.pysei_set else ""))
     tmp = Path(tempfile.mkdtemp(prefix="e2e-bench-"))
     nodes: list[Node] = []
     try:
         progress("starting pysei")
-        pysei, net = start_pysei(tmp / "net", ACCOUNTS)
+        pysei, net = start_pysei(tmp / "net", ACCOUNTS, args.pysei_set)
         nodes.append(pysei)
         accounts = net.accounts()[:ACCOUNTS]
         procs.pause(pysei.processes(), stop=True)

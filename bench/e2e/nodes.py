@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from abci_app.config import AppConfig
 from abci_app.init import BLOCK_MAX_GAS
 from testnet.init import init_localnet
 from testnet.manifest import LoadAccount, Localnet
@@ -81,10 +82,18 @@ def wait_height(url: str, height: int, timeout: float) -> None:
     raise TimeoutError(f"{url} did not reach height {height}")
 
 
-def start_pysei(root: Path, accounts: int) -> tuple[Node, Localnet]:
-    """A fresh one-validator pysei node with ``accounts`` funded load accounts."""
+def start_pysei(root: Path, accounts: int, settings: Sequence[str] = ()) -> tuple[Node, Localnet]:
+    """A fresh one-validator pysei node with ``accounts`` funded load accounts; ``settings``
+    (``key=value``) override app.toml's defaults, for A/B runs."""
     init_localnet(root, 1, workers=[0], base_port=free_base_port(1), accounts=accounts)
     net = Localnet.load(root)
+    if settings:
+        cfg = AppConfig.load(net.nodes[0].home)
+        for item in settings:
+            key, _, value = item.partition("=")
+            current = getattr(cfg, key)
+            setattr(cfg, key, type(current)(value))
+        cfg.save(net.nodes[0].home)
     start(root, wait_height=3, timeout=240)
     info = net.nodes[0]
     wait_height(info.ports.evm_url, 3, 60)

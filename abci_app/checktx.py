@@ -21,7 +21,8 @@ from pysei_pb.tendermint.abci import types_pb2 as abci
 from . import codes
 from .blockexec import base_fee, block_gas_limit
 from .errors import TxError
-from .txcodec import EVM, Decoded
+from .tx.associate import execute_associate
+from .txcodec import ASSOCIATE, EVM, Decoded
 from .txpool.admission import check_evm
 
 _VERIFIED_CACHE = 100_000
@@ -72,6 +73,11 @@ class CheckState:
                 if decoded.kind == EVM:
                     gas_wanted = check_evm(self.app.pool, decoded.tx, scratch, ctx, self.app.db.last_height(), recheck)
                     result_code, log, gas_used = codes.OK, "", 0
+                elif decoded.kind == ASSOCIATE:
+                    result = execute_associate(decoded.tx, scratch)
+                    if result.code != codes.OK:
+                        return abci.ResponseCheckTx(code=result.code, log=result.log)
+                    gas_wanted = gas_used = 0
                 else:
                     result = self._check_native(decoded, scratch, ctx)
                     result_code, log, gas_used, gas_wanted = result.code, result.log, result.gas_used, result.gas_wanted

@@ -19,6 +19,7 @@ from store.api import KVView
 
 from .errors import TxError
 from .runner import BlockTask
+from .tx.associate import encode_associate
 
 log = logging.getLogger("pysei.rpc")
 
@@ -69,6 +70,7 @@ class RpcService:
         backend = Backend(self.config, self.index, node.db)
         backend.replay = app_replayer(node.app)
         backend.admit = node.app.codec.remember
+        backend.association_tx = encode_associate
         backend.pool = node.app.pool
         self.server = RpcServer(backend)
         self.index.add_listener(self.server.on_block)

@@ -14,7 +14,8 @@ from ledger.context import BlockContext
 from ledger.results import TxResult
 from store.api import KVView
 
-from .txcodec import EVM, Decoded
+from .tx.associate import execute_associate
+from .txcodec import ASSOCIATE, EVM, Decoded
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,8 @@ class AppTaskRunner:
     def run(self, task: BlockTask, context: BlockContext, view: KVView) -> TxResult:
         if task.decoded is None:
             return TxResult(code=task.error_code, log=task.error_log)
+        if task.decoded.kind == ASSOCIATE:
+            return execute_associate(task.decoded.tx, view)
         if task.decoded.kind == EVM:
             from evm_bridge.execute import execute_tx
 

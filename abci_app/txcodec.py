@@ -18,15 +18,17 @@ from evm_bridge.txs import is_evm_tx
 
 from . import codes
 from .errors import TxError
+from .tx.associate import decode_associate
 
 EVM = "evm"
 NATIVE = "native"
+ASSOCIATE = "associate"  # the gasless association tx (``tx.associate``), a native encoding
 
 
 @dataclass(frozen=True)
 class Decoded:
-    kind: str  # EVM or NATIVE
-    tx: Any  # evm_bridge EvmTx or abci_app.tx.native.NativeTx
+    kind: str  # EVM, NATIVE or ASSOCIATE
+    tx: Any  # evm_bridge EvmTx, abci_app.tx.native.NativeTx or abci_app.tx.associate.AssociateTx
     hash: bytes  # sha256 of the raw bytes (CometBFT's tx hash)
 
 
@@ -91,6 +93,9 @@ class TxCodec:
                     return Decoded(EVM, decode_tx(raw, self.evm_chain_id), h)
                 except EvmTxError as e:
                     raise TxError(e.code, str(e), "evm") from None
+            association = decode_associate(raw)
+            if association is not None:
+                return Decoded(ASSOCIATE, association, h)
             from .tx.native import decode_native
 
             return Decoded(NATIVE, decode_native(raw, self.max_tx_bytes, self.handlers), h)

@@ -10,7 +10,6 @@ must be the caller). Gas (on top of ``base.BASE_GAS``): getters 1,000; ``associa
 from __future__ import annotations
 
 from coincurve import PublicKey
-from eth_hash.auto import keccak
 
 from ledger import accounts
 from ledger.addresses import (
@@ -21,6 +20,7 @@ from ledger.addresses import (
     to_bech32,
     to_checksum_evm,
 )
+from ledger.personal_sign import SignatureError, signer_pubkey
 
 from .api import PrecompileError
 from .base import Call, PrecompileBase, method
@@ -61,20 +61,9 @@ class AddrPrecompile(PrecompileBase):
     def associate(self, call: Call) -> tuple[str, str]:
         v, r, s, message = call.args
         try:
-            vi, ri, si = (int(x.removeprefix("0x"), 16) for x in (v, r, s))
-        except ValueError:
-            raise PrecompileError("v, r and s must be hex strings") from None
-        prefix = f"\x19Ethereum Signed Message:\n{len(message.encode())}".encode()
-        digest = keccak(prefix + message.encode())
-        rec = vi - 27 if vi >= 27 else vi
-        if rec not in (0, 1) or not (0 < ri < 2**256 and 0 < si < 2**256):
-            raise PrecompileError("invalid signature")
-        try:
-            pub = PublicKey.from_signature_and_message(
-                ri.to_bytes(32, "big") + si.to_bytes(32, "big") + bytes([rec]), digest, hasher=None
-            ).format(compressed=True)
-        except Exception:  # coincurve raises ValueError/Exception on bad signatures
-            raise PrecompileError("invalid signature: cannot recover the signer") from None
+            pub = signer_pubkey(message, v, r, s)
+        except SignatureError as e:
+            raise PrecompileError(str(e)) from None
         return self._link(call, pub)
 
     @method("associatePubKey(string)", ["string", "address"], 20_000, mutates=True)

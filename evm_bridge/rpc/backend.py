@@ -45,6 +45,9 @@ class Backend:
         #: app's decoder before it is broadcast (the node's glue installs it), so CheckTx
         #: does not decode it and recover its sender a second time.
         self.admit: Callable[[bytes, Any], None] | None = None
+        #: ``association_tx(message, v, r, s)``: the bytes of the app's gasless association
+        #: tx for a signed message (``sei_associate``), installed by the node's glue.
+        self.association_tx: Callable[[str, str, str, str], bytes] | None = None
 
     async def pending_nonce(self, addr: bytes) -> int:
         """The next nonce after the sender's contiguous pending txs (newest committed state)."""

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import time
 
 import pytest
 from coincurve import PrivateKey
 from eth_account import Account
+from eth_account.messages import encode_defunct
 
 from ledger.addresses import sei_address_from_pubkey, to_bech32
 from tests.e2e.conftest import E2E
@@ -50,3 +52,34 @@ def test_tx_hashes_both_ways(e2e: E2E, sent) -> None:
     assert web3_rpc(e2e.http, "sei_getCosmosTx", [tx_hash])["result"] == cosmos
     assert web3_rpc(e2e.http, "sei_getEvmTx", [cosmos])["result"] == tx_hash
     assert web3_rpc(e2e.http, "sei_getCosmosTx", ["0x" + "00" * 32])["error"]["message"] == "transaction not found"
+
+
+def test_sei_associate_links_a_funded_key_without_a_fee(e2e: E2E) -> None:
+    fresh = Account.create()
+    alice_key = e2e.keys["alice"]
+    alice = Account.from_key(alice_key).address
+    nonce = int(rpc(e2e.http, "eth_getTransactionCount", [alice, "pending"])["result"], 16)
+    price = int(rpc(e2e.http, "eth_gasPrice", [])["result"], 16)
+    fund = {"nonce": nonce, "gasPrice": 2 * price, "gas": 21_000, "to": fresh.address, "value": 10**15,
+            "chainId": CHAIN_ID}
+    raw = Account.sign_transaction(fund, alice_key).raw_transaction
+    wait_receipt(e2e.http, rpc(e2e.http, "eth_sendRawTransaction", ["0x" + raw.hex()])["result"])
+    assert web3_rpc(e2e.http, "sei_getSeiAddress", [fresh.address])["error"]["code"] == -32000
+    sig = Account.sign_message(encode_defunct(text="associate me"), fresh.key)
+    out = web3_rpc(e2e.http, "sei_associate", [{"custom_message": "associate me", "r": hex(sig.r), "s": hex(sig.s),
+                                                "v": hex(sig.v)}])
+    assert len(out["result"]) == 64
+    pubkey = PrivateKey(bytes(fresh.key)).public_key.format(compressed=True)
+    want = to_bech32(sei_address_from_pubkey(pubkey))
+    deadline = time.monotonic() + 30
+    while (got := web3_rpc(e2e.http, "sei_getSeiAddress", [fresh.address])).get("result") is None:
+        assert time.monotonic() < deadline, got
+        time.sleep(0.2)
+    assert got["result"] == want
+    again = web3_rpc(e2e.http, "sei_associate", [{"custom_message": "again", **_sig(fresh, "again")}])
+    assert again["error"]["code"] == -32000 and "already associated" in again["error"]["message"]
+
+
+def _sig(account, message: str) -> dict[str, str]:
+    sig = Account.sign_message(encode_defunct(text=message), account.key)
+    return {"r": hex(sig.r), "s": hex(sig.s), "v": hex(sig.v)}

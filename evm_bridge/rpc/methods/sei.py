@@ -1,4 +1,6 @@
-"""Sei's own namespace: the two addresses of an account, and the two hashes of a tx.
+"""Sei's own namespace: the two addresses of an account, the two hashes of a tx, and
+``sei_associate``, which links the two addresses of a key from a signed message without a
+fee (it broadcasts the app's gasless association tx).
 
 ``sei_getSeiAddress`` / ``sei_getEVMAddress`` answer an association (an address that
 never signed anything has none: an error, as on Sei). A CometBFT tx hash is the uppercase
@@ -77,3 +79,21 @@ async def get_evm_tx(b: Any, params: list) -> str:
         return "0x" + decode_tx(raw, b.config.evm_chain_id).hash.hex()
     except EvmTxError as e:
         raise server_error(str(e)) from None
+
+
+@rpc("sei_associate", ASYNC)
+async def associate(b: Any, params: list) -> str:
+    """``{custom_message, r, s, v}``: broadcast the association tx; its CometBFT hash."""
+    (req,) = P.arity(params, 1, 1)
+    if not isinstance(req, dict) or not all(isinstance(req.get(k), str) for k in ("custom_message", "r", "s", "v")):
+        raise invalid_params("invalid argument 0: want {custom_message, r, s, v} as strings")
+    if b.association_tx is None:
+        raise server_error("association is not available on this node")
+    raw = b.association_tx(req["custom_message"], req["v"], req["r"], req["s"])
+    try:
+        res = await b.comet.broadcast_tx_sync(raw)
+    except CometError as e:
+        raise server_error(e.text) from None
+    if int(res.get("code", 0)) != 0:
+        raise server_error(res.get("log") or f"association rejected (code {res.get('code')})")
+    return hashlib.sha256(raw).hexdigest().upper()

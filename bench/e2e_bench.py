@@ -36,6 +36,8 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
+import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -73,6 +75,17 @@ def _profile(pid: int, out: str, seconds: float) -> subprocess.Popen:
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
+def _comet_profile(port: int, out: str, seconds: int) -> threading.Thread:
+    """Fetch CometBFT's CPU profile of the next ``seconds`` into ``out`` (in the background)."""
+    def fetch() -> None:
+        url = f"http://127.0.0.1:{port}/debug/pprof/profile?seconds={seconds}"
+        Path(out).write_bytes(urllib.request.urlopen(url, timeout=seconds + 30).read())
+
+    t = threading.Thread(target=fetch, daemon=True)
+    t.start()
+    return t
+
+
 def one_run(node: Node, name: str, accounts: list, token: bytes, tag: str, profile: str, timeout: float) -> Run:
     """Resume ``node``, sign load ``name`` at its current nonces, drive it, pause it again."""
     procs.pause(node.processes(), stop=False)
@@ -98,6 +111,8 @@ def main() -> int:
     parser.add_argument("--loads", default=",".join(SHAPES), help=f"comma-separated, of {', '.join(SHAPES)}")
     parser.add_argument("--timeout", type=float, default=300, help="seconds to wait for a load's txs")
     parser.add_argument("--profile", default="", help="py-spy output for pysei's first load (a) run")
+    parser.add_argument("--comet-profile", default="",
+                        help="CometBFT CPU profile (pprof) for pysei's first load (a) run")
     parser.add_argument("--nodes", default="pysei,geth", help="measure only these (e.g. pysei)")
     parser.add_argument("--pysei-set", action="append", default=[], metavar="KEY=VALUE",
                         help="override a default of pysei's app.toml (A/B runs; the default config otherwise)")
@@ -110,7 +125,8 @@ def main() -> int:
     nodes: list[Node] = []
     try:
         progress("starting pysei")
-        pysei, net = start_pysei(tmp / "net", ACCOUNTS, args.pysei_set)
+        pprof = free_port() if args.comet_profile else 0
+        pysei, net = start_pysei(tmp / "net", ACCOUNTS, args.pysei_set, pprof)
         nodes.append(pysei)
         accounts = net.accounts()[:ACCOUNTS]
         procs.pause(pysei.processes(), stop=True)
@@ -134,8 +150,9 @@ def main() -> int:
                 for node in order:
                     if node.name not in wanted:
                         continue
-                    profile = args.profile if (args.profile and r == 0 and name == TRANSFERS
-                                               and node.name == "pysei") else ""
+                    first = r == 0 and name == TRANSFERS and node.name == "pysei"
+                    profile = args.profile if first else ""
+                    comet = _comet_profile(pprof, args.comet_profile, 10) if first and pprof else None
                     progress(f"round {r + 1}: {name} on {node.name}")
                     run = one_run(node, name, accounts, tokens.get(node.name, b""), f"{r}-{name}", profile,
                                   args.timeout)
@@ -143,6 +160,8 @@ def main() -> int:
                     progress(f"  {f['included']:.0f}/{run.size} in, {f['tps']:.0f} tx/s, "
                              f"{f['rejected']:.0f} rejected, {f['bad_nonces']:.0f} bad nonces")
                     runs.setdefault((name, node.name), []).append(run)
+                    if comet is not None:
+                        comet.join()
         for name in loads:
             print("\n".join(figures.table(name, NOTES[name], runs.get((name, "pysei"), []), runs.get((name, "geth"), []))))
         for node in nodes:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from abci_app import cometbft_home
 from abci_app.config import AppConfig
 from abci_app.init import BLOCK_MAX_GAS
 from testnet.init import init_localnet
@@ -82,11 +83,15 @@ def wait_height(url: str, height: int, timeout: float) -> None:
     raise TimeoutError(f"{url} did not reach height {height}")
 
 
-def start_pysei(root: Path, accounts: int, settings: Sequence[str] = ()) -> tuple[Node, Localnet]:
+def start_pysei(root: Path, accounts: int, settings: Sequence[str] = (), pprof_port: int = 0) -> tuple[Node, Localnet]:
     """A fresh one-validator pysei node with ``accounts`` funded load accounts; ``settings``
-    (``key=value``) override app.toml's defaults, for A/B runs."""
+    (``key=value``) override app.toml's defaults, for A/B runs; ``pprof_port`` turns on
+    CometBFT's profiling server there."""
     init_localnet(root, 1, workers=[0], base_port=free_base_port(1), accounts=accounts)
     net = Localnet.load(root)
+    if pprof_port:
+        cometbft_home.patch_config(net.nodes[0].home / "cometbft" / "config" / "config.toml",
+                                   {"rpc": {"pprof_laddr": f"127.0.0.1:{pprof_port}"}})
     if settings:
         cfg = AppConfig.load(net.nodes[0].home)
         for item in settings:

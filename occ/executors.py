@@ -5,6 +5,7 @@ parallelism) and ``InProcessExecutor`` (simulated workers in this process, for t
 from __future__ import annotations
 
 import multiprocessing
+import os
 import pickle
 import time
 from collections import deque
@@ -130,7 +131,8 @@ class ProcessPoolExecutor:
     node's threads). ``warm_up`` (picklable) runs once in each worker when it starts, e.g.
     to import what the runner needs so a block never waits on a worker's imports.
     Processes start in ``start()``, which returns once each has opened the state and warmed
-    up (raising ``WorkerCrashed`` if one cannot), and stop in ``close()``.
+    up (raising ``WorkerCrashed`` if one cannot), and stop in ``close()``, or as soon as
+    this process dies, however it dies (``untrusted.lifeline``).
     """
 
     def __init__(
@@ -162,7 +164,7 @@ class ProcessPoolExecutor:
         ctx = multiprocessing.get_context(self._start_method)
         for worker in range(self._workers):
             parent, child = ctx.Pipe(duplex=True)
-            args = (child, self._opener, worker, self._warm_up)
+            args = (child, self._opener, worker, self._warm_up, os.getpid())
             proc = ctx.Process(target=worker_main, args=args, daemon=True)
             proc.start()
             child.close()

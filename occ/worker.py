@@ -23,6 +23,7 @@ from occ.api import Outcome, RemoteTaskError, TaskRunner, Writes
 from occ.runtime import collect_between_blocks, yield_to_coordinator
 from occ.view import TxView
 from store.api import ReadView, StateOpener
+from untrusted.lifeline import exit_with
 from untrusted.stack import configure_process, run_on_sized_stack
 
 PROTOCOL = pickle.HIGHEST_PROTOCOL
@@ -95,10 +96,17 @@ def _drain(conn: Connection, inbox: SimpleQueue[bytes | None]) -> None:
 
 
 def worker_main(
-    conn: Connection, opener: StateOpener, worker: int, warm_up: Callable[[], object] | None = None
+    conn: Connection,
+    opener: StateOpener,
+    worker: int,
+    warm_up: Callable[[], object] | None = None,
+    coordinator: int | None = None,
 ) -> None:
     """Worker process number ``worker``: open the state, run ``warm_up``, serve BLOCK and
-    SEGMENT until STOP, on a thread with the stack ``untrusted.stack`` sizes."""
+    SEGMENT until STOP, on a thread with the stack ``untrusted.stack`` sizes. The process
+    exits as soon as the ``coordinator`` process (a pid) does, however it died."""
+    if coordinator is not None:
+        exit_with(coordinator)
     try:
         run_on_sized_stack(_serve, conn, opener, worker, warm_up, name="occ-worker")
     except KeyboardInterrupt:

@@ -6,6 +6,8 @@
 - ``toml_text``: config files, with the same kind of bound.
 - ``stack``: the one place that sets the interpreter's recursion limit and the stack size
   of every thread that executes transactions or requests, and says why they fit.
+- ``lifeline``: a helper process (OCC worker, index renderer) exits as soon as the node
+  process it serves dies, however it dies.
 
 Other decoders are bounded by construction, and the tests in ``tests/unit/untrusted``
 pin each bound: Ethereum txs are read by a schema-driven, non-recursive RLP scanner

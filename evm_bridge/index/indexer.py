@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import pickle
 import queue
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 
 from ledger.blocks import CommittedBlock
+from untrusted.lifeline import exit_with
 
 from .render import RenderedBlock
 from .store import BlockIndex, render_rows
@@ -44,7 +46,8 @@ class Indexer:
 
     def start(self) -> None:
         if self.render_process:
-            self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("forkserver"))
+            self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("forkserver"),
+                                             initializer=exit_with, initargs=(os.getpid(),))
             self._warm = self._pool.submit(_warm_up)
         replayed = 0
         for key, raw in list(self.index.kv.scan(_JOURNAL)):

@@ -14,7 +14,7 @@ N ?= 4
 export PATH := $(BIN):$(PATH)
 export PYSEI_COMETBFT := $(COMETBFT)
 
-.PHONY: install cometbft geth proto proto-check run test test-fast lint bench soak fuzz localnet clean js
+.PHONY: install cometbft geth proto proto-check run test test-fast lint bench soak fuzz localnet clean js pointers
 
 install: $(VENV)/.installed
 
@@ -64,7 +64,12 @@ $(JS_DIR)/node_modules/.package-lock.json: $(JS_DIR)/package-lock.json
 	cd $(JS_DIR) && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-run: install cometbft
+# The pointer contracts the node deploys (evm_bridge/pointers/*.sol), compiled by the npm solc
+# into .cache/pointers/ (never committed); rebuilt when a source changes.
+pointers: install js
+	$(PY) -m evm_bridge.pointers.build
+
+run: install cometbft pointers
 	@test -f $(HOME_DIR)/config/app.toml || $(VENV)/bin/pysei init --home $(HOME_DIR) --chain-id $(CHAIN_ID)
 	$(VENV)/bin/pysei start --home $(HOME_DIR)
 
@@ -72,10 +77,10 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
 
-test: install cometbft js lint
+test: install cometbft js pointers lint
 	$(VENV)/bin/pytest -q -x -p no:cacheprovider -m 'not soak' tests
 
-test-fast: install js
+test-fast: install js pointers
 	$(VENV)/bin/pytest -q -x tests/unit tests/property
 
 bench: install cometbft geth js
@@ -89,7 +94,7 @@ fuzz: install
 soak: install cometbft
 	$(VENV)/bin/pytest -q -s -p no:cacheprovider -m soak tests/soak
 
-localnet: install cometbft
+localnet: install cometbft pointers
 	$(VENV)/bin/pysei testnet init --validators $(N) --out $(CURDIR)/homes/localnet
 	$(PY) -m testnet.start $(CURDIR)/homes/localnet
 

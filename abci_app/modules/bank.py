@@ -19,6 +19,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from evm_bridge.pointers.synthetic import native_transfer_events
 from ledger import accounts, bank
 from ledger.addresses import (
     BONDED_POOL,
@@ -81,6 +82,7 @@ def _send(msg: tx_pb2.MsgSend, ctx: BlockContext, view: KVView) -> tuple[Sequenc
         Event("coin_received", (("receiver", msg.to_address), ("amount", text))),
         Event("transfer", (("recipient", msg.to_address), ("sender", msg.from_address), ("amount", text))),
         Event("message", (("sender", msg.from_address),)),
+        *native_transfer_events(view, sender, recipient, amount),
     )
     return events, tx_pb2.MsgSendResponse().SerializeToString()
 

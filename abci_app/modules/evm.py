@@ -7,6 +7,7 @@ genesis and records each block's hash for the BLOCKHASH opcode. Genesis::
 
     {"base_fee_wei": "1000000000",
      "associations": [{"sei_address": "sei1..", "evm_address": "0x.."}],
+     "pointers": [{"kind": "native", "pointee": "usei", "address": "0x..", "version": 1}],
      "accounts": [{"address": "0x..", "nonce": "1", "code": "0x6080..",   # each optional
                    "storage": [{"key": "0x<32 bytes>", "value": "0x<32 bytes>"}]}]}
 
@@ -21,6 +22,7 @@ from typing import Any
 
 from eth_hash.auto import keccak
 
+from evm_bridge.pointers import registry as pointers
 from ledger import accounts
 from ledger.addresses import from_bech32, parse_evm_address, to_bech32
 from ledger.context import BlockContext
@@ -80,6 +82,13 @@ def _init_genesis(view: KVView, state: Mapping[str, Any]) -> None:
         view.set(PARAMS, KEY_BASE_FEE, encode_uint(fee))
     for pair in state.get("associations", []):
         accounts.associate(view, from_bech32(pair["sei_address"]), parse_evm_address(pair["evm_address"]))
+    for p in state.get("pointers", []):
+        address = p["address"]
+        raw = parse_evm_address(address) if address.startswith("0x") else from_bech32(address)
+        try:
+            pointers.register(view, pointers.Kind.parse(p["kind"]), p["pointee"], raw, int(p["version"]))
+        except pointers.PointerError as e:
+            raise ValueError(f"evm genesis: {e}") from None
     seen: set[str] = set()
     for entry in state.get("accounts", []):
         key = entry["address"].lower()
@@ -118,6 +127,11 @@ def _export_genesis(view: ReadView) -> Mapping[str, Any]:
     return {
         "base_fee_wei": str(decode_uint(view.get(PARAMS, KEY_BASE_FEE))),
         "associations": associations,
+        "pointers": [
+            {"kind": kind.label, "pointee": pointee, "version": p.version,
+             "address": _hex(p.address) if len(p.address) == _ADDR else to_bech32(p.address)}
+            for kind, pointee, p in pointers.all_pointers(view)
+        ],
         "accounts": _export_accounts(view),
     }
 

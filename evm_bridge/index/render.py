@@ -15,7 +15,8 @@ Definitions (the JSON-RPC README repeats them):
   Native txs are indexed too, under their CometBFT hash (sha256 of the bytes), as synthetic
   type-0 entries placed after the EVM txs (``transactionIndex`` continues the count), so
   ``eth_getTransactionReceipt`` and ``eth_getBlockReceipts`` see every tx and
-  ``eth_getLogs`` sees EVM-visible logs that native txs emitted.
+  ``eth_getLogs`` sees EVM-visible logs that native txs emitted (also the ``Transfer`` logs
+  of pointed-to denoms they move, carried as ``evm_log`` events: ``pointers.synthetic``).
 * An EVM tx the block rejected without an EVM receipt gets a failed receipt (status 0).
 """
 
@@ -29,6 +30,7 @@ import rlp
 from eth_hash.auto import keccak
 
 from evm_bridge.api import DYNAMIC_FEE_TX, LEGACY_TX, SET_CODE_TX, EvmLog, EvmReceipt, EvmTx, EvmTxError
+from evm_bridge.pointers.synthetic import logs_of
 from evm_bridge.rlpscan import encode_length
 from evm_bridge.txs import decode_tx, is_evm_tx
 from ledger.addresses import evm_address_from_pubkey
@@ -174,7 +176,7 @@ def _native_entry(block: CommittedBlock, i: int, result: TxResult, where: Json) 
         sender = b"\0" * 20
     h = hashlib.sha256(raw).digest()
     ev = result.evm if isinstance(result.evm, EvmReceipt) else None
-    logs: tuple[EvmLog, ...] = ev.logs if ev is not None else ()
+    logs: tuple[EvmLog, ...] = (ev.logs if ev is not None else ()) + (logs_of(result.events) if result.ok else ())
     gas_price = result.fee_wei // result.gas_used if result.gas_used else 0
     tx_obj: Json = {
         **where, "from": address(sender), "gas": qty(result.gas_wanted), "gasPrice": qty(gas_price),

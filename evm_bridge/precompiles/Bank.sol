@@ -14,7 +14,7 @@ interface IBank {
 
     event SendNative(address indexed sender, string recipient, uint256 amount);
 
-    /// Only the denom's pointer contract may call it (pysei has none: always reverts).
+    /// Only the denom's registered pointer contract may call it (see Pointer.sol).
     function send(address fromAddress, address toAddress, string memory denom, uint256 amount)
         external returns (bool success);
 

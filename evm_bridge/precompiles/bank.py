@@ -2,8 +2,9 @@
 
 Gas (on top of ``base.BASE_GAS`` = 2,000): ``balance``, ``name``, ``symbol``, ``decimals``,
 ``supply`` 1,000; ``all_balances`` 1,000 + 200 per coin (charged after reading);
-``sendNative`` 30,000; ``send`` 30,000 (always reverts: pysei has no pointer contracts, and
-Sei only lets a denom's pointer contract call it).
+``sendNative`` 30,000; ``send`` 30,000. Only the denom's registered pointer contract may
+call ``send`` (as on Sei); it moves the coins between the Sei addresses of the two EVM
+addresses (their association, else the direct cast) as a native send would.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from ledger import bank
 from ledger.accounts import sei_for_evm
 from ledger.addresses import AddressError, from_bech32
 
+from ..pointers import registry
 from .api import PrecompileError
 from .base import Call, PrecompileBase, method, topic
 
@@ -66,7 +68,27 @@ class BankPrecompile(PrecompileBase):
 
     @method("send(address,address,string,uint256)", ["bool"], 30_000, mutates=True)
     def send(self, call: Call) -> tuple[bool]:
-        raise PrecompileError(f"only the pointer contract of {call.args[2]} may call send")
+        src, dst, denom, amount = call.args
+        if not denom:
+            raise PrecompileError("invalid denom")
+        pointer = registry.get(call.native, registry.Kind.NATIVE, denom)
+        if pointer is None or pointer.address != call.sender:
+            raise PrecompileError(f"only the pointer contract of {denom} may call send")
+        if amount == 0:
+            return (True,)
+        sender, recipient = (bytes.fromhex(a[2:]) for a in (src, dst))
+        if not any(sender) or not any(recipient):
+            raise PrecompileError("invalid addr")
+        sei_from, sei_to = sei_for_evm(call.native, sender), sei_for_evm(call.native, recipient)
+
+        def move(view: object) -> None:
+            try:
+                bank.transfer(view, sei_from, sei_to, denom, amount)  # type: ignore[arg-type]
+            except bank.InsufficientFunds as e:
+                raise PrecompileError(f"{e}: insufficient funds") from None
+
+        call.apply(move)
+        return (True,)
 
     @method("sendNative(string)", ["bool"], 30_000, mutates=True, payable=True)
     def send_native(self, call: Call) -> tuple[bool]:

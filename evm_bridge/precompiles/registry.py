@@ -1,4 +1,5 @@
-"""Address -> precompile. bank, json and addr need only ``ledger`` and are always present;
+"""Address -> precompile. bank, json, addr, pointer and pointerview need only ``ledger`` (and
+the built pointer contracts) and are always present;
 modules add theirs (the app's ``staking`` module adds the staking precompile, ``wasm`` the
 wasmd one) through ``install``, which ``abci_app.runner`` calls in every process before
 executing txs.
@@ -17,8 +18,13 @@ from typing import Any
 from .addr import AddrPrecompile
 from .bank import BankPrecompile
 from .json import JsonPrecompile
+from .pointer import PointerPrecompile
+from .pointerview import PointerviewPrecompile
 
-_BUILTIN: dict[bytes, Any] = {p.address: p for p in (BankPrecompile(), JsonPrecompile(), AddrPrecompile())}
+_BUILTIN: dict[bytes, Any] = {
+    p.address: p
+    for p in (BankPrecompile(), JsonPrecompile(), AddrPrecompile(), PointerPrecompile(), PointerviewPrecompile())
+}
 _installed: dict[bytes, Any] = dict(_BUILTIN)
 _merged: dict[int, tuple[Mapping[Any, Any], dict[Any, Any]]] = {}
 

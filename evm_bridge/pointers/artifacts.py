@@ -1,0 +1,74 @@
+"""The compiled pointer contracts the node deploys.
+
+``build.py`` compiles each shipped ``.sol`` source with the npm solc pinned in
+``tests/e2e/js`` (``make pointers``; ``make run`` and ``make test`` do it) into
+``.cache/pointers/<Name>.json``: the source's sha256, the solc version, the ABI and the
+creation bytecode. Loading checks the recorded sha256 against the shipped source, so a
+stale build is refused rather than deployed. Every validator builds from the same source
+with the same pinned compiler, so all deploy the same bytecode.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from untrusted import json_text
+
+SOURCES = Path(__file__).resolve().parent
+BUILD = SOURCES.parents[1] / ".cache" / "pointers"
+
+#: Pointer contracts: source/contract name -> implementation version (bump on any change
+#: that must upgrade deployed pointers).
+NATIVE = "NativePointer"
+VERSIONS = ((NATIVE, 1),)
+
+
+class ArtifactMissing(Exception):
+    """The pointer contract is not built (or was built from another source)."""
+
+
+@dataclass(frozen=True)
+class Artifact:
+    name: str
+    version: int
+    creation: bytes  # creation bytecode; constructor arguments are appended ABI-encoded
+    abi: tuple[dict, ...]
+
+
+def source_path(name: str) -> Path:
+    return SOURCES / f"{name}.sol"
+
+
+def source_digest(name: str) -> str:
+    return hashlib.sha256(source_path(name).read_bytes()).hexdigest()
+
+
+def version_of(name: str) -> int:
+    return dict(VERSIONS)[name]
+
+
+def load(name: str, build_dir: Path = BUILD) -> Artifact:
+    """The built artifact of ``name``; ``ArtifactMissing`` when absent or stale."""
+    path = build_dir / f"{name}.json"
+    if not path.exists():
+        raise ArtifactMissing(f"pointer contract {name} is not built: run `make pointers`")
+    data = json_text.loads(path.read_bytes())
+    if data.get("source_sha256") != source_digest(name):
+        raise ArtifactMissing(f"pointer contract {name} was built from another source: run `make pointers`")
+    return Artifact(name, version_of(name), bytes.fromhex(data["bytecode"]), tuple(data["abi"]))
+
+
+class Artifacts:
+    """Loads each artifact once, on first use (what the pointer precompile holds)."""
+
+    def __init__(self, build_dir: Path = BUILD) -> None:
+        self.build_dir = build_dir
+        self._loaded: dict[str, Artifact] = {}
+
+    def get(self, name: str) -> Artifact:
+        found = self._loaded.get(name)
+        if found is None:
+            found = self._loaded[name] = load(name, self.build_dir)
+        return found

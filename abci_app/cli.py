@@ -63,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("abci_app.commands.wasm", "add_wasm_commands"),
         ("abci_app.commands.staking", "add_staking_commands"),
         ("abci_app.commands.offline", "add_offline_commands"),
+        ("abci_app.commands.evm", "add_evm_commands"),
         ("testnet.cli", "add_testnet_commands"),
     ):
         try:

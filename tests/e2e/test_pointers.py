@@ -1,0 +1,138 @@
+"""ERC-20 pointers of native denoms on a real node: registered with ``pysei tx evm
+register-pointer`` and read back with ``pysei query evm pointer``; ethers v6 uses them as
+plain ERC-20s (metadata, balanceOf, transfer); the native balances move (``pysei query
+balance``); a native ``pysei tx bank send`` shows as a Transfer log in eth_getLogs; a
+tokenfactory denom gets a pointer and is transferred the same way."""
+
+from __future__ import annotations
+
+import base64
+import json
+import subprocess
+from collections.abc import Iterator
+
+import pytest
+from pysei_tokenfactory.pb.seiprotocol.seichain.tokenfactory import tx_pb2 as tf_tx
+
+from abci_app.config import AppConfig
+from abci_app.keys import Key, Keyring
+from abci_app.tx.builder import build_and_sign
+from evm_bridge.pointers.artifacts import BUILD, NATIVE
+from evm_bridge.pointers.build import ensure_built
+from pysei_pb.cosmos.base.v1beta1 import coin_pb2
+from tests.e2e.conftest import JS, npm_ready
+from tests.support.node import LocalNode
+
+pytestmark = pytest.mark.e2e
+ABI = BUILD / f"{NATIVE}.json"
+
+
+@pytest.fixture(scope="module")
+def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalNode]:
+    npm_ready()
+    ensure_built()
+    n = LocalNode(tmp_path_factory.mktemp("pointers") / "home", chain_id="pysei-e2e-1")
+    n.init()
+    cfg = AppConfig.load(n.home)
+    cfg.modules = [*cfg.modules, "tokenfactory"]
+    cfg.save(n.home)
+    n.start()
+    try:
+        yield n
+    finally:
+        n.stop()
+
+
+def cli(node: LocalNode, *args: str, ok: bool = True) -> dict:
+    out = node.pysei(*args, "--home", str(node.home), check=False)
+    assert (out.returncode == 0) == ok, out.stdout + out.stderr
+    return json.loads(out.stdout) if ok else {"stderr": out.stderr}
+
+
+def evm_cli(node: LocalNode, *args: str, ok: bool = True) -> dict:
+    return cli(node, *args, "--evm-rpc", node.evm_url, ok=ok)
+
+
+def ethers(*args: str) -> dict:
+    proc = subprocess.run(["node", "pointer_ethers.mjs", *args], cwd=JS, capture_output=True, text=True, timeout=180)
+    assert proc.returncode == 0, proc.stderr + proc.stdout
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def keys(node: LocalNode) -> tuple[Key, Key]:
+    ring = Keyring(node.home / "keys")
+    return ring.get("alice"), ring.get("bob")
+
+
+def balance(node: LocalNode, key: Key, denom: str, height: int) -> int:
+    got = cli(node, "query", "balance", key.bech32, "--denom", denom, "--height", str(height), "--node", node.rpc_url)
+    return int(got["amount"])
+
+
+def register(node: LocalNode, denom: str) -> str:
+    out = evm_cli(node, "tx", "evm", "register-pointer", "native", denom, "--from", "alice")
+    assert out["status"] == 1 and out["version"] == 1
+    return out["pointer"]
+
+
+@pytest.fixture(scope="module")
+def usei_pointer(node: LocalNode) -> str:
+    return register(node, "usei")
+
+
+def test_register_pointer_then_query_pointer_agree(node: LocalNode, usei_pointer: str) -> None:
+    got = evm_cli(node, "query", "evm", "pointer", "native", "usei")
+    assert got == {"kind": "native", "pointee": "usei", "pointer": usei_pointer, "version": 1, "exists": True}
+    missing = evm_cli(node, "query", "evm", "pointer", "native", "unone")
+    assert missing == {"kind": "native", "pointee": "unone", "pointer": "", "version": 0, "exists": False}
+
+
+def test_a_second_registration_is_refused_with_the_reason(node: LocalNode, usei_pointer: str) -> None:
+    out = evm_cli(node, "tx", "evm", "register-pointer", "native", "usei", "--from", "bob", ok=False)
+    assert "native pointer for usei already exists" in out["stderr"]
+
+
+def test_ethers_transfer_moves_native_usei(node: LocalNode, usei_pointer: str) -> None:
+    alice, bob = keys(node)
+    out = ethers("transfer", node.evm_url, "0x" + alice.privkey.hex(), str(ABI), usei_pointer, bob.evm_checksum, "1234")
+    assert (out["name"], out["symbol"], out["decimals"], out["denom"]) == ("SEI", "SEI", 6, "usei")
+    assert int(out["before"]) == balance(node, alice, "usei", out["height"])
+    assert out["status"] == 1
+    assert out["events"] == [{"from": alice.evm_checksum, "to": bob.evm_checksum, "value": "1234"}]
+    block = out["block"]
+    assert balance(node, bob, "usei", block) == balance(node, bob, "usei", block - 1) + 1234
+    assert int(out["afterTo"]) == balance(node, bob, "usei", block)
+    assert int(out["afterFrom"]) == balance(node, alice, "usei", block)
+
+
+def test_native_send_shows_as_a_transfer_log(node: LocalNode, usei_pointer: str) -> None:
+    alice, bob = keys(node)
+    sent = cli(node, "tx", "bank", "send", "alice", bob.bech32, "777usei", "--fees", "4000usei",
+               "--broadcast-mode", "commit", "--node", node.rpc_url)
+    assert sent["code"] == 0, sent
+    out = ethers("logs", node.evm_url, str(ABI), usei_pointer, str(sent["height"]))
+    assert out["events"] == [{"from": alice.evm_checksum, "to": bob.evm_checksum, "value": "777"}]
+    assert out["txs"] == ["0x" + sent["hash"].lower()]
+
+
+def _broadcast(node: LocalNode, key: Key, msg: object) -> dict:
+    acct = cli(node, "query", "account", key.bech32, "--node", node.rpc_url)
+    raw = build_and_sign(key.privkey, [msg], node.chain_id, int(acct["account_number"]), int(acct["sequence"]),
+                         4_000, 400_000)
+    res = node.rpc("broadcast_tx_commit", tx=base64.b64encode(raw).decode())
+    assert res["check_tx"]["code"] == 0 and res["tx_result"]["code"] == 0, res
+    return res
+
+
+def test_tokenfactory_denom_gets_a_pointer_and_moves_by_erc20_calls(node: LocalNode) -> None:
+    alice, bob = keys(node)
+    _broadcast(node, alice, tf_tx.MsgCreateDenom(sender=alice.bech32, subdenom="gold"))
+    denom = f"factory/{alice.bech32}/gold"
+    _broadcast(node, alice, tf_tx.MsgMint(sender=alice.bech32, amount=coin_pb2.Coin(denom=denom, amount="5000")))
+    pointer = register(node, denom)
+    out = ethers("transfer", node.evm_url, "0x" + alice.privkey.hex(), str(ABI), pointer, bob.evm_checksum, "1500")
+    assert (out["denom"], out["decimals"], out["totalSupply"], out["before"]) == (denom, 0, "5000", "5000")
+    assert out["status"] == 1
+    assert out["events"] == [{"from": alice.evm_checksum, "to": bob.evm_checksum, "value": "1500"}]
+    assert balance(node, alice, denom, out["block"]) == 3500
+    assert balance(node, bob, denom, out["block"]) == 1500

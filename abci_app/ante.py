@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
 
-from ledger import accounts, bank
+from ledger import accounts, association, bank
 from ledger.addresses import evm_address_from_pubkey
 from ledger.context import BlockContext
 from ledger.results import Event
@@ -149,7 +149,7 @@ def ante(
         view, accounts.Account(tx.signer, account.number, account.sequence + 1, account.pubkey or tx.pubkey)
     )
     if tx.pubkey and accounts.associated_evm(view, tx.signer) is None:  # first signing: link the 0x address
-        accounts.associate(view, tx.signer, evm_address_from_pubkey(tx.pubkey))
+        association.link(view, tx.signer, evm_address_from_pubkey(tx.pubkey))
     events = [
         Event("tx", (("fee", format_coins(tx.fee)), ("fee_payer", signer))),
         Event("tx", (("acc_seq", f"{signer}/{tx.sequence}"),)),

@@ -21,6 +21,7 @@ INVALID_CHAIN_ID = 28  # wrong chain id
 INVALID_GAS_LIMIT = 29
 INVALID_REQUEST = 18
 NOT_FOUND = 38
+INVALID_RECIPIENT = 46  # the direct cast of an EVM address linked to another account
 MEMPOOL_FULL = 20
 
 # pysei-specific

@@ -21,7 +21,8 @@ from eth.exceptions import OutOfGas, Revert
 from eth.vm.execution_context import ExecutionContext
 
 from ledger import bank
-from ledger.accounts import associate, associated_sei
+from ledger.accounts import associated_sei
+from ledger.association import link
 from ledger.context import BlockContext
 from ledger.results import Event, TxResult
 from store.api import KVView
@@ -37,13 +38,9 @@ Instrument = Callable[[type[Any]], type[Any]]
 
 
 def _associate_signer(view: KVView, tx: EvmTx) -> None:
-    """Link the signer's EVM and Sei addresses and move any money sent to the EVM address
+    """Link the signer's EVM and Sei addresses and move any coins sent to the EVM address
     before the link (held under the direct cast) to the Sei address."""
-    associate(view, tx.sender_sei, tx.sender)
-    cast = bank.wei_balance(view, tx.sender)
-    if cast:
-        bank.set_wei_balance(view, tx.sender, 0)
-        bank.set_wei_balance(view, tx.sender_sei, bank.wei_balance(view, tx.sender_sei) + cast)
+    link(view, tx.sender_sei, tx.sender)
 
 
 def error_text(error: Exception | None) -> str:

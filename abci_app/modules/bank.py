@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from evm_bridge.pointers.synthetic import native_transfer_events
-from ledger import accounts, bank
+from ledger import accounts, association, bank
 from ledger.addresses import (
     BONDED_POOL,
     DISTRIBUTION,
@@ -69,6 +69,8 @@ def _send(msg: tx_pb2.MsgSend, ctx: BlockContext, view: KVView) -> tuple[Sequenc
     amount = coin_codec.from_proto(msg.amount)
     if recipient in BLOCKED:
         raise MsgError(codes.UNAUTHORIZED, f"{msg.to_address} is not allowed to receive funds: unauthorized")
+    if not association.can_receive(view, recipient):
+        raise MsgError(codes.INVALID_RECIPIENT, f"{msg.to_address} is the cast address of an associated account: invalid bank recipient")
     for denom, value in amount:
         try:
             bank.transfer(view, sender, recipient, denom, value)

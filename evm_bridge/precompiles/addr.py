@@ -3,8 +3,11 @@
 ``associate`` recovers the signer of ``customMessage`` (EIP-191 personal message; ``v``,
 ``r``, ``s`` as hex strings, ``v`` 27/28 or 0/1) and links its two addresses;
 ``associatePubKey`` links the caller to its compressed public key (the key's EVM address
-must be the caller). Gas (on top of ``base.BASE_GAS``): getters 1,000; ``associate``
-30,000; ``associatePubKey`` 20,000.
+must be the caller). Linking moves whatever the EVM address's direct cast holds (every
+denom, wei included) to the Sei account (``ledger.association``); within the linking tx the
+EVM address still reads its pre-link balance, from the next tx on it reads the account's.
+Gas (on top of ``base.BASE_GAS``): getters 1,000; ``associate`` 30,000; ``associatePubKey``
+20,000.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from ledger.addresses import (
     to_bech32,
     to_checksum_evm,
 )
+from ledger.association import migrate_cast
 from ledger.personal_sign import SignatureError, signer_pubkey
 
 from .api import PrecompileError
@@ -54,7 +58,19 @@ class AddrPrecompile(PrecompileBase):
         sei, evm = sei_address_from_pubkey(pubkey), evm_address_from_pubkey(pubkey)
         if accounts.associated_evm(call.native, sei) is not None or accounts.associated_sei(call.native, evm):
             raise PrecompileError(f"address {to_bech32(sei)} is already associated")
-        call.apply(lambda view: accounts.associate(view, sei, evm))
+        # The cast's EVM balance moves through the account DB (where pending EVM balances
+        # live): ``evm`` still names the cast in this tx, the 20 bytes of ``sei`` name sei.
+        db = call.native.db
+        cast_wei = db.get_balance(evm)
+        if cast_wei:
+            db.set_balance(evm, 0)
+            db.set_balance(sei, db.get_balance(sei) + cast_wei)
+
+        def link(view: object) -> None:
+            accounts.associate(view, sei, evm)  # type: ignore[arg-type]
+            migrate_cast(view, sei, evm, skip_usei=True)  # type: ignore[arg-type]
+
+        call.apply(link)
         return to_bech32(sei), to_checksum_evm(evm)
 
     @method("associate(string,string,string,string)", ["string", "address"], 30_000, mutates=True)

@@ -16,6 +16,7 @@ from eth_abi import encode
 from ledger import bank
 from ledger.accounts import sei_for_evm
 from ledger.addresses import AddressError, from_bech32
+from ledger.association import can_receive
 
 from ..pointers import registry
 from .api import PrecompileError
@@ -99,6 +100,8 @@ class BankPrecompile(PrecompileBase):
             raise PrecompileError(f"invalid recipient {to_text!r}: {e}") from None
         if call.value == 0:
             raise PrecompileError("set `value` field to non-zero to send")
+        if not can_receive(call.native, recipient):
+            raise PrecompileError(f"{to_text} is the cast address of an associated account: invalid bank recipient")
 
         def move(view: object) -> None:
             held = bank.wei_balance(view, call.address)  # type: ignore[arg-type]

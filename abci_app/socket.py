@@ -2,9 +2,11 @@
 
 CometBFT opens one TCP connection per use (consensus, mempool, query, snapshot) and sends
 ``Request`` envelopes, each preceded by its length as an unsigned varint; every request is
-answered in order by a ``Response`` envelope. Answers are written when a Flush arrives,
-as CometBFT's own server does, so its client keeps many CheckTx calls in flight on the
-mempool connection (its gRPC client makes one call at a time). One thread per connection.
+answered in order by a ``Response`` envelope. CometBFT's client keeps many CheckTx calls in
+flight on the mempool connection (its gRPC client makes one call at a time); the answers
+to all the requests read at once go out in one write as soon as they are ready, without
+waiting for the client's Flush (which its client sends up to 20 ms later). One thread per
+connection.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import logging
 import socket
 import threading
 from collections.abc import Callable
-from typing import Any, BinaryIO
+from typing import Any
 
 from pysei_pb.tendermint.abci import types_pb2 as abci
 
@@ -24,6 +26,7 @@ log = logging.getLogger("pysei.socket")
 
 #: Largest request accepted (CometBFT's client limit for a message is 104,857,600 bytes).
 MAX_MESSAGE = 256 * 1024 * 1024
+RECV_BYTES = 1 << 16
 
 
 def uvarint(n: int) -> bytes:
@@ -35,21 +38,19 @@ def uvarint(n: int) -> bytes:
     return bytes(out)
 
 
-def read_uvarint(reader: BinaryIO) -> int | None:
-    """The next unsigned varint, or None at the end of the stream."""
+def parse_uvarint(data: bytearray, pos: int) -> tuple[int, int] | None:
+    """(value, position after it) of the varint at ``pos``, or None if ``data`` ends first."""
     shift = value = 0
-    while True:
-        b = reader.read(1)
-        if not b:
-            if shift:
-                raise ConnectionError("stream ended inside a length prefix")
-            return None
-        value |= (b[0] & 0x7F) << shift
-        if b[0] < 0x80:
-            return value
+    while pos < len(data):
+        b = data[pos]
+        pos += 1
+        value |= (b & 0x7F) << shift
+        if b < 0x80:
+            return value, pos
         shift += 7
         if shift > 63:
             raise ConnectionError("length prefix too long")
+    return None
 
 
 def _envelope_tags() -> dict[str, bytes]:
@@ -122,22 +123,14 @@ class SocketServer:
 
     def _serve(self, conn: socket.socket) -> None:
         try:
-            with conn, conn.makefile("rb", buffering=1 << 16) as reader:
-                out = bytearray()
-                while (size := read_uvarint(reader)) is not None:
-                    if size > MAX_MESSAGE:
-                        raise ConnectionError(f"request of {size} bytes")
-                    body = reader.read(size)
-                    if len(body) < size:
-                        raise ConnectionError("stream ended inside a request")
-                    request = abci.Request.FromString(body)
-                    kind = request.WhichOneof("value")
-                    if kind is None:
-                        raise ConnectionError("request without a value")
-                    out += self._answer(kind, getattr(request, kind))
-                    if kind == "flush":
+            with conn:
+                pending = bytearray()
+                while chunk := conn.recv(RECV_BYTES):
+                    pending += chunk
+                    out, used = self._answer_all(pending)
+                    del pending[:used]
+                    if out:
                         conn.sendall(out)
-                        out.clear()
         except (OSError, ConnectionError) as e:
             if not self._closed.is_set():
                 log.warning("ABCI connection closed: %s", e)
@@ -145,6 +138,28 @@ class SocketServer:
             with self._lock:
                 if conn in self._conns:
                     self._conns.remove(conn)
+
+    def _answer_all(self, pending: bytearray) -> tuple[bytearray, int]:
+        """Answers to every whole request in ``pending``, and the bytes they took."""
+        out = bytearray()
+        pos = 0
+        view = memoryview(pending)
+        try:
+            while (head := parse_uvarint(pending, pos)) is not None:
+                size, start = head
+                if size > MAX_MESSAGE:
+                    raise ConnectionError(f"request of {size} bytes")
+                if start + size > len(pending):
+                    break
+                request = abci.Request.FromString(view[start: start + size])
+                pos = start + size
+                kind = request.WhichOneof("value")
+                if kind is None:
+                    raise ConnectionError("request without a value")
+                out += self._answer(kind, getattr(request, kind))
+        finally:
+            view.release()
+        return out, pos
 
     def _answer(self, kind: str, request: Any) -> bytes:
         """The framed ``Response`` envelope answering one request."""

@@ -115,7 +115,9 @@ def main() -> int:
                         help="CometBFT CPU profile (pprof) for pysei's first load (a) run")
     parser.add_argument("--nodes", default="pysei,geth", help="measure only these (e.g. pysei)")
     parser.add_argument("--pysei-set", action="append", default=[], metavar="KEY=VALUE",
-                        help="override a default of pysei's app.toml (A/B runs; the default config otherwise)")
+                        help="override a default of pysei's app.toml (the default config otherwise)")
+    parser.add_argument("--ab", action="append", default=[], metavar="KEY=VALUE",
+                        help="A/B run: instead of geth, a second pysei node with these app.toml overrides")
     args = parser.parse_args()
     loads = [x for x in args.loads.split(",") if x]
     wanted = args.nodes.split(",")
@@ -129,8 +131,16 @@ def main() -> int:
         pysei, net = start_pysei(tmp / "net", ACCOUNTS, args.pysei_set, pprof)
         nodes.append(pysei)
         accounts = net.accounts()[:ACCOUNTS]
+        own = {pysei.name: accounts}
         procs.pause(pysei.processes(), stop=True)
-        if "geth" in wanted:
+        if args.ab:
+            progress(f"starting pysei with {args.ab}")
+            other, other_net = start_pysei(tmp / "net-b", ACCOUNTS, [*args.pysei_set, *args.ab])
+            other.name = "pysei-b"
+            nodes.append(other)
+            own[other.name] = other_net.accounts()[:ACCOUNTS]
+            procs.pause(other.processes(), stop=True)
+        elif "geth" in wanted:
             progress("starting geth and funding its load accounts")
             (tmp / "geth").mkdir()
             geth = start_geth(tmp / "geth" / "data", free_port(), accounts)
@@ -141,20 +151,21 @@ def main() -> int:
             for node in nodes:
                 procs.pause(node.processes(), stop=False)
                 progress(f"deploying the ERC-20 on {node.name}")
-                tokens[node.name] = deploy(node, accounts[DEPLOYER], accounts[:SHAPES[ERC20_LOAD][0]])
+                mine = own.get(node.name, accounts)
+                tokens[node.name] = deploy(node, mine[DEPLOYER], mine[:SHAPES[ERC20_LOAD][0]])
                 procs.pause(node.processes(), stop=True)
         runs: dict[tuple[str, str], list[Run]] = {}
         for r in range(args.rounds):
             for name in loads:
                 order = nodes if r % 2 == 0 else nodes[::-1]
                 for node in order:
-                    if node.name not in wanted:
+                    if node.name not in wanted and not args.ab:
                         continue
                     first = r == 0 and name == TRANSFERS and node.name == "pysei"
                     profile = args.profile if first else ""
                     comet = _comet_profile(pprof, args.comet_profile, 10) if first and pprof else None
                     progress(f"round {r + 1}: {name} on {node.name}")
-                    run = one_run(node, name, accounts, tokens.get(node.name, b""), f"{r}-{name}", profile,
+                    run = one_run(node, name, own.get(node.name, accounts), tokens.get(node.name, b""), f"{r}-{name}", profile,
                                   args.timeout)
                     f = figures.figures(run)
                     progress(f"  {f['included']:.0f}/{run.size} in, {f['tps']:.0f} tx/s, "
@@ -163,7 +174,9 @@ def main() -> int:
                     if comet is not None:
                         comet.join()
         for name in loads:
-            print("\n".join(figures.table(name, NOTES[name], runs.get((name, "pysei"), []), runs.get((name, "geth"), []))))
+            b = nodes[1].name if len(nodes) > 1 else "geth"
+            print("\n".join(figures.table(name, NOTES[name], runs.get((name, "pysei"), []), runs.get((name, b), []),
+                                           ("pysei", b))))
         for node in nodes:
             pids = node.processes()
             rss = procs.peak_rss_mib(pids)

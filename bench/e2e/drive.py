@@ -121,7 +121,7 @@ def drive(node: Node, load: Load, accounts: list[LoadAccount], *, batch_size: in
     asyncio.run(_drive(node, load, batch_size, connections, timeout, run))
     after = procs.cpu_seconds(pids)
     for pid, name in pids.items():
-        key = "app" if pid == node.pid and node.name == "pysei" else name
+        key = "app" if pid == node.pid and node.cometbft_url else name
         key = "helpers" if key.startswith("python") else key
         run.cpu_s[key] = run.cpu_s.get(key, 0.0) + after.get(pid, 0.0) - before.get(pid, 0.0)
     run.nonce_errors = check_nonces(node, load, accounts)

@@ -71,15 +71,17 @@ def cpu_split(runs: Sequence[Run]) -> dict[str, float]:
     return out
 
 
-def table(load: str, size_note: str, pysei: Sequence[Run], geth: Sequence[Run]) -> list[str]:
-    """The load's figures: pysei median, geth median, pysei/geth."""
+def table(load: str, size_note: str, pysei: Sequence[Run], geth: Sequence[Run],
+          names: tuple[str, str] = ("pysei", "geth")) -> list[str]:
+    """The load's figures: pysei median, geth median (or another node's: ``names``), pysei/geth."""
     p, g = median_figures(pysei), median_figures(geth)
+    ratio_name = f"{names[0]}/{names[1]}"
     lines = [f"== load {load}: {size_note} (medians of {len(pysei)} rounds)",
-             f"  {'figure':<52}{'pysei':>10}{'geth':>10}{'pysei/geth':>12}"]
+             f"  {'figure':<52}{names[0]:>10}{names[1]:>10}{ratio_name:>14}"]
     for label, key, fmt in FIGURES:
         ratio = f"{p[key] / g[key]:.2f}x" if g[key] else "-"
-        lines.append(f"  {label:<52}{fmt.format(p[key]):>10}{fmt.format(g[key]):>10}{ratio:>12}")
-    for node, runs in (("pysei", pysei), ("geth", geth)):
+        lines.append(f"  {label:<52}{fmt.format(p[key]):>10}{fmt.format(g[key]):>10}{ratio:>14}")
+    for node, runs in zip(names, (pysei, geth), strict=True):
         split = ", ".join(f"{k} {v:.2f}" for k, v in cpu_split(runs).items() if v >= 0.005)
         lines.append(f"  {node} CPU ms per tx by process: {split}")
         errors = [e for r in runs for e in r.nonce_errors[:2]] + [e for r in runs for e in r.rejected[:1]]

@@ -10,7 +10,7 @@ import pytest
 
 from abci_app import codes
 from abci_app.abci_calls import METHODS
-from abci_app.socket import SocketServer, read_uvarint, uvarint
+from abci_app.socket import SocketServer, parse_uvarint, uvarint
 from pysei_pb.tendermint.abci import types_pb2 as abci
 
 
@@ -42,9 +42,10 @@ def frame(req: abci.Request) -> bytes:
 
 
 def read_response(reader: io.BufferedReader) -> abci.Response:
-    size = read_uvarint(reader)
-    assert size is not None
-    return abci.Response.FromString(reader.read(size))
+    prefix = bytearray()
+    while (head := parse_uvarint(prefix, 0)) is None:
+        prefix += reader.read(1)
+    return abci.Response.FromString(reader.read(head[0]))
 
 
 @pytest.fixture
@@ -63,11 +64,20 @@ def conn() -> Iterator[tuple[socket.socket, io.BufferedReader]]:
 
 def test_varint_round_trip() -> None:
     for n in (0, 1, 127, 128, 300, 2**31, 2**63 - 1):
-        assert read_uvarint(io.BytesIO(uvarint(n))) == n
-    assert read_uvarint(io.BytesIO(b"")) is None
+        data = bytearray(b"x" + uvarint(n))
+        assert parse_uvarint(data, 1) == (n, len(data))
+        assert parse_uvarint(data[:-1], 1) is None
 
 
-def test_pipelined_check_tx_answered_in_order_on_flush(conn) -> None:
+def test_requests_split_across_writes(conn) -> None:
+    s, reader = conn
+    whole = frame(abci.Request(echo=abci.RequestEcho(message="x" * 300))) * 2
+    for i in range(0, len(whole), 7):
+        s.sendall(whole[i: i + 7])
+    assert [read_response(reader).echo.message for _ in range(2)] == ["x" * 300] * 2
+
+
+def test_pipelined_check_tx_answered_in_order(conn) -> None:
     s, reader = conn
     txs = [b"a" * n for n in range(1, 51)]
     s.sendall(b"".join(frame(abci.Request(check_tx=abci.RequestCheckTx(tx=t))) for t in txs)

@@ -73,11 +73,15 @@ def from_bech32(text: str, prefix: str = ACCOUNT_PREFIX) -> bytes:
     return raw
 
 
+#: Hex digits of the hash that make the address's letter at that position upper case.
+_UPPER_NIBBLES = frozenset("89abcdef")
+
+
 def to_checksum_evm(raw: bytes) -> str:
     """EIP-55 mixed-case hex of a 20-byte address."""
     hex_addr = raw.hex()
     digest = keccak(hex_addr.encode()).hex()
-    return "0x" + "".join(c.upper() if int(digest[i], 16) >= 8 else c for i, c in enumerate(hex_addr))
+    return "0x" + "".join(c.upper() if d in _UPPER_NIBBLES else c for c, d in zip(hex_addr, digest[:40], strict=True))
 
 
 def parse_evm_address(text: str) -> bytes:

@@ -43,6 +43,7 @@ class Run:
     last_send: float = 0.0
     nonce_errors: list[str] = field(default_factory=list)
     cpu_s: dict[str, float] = field(default_factory=dict)
+    abci_calls: dict[str, float] = field(default_factory=dict)
 
 
 def broadcast(raw: bytes) -> tuple[str, Any]:
@@ -117,9 +118,10 @@ def drive(node: Node, load: Load, accounts: list[LoadAccount], *, batch_size: in
     then check every sender's nonce."""
     run = Run(load.name, node.name, load.size)
     pids = node.processes()
-    before = procs.cpu_seconds(pids)
+    before, calls = procs.cpu_seconds(pids), node.abci_calls()
     asyncio.run(_drive(node, load, batch_size, connections, timeout, run))
     after = procs.cpu_seconds(pids)
+    run.abci_calls = {k: v - calls.get(k, 0.0) for k, v in node.abci_calls().items() if v - calls.get(k, 0.0)}
     for pid, name in pids.items():
         key = "app" if pid == node.pid and node.cometbft_url else name
         key = "helpers" if key.startswith("python") else key

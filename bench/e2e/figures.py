@@ -71,6 +71,13 @@ def cpu_split(runs: Sequence[Run]) -> dict[str, float]:
     return out
 
 
+def abci_per_tx(runs: Sequence[Run]) -> dict[str, float]:
+    """Median count per included tx of each ABCI call CometBFT made (and of its rechecks)."""
+    names = sorted({k for r in runs for k in r.abci_calls})
+    return {n: statistics.median(r.abci_calls.get(n, 0.0) / max(1, figures(r)["included"]) for r in runs)
+            for n in names}
+
+
 def table(load: str, size_note: str, pysei: Sequence[Run], geth: Sequence[Run],
           names: tuple[str, str] = ("pysei", "geth")) -> list[str]:
     """The load's figures: pysei median, geth median (or another node's: ``names``), pysei/geth."""
@@ -84,6 +91,9 @@ def table(load: str, size_note: str, pysei: Sequence[Run], geth: Sequence[Run],
     for node, runs in zip(names, (pysei, geth), strict=True):
         split = ", ".join(f"{k} {v:.2f}" for k, v in cpu_split(runs).items() if v >= 0.005)
         lines.append(f"  {node} CPU ms per tx by process: {split}")
+        calls = abci_per_tx(runs)
+        if calls:
+            lines.append(f"  {node} ABCI calls per tx: " + ", ".join(f"{k} {v:.2f}" for k, v in calls.items()))
         errors = [e for r in runs for e in r.nonce_errors[:2]] + [e for r in runs for e in r.rejected[:1]]
         if errors:
             lines.append(f"  {node} first problems: {errors[:3]}")

@@ -44,6 +44,26 @@ class Node:
     close: Callable[[], None]
     cometbft_url: str = ""
     cosmos_chain_id: str = ""
+    metrics_url: str = ""  # CometBFT's Prometheus endpoint
+
+    def abci_calls(self) -> dict[str, float]:
+        """CometBFT's counts of ABCI calls by method, and of mempool rechecks, so far."""
+        if not self.metrics_url:
+            return {}
+        out: dict[str, float] = {}
+        try:
+            text = urllib.request.urlopen(self.metrics_url, timeout=5).read().decode()
+        except OSError:
+            return out
+        for line in text.splitlines():
+            if line.startswith("cometbft_abci_connection_method_timing_seconds_count"):
+                key = line.split('method="', 1)[1].split('"', 1)[0]
+            elif line.startswith("cometbft_mempool_recheck_times"):
+                key = "recheck_times"
+            else:
+                continue
+            out[key] = out.get(key, 0.0) + float(line.rsplit(" ", 1)[1])
+        return out
 
     def processes(self) -> dict[int, str]:
         return procs.tree(self.pid)
@@ -108,7 +128,8 @@ def start_pysei(root: Path, accounts: int, settings: Sequence[str] = (), pprof_p
         procs.pause(procs.tree(pid), stop=False)
         stop(root)
 
-    return Node("pysei", info.ports.evm_url, net.evm_chain_id, pid, close, info.rpc_url, net.chain_id), net
+    return Node("pysei", info.ports.evm_url, net.evm_chain_id, pid, close, info.rpc_url, net.chain_id,
+                f"http://127.0.0.1:{info.ports.prometheus}/metrics"), net
 
 
 def geth_version() -> str:

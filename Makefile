@@ -14,7 +14,7 @@ N ?= 4
 export PATH := $(BIN):$(PATH)
 export PYSEI_COMETBFT := $(COMETBFT)
 
-.PHONY: install cometbft geth proto proto-check run test test-fast lint bench soak fuzz localnet clean js pointers
+.PHONY: install cometbft geth proto proto-check run test test-fast lint bench soak fuzz localnet clean js explorer-assets chromium pointers
 
 install: $(VENV)/.installed
 
@@ -69,7 +69,22 @@ $(JS_DIR)/node_modules/.package-lock.json: $(JS_DIR)/package-lock.json
 pointers: install js
 	$(PY) -m evm_bridge.pointers.build
 
-run: install cometbft pointers
+# The explorer's browser libraries (uPlot), pinned by explorer/web's lock, copied into the package.
+EXPLORER_WEB := explorer/web
+EXPLORER_VENDOR := explorer/static/vendor
+explorer-assets: $(EXPLORER_VENDOR)/.installed
+
+$(EXPLORER_VENDOR)/.installed: $(EXPLORER_WEB)/package-lock.json
+	cd $(EXPLORER_WEB) && npm ci --no-audit --no-fund --loglevel=error
+	@mkdir -p $(EXPLORER_VENDOR)
+	cp $(EXPLORER_WEB)/node_modules/uplot/dist/uPlot.iife.min.js $(EXPLORER_WEB)/node_modules/uplot/dist/uPlot.min.css $(EXPLORER_VENDOR)/
+	@touch $@
+
+# Debian's chromium for the explorer's browser tests, installed only when missing.
+chromium:
+	@test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium)
+
+run: install cometbft pointers explorer-assets
 	@test -f $(HOME_DIR)/config/app.toml || $(VENV)/bin/pysei init --home $(HOME_DIR) --chain-id $(CHAIN_ID)
 	$(VENV)/bin/pysei start --home $(HOME_DIR)
 
@@ -77,7 +92,7 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
 
-test: install cometbft js pointers lint
+test: install cometbft js pointers explorer-assets chromium lint
 	$(VENV)/bin/pytest -q -x -p no:cacheprovider -m 'not soak' tests
 
 test-fast: install js pointers

@@ -65,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("abci_app.commands.offline", "add_offline_commands"),
         ("abci_app.commands.evm", "add_evm_commands"),
         ("testnet.cli", "add_testnet_commands"),
+        ("explorer.cli", "add_explorer_commands"),
     ):
         try:
             module = __import__(mod, fromlist=[fn])

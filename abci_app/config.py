@@ -50,6 +50,8 @@ class AppConfig:
     rest_max_body_bytes: int = 2_097_152
     #: Cosmos gRPC server (module query services, reflection; empty = off).
     grpc_address: str = "127.0.0.1:9090"
+    #: Block explorer web pages (``explorer``; empty = off).
+    explorer_address: str = "127.0.0.1:8080"
     #: Ethereum tx pool (``abci_app/txpool``): how far past a sender's next pending nonce
     #: a tx may be queued, how many queued (gapped) txs the whole pool holds, and how many
     #: blocks a queued tx may wait for its gap to fill before recheck evicts it.

@@ -22,6 +22,8 @@ from .app import App
 from .config import AppConfig
 from .grpc import GrpcServer
 from .home import Home
+from .occ_report import PATH as OCC_REPORT_PATH
+from .occ_report import OccReports
 from .socket import SocketServer
 
 log = logging.getLogger("pysei.node")
@@ -84,6 +86,9 @@ class Node:
         modules = load_modules(cfg.modules)
         self.app = App(cfg, self.db, self.scheduler, modules)
         self.app.observers.append(self.app.queries.record_block)
+        reports = OccReports(cfg.workers())
+        self.app.observers.append(reports.record)
+        self.app.queries.routes[OCC_REPORT_PATH] = reports.query
         for factory in _services():
             service = factory(self)
             if service is not None:
@@ -129,16 +134,17 @@ def _abci_server(cfg: AppConfig, app: App) -> GrpcServer | SocketServer:
 
 
 def _services():
-    """Services beside ABCI (metrics, JSON-RPC, Cosmos REST and gRPC), each a
+    """Services beside ABCI (metrics, JSON-RPC, Cosmos REST and gRPC, explorer), each a
     ``factory(node) -> service | None`` (None when its address is empty in app.toml).
     Imported eagerly: a broken service must stop the node at start, never be skipped
     silently."""
     from .cosmos_grpc import grpc_service
     from .cosmos_rest import rest_service
     from .evm_rpc import rpc_service
+    from .explorer_service import explorer_service
     from .metrics import metrics_service
 
-    return [metrics_service, rpc_service, rest_service, grpc_service]
+    return [metrics_service, rpc_service, rest_service, grpc_service, explorer_service]
 
 
 def _die_with_parent() -> None:

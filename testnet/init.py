@@ -69,6 +69,7 @@ def _app_config(chain_id: str, ports: NodePorts, workers: int, snapshot_interval
     cfg.metrics_address = f"127.0.0.1:{ports.metrics}"
     cfg.rest_address = f"127.0.0.1:{ports.rest}"
     cfg.grpc_address = f"127.0.0.1:{ports.grpc}"
+    cfg.explorer_address = ""  # N nodes on one host: run ``pysei explorer --node`` against one
     cfg.cometbft_rpc = ports.rpc_url
     if snapshot_interval:
         cfg.store.sc_snapshot_interval = snapshot_interval

@@ -34,7 +34,7 @@ class LocalNode:
         self.chain_id = chain_id
         self.occ_workers = occ_workers
         self.proc: subprocess.Popen | None = None
-        self.ports = {n: free_port() for n in ("abci", "rpc", "p2p", "prom", "http", "ws", "metrics", "rest", "grpc")}
+        self.ports = {n: free_port() for n in ("abci", "rpc", "p2p", "prom", "http", "ws", "metrics", "rest", "grpc", "explorer")}
         self.log_path = self.home / "node.log"
 
     @property
@@ -54,6 +54,10 @@ class LocalNode:
         return f"127.0.0.1:{self.ports['grpc']}"
 
     @property
+    def explorer_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports['explorer']}"
+
+    @property
     def ws_url(self) -> str:
         return f"ws://127.0.0.1:{self.ports['ws']}"
 
@@ -71,6 +75,7 @@ class LocalNode:
         cfg.metrics_address = f"127.0.0.1:{p['metrics']}"
         cfg.rest_address = f"127.0.0.1:{p['rest']}"
         cfg.grpc_address = f"127.0.0.1:{p['grpc']}"
+        cfg.explorer_address = f"127.0.0.1:{p['explorer']}"
         cfg.cometbft_rpc = self.rpc_url
         cfg.save(self.home)
         cometbft_home.patch_config(

@@ -1,0 +1,63 @@
+"""The block page: header, proposer, gas, every tx with its status, and the block's OCC
+report (app query ``/pysei/occ/block``) with its conflict keys decoded."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from untrusted import json_text
+
+from . import chain, decode
+from .api import NotFound, RpcError
+from .client import NodeClient
+
+OCC_QUERY = "/pysei/occ/block"
+
+
+async def occ_report(client: NodeClient, height: int) -> tuple[dict[str, Any] | None, str]:
+    """The report with each key's meaning, or None and why there is none."""
+    try:
+        report = json_text.loads(await client.app_query(OCC_QUERY, height))
+    except RpcError as e:
+        return None, e.text
+    if not isinstance(report, dict):
+        return None, "the node answered no report"
+    keys = []
+    for item in report.get("conflict_keys") or []:
+        meaning = decode.key_meaning(str(item.get("store")), str(item.get("key")))
+        keys.append({"store": item.get("store"), "key": item.get("key"), "count": int(item.get("count", 0)),
+                     "text": meaning.text, "address": meaning.address})
+    report["conflict_keys"] = keys
+    return report, ""
+
+
+async def block(client: NodeClient, height: int) -> dict[str, Any]:
+    top = await chain.latest_height(client)
+    if height > top:
+        raise NotFound(f"block {height} does not exist yet (the latest is {top})")
+    raw, results = await chain.block_with_results(client, height)
+    evm_block = await client.evm_batch([("eth_getBlockByNumber", [hex(height), True])])
+    evm_txs = {}
+    if not isinstance(evm_block[0], RpcError) and evm_block[0]:
+        evm_txs = {t["hash"]: t for t in evm_block[0].get("transactions") or [] if isinstance(t, dict)}
+    txs = []
+    for row in chain.tx_rows(raw, results):
+        detail = evm_txs.get(row.evm_hash or "")
+        txs.append({"row": row, "from": detail.get("from") if detail else None,
+                    "to": detail.get("to") if detail else None,
+                    "value": decode.hex_int(detail.get("value")) if detail else 0})
+    header = raw["block"]["header"]
+    report, why = await occ_report(client, height)
+    return {
+        "height": height,
+        "latest": top,
+        "hash": raw["block_id"]["hash"],
+        "time": header["time"],
+        "proposer": header["proposer_address"],
+        "app_hash": header["app_hash"],
+        "gas_used": sum(t["row"].gas_used for t in txs),
+        "evm": evm_block[0] if not isinstance(evm_block[0], RpcError) else None,
+        "txs": txs,
+        "occ": report,
+        "occ_missing": why,
+    }

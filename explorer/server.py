@@ -1,0 +1,213 @@
+"""The explorer's HTTP server: aiohttp on its own asyncio loop in a background thread.
+
+``start()`` binds and returns once serving (raising if the port is taken); ``close()``
+stops and joins the thread. Every failure becomes a page saying what was wrong: 400 for
+malformed input, 404 for unknown input, 503 when the node does not answer, 502 when it
+refuses, 500 (logged, no trace shown) for a bug.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from aiohttp import WSMsgType, web
+
+from . import account, addresses, block, decode, home, inputs, tx
+from .api import ExplorerConfig, NodeDown, PageError, RpcError
+from .chain import headers, latest_height
+from .client import NodeClient
+
+log = logging.getLogger("pysei.explorer")
+
+HERE = Path(__file__).resolve().parent
+LIVE_POLL_S = 0.5
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def templates() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(HERE / "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["short"] = addresses.short
+    env.filters["sei"] = lambda wei: decode.units(wei, decode.WEI_DECIMALS)
+    env.filters["units"] = decode.units
+    return env
+
+
+def split_address(address: str) -> tuple[str, int]:
+    host, _, port = address.rpartition(":")
+    return host or "127.0.0.1", int(port)
+
+
+class Explorer:
+    """The web application: routes and pages over one ``NodeClient``."""
+
+    def __init__(self, config: ExplorerConfig) -> None:
+        self.config = config
+        self.client = NodeClient(config)
+        self.env = templates()
+
+    def app(self) -> web.Application:
+        app = web.Application(middlewares=[self._errors])
+        r = app.router
+        r.add_get("/", self.home)
+        r.add_get("/block/{height}", self.block)
+        r.add_get("/tx/{hash}", self.tx)
+        r.add_get("/address/{address}", self.address)
+        r.add_get("/validator/{address}", self.validator)
+        r.add_get("/search", self.search)
+        r.add_get("/live", self.live)
+        r.add_static("/static", HERE / "static")
+        app.on_cleanup.append(lambda _: self.client.close())
+        return app
+
+    def render(self, name: str, status: int = 200, **context: Any) -> web.Response:
+        html = self.env.get_template(name).render(node=self.config.cometbft_rpc, **context)
+        return web.Response(status=status, text=html, content_type="text/html")
+
+    @web.middleware
+    async def _errors(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        try:
+            return await handler(request)
+        except web.HTTPException as e:
+            if e.status < 400:
+                raise
+            return self.render("error.html", e.status, title=e.reason, message=f"no page at {request.path}")
+        except PageError as e:
+            return self.render("error.html", e.status, title=e.title, message=e.message)
+        except RpcError as e:
+            return self.render("error.html", 502, title="The node refused", message=e.text)
+        except Exception:  # a bug costs one page, never the server, and shows no trace
+            log.exception("explorer %s failed", request.path)
+            return self.render("error.html", 500, title="Internal error",
+                               message="the explorer failed to render this page; the node log has the details")
+
+    # ---- pages ----
+
+    async def home(self, request: web.Request) -> web.Response:
+        return self.render("home.html", **await home.home(self.client, self.config.recent_blocks))
+
+    async def block(self, request: web.Request) -> web.Response:
+        height = inputs.height(request.match_info["height"])
+        return self.render("block.html", **await block.block(self.client, height))
+
+    async def tx(self, request: web.Request) -> web.Response:
+        hash_ = inputs.tx_hash(request.match_info["hash"])
+        return self.render("tx.html", tx=await tx.tx(self.client, hash_))
+
+    async def address(self, request: web.Request) -> web.Response:
+        data = await account.address(self.client, request.match_info["address"], self.config.address_scan_blocks)
+        return self.render("address.html", **data)
+
+    async def validator(self, request: web.Request) -> web.Response:
+        data = await account.validator(self.client, request.match_info["address"], self.config.uptime_window)
+        return self.render("validator.html", v=data)
+
+    async def search(self, request: web.Request) -> web.Response:
+        raise web.HTTPFound(inputs.search_target(request.query.get("q", "")))
+
+    # ---- live ----
+
+    async def live(self, request: web.Request) -> web.WebSocketResponse:
+        """Pushes ``{"blocks": [...]}`` (newest first) as blocks are committed, and
+        ``{"down": "..."}`` while the node does not answer."""
+        ws = web.WebSocketResponse(heartbeat=30)
+        await ws.prepare(request)
+        seen = int(request.query.get("since", "0") or 0) if request.query.get("since", "").isdigit() else 0
+        reader = asyncio.ensure_future(_drain(ws))
+        try:
+            while not ws.closed and not reader.done():
+                try:
+                    top = await latest_height(self.client)
+                    if top > seen:
+                        rows = await headers(self.client, max(seen + 1, top - self.config.recent_blocks + 1), top)
+                        await ws.send_json({"blocks": [r.as_json() for r in rows]})
+                        seen = top
+                except NodeDown as e:
+                    await ws.send_json({"down": e.message})
+                await asyncio.sleep(LIVE_POLL_S)
+        except (ConnectionResetError, RuntimeError):
+            pass
+        finally:
+            reader.cancel()
+        return ws
+
+
+async def _drain(ws: web.WebSocketResponse) -> None:
+    """Reads (and ignores) what the browser sends, so a close is noticed."""
+    async for msg in ws:
+        if msg.type in (WSMsgType.CLOSE, WSMsgType.ERROR):
+            break
+
+
+class ExplorerServer:
+    """Serves an ``Explorer`` on ``config.address`` from a background thread."""
+
+    def __init__(self, config: ExplorerConfig) -> None:
+        self.config = config
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.port = 0
+        self._thread: threading.Thread | None = None
+        self._runner: web.AppRunner | None = None
+
+    def start(self) -> None:
+        ready = threading.Event()
+        failure: list[BaseException] = []
+
+        def run() -> None:
+            loop = asyncio.new_event_loop()
+            self.loop = loop
+            asyncio.set_event_loop(loop)
+            try:
+                loop.run_until_complete(self._serve())
+            except BaseException as e:  # bind errors go back to start()
+                failure.append(e)
+                ready.set()
+                return
+            ready.set()
+            loop.run_forever()
+            loop.run_until_complete(self._shutdown())
+            loop.close()
+
+        self._thread = threading.Thread(target=run, name="explorer", daemon=True)
+        self._thread.start()
+        ready.wait()
+        if failure:
+            self._thread.join()
+            raise failure[0]
+
+    async def _serve(self) -> None:
+        self._runner = web.AppRunner(Explorer(self.config).app(), access_log=None, handle_signals=False)
+        await self._runner.setup()
+        host, port = split_address(self.config.address)
+        site = web.TCPSite(self._runner, host, port, reuse_address=True)
+        await site.start()
+        sockets = getattr(site._server, "sockets", None) or []
+        self.port = sockets[0].getsockname()[1] if sockets else port
+        log.info("explorer serving http://%s:%d", host, self.port)
+
+    async def _shutdown(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    def close(self) -> None:
+        if self.loop is not None and self._thread is not None and self._thread.is_alive():
+            self.loop.call_soon_threadsafe(self.loop.stop)
+            self._thread.join(timeout=10)
+
+    def __enter__(self) -> ExplorerServer:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()

@@ -1,0 +1,101 @@
+"""The explorer in a real headless Chromium against a real node with EVM, native and Wasm
+txs: live home page, search, tx, block (OCC conflicts), address and validator pages."""
+
+from __future__ import annotations
+
+import re
+
+from eth_utils import to_checksum_address
+from playwright.sync_api import Page, expect
+
+from .conftest import Chain
+
+
+def test_home_block_list_advances_by_itself(chain: Chain, page: Page) -> None:
+    page.goto(chain.url + "/")
+    first = page.locator("#blocks tbody tr").first
+    start = int(first.get_attribute("data-height"))
+    page.evaluate("window.__notReloaded = true")
+    page.wait_for_function(
+        f"Number(document.querySelector('#blocks tbody tr').dataset.height) >= {start + 2}", timeout=30_000
+    )
+    assert page.evaluate("window.__notReloaded") is True
+    heights = [int(h) for h in page.locator("#blocks tbody tr").evaluate_all("rows => rows.map(r => r.dataset.height)")]
+    assert heights == sorted(heights, reverse=True) and len(heights) == len(set(heights))
+    assert heights[0] >= start + 2
+
+
+def test_search_for_a_tx_hash_opens_its_page_with_transfer_and_call_tree(chain: Chain, page: Page) -> None:
+    alice, bob = chain.keys["alice"]["evm_address"], chain.keys["bob"]["evm_address"]
+    page.goto(chain.url + "/")
+    page.fill("#q", chain.transfer_hash)
+    page.press("#q", "Enter")
+    expect(page).to_have_url(chain.url + "/tx/" + chain.transfer_hash)
+    expect(page.locator("#tx-hash")).to_have_text(chain.transfer_hash)
+    expect(page.locator("#tx-status")).to_have_text("success")
+    log = page.locator("#logs li.log").first
+    expect(log.locator(".event-name")).to_have_text("Transfer")
+    expect(log.locator("[data-arg=from]")).to_have_text(alice.lower())
+    expect(log.locator("[data-arg=to]")).to_have_text(bob.lower())
+    expect(log.locator("[data-arg=value]")).to_have_text("1234")
+    root = page.locator("#call-tree > li")
+    expect(root.locator(".call-type").first).to_have_text("CALL")
+    expect(root.locator("a").nth(1)).to_have_attribute("href", "/address/" + chain.token.lower())
+    expect(page.locator("#cosmos-hash")).to_have_text(chain.cosmos_hash(chain.transfer_hash))
+
+
+def test_block_with_conflicting_txs_shows_its_conflict_report(chain: Chain, page: Page) -> None:
+    heights = sorted({chain.w3.eth.get_transaction_receipt(h)["blockNumber"] for h in chain.burst_hashes})
+    reports = [r for r in (chain.occ_report(h) for h in heights) if r and r["conflict_keys"]]
+    assert reports, f"no block of the burst ({heights}) had a conflict"
+    report = reports[0]
+    page.goto(f"{chain.url}/block/{report['height']}")
+    expect(page.locator("#occ-workers")).to_have_text("2")
+    expect(page.locator("#occ-speculated")).to_have_text(str(report["speculated"]))
+    expect(page.locator("#occ-reexecuted")).to_have_text(str(report["re_executed"]))
+    rows = page.locator("#conflicts tbody tr")
+    expect(rows).to_have_count(len(report["conflict_keys"]))
+    meanings = rows.locator("td.meaning").evaluate_all("cells => cells.map(c => c.title)")
+    counts = [int(c) for c in rows.locator("td:nth-child(2)").all_inner_texts()]
+    assert counts == [k["count"] for k in report["conflict_keys"]]
+    bob = chain.keys["bob"]
+    expected = {f"nonce of {bob['evm_address'].lower()}", f"balance (usei) of {bob['address']}",
+                f"wei remainder of {bob['address']}"}
+    assert set(meanings) <= expected | {m for m in meanings if m.endswith("(fee collector)")}, meanings
+    assert set(meanings) & expected
+
+
+def test_address_page_shows_both_forms_and_the_rpc_balance(chain: Chain, page: Page) -> None:
+    bob = chain.keys["bob"]
+    page.goto(chain.url + "/search?q=" + bob["address"])
+    evm = to_checksum_address(bob["evm_address"])
+    expect(page).to_have_url(chain.url + "/address/" + bob["address"])
+    expect(page.locator("#evm-address")).to_have_text(evm)
+    expect(page.locator("#sei-address")).to_have_text(bob["address"])
+    wei = chain.w3.eth.get_balance(evm)
+    expect(page.locator("#evm-balance")).to_have_attribute("data-wei", str(wei))
+    expect(page.locator("#nonce")).to_have_text(str(chain.w3.eth.get_transaction_count(evm)))
+    hashes = page.locator("#address-evm-txs tbody a[href^='/tx/']").evaluate_all("a => a.map(x => x.getAttribute('href'))")
+    assert {"/tx/" + h for h in chain.burst_hashes} <= set(hashes)
+
+
+def test_native_tx_page_shows_messages_and_events(chain: Chain, page: Page) -> None:
+    page.goto(chain.url + "/search?q=" + chain.native_hash)
+    expect(page.locator("#cosmos-hash")).to_have_text(chain.native_hash)
+    expect(page.locator("#tx-status")).to_have_text("success")
+    expect(page.locator("#messages li strong").first).to_have_text("/cosmos.bank.v1beta1.MsgSend")
+    expect(page.locator("#events")).to_contain_text("transfer")
+
+
+def test_wasm_tx_page_shows_the_contract_call(chain: Chain, page: Page) -> None:
+    page.goto(chain.url + "/tx/" + chain.wasm_hash)
+    expect(page.locator("#messages li strong").first).to_have_text("/cosmwasm.wasm.v1.MsgExecuteContract")
+    expect(page.locator("#messages")).to_contain_text(chain.wasm_contract)
+
+
+def test_validator_page_from_a_block_proposer(chain: Chain, page: Page) -> None:
+    page.goto(chain.url + "/block/3")
+    proposer = page.locator("dd a[href^='/validator/']").inner_text()
+    page.click("dd a[href^='/validator/']")
+    expect(page.locator("#consensus")).to_have_text(proposer)
+    expect(page.locator("#uptime")).to_have_text(re.compile(r"signed (\d+) of the last \1 blocks"))

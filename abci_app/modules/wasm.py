@@ -329,6 +329,8 @@ def _export_genesis(view: ReadView) -> Mapping[str, Any]:
 
 
 def module() -> Module:
+    from evm_bridge.precompiles.pointer import ADDRESS as POINTER
+    from evm_bridge.precompiles.pointer import PointerPrecompile
     from evm_bridge.precompiles.wasmd import ADDRESS, WasmdPrecompile
 
     from .wasm_native import AppNativeWasm
@@ -359,5 +361,5 @@ def module() -> Module:
         },
         init_genesis=_init_genesis,
         export_genesis=_export_genesis,
-        precompiles={ADDRESS: WasmdPrecompile(AppNativeWasm())},
+        precompiles={ADDRESS: WasmdPrecompile(AppNativeWasm()), POINTER: PointerPrecompile(wasm=AppNativeWasm())},
     )

@@ -22,7 +22,8 @@ BUILD = SOURCES.parents[1] / ".cache" / "pointers"
 #: Pointer contracts: source/contract name -> implementation version (bump on any change
 #: that must upgrade deployed pointers).
 NATIVE = "NativePointer"
-VERSIONS = ((NATIVE, 1),)
+CW20 = "CW20Pointer"
+VERSIONS = ((NATIVE, 1), (CW20, 1))
 
 
 class ArtifactMissing(Exception):

@@ -10,7 +10,7 @@ interface IPointer {
     /// Deploys the ERC-20 pointer of a bank denom (the denom must have bank metadata).
     function addNativePointer(string memory token) external returns (address ret);
 
-    /// Not supported yet in pysei (reverts).
+    /// Deploys the ERC-20 pointer of a CW20 contract (name and symbol from its token_info).
     function addCW20Pointer(string memory cwAddr) external returns (address ret);
 
     /// Not supported yet in pysei (reverts).

@@ -4,7 +4,9 @@ encode; any failure reverts with an ``Error(string)`` reason and keeps no state 
 A method is declared with ``method(signature, outputs, gas, mutates=..., payable=...)``.
 Gas: every call pays ``BASE_GAS`` plus the method's flat cost (documented beside each
 precompile). State-changing methods revert under STATICCALL and when reached by
-DELEGATECALL or CALLCODE (the code address differs from the storage address), and
+DELEGATECALL or CALLCODE (the code address differs from the storage address; a precompile
+may allow it for some methods, ``delegatecall_methods`` + ``check_delegatecall``: wasmd's
+``execute`` from a CW20's pointer), and
 non-payable methods revert when sent value, as Solidity's would.
 """
 
@@ -130,6 +132,14 @@ class PrecompileBase:
                 m = Method(name, inputs, outputs, gas, bound, mutates, payable)
                 self.methods[m.selector] = m
 
+    #: State-changing methods that DELEGATECALL may reach, if ``check_delegatecall`` agrees.
+    delegatecall_methods: frozenset[str] = frozenset()
+
+    def check_delegatecall(self, m: Method, call: Call, caller_contract: bytes) -> None:
+        """A method of ``delegatecall_methods`` reached by DELEGATECALL (or CALLCODE) from
+        ``caller_contract``: raise ``PrecompileError`` to refuse it."""
+        raise PrecompileError(f"{m.name} cannot be called with delegatecall")
+
     def __call__(self, computation: Any) -> Any:
         try:
             self._dispatch(computation)
@@ -147,7 +157,8 @@ class PrecompileBase:
         msg = computation.msg
         if m.mutates and msg.is_static:
             raise PrecompileError(f"{m.name} cannot be called in a static call")
-        if m.mutates and bytes(msg.code_address) != bytes(msg.storage_address):
+        delegated = m.mutates and bytes(msg.code_address) != bytes(msg.storage_address)
+        if delegated and m.name not in self.delegatecall_methods:
             raise PrecompileError(f"{m.name} cannot be called with delegatecall")
         if msg.value and not m.payable:
             raise PrecompileError(f"{m.name} is not payable")
@@ -157,5 +168,7 @@ class PrecompileBase:
             raise PrecompileError(f"invalid arguments for {m.name}: {e}") from None
         native = NativeView(computation.state.account_db)
         call = Call(computation, native, tuple(args))
+        if delegated:
+            self.check_delegatecall(m, call, bytes(msg.storage_address))
         out = m.run(call)
         computation.output = encode(list(m.outputs), list(out))

@@ -4,8 +4,10 @@ Anyone may register the pointer of a pointee that has none; the precompile deplo
 pointer contract (``pointers.deploy``: a CREATE by this precompile's account) and records
 it in the registry at the contract's current version. ``addNativePointer`` takes a bank
 denom with metadata (``usei`` always has it; tokenfactory denoms get it when created), as
-on Sei, where other denoms only get a pointer through governance. CW pointers are not
-built yet: those methods revert saying so.
+on Sei, where other denoms only get a pointer through governance. ``addCW20Pointer`` takes a
+CW20 contract (its ``token_info`` gives the pointer's name and symbol; the wasm module
+installs this precompile with its Wasm VM); CW721 and CW1155 pointers are not built yet:
+those methods revert saying so.
 
 Gas (on top of ``base.BASE_GAS``): 50,000 per registration plus the deployment's own gas.
 State-changing: refused in static calls and through DELEGATECALL; not payable.
@@ -16,12 +18,14 @@ from __future__ import annotations
 from eth_abi import encode
 
 from ledger import bank
-from ledger.addresses import to_checksum_evm
+from ledger.accounts import sei_for_evm
+from ledger.addresses import AddressError, from_bech32, to_checksum_evm
+from untrusted import json_text
 
 from ..pointers import registry
-from ..pointers.artifacts import NATIVE, ArtifactMissing, Artifacts
+from ..pointers.artifacts import CW20, NATIVE, ArtifactMissing, Artifacts
 from ..pointers.deploy import deploy
-from .api import PrecompileError
+from .api import NativeCallFailed, NativeWasm, PrecompileError, WasmCall
 from .base import Call, PrecompileBase, method
 
 ADDRESS = (0x100B).to_bytes(20, "big")
@@ -30,9 +34,10 @@ ADDRESS = (0x100B).to_bytes(20, "big")
 class PointerPrecompile(PrecompileBase):
     address = ADDRESS
 
-    def __init__(self, artifacts: Artifacts | None = None) -> None:
+    def __init__(self, artifacts: Artifacts | None = None, wasm: NativeWasm | None = None) -> None:
         super().__init__()
         self.artifacts = artifacts or Artifacts()
+        self.wasm = wasm
 
     @method("addNativePointer(string)", ["address"], 50_000, mutates=True)
     def add_native_pointer(self, call: Call) -> tuple[str]:
@@ -45,15 +50,19 @@ class PointerPrecompile(PrecompileBase):
             )
         if registry.get(call.native, registry.Kind.NATIVE, denom) is not None:
             raise PrecompileError(f"native pointer for {denom} already exists")
+        return self._deploy(call, registry.Kind.NATIVE, denom, NATIVE, encode(["string"], [denom]))
+
+    def _deploy(self, call: Call, kind: registry.Kind, pointee: str, contract: str, args: bytes) -> tuple[str]:
+        """Deploy ``contract`` with constructor ``args`` and register it for ``pointee``."""
         try:
-            artifact = self.artifacts.get(NATIVE)
+            artifact = self.artifacts.get(contract)
         except ArtifactMissing as e:
             raise PrecompileError(str(e)) from None
-        address = deploy(call.computation, artifact.creation + encode(["string"], [denom]))
+        address = deploy(call.computation, artifact.creation + args)
 
         def record(view: object) -> None:
             try:
-                registry.register(view, registry.Kind.NATIVE, denom, address, artifact.version)  # type: ignore[arg-type]
+                registry.register(view, kind, pointee, address, artifact.version)  # type: ignore[arg-type]
             except registry.PointerError as e:
                 raise PrecompileError(str(e)) from None
 
@@ -63,9 +72,36 @@ class PointerPrecompile(PrecompileBase):
     def _not_built(self, call: Call, kind: str) -> tuple[str]:
         raise PrecompileError(f"{kind} pointers are not supported yet")
 
+    def _token_info(self, call: Call, contract: str) -> tuple[str, str]:
+        """``name`` and ``symbol`` of a CW20 (its ``token_info`` query, gas charged)."""
+        if self.wasm is None:
+            raise PrecompileError("CW20 pointers need the wasm module")
+        try:
+            from_bech32(contract)
+        except AddressError as e:
+            raise PrecompileError(f"invalid contract address {contract!r}: {e}") from None
+        ctx = call.computation.state.execution_context
+        sender = sei_for_evm(call.native, call.sender)
+        wasm_call = WasmCall(sender, int(ctx.block_number), call.time_ns, call.computation.get_gas_remaining())
+        try:
+            out = self.wasm.query(call.native, wasm_call, contract, b'{"token_info":{}}')
+        except NativeCallFailed as e:
+            call.computation.consume_gas(e.gas_used, reason="cw20 token_info")
+            raise PrecompileError(f"{contract} is not a CW20: {e}") from None
+        call.computation.consume_gas(out.gas_used, reason="cw20 token_info")
+        try:
+            info = json_text.loads(out.data)
+            return str(info["name"]), str(info["symbol"])
+        except (ValueError, TypeError, KeyError) as e:
+            raise PrecompileError(f"{contract} is not a CW20: token_info without name and symbol: {e}") from None
+
     @method("addCW20Pointer(string)", ["address"], 50_000, mutates=True)
     def add_cw20_pointer(self, call: Call) -> tuple[str]:
-        return self._not_built(call, "CW20")
+        (contract,) = call.args
+        if registry.get(call.native, registry.Kind.CW20, contract) is not None:
+            raise PrecompileError(f"cw20 pointer for {contract} already exists")
+        name, symbol = self._token_info(call, contract)
+        return self._deploy(call, registry.Kind.CW20, contract, CW20, encode(["string"] * 3, [contract, name, symbol]))
 
     @method("addCW721Pointer(string)", ["address"], 50_000, mutates=True)
     def add_cw721_pointer(self, call: Call) -> tuple[str]:

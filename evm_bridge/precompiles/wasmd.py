@@ -13,6 +13,9 @@ reverts with its error text and keeps the gas it used; one that runs out of gas 
 call like an EVM out-of-gas. Writes go through the tx's journal (``nativeview``), so an
 enclosing revert undoes them. No EVM logs are emitted (as in Sei).
 
+A CW20's registered ERC-20 pointer may reach ``execute`` by DELEGATECALL: the contract's
+sender is then the wallet that called the pointer (``check_delegatecall``).
+
 Contracts called this way see ``env.block`` with the EVM block's height, its timestamp in
 whole seconds and an empty ``chain_id`` (the EVM side knows only the numeric chain id).
 """
@@ -28,8 +31,9 @@ from ledger import bank
 from ledger.accounts import sei_for_evm
 from untrusted import json_text
 
+from ..pointers import registry
 from .api import NativeCallFailed, NativeWasm, PrecompileError, WasmCall, WasmOutcome
-from .base import Call, PrecompileBase, method
+from .base import Call, Method, PrecompileBase, method
 
 ADDRESS = (0x1002).to_bytes(20, "big")
 EXECUTE_MSG_ABI = "(string,bytes,bytes)"
@@ -55,6 +59,15 @@ def parse_coins(raw: bytes) -> Coins:
 
 class WasmdPrecompile(PrecompileBase):
     address = ADDRESS
+
+    delegatecall_methods = frozenset({"execute"})
+
+    def check_delegatecall(self, m: Method, call: Call, caller_contract: bytes) -> None:
+        """``execute`` by DELEGATECALL only from the registered pointer of the contract it
+        executes (the pointer's caller is then the contract's sender), as on Sei."""
+        found = registry.get(call.native, registry.Kind.CW20, call.args[0])
+        if found is None or found.address != caller_contract:
+            raise PrecompileError(f"0x{caller_contract.hex()} is not a pointer of {call.args[0]}")
 
     def __init__(self, native: NativeWasm) -> None:
         super().__init__()

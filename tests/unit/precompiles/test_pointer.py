@@ -108,9 +108,14 @@ def test_a_denom_without_metadata_is_refused(chain: Chain) -> None:
     assert registry.get(chain.view, registry.Kind.NATIVE, "ufoo") is None
 
 
-def test_cw_pointers_are_refused_for_now(chain: Chain) -> None:
+def test_cw721_pointers_are_refused_for_now(chain: Chain) -> None:
+    res = send(chain, ALICE, POINTER, data("addCW721Pointer(string)", ["string"], ["sei1xyz"]))
+    assert res.code != 0 and res.data == revert_data("CW721 pointers are not supported yet")
+
+
+def test_cw20_pointers_need_the_wasm_module(chain: Chain) -> None:
     res = send(chain, ALICE, POINTER, data("addCW20Pointer(string)", ["string"], ["sei1xyz"]))
-    assert res.code != 0 and res.data == revert_data("CW20 pointers are not supported yet")
+    assert res.code != 0 and res.data == revert_data("CW20 pointers need the wasm module")
 
 
 def test_bank_send_is_refused_to_anyone_but_the_pointer(chain: Chain) -> None:

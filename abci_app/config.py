@@ -45,6 +45,9 @@ class AppConfig:
     rpc_max_batch: int = 100
     rpc_gas_cap: int = 10_000_000
     rpc_max_subscriptions: int = 100
+    #: Broadcasts the JSON-RPC keeps in flight to CometBFT (each sender's txs stay in one
+    #: lane, in order).
+    rpc_broadcast_lanes: int = 8
     #: Cosmos REST (LCD) API listen address (host:port; empty = off) and its body limit.
     rest_address: str = "127.0.0.1:1317"
     rest_max_body_bytes: int = 2_097_152

@@ -35,6 +35,7 @@ def rpc_config(cfg: Any) -> RpcConfig:
         max_batch=cfg.rpc_max_batch,
         gas_cap=cfg.rpc_gas_cap,
         max_subscriptions=cfg.rpc_max_subscriptions,
+        broadcast_lanes=cfg.rpc_broadcast_lanes,
     )
 
 

@@ -22,7 +22,7 @@ from .errors import server_error
 
 #: Most broadcasts per JSON-RPC batch (CometBFT's ``rpc.max_request_batch_size`` default).
 BROADCAST_BATCH = 10
-#: Broadcast lanes: requests to CometBFT in flight at once.
+#: Broadcast lanes by default: requests to CometBFT in flight at once.
 LANES = 8
 
 
@@ -43,13 +43,13 @@ def _comet_error(err: dict[str, Any]) -> CometError:
 
 
 class CometClient:
-    def __init__(self, url: str, timeout_s: float = 15.0) -> None:
+    def __init__(self, url: str, timeout_s: float = 15.0, lanes: int = LANES) -> None:
         self.url = url.rstrip("/")
         self._timeout = aiohttp.ClientTimeout(total=timeout_s)
         self._session: aiohttp.ClientSession | None = None
         self._ids = itertools.count(1)
-        self._lanes: list[list[tuple[bytes, asyncio.Future[dict[str, Any]]]]] = [[] for _ in range(LANES)]
-        self._draining = [False] * LANES
+        self._lanes: list[list[tuple[bytes, asyncio.Future[dict[str, Any]]]]] = [[] for _ in range(lanes)]
+        self._draining = [False] * lanes
 
     async def _post(self, body: object) -> Any:
         if self._session is None:
@@ -69,7 +69,7 @@ class CometClient:
     async def broadcast_tx_sync(self, raw: bytes, lane: bytes = b"") -> dict[str, Any]:
         """CheckTx result of ``raw``; txs with the same ``lane`` key reach CometBFT in call order."""
         done: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
-        i = lane[-1] % LANES if lane else 0
+        i = int.from_bytes(lane[-2:], "big") % len(self._lanes) if lane else 0
         self._lanes[i].append((raw, done))
         if not self._draining[i]:
             self._draining[i] = True

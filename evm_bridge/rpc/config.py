@@ -29,6 +29,8 @@ class RpcConfig:
     trace_timeout_s: float = 30.0
     logs_timeout_s: float = 30.0
     worker_threads: int = 4
+    #: Broadcasts to CometBFT in flight at once (senders are spread over this many lanes).
+    broadcast_lanes: int = 8
     #: Priority fee suggested when recent blocks carry no tips (1 gwei, as ethers assumes).
     default_tip_wei: int = 1_000_000_000
 

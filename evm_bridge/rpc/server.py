@@ -90,7 +90,7 @@ class RpcServer:
     async def _serve(self) -> None:
         b, cfg = self.backend, self.backend.config
         if b.comet is None:
-            b.comet = CometClient(cfg.cometbft_rpc)
+            b.comet = CometClient(cfg.cometbft_rpc, lanes=cfg.broadcast_lanes)
         b.mempool = Mempool(b.comet, cfg.evm_chain_id, b.pool)
         b.filters = FilterManager(b.index, cfg.filter_timeout_s, cfg.max_filters, cfg.max_log_blocks)
         b.hub = SubscriptionHub(cfg.max_subscriptions)

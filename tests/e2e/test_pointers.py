@@ -2,7 +2,8 @@
 register-pointer`` and read back with ``pysei query evm pointer``; ethers v6 uses them as
 plain ERC-20s (metadata, balanceOf, transfer); the native balances move (``pysei query
 balance``); a native ``pysei tx bank send`` shows as a Transfer log in eth_getLogs; a
-tokenfactory denom gets a pointer and is transferred the same way."""
+tokenfactory denom gets a pointer and is transferred the same way; a cw20-base token gets
+an ERC-20 pointer and a wallet transfers it with ethers."""
 
 from __future__ import annotations
 
@@ -17,14 +18,16 @@ from pysei_tokenfactory.pb.seiprotocol.seichain.tokenfactory import tx_pb2 as tf
 from abci_app.config import AppConfig
 from abci_app.keys import Key, Keyring
 from abci_app.tx.builder import build_and_sign
-from evm_bridge.pointers.artifacts import BUILD, NATIVE
+from evm_bridge.pointers.artifacts import BUILD, CW20, NATIVE
 from evm_bridge.pointers.build import ensure_built
 from pysei_pb.cosmos.base.v1beta1 import coin_pb2
 from tests.e2e.conftest import JS, npm_ready
+from tests.support.cw import build_contract
 from tests.support.node import LocalNode
 
 pytestmark = pytest.mark.e2e
 ABI = BUILD / f"{NATIVE}.json"
+CW20_ABI = BUILD / f"{CW20}.json"
 
 
 @pytest.fixture(scope="module")
@@ -136,3 +139,33 @@ def test_tokenfactory_denom_gets_a_pointer_and_moves_by_erc20_calls(node: LocalN
     assert out["events"] == [{"from": alice.evm_checksum, "to": bob.evm_checksum, "value": "1500"}]
     assert balance(node, alice, denom, out["block"]) == 3500
     assert balance(node, bob, denom, out["block"]) == 1500
+
+
+def wasm_tx(node: LocalNode, *args: str) -> dict:
+    out = cli(node, "tx", "wasm", *args, "--from", "alice", "--gas", "6000000", "--fees", "60000usei",
+              "--node", node.rpc_url)
+    assert out["code"] == 0, out
+    return out
+
+
+def cw20_balance(node: LocalNode, token: str, key: Key, height: int) -> int:
+    query = json.dumps({"balance": {"address": key.bech32}})
+    out = node.pysei("query", "wasm", "smart", token, query, "--height", str(height), "--node", node.rpc_url)
+    return int(json.loads(out.stdout)["balance"])
+
+
+def test_cw20_gets_a_pointer_and_a_wallet_transfers_it(node: LocalNode) -> None:
+    alice, bob = keys(node)
+    code_id = wasm_tx(node, "store", str(build_contract("cw20-base", "2.0.0")))["code_id"]
+    init = {"name": "Gold", "symbol": "GLD", "decimals": 3, "initial_balances": [{"address": alice.bech32, "amount": "900"}]}
+    token = wasm_tx(node, "instantiate", str(code_id), json.dumps(init), "--label", "gold")["_contract_address"]
+    out = evm_cli(node, "tx", "evm", "register-pointer", "cw20", token, "--from", "bob")
+    assert out["status"] == 1 and out["version"] == 1
+    assert evm_cli(node, "query", "evm", "pointer", "cw20", token)["pointer"] == out["pointer"]
+    moved = ethers("transfer", node.evm_url, "0x" + alice.privkey.hex(), str(CW20_ABI), out["pointer"],
+                   bob.evm_checksum, "250")
+    assert (moved["name"], moved["symbol"], moved["decimals"], moved["denom"]) == ("Gold", "GLD", 3, token)
+    assert (moved["totalSupply"], moved["before"], moved["status"]) == ("900", "900", 1)
+    assert moved["events"] == [{"from": alice.evm_checksum, "to": bob.evm_checksum, "value": "250"}]
+    assert cw20_balance(node, token, alice, moved["block"]) == 650 == int(moved["afterFrom"])
+    assert cw20_balance(node, token, bob, moved["block"]) == 250 == int(moved["afterTo"])

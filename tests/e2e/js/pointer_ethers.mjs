@@ -1,4 +1,5 @@
-// ethers v6 against a pysei node: an ERC-20 pointer of a native denom used as any ERC-20.
+// ethers v6 against a pysei node: an ERC-20 pointer (of a native denom or of a CW20) used as any
+// ERC-20 (`denom` in the output is the pointee: the bank denom or the CW20's address).
 // Usage:
 //   node pointer_ethers.mjs transfer <http url> <private key> <abi json> <pointer> <to> <amount>
 //     metadata, balanceOf before (at a pinned height), transfer, its Transfer event and the
@@ -20,8 +21,9 @@ if (mode === "transfer") {
   const token = new ethers.Contract(pointer, abi, wallet);
   const height = await provider.getBlockNumber();
   const before = await token.balanceOf(wallet.address, { blockTag: height });
+  const pointee = token.interface.getFunction("denom") ? await token.denom() : await token.cw20Address();
   const meta = { name: await token.name(), symbol: await token.symbol(), decimals: Number(await token.decimals()),
-    denom: await token.denom(), totalSupply: str(await token.totalSupply()) };
+    denom: pointee, totalSupply: str(await token.totalSupply()) };
   const tx = await token.transfer(to, BigInt(amount));
   const receipt = await tx.wait();
   const events = receipt.logs.map((l) => token.interface.parseLog(l)).filter((e) => e?.name === "Transfer")

@@ -11,9 +11,6 @@ from . import addresses, chain, decode
 from .api import BadInput, NotFound, RpcError
 from .client import NodeClient
 
-#: The JSON-RPC's batch limit (``rpc_max_batch``) bounds one scan call.
-SCAN_BATCH = 100
-
 
 async def both_forms(client: NodeClient, text: str) -> tuple[str, str, bool]:
     """(0x form, sei1 form, associated): an unassociated address's other form is the
@@ -38,16 +35,13 @@ async def recent_evm_txs(client: NodeClient, evm: str, top: int, scan: int) -> l
     want = evm.lower()
     heights = list(range(top, max(0, top - scan), -1))
     out = []
-    for start in range(0, len(heights), SCAN_BATCH):
-        part = heights[start : start + SCAN_BATCH]
-        blocks = await client.evm_batch([("eth_getBlockByNumber", [hex(h), True]) for h in part])
-        for b in blocks:
-            if not isinstance(b, dict):
-                continue
-            for t in b.get("transactions") or []:
-                if want in (str(t.get("from", "")).lower(), str(t.get("to") or "").lower()):
-                    out.append({"hash": t["hash"], "block": decode.hex_int(t.get("blockNumber")),
-                                "from": t.get("from"), "to": t.get("to"), "value": decode.hex_int(t.get("value"))})
+    for b in await client.evm_batch([("eth_getBlockByNumber", [hex(h), True]) for h in heights]):
+        if not isinstance(b, dict):
+            continue
+        for t in b.get("transactions") or []:
+            if want in (str(t.get("from", "")).lower(), str(t.get("to") or "").lower()):
+                out.append({"hash": t["hash"], "block": decode.hex_int(t.get("blockNumber")),
+                            "from": t.get("from"), "to": t.get("to"), "value": decode.hex_int(t.get("value"))})
     return out
 
 

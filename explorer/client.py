@@ -4,6 +4,7 @@ answer is parsed with a nesting bound (``untrusted.json_text``)."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import itertools
 from collections.abc import Sequence
@@ -15,6 +16,9 @@ from untrusted import json_text
 
 from .api import ExplorerConfig, NodeDown, RpcError
 
+#: Calls per batch: CometBFT's RPC takes at most 10, the JSON-RPC ``rpc_max_batch`` (100).
+COMET_BATCH = 10
+EVM_BATCH = 100
 #: One JSON-RPC call: (method, params) where params is a list or an object.
 Call = tuple[str, Any]
 
@@ -38,19 +42,23 @@ class NodeClient:
         except (aiohttp.ClientError, TimeoutError, ValueError) as e:
             raise NodeDown(f"the node at {url} did not answer ({type(e).__name__})") from None
 
-    async def _batch(self, url: str, calls: Sequence[Call]) -> list[Any]:
-        """Results in call order; a call that failed is its ``RpcError``."""
-        if not calls:
-            return []
-        first = next(self._ids)
-        body = [{"jsonrpc": "2.0", "id": first + i, "method": m, "params": p} for i, (m, p) in enumerate(calls)]
+    async def _batch(self, url: str, calls: Sequence[Call], limit: int) -> list[Any]:
+        """Results in call order, a failed call as its ``RpcError``; sent as batches of at
+        most ``limit`` calls (the server's batch limit), concurrently."""
+        parts = [calls[i : i + limit] for i in range(0, len(calls), limit)]
+        answers = await asyncio.gather(*(self._batch_once(url, part) for part in parts))
+        return [result for answer in answers for result in answer]
+
+    async def _batch_once(self, url: str, calls: Sequence[Call]) -> list[Any]:
+        ids = [next(self._ids) for _ in calls]
+        body = [{"jsonrpc": "2.0", "id": i, "method": m, "params": p} for i, (m, p) in zip(ids, calls, strict=True)]
         out = await self._post(url, body)
         if isinstance(out, dict):  # the whole batch was refused
             return [_result(out)] * len(calls)
         if not isinstance(out, list):
             raise NodeDown(f"the node at {url} answered no JSON-RPC batch")
         by_id = {item.get("id"): item for item in out if isinstance(item, dict)}
-        return [_result(by_id.get(first + i, {})) for i in range(len(calls))]
+        return [_result(by_id.get(i, {})) for i in ids]
 
     async def _one(self, url: str, method: str, params: Any) -> Any:
         out = await self._post(url, {"jsonrpc": "2.0", "id": next(self._ids), "method": method, "params": params})
@@ -65,7 +73,7 @@ class NodeClient:
         return await self._one(self.config.evm_rpc, method, list(params))
 
     async def evm_batch(self, calls: Sequence[Call]) -> list[Any]:
-        return await self._batch(self.config.evm_rpc, calls)
+        return await self._batch(self.config.evm_rpc, calls, EVM_BATCH)
 
     # ---- CometBFT ----
 
@@ -73,7 +81,7 @@ class NodeClient:
         return await self._one(self.config.cometbft_rpc, method, params)
 
     async def comet_batch(self, calls: Sequence[Call]) -> list[Any]:
-        return await self._batch(self.config.cometbft_rpc, calls)
+        return await self._batch(self.config.cometbft_rpc, calls, COMET_BATCH)
 
     async def app_query(self, path: str, height: int = 0, data: bytes = b"") -> bytes:
         """An ABCI query's value; ``RpcError`` with the app's log when its code is not 0."""

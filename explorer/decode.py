@@ -8,8 +8,9 @@ from decimal import Decimal
 from typing import Any
 
 from eth_hash.auto import keccak
+from eth_utils import to_checksum_address
 
-from .addresses import to_bech32
+from .addresses import is_evm, to_bech32
 
 TRANSFER = "0x" + keccak(b"Transfer(address,address,uint256)").hex()
 APPROVAL = "0x" + keccak(b"Approval(address,address,uint256)").hex()
@@ -38,7 +39,12 @@ class KeyMeaning:
 
 
 def topic_address(topic: str) -> str:
-    return "0x" + topic[-40:]
+    return checksum("0x" + topic[-40:])
+
+
+def checksum(address: str) -> str:
+    """EIP-55 form of a 0x address (other text unchanged)."""
+    return to_checksum_address(address) if is_evm(address) else address
 
 
 def hex_int(value: str | None) -> int:
@@ -110,11 +116,11 @@ def key_meaning(store: str, key_hex: str) -> KeyMeaning:
     tag, rest = key[:1], key[1:]
     if store == "evm":
         if tag == b"n" and len(rest) == 20:
-            return _of("nonce", "0x" + rest.hex())
+            return _of("nonce", checksum("0x" + rest.hex()))
         if tag == b"c" and len(rest) == 20:
-            return _of("code", "0x" + rest.hex())
+            return _of("code", checksum("0x" + rest.hex()))
         if tag == b"s" and len(rest) == 52:
-            return _of(f"slot {int.from_bytes(rest[20:], 'big')}", "0x" + rest[:20].hex())
+            return _of(f"slot {int.from_bytes(rest[20:], 'big')}", checksum("0x" + rest[:20].hex()))
         if tag == b"h" and len(rest) == 8:
             return KeyMeaning(f"block hash of height {int.from_bytes(rest, 'big')}")
     if store == "bank" and tag in (b"b", b"w") and rest and len(rest) > rest[0]:

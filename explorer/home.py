@@ -24,6 +24,8 @@ def chart_series(rows: list[chain.BlockRow]) -> dict[str, list[float]]:
     ordered = sorted(rows, key=lambda r: r.height)
     out: dict[str, list[float]] = {"t": [], "interval": [], "tps": []}
     for prev, row in zip(ordered, ordered[1:], strict=False):
+        if prev.height == 1:
+            continue  # the first block's time is the genesis time, however long ago
         dt = max(_seconds(row.time) - _seconds(prev.time), 0.001)
         out["t"].append(round(_seconds(row.time), 3))
         out["interval"].append(round(dt, 3))

@@ -41,6 +41,7 @@ def templates() -> jinja2.Environment:
     env.filters["short"] = addresses.short
     env.filters["sei"] = lambda wei: decode.units(wei, decode.WEI_DECIMALS)
     env.filters["units"] = decode.units
+    env.filters["checksum"] = decode.checksum
     return env
 
 

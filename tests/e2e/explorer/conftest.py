@@ -26,6 +26,7 @@ from tests.support.solc import compile_contract
 
 ROOT = Path(__file__).resolve().parents[3]
 TOKEN_SOL = ROOT / "tests" / "e2e" / "contracts" / "TestToken.sol"
+RELAY_SOL = Path(__file__).resolve().parent / "Relay.sol"
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = ROOT / "docs" / "explorer"
 #: Same-sender transfers sent at once: consecutive nonces of one account in one block
@@ -40,6 +41,8 @@ class Chain:
     w3: Web3
     keys: dict[str, dict[str, Any]]
     token: str = ""
+    relay: str = ""
+    revert_hash: str = ""
     transfer_hash: str = ""
     burst_hashes: list[str] = field(default_factory=list)
     burst_recipient: str = ""
@@ -77,6 +80,15 @@ def _send(w3: Web3, key: str, tx: dict[str, Any], nonce: int | None = None) -> s
     return "0x" + w3.eth.send_raw_transaction(Account.sign_transaction(tx, key).raw_transaction).hex().removeprefix("0x")
 
 
+def _call(contract: Any, name: str, *args: Any) -> dict[str, Any]:
+    """A contract call with a fixed gas limit (a reverting call cannot be estimated)."""
+    return {"to": contract.address, "data": contract.encode_abi(name, args=list(args)), "gas": 300_000}
+
+
+def _wait(w3: Web3, tx_hash: str) -> None:
+    w3.eth.wait_for_transaction_receipt(tx_hash, 60, 0.2)
+
+
 def _wasm(node: LocalNode, *args: str) -> dict[str, Any]:
     out = node.pysei("tx", "wasm", *args, "--from", "alice", "--gas", WASM_GAS, "--fees", WASM_FEES,
                      "--chain-id", node.chain_id, "--node", node.rpc_url, "--home", str(node.home), check=False)
@@ -94,9 +106,15 @@ def _carry_txs(chain: Chain) -> None:
     receipt = w3.eth.wait_for_transaction_receipt(_send(w3, alice["key"], {"data": deploy["data"], "gas": 2_000_000}), 60, 0.2)
     chain.token = receipt["contractAddress"]
     token = w3.eth.contract(address=chain.token, abi=abi)
-    call = token.functions.transfer(bob["evm_address"], 1234).build_transaction({"from": alice["evm_address"], "gas": 100_000, "gasPrice": w3.eth.gas_price, "nonce": 0})
-    chain.transfer_hash = _send(w3, alice["key"], {"to": chain.token, "data": call["data"], "gas": 100_000})
-    w3.eth.wait_for_transaction_receipt(chain.transfer_hash, 60, 0.2)
+    relay_abi, relay_code = compile_contract(RELAY_SOL, "Relay")
+    receipt = w3.eth.wait_for_transaction_receipt(_send(w3, alice["key"], {"data": "0x" + relay_code.hex(), "gas": 1_000_000}), 60, 0.2)
+    chain.relay = receipt["contractAddress"]
+    relay = w3.eth.contract(address=chain.relay, abi=relay_abi)
+    _wait(w3, _send(w3, alice["key"], _call(token, "approve", chain.relay, 10_000)))
+    chain.transfer_hash = _send(w3, alice["key"], _call(relay, "forward", chain.token, bob["evm_address"], 1234))
+    _wait(w3, chain.transfer_hash)
+    chain.revert_hash = _send(w3, alice["key"], _call(relay, "forward", chain.token, bob["evm_address"], 10**30))
+    _wait(w3, chain.revert_hash)
 
     chain.burst_recipient = Account.create().address
     first = w3.eth.get_transaction_count(bob["evm_address"], "pending")

@@ -3,12 +3,15 @@ txs: live home page, search, tx, block (OCC conflicts), address and validator pa
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import urllib.request
 
 from eth_utils import to_checksum_address
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
-from .conftest import Chain
+from .conftest import SCREENSHOTS, Chain
 
 
 def test_home_block_list_advances_by_itself(chain: Chain, page: Page) -> None:
@@ -26,7 +29,7 @@ def test_home_block_list_advances_by_itself(chain: Chain, page: Page) -> None:
 
 
 def test_search_for_a_tx_hash_opens_its_page_with_transfer_and_call_tree(chain: Chain, page: Page) -> None:
-    alice, bob = chain.keys["alice"]["evm_address"], chain.keys["bob"]["evm_address"]
+    alice, bob = (to_checksum_address(chain.keys[k]["evm_address"]) for k in ("alice", "bob"))
     page.goto(chain.url + "/")
     page.fill("#q", chain.transfer_hash)
     page.press("#q", "Enter")
@@ -35,13 +38,28 @@ def test_search_for_a_tx_hash_opens_its_page_with_transfer_and_call_tree(chain: 
     expect(page.locator("#tx-status")).to_have_text("success")
     log = page.locator("#logs li.log").first
     expect(log.locator(".event-name")).to_have_text("Transfer")
-    expect(log.locator("[data-arg=from]")).to_have_text(alice.lower())
-    expect(log.locator("[data-arg=to]")).to_have_text(bob.lower())
+    expect(log.locator("[data-arg=from]")).to_have_text(alice)
+    expect(log.locator("[data-arg=to]")).to_have_text(bob)
     expect(log.locator("[data-arg=value]")).to_have_text("1234")
     root = page.locator("#call-tree > li")
-    expect(root.locator(".call-type").first).to_have_text("CALL")
-    expect(root.locator("a").nth(1)).to_have_attribute("href", "/address/" + chain.token.lower())
+    expect(root.locator(":scope > .call-type")).to_have_text("CALL")
+    expect(root.locator(":scope > a").nth(0)).to_have_attribute("href", "/address/" + alice)
+    expect(root.locator(":scope > a").nth(1)).to_have_attribute("href", "/address/" + chain.relay)
+    inner = root.locator(":scope > ul > li")
+    expect(inner).to_have_count(1)
+    expect(inner.locator(":scope > .call-type")).to_have_text("CALL")
+    expect(inner.locator(":scope > a").nth(0)).to_have_attribute("href", "/address/" + chain.relay)
+    expect(inner.locator(":scope > a").nth(1)).to_have_attribute("href", "/address/" + chain.token)
     expect(page.locator("#cosmos-hash")).to_have_text(chain.cosmos_hash(chain.transfer_hash))
+
+
+def test_reverted_tx_shows_its_revert_reason_in_the_tree(chain: Chain, page: Page) -> None:
+    page.goto(chain.url + "/tx/" + chain.revert_hash)
+    expect(page.locator("#tx-status")).to_have_text("reverted")
+    expect(page.locator("#revert-reason")).to_have_text("TestToken: allowance exceeded")
+    inner = page.locator("#call-tree > li > ul > li")
+    expect(inner.locator(":scope > .fail")).to_have_text("execution reverted: TestToken: allowance exceeded")
+    expect(page.locator("#logs")).to_have_text("no logs")
 
 
 def test_block_with_conflicting_txs_shows_its_conflict_report(chain: Chain, page: Page) -> None:
@@ -59,7 +77,7 @@ def test_block_with_conflicting_txs_shows_its_conflict_report(chain: Chain, page
     counts = [int(c) for c in rows.locator("td:nth-child(2)").all_inner_texts()]
     assert counts == [k["count"] for k in report["conflict_keys"]]
     bob = chain.keys["bob"]
-    expected = {f"nonce of {bob['evm_address'].lower()}", f"balance (usei) of {bob['address']}",
+    expected = {f"nonce of {to_checksum_address(bob['evm_address'])}", f"balance (usei) of {bob['address']}",
                 f"wei remainder of {bob['address']}"}
     assert set(meanings) <= expected | {m for m in meanings if m.endswith("(fee collector)")}, meanings
     assert set(meanings) & expected
@@ -96,6 +114,41 @@ def test_wasm_tx_page_shows_the_contract_call(chain: Chain, page: Page) -> None:
 def test_validator_page_from_a_block_proposer(chain: Chain, page: Page) -> None:
     page.goto(chain.url + "/block/3")
     proposer = page.locator("dd a[href^='/validator/']").inner_text()
+    assert proposer == chain.node.rpc("block", height="3")["block"]["header"]["proposer_address"]
+    before = chain.node.height()
     page.click("dd a[href^='/validator/']")
     expect(page.locator("#consensus")).to_have_text(proposer)
-    expect(page.locator("#uptime")).to_have_text(re.compile(r"signed (\d+) of the last \1 blocks"))
+    expected = json.loads(urllib.request.urlopen(chain.node.rest_url + "/cosmos/staking/v1beta1/validators").read())
+    (validator,) = expected["validators"]
+    expect(page.locator("#operator")).to_have_text(validator["operator_address"])
+    expect(page.locator("#stake")).to_have_text(f"{validator['tokens']} usei")
+    signed, counted = map(int, re.fullmatch(r"signed (\d+) of the last (\d+) blocks", page.locator("#uptime").inner_text()).groups())
+    assert signed == counted >= min(100, before)
+
+
+def test_home_lists_the_validator_with_no_missed_blocks(chain: Chain, page: Page) -> None:
+    page.goto(chain.url + "/")
+    (row,) = page.locator("#validators tbody tr").all()
+    address = chain.node.rpc("status")["validator_info"]["address"]
+    assert row.locator("a").get_attribute("href") == "/validator/" + address
+    assert row.locator("td").nth(1).inner_text() == chain.node.rpc("validators")["validators"][0]["voting_power"]
+    assert row.locator("td").nth(2).inner_text() == "0"
+    expect(page.locator("#validators th").nth(2)).to_have_text("missed (last 20)")
+
+
+def test_pages_fit_a_phone_screen(chain: Chain, browser: Browser) -> None:
+    """No page scrolls sideways at a phone's width (390 CSS pixels)."""
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True)
+    page = ctx.new_page()
+    try:
+        bob = chain.keys["bob"]["address"]
+        for name, path in (("home", "/"), ("block", "/block/3"), ("tx", "/tx/" + chain.transfer_hash),
+                           ("address", "/address/" + bob)):
+            page.goto(chain.url + path)
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 390, (path, width)
+            if os.environ.get("PYSEI_SCREENSHOTS") == "1":
+                SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(SCREENSHOTS / f"phone_{name}.png"))
+    finally:
+        ctx.close()

@@ -1,0 +1,49 @@
+"""``abci_app.occ_report``: the per-height OCC report query, kept for recent heights."""
+
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace
+
+import pytest
+
+from abci_app import codes
+from abci_app.module_api import MsgError
+from abci_app.occ_report import OccReports
+from occ.api import BlockStats
+
+
+def _block(height: int, txs: int = 3) -> SimpleNamespace:
+    return SimpleNamespace(height=height, txs=[b""] * txs)
+
+
+def _outcome(**stats) -> SimpleNamespace:
+    return SimpleNamespace(stats=BlockStats(**stats))
+
+
+def test_report_of_a_height() -> None:
+    reports = OccReports(workers=2)
+    stats = dict(tasks=3, incarnations=5, re_executions=2, rounds=1, in_order_txs=3, speculated_txs=2,
+                 execute_ms=7, validate_ms=1, conflict_keys=((("evm", "6e" + "ab" * 20), 2),))
+    reports.record(_block(9), _outcome(**stats))
+    assert json.loads(reports.query(b"", None, 9)) == {
+        "height": 9, "txs": 3, "workers": 2, "speculated": 2, "in_order": 3, "incarnations": 5,
+        "re_executed": 2, "rounds": 1, "fallback_used": False, "execute_ms": 7, "validate_ms": 1,
+        "conflict_keys": [{"store": "evm", "key": "6e" + "ab" * 20, "count": 2}],
+    }
+
+
+def test_only_recent_heights_are_kept() -> None:
+    reports = OccReports(workers=1, keep=2)
+    for h in (1, 2, 3):
+        reports.record(_block(h), _outcome())
+    assert json.loads(reports.query(b"", None, 3))["height"] == 3
+    assert json.loads(reports.query(b"", None, 2))["height"] == 2
+    with pytest.raises(MsgError) as e:
+        reports.query(b"", None, 1)
+    assert (e.value.code, e.value.log) == (codes.NOT_FOUND, "no OCC report for height 1 (heights 2.. are kept)")
+
+
+def test_nothing_recorded_yet() -> None:
+    with pytest.raises(MsgError, match=r"no OCC report for height 4 \(no height executed since start\)"):
+        OccReports(workers=1).query(b"", None, 4)

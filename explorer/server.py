@@ -120,7 +120,7 @@ class Explorer:
     # ---- live ----
 
     async def live(self, request: web.Request) -> web.WebSocketResponse:
-        """Pushes ``{"blocks": [...]}`` (newest first) as blocks are committed, and
+        """Pushes ``{"blocks": [...], "txs": [...]}`` (newest first) as blocks are committed, and
         ``{"down": "..."}`` while the node does not answer."""
         ws = web.WebSocketResponse(heartbeat=30)
         await ws.prepare(request)
@@ -132,7 +132,11 @@ class Explorer:
                     top = await latest_height(self.client)
                     if top > seen:
                         rows = await headers(self.client, max(seen + 1, top - self.config.recent_blocks + 1), top)
-                        await ws.send_json({"blocks": [r.as_json() for r in rows]})
+                        txs = await home.latest_txs(self.client, rows)
+                        await ws.send_json({
+                            "blocks": [r.as_json() for r in rows],
+                            "txs": [{"height": h, "link": t.link, "kind": t.kind} for h, t in txs],
+                        })
                         seen = top
                 except NodeDown as e:
                     await ws.send_json({"down": e.message})

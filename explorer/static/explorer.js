@@ -11,7 +11,25 @@
     return td;
   }
 
-  function shortHex(s) { return s.length > 15 ? s.slice(0, 6) + "…" + s.slice(-4) : s; }
+  // The server's ``short`` filter: the first ``keep`` characters, an ellipsis, the last four.
+  function shortHex(s, keep) { return s.length <= 2 * keep + 3 ? s : s.slice(0, keep) + "…" + s.slice(-4); }
+
+  function addTxs(txs) {
+    var body = document.querySelector("#txs tbody");
+    if (!body || !txs.length) return;
+    var empty = body.querySelector("td[colspan]");
+    if (empty) body.deleteRow(0);
+    txs.slice().reverse().forEach(function (t) {
+      if (body.querySelector('a[href="/tx/' + t.link + '"]')) return;
+      var tr = document.createElement("tr");
+      tr.className = "fresh";
+      tr.appendChild(cell(shortHex(t.link, 10), "/tx/" + t.link, "mono"));
+      tr.appendChild(cell(t.kind));
+      tr.appendChild(cell(String(t.height), "/block/" + t.height));
+      body.insertBefore(tr, body.firstChild);
+    });
+    while (body.rows.length > 10) body.deleteRow(body.rows.length - 1);
+  }
 
   function liveBlocks() {
     var body = document.querySelector("#blocks tbody");
@@ -35,11 +53,12 @@
         tr.appendChild(cell(String(b.height), "/block/" + b.height));
         tr.appendChild(cell(b.time));
         tr.appendChild(cell(String(b.txs)));
-        tr.appendChild(cell(shortHex(b.proposer), "/validator/" + b.proposer, "mono"));
+        tr.appendChild(cell(shortHex(b.proposer, 6), "/validator/" + b.proposer, "mono"));
         body.insertBefore(tr, body.firstChild);
         if (heightLabel) heightLabel.textContent = String(b.height);
       });
       while (body.rows.length > keep) body.deleteRow(body.rows.length - 1);
+      addTxs(msg.txs || []);
     };
     ws.onclose = function () { status.hidden = false; status.textContent = "live updates stopped; reload to resume"; };
   }

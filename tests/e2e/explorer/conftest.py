@@ -70,7 +70,7 @@ class Chain:
         return json.loads(base64.b64decode(res["value"]))
 
 
-def _send(w3: Web3, key: str, tx: dict[str, Any], nonce: int | None = None) -> str:
+def send(w3: Web3, key: str, tx: dict[str, Any], nonce: int | None = None) -> str:
     acct = Account.from_key(key)
     tx = {**tx, "from": acct.address, "chainId": w3.eth.chain_id,
           "nonce": w3.eth.get_transaction_count(acct.address, "pending") if nonce is None else nonce}
@@ -103,17 +103,17 @@ def _carry_txs(chain: Chain) -> None:
     abi, bytecode = compile_contract(TOKEN_SOL, "TestToken")
     factory = w3.eth.contract(abi=abi, bytecode=bytecode)
     deploy = factory.constructor("Token", "TKN", 10**24).build_transaction({"from": alice["evm_address"], "gas": 2_000_000, "gasPrice": w3.eth.gas_price, "nonce": 0})
-    receipt = w3.eth.wait_for_transaction_receipt(_send(w3, alice["key"], {"data": deploy["data"], "gas": 2_000_000}), 60, 0.2)
+    receipt = w3.eth.wait_for_transaction_receipt(send(w3, alice["key"], {"data": deploy["data"], "gas": 2_000_000}), 60, 0.2)
     chain.token = receipt["contractAddress"]
     token = w3.eth.contract(address=chain.token, abi=abi)
     relay_abi, relay_code = compile_contract(RELAY_SOL, "Relay")
-    receipt = w3.eth.wait_for_transaction_receipt(_send(w3, alice["key"], {"data": "0x" + relay_code.hex(), "gas": 1_000_000}), 60, 0.2)
+    receipt = w3.eth.wait_for_transaction_receipt(send(w3, alice["key"], {"data": "0x" + relay_code.hex(), "gas": 1_000_000}), 60, 0.2)
     chain.relay = receipt["contractAddress"]
     relay = w3.eth.contract(address=chain.relay, abi=relay_abi)
-    _wait(w3, _send(w3, alice["key"], _call(token, "approve", chain.relay, 10_000)))
-    chain.transfer_hash = _send(w3, alice["key"], _call(relay, "forward", chain.token, bob["evm_address"], 1234))
+    _wait(w3, send(w3, alice["key"], _call(token, "approve", chain.relay, 10_000)))
+    chain.transfer_hash = send(w3, alice["key"], _call(relay, "forward", chain.token, bob["evm_address"], 1234))
     _wait(w3, chain.transfer_hash)
-    chain.revert_hash = _send(w3, alice["key"], _call(relay, "forward", chain.token, bob["evm_address"], 10**30))
+    chain.revert_hash = send(w3, alice["key"], _call(relay, "forward", chain.token, bob["evm_address"], 10**30))
     _wait(w3, chain.revert_hash)
 
     chain.burst_recipient = Account.create().address

@@ -8,10 +8,11 @@ import os
 import re
 import urllib.request
 
+from eth_account import Account
 from eth_utils import to_checksum_address
 from playwright.sync_api import Browser, Page, expect
 
-from .conftest import SCREENSHOTS, Chain
+from .conftest import SCREENSHOTS, Chain, send
 
 
 def test_home_block_list_advances_by_itself(chain: Chain, page: Page) -> None:
@@ -26,6 +27,18 @@ def test_home_block_list_advances_by_itself(chain: Chain, page: Page) -> None:
     heights = [int(h) for h in page.locator("#blocks tbody tr").evaluate_all("rows => rows.map(r => r.dataset.height)")]
     assert heights == sorted(heights, reverse=True) and len(heights) == len(set(heights))
     assert heights[0] >= start + 2
+
+
+def test_home_latest_txs_arrive_live(chain: Chain, page: Page) -> None:
+    page.goto(chain.url + "/")
+    page.evaluate("window.__notReloaded = true")
+    tx_hash = send(chain.w3, chain.keys["alice"]["key"], {"to": Account.create().address, "value": 7, "gas": 21_000})
+    link = page.locator(f"#txs tbody a[href='/tx/{tx_hash}']")
+    expect(link).to_have_count(1, timeout=30_000)
+    expect(link.locator("xpath=../..").locator("td").nth(1)).to_have_text("EVM")
+    height = chain.w3.eth.wait_for_transaction_receipt(tx_hash, 30, 0.2)["blockNumber"]
+    expect(link.locator("xpath=../..").locator("td").nth(2)).to_have_text(str(height))
+    assert page.evaluate("window.__notReloaded") is True
 
 
 def test_search_for_a_tx_hash_opens_its_page_with_transfer_and_call_tree(chain: Chain, page: Page) -> None:

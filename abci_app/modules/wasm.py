@@ -29,6 +29,7 @@ import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
+from evm_bridge.pointers.synthetic import cw20_transfer_events
 from ledger.addresses import AddressError, from_bech32, to_bech32
 from ledger.context import BlockContext
 from ledger.results import Event
@@ -177,6 +178,7 @@ def _execute(
             view, ctx, gas, from_bech32(msg.sender), from_bech32(msg.contract), msg.msg, _coins(msg.funds)
         ),
     )
+    events = [*events, *cw20_transfer_events(view, events)]
     return events, tx_pb2.MsgExecuteContractResponse(data=data or b"").SerializeToString()
 
 

@@ -1,4 +1,7 @@
-"""``Transfer`` logs for native moves of a denom that has an ERC-20 pointer.
+"""``Transfer`` logs for native moves of an asset that has an ERC-20 pointer: a bank denom
+moved by ``MsgSend``, a CW20 moved by a Wasm message (its ``wasm`` events with ``action``
+``transfer``, ``send``, ``transfer_from``, ``send_from``, ``mint``, ``burn``,
+``burn_from``; mints come from and burns go to the zero address).
 
 A native tx cannot emit EVM logs, so it carries each as an ``evm_log`` event (attributes
 ``address``, ``topics`` and ``data``, all ``0x`` hex; topics comma-separated) and the
@@ -14,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from eth_hash.auto import keccak
 
 from ledger.accounts import evm_for_sei
+from ledger.addresses import AddressError, from_bech32
 from ledger.results import Event
 from store.api import ReadView
 
@@ -52,4 +56,35 @@ def native_transfer_events(
             continue
         topics = (TRANSFER_TOPIC, evm_for_sei(view, sender).rjust(32, b"\0"), evm_for_sei(view, recipient).rjust(32, b"\0"))
         out.append(log_event(EvmLog(pointer.address, topics, amount.to_bytes(32, "big"))))
+    return tuple(out)
+
+
+_MOVES = {"transfer", "send", "transfer_from", "send_from", "mint", "burn", "burn_from"}
+
+
+def _party(view: ReadView, text: str | None) -> bytes:
+    if not text:
+        return bytes(20)
+    try:
+        return evm_for_sei(view, from_bech32(text))
+    except AddressError:
+        return bytes(20)
+
+
+def cw20_transfer_events(view: ReadView, events: Iterable[Event]) -> tuple[Event, ...]:
+    """One ``evm_log`` event per CW20 move (in ``events``) of a contract with a pointer."""
+    out = []
+    for event in events:
+        if event.type != "wasm":
+            continue
+        attrs = dict(event.attributes)
+        if attrs.get("action") not in _MOVES or "amount" not in attrs:
+            continue
+        pointer = registry.get(view, registry.Kind.CW20, attrs.get("_contract_address", ""))
+        if pointer is None or not attrs["amount"].isdigit():
+            continue
+        src = _party(view, attrs.get("from") if not attrs["action"].startswith("mint") else None)
+        dst = _party(view, attrs.get("to") if not attrs["action"].startswith("burn") else None)
+        topics = (TRANSFER_TOPIC, src.rjust(32, b"\0"), dst.rjust(32, b"\0"))
+        out.append(log_event(EvmLog(pointer.address, topics, int(attrs["amount"]).to_bytes(32, "big"))))
     return tuple(out)

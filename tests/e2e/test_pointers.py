@@ -3,7 +3,8 @@ register-pointer`` and read back with ``pysei query evm pointer``; ethers v6 use
 plain ERC-20s (metadata, balanceOf, transfer); the native balances move (``pysei query
 balance``); a native ``pysei tx bank send`` shows as a Transfer log in eth_getLogs; a
 tokenfactory denom gets a pointer and is transferred the same way; a cw20-base token gets
-an ERC-20 pointer and a wallet transfers it with ethers."""
+an ERC-20 pointer and a wallet transfers it with ethers, and a Wasm transfer of the CW20
+shows as the pointer's Transfer log."""
 
 from __future__ import annotations
 
@@ -169,3 +170,7 @@ def test_cw20_gets_a_pointer_and_a_wallet_transfers_it(node: LocalNode) -> None:
     assert moved["events"] == [{"from": alice.evm_checksum, "to": bob.evm_checksum, "value": "250"}]
     assert cw20_balance(node, token, alice, moved["block"]) == 650 == int(moved["afterFrom"])
     assert cw20_balance(node, token, bob, moved["block"]) == 250 == int(moved["afterTo"])
+    sent = wasm_tx(node, "execute", token, json.dumps({"transfer": {"recipient": bob.bech32, "amount": "30"}}))
+    logs = ethers("logs", node.evm_url, str(CW20_ABI), out["pointer"], str(sent["height"]))
+    assert logs == {"events": [{"from": alice.evm_checksum, "to": bob.evm_checksum, "value": "30"}],
+                    "txs": ["0x" + sent["hash"].lower()]}

@@ -114,3 +114,13 @@ def test_approve_then_transfer_from(world: World) -> None:
         [world.evm_addr(ALICE), world.evm_addr(BOB), 120]))
     assert r.code == 0, r.log
     assert (world.cw20(ALICE), world.cw20(BOB)) == (880, 130)
+
+
+def test_a_wasm_transfer_of_the_cw20_carries_the_pointers_transfer_log(world: World) -> None:
+    (r,) = world.block(world.s.execute(ALICE, world.token, {"transfer": {"recipient": world.keys[BOB].bech32,
+                                                                          "amount": "40"}}))
+    assert r.code == 0, r.log
+    logs = [{a.key: a.value for a in e.attributes} for e in r.events if e.type == "evm_log"]
+    alice, bob = (world.keys[i].evm.rjust(32, b"\0").hex() for i in (ALICE, BOB))
+    assert logs == [{"address": "0x" + world.pointer.address.hex(),
+                     "topics": f"0x{TRANSFER.hex()},0x{alice},0x{bob}", "data": "0x" + (40).to_bytes(32, "big").hex()}]

@@ -112,9 +112,18 @@ async def validator(client: NodeClient, text: str, window: int) -> dict[str, Any
         raise NotFound(f"no validator has address {text}")
     top = await chain.latest_height(client)
     signed, counted = await uptime(client, cons, top, window)
+    operator = str(v.get("operator_address", ""))
+    owner = addresses.to_bech32(addresses.bech32_bytes(operator, addresses.VALOPER_PREFIX))
+    try:
+        own = await client.rest(f"/cosmos/staking/v1beta1/validators/{operator}/delegations/{owner}")
+        self_bonded = (own.get("delegation_response") or {}).get("balance") or {}
+    except RpcError:
+        self_bonded = {}
     rates = (v.get("commission") or {}).get("commission_rates") or {}
     return {
-        "operator": v.get("operator_address"),
+        "operator": operator,
+        "owner": owner,
+        "self_bonded": f"{self_bonded.get('amount', '0')} {self_bonded.get('denom', 'usei')}",
         "consensus": cons,
         "moniker": (v.get("description") or {}).get("moniker", ""),
         "tokens": int(v.get("tokens", 0)),

@@ -135,6 +135,11 @@ def test_validator_page_from_a_block_proposer(chain: Chain, page: Page) -> None:
     (validator,) = expected["validators"]
     expect(page.locator("#operator")).to_have_text(validator["operator_address"])
     expect(page.locator("#stake")).to_have_text(f"{validator['tokens']} usei")
+    owner = chain.keys["validator"]["address"]
+    own = json.loads(urllib.request.urlopen(
+        f"{chain.node.rest_url}/cosmos/staking/v1beta1/validators/{validator['operator_address']}/delegations/{owner}").read())
+    expect(page.locator("#self-bonded")).to_contain_text(f"{own['delegation_response']['balance']['amount']} usei by")
+    expect(page.locator("#self-bonded a")).to_have_attribute("href", "/address/" + owner)
     signed, counted = map(int, re.fullmatch(r"signed (\d+) of the last (\d+) blocks", page.locator("#uptime").inner_text()).groups())
     assert signed == counted >= min(100, before)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -59,7 +60,7 @@ class Explorer:
         self.env = templates()
 
     def app(self) -> web.Application:
-        app = web.Application(middlewares=[self._errors])
+        app = web.Application(middlewares=[self._timed, self._errors])
         r = app.router
         r.add_get("/", self.home)
         r.add_get("/block/{height}", self.block)
@@ -75,6 +76,15 @@ class Explorer:
     def render(self, name: str, status: int = 200, **context: Any) -> web.Response:
         html = self.env.get_template(name).render(node=self.config.cometbft_rpc, **context)
         return web.Response(status=status, text=html, content_type="text/html")
+
+    @web.middleware
+    async def _timed(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        """Tells the render time in a ``Server-Timing`` header (pages, not the WebSocket)."""
+        started = time.perf_counter()
+        response = await handler(request)
+        if isinstance(response, web.Response):
+            response.headers["Server-Timing"] = f"render;dur={(time.perf_counter() - started) * 1000:.1f}"
+        return response
 
     @web.middleware
     async def _errors(self, request: web.Request, handler: Handler) -> web.StreamResponse:

@@ -7,7 +7,9 @@
 * ``params.py``   parameter parsing with -32602 messages
 * ``filters.py``, ``subscriptions.py``  polled filters and WebSocket subscriptions
 * ``mempool.py``, ``cometbft.py``  pending txs and the CometBFT client
-* ``overrides.py``, ``accesslist.py``, ``tracing.py``  eth_call overrides, access lists, traces
+* ``simulation.py``  a call object, block and overrides as one simulation on the block's
+  own execution path (``evm_bridge.execute.run``), in the next block's context
+* ``overrides.py``, ``accesslist.py``, ``tracing.py``  state/block overrides, access lists, traces
 """
 
 from .backend import Backend

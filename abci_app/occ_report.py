@@ -1,6 +1,7 @@
 """The OCC report of recent blocks as a read-only app query, ``/pysei/occ/block`` at the
 query's height (JSON): workers, txs speculated and re-executed, the hottest conflicting
-keys. Recorded by a block observer after Commit, kept for the last ``keep`` heights."""
+keys, and the lanes (which process ran which txs). Recorded by a block observer after
+Commit, kept for the last ``keep`` heights."""
 
 from __future__ import annotations
 
@@ -16,6 +17,19 @@ from .module_api import MsgError
 
 PATH = "/pysei/occ/block"
 KEEP_HEIGHTS = 1000
+
+
+def lanes(txs: int, speculated: int, workers: int) -> list[dict[str, Any]]:
+    """Which process ran which txs, as the scheduler plans a block: the app process runs
+    the first ``txs - speculated`` in order, each of the ``workers - 1`` worker processes
+    the next equal run (``OccScheduler.speculate``); a re-executed tx ran again in the app."""
+    own = txs - speculated
+    out = [{"lane": "app", "first": 0, "end": own}] if own else []
+    processes = workers - 1
+    if speculated and processes > 0:
+        m = speculated // processes
+        out += [{"lane": f"worker {k + 1}", "first": own + k * m, "end": own + (k + 1) * m} for k in range(processes)]
+    return out
 
 
 class OccReports:
@@ -42,6 +56,7 @@ class OccReports:
             "execute_ms": s.execute_ms,
             "validate_ms": s.validate_ms,
             "conflict_keys": [{"store": k[0], "key": k[1], "count": n} for k, n in s.conflict_keys],
+            "lanes": lanes(len(block.txs), s.speculated_txs, self.workers),
         }
         encoded = json.dumps(report, separators=(",", ":")).encode()
         with self._lock:

@@ -89,6 +89,11 @@ def test_block_with_conflicting_txs_shows_its_conflict_report(chain: Chain, page
     meanings = rows.locator("td.meaning").evaluate_all("cells => cells.map(c => c.title)")
     counts = [int(c) for c in rows.locator("td:nth-child(2)").all_inner_texts()]
     assert counts == [k["count"] for k in report["conflict_keys"]]
+    lanes = page.locator("#lanes tbody tr")
+    assert [(r.locator("td").nth(0).inner_text(), r.locator("td.range").inner_text()) for r in lanes.all()] == [
+        (lane["lane"], f"{lane['first']}–{lane['end'] - 1}") for lane in report["lanes"]]
+    assert [lane["lane"] for lane in report["lanes"]] == ["app", "worker 1"]
+    assert report["lanes"][1]["end"] == report["txs"] and report["txs"] - report["lanes"][1]["first"] == report["speculated"]
     bob = chain.keys["bob"]
     expected = {f"nonce of {to_checksum_address(bob['evm_address'])}", f"balance (usei) of {bob['address']}",
                 f"wei remainder of {bob['address']}"}

@@ -9,7 +9,7 @@ import pytest
 
 from abci_app import codes
 from abci_app.module_api import MsgError
-from abci_app.occ_report import OccReports
+from abci_app.occ_report import OccReports, lanes
 from occ.api import BlockStats
 
 
@@ -30,7 +30,15 @@ def test_report_of_a_height() -> None:
         "height": 9, "txs": 3, "workers": 2, "speculated": 2, "in_order": 3, "incarnations": 5,
         "re_executed": 2, "rounds": 1, "fallback_used": False, "execute_ms": 7, "validate_ms": 1,
         "conflict_keys": [{"store": "evm", "key": "6e" + "ab" * 20, "count": 2}],
+        "lanes": [{"lane": "app", "first": 0, "end": 1}, {"lane": "worker 1", "first": 1, "end": 3}],
     }
+
+
+def test_lanes_follow_the_scheduler_plan() -> None:
+    assert lanes(10, 6, 4) == [{"lane": "app", "first": 0, "end": 4}, {"lane": "worker 1", "first": 4, "end": 6},
+                               {"lane": "worker 2", "first": 6, "end": 8}, {"lane": "worker 3", "first": 8, "end": 10}]
+    assert lanes(5, 0, 1) == [{"lane": "app", "first": 0, "end": 5}]
+    assert lanes(0, 0, 2) == []
 
 
 def test_only_recent_heights_are_kept() -> None:

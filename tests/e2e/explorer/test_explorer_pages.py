@@ -12,7 +12,9 @@ from eth_account import Account
 from eth_utils import to_checksum_address
 from playwright.sync_api import Browser, Page, expect
 
-from .conftest import SCREENSHOTS, Chain, send
+from tests.support.node import free_port
+
+from .conftest import SCREENSHOTS, Chain, free_explorer, send
 
 
 def test_home_block_list_advances_by_itself(chain: Chain, page: Page) -> None:
@@ -175,3 +177,27 @@ def test_pages_fit_a_phone_screen(chain: Chain, browser: Browser) -> None:
                 page.screenshot(path=str(SCREENSHOTS / f"phone_{name}.png"))
     finally:
         ctx.close()
+
+
+def test_the_two_hashes_of_an_evm_tx_open_the_same_page(chain: Chain, page: Page) -> None:
+    page.goto(chain.url + "/tx/" + chain.transfer_hash)
+    cosmos = chain.cosmos_hash(chain.transfer_hash)
+    page.click("#cosmos-hash a")
+    expect(page).to_have_url(f"{chain.url}/tx/0x{cosmos.lower()}")
+    expect(page.locator("#tx-hash")).to_have_text(chain.transfer_hash)
+    expect(page.locator("#cosmos-hash")).to_have_text(cosmos)
+
+
+def test_pysei_explorer_reads_a_running_node(chain: Chain, page: Page) -> None:
+    """``pysei explorer --node`` as its own process shows the node's blocks."""
+    port = free_port()
+    node = chain.node
+    proc = free_explorer(node.rpc_url, node.evm_url, node.rest_url, port)
+    try:
+        assert proc.stdout.readline().startswith(f"explorer serving http://127.0.0.1:{port} for {node.rpc_url}")
+        response = page.goto(f"http://127.0.0.1:{port}/block/4")
+        assert response.status == 200
+        expect(page.locator("dl.facts dd").first).to_have_text(node.rpc("block", height="4")["block_id"]["hash"])
+    finally:
+        proc.terminate()
+        proc.wait(10)

@@ -16,6 +16,8 @@ class BlockContext:
     gas_limit: int
     base_fee_wei: int  # EIP-1559 base fee of this block, in wei
     min_gas_price_usei: int = 0  # minimum native gas price (usei per gas, scaled by 10**6)
+    #: A Wasm call made by the EVM (the wasmd precompile): it may not call the EVM again.
+    from_evm: bool = False
 
     @property
     def time_seconds(self) -> int:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
+from ledger.context import BlockContext
 from ledger.results import Event
+from store.api import KVView, ReadView
 
 Coins = tuple[tuple[str, int], ...]
 """(denom, amount) pairs, sorted by denom, amounts > 0."""
@@ -68,3 +71,34 @@ class Outcome:
     address: bytes = b""
     gas_used: int = 0
     extra: dict[str, str] = field(default_factory=dict)
+
+
+
+class EvmCallFailed(WasmError):
+    """A Wasm -> EVM call reverted or could not run after using ``gas_used``; the text is
+    the EVM's reason."""
+
+    def __init__(self, reason: str, gas_used: int) -> None:
+        super().__init__(reason)
+        self.gas_used = gas_used
+
+
+@dataclass(frozen=True)
+class EvmCallOutcome:
+    output: bytes
+    gas_used: int
+    events: tuple[Event, ...] = ()  # the call's EVM logs as ``evm_log`` events
+
+
+class EvmCaller(Protocol):
+    """What Sei's ``evm`` bindings reach (implemented by the app, which knows the EVM):
+    ``sender`` is the calling contract, ``gas_limit`` the Wasm gas it has left (1 SDK gas =
+    1 EVM gas). Failures raise ``EvmCallFailed`` with the gas used."""
+
+    def call(
+        self, view: KVView, ctx: BlockContext, sender: bytes, to: bytes, value: int, data: bytes, gas_limit: int
+    ) -> EvmCallOutcome: ...
+
+    def static_call(
+        self, view: ReadView, ctx: BlockContext, sender: bytes, to: bytes, data: bytes, gas_limit: int
+    ) -> EvmCallOutcome: ...

@@ -21,7 +21,7 @@ from ledger.results import Event
 from store.api import KVView, ReadView
 
 from . import messages, state
-from .api import Coins, ContractInfo, OutOfGas, Unauthorized, ValidationError, VmError, WasmError
+from .api import Coins, ContractInfo, EvmCaller, OutOfGas, Unauthorized, ValidationError, VmError, WasmError
 from .cache import ModuleCache, default_cache
 from .fuel import FuelAccount
 from .gas import GasMeter
@@ -50,8 +50,9 @@ class Frame:
 class Keeper:
     """The VM's entry points over a ``KVView``; stateless apart from the module cache."""
 
-    def __init__(self, cache: ModuleCache | None = None) -> None:
+    def __init__(self, cache: ModuleCache | None = None, evm: EvmCaller | None = None) -> None:
         self.cache = cache or default_cache()
+        self.evm = evm  # Sei's evm bindings (``evm_bindings``); None: refused
 
     # ---- running entry points ----
 

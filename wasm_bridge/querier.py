@@ -2,7 +2,8 @@
 
 Bank: ``balance``, ``all_balances``, ``supply``. Wasm: ``smart`` (runs the other contract's
 ``query`` read-only on the current view, one call level deeper), ``raw``,
-``contract_info``, ``code_info``. Anything else answers ``unsupported_request``; a missing
+``contract_info``, ``code_info``. Custom: the ``evm`` route's ``static_call``
+(``evm_bindings``). Anything else answers ``unsupported_request``; a missing
 contract ``no_such_contract``; a failing smart query ``{"ok": {"error": ...}}``. Out of gas
 is not an answer: it stops the whole call.
 """
@@ -16,7 +17,7 @@ from ledger.addresses import AddressError, from_bech32
 from store.api import ReadView
 from untrusted import json_text
 
-from . import messages, state
+from . import evm_bindings, messages, state
 from .api import NotFound, OutOfGas, WasmError
 
 if TYPE_CHECKING:
@@ -41,10 +42,15 @@ class Querier:
         try:
             req = json_text.loads(request)
             (kind, body), = req.items()
-            (action, args), = body.items()
+            if kind == "custom" and isinstance(body, dict) and body.get("route") == "evm":
+                action, args = "evm", body
+            else:
+                (action, args), = body.items()
         except (ValueError, AttributeError, TypeError, UnicodeDecodeError):
             return _system("invalid_request", {"error": "malformed query request", "request": messages.b64(request)})
         try:
+            if kind == "custom" and action == "evm":
+                return _ok(evm_bindings.static_call(self.keeper, self.view, self.frame, args.get("query_data")))
             return self._route(kind, action, args)
         except OutOfGas:
             raise

@@ -6,7 +6,7 @@ the error text goes to the caller's ``reply``. With a ``gas_limit`` the submessa
 own meter, and running out of it is an ordinary, catchable failure; without one it shares
 the tx's meter and out-of-gas aborts everything. Supported: ``bank.send``, ``bank.burn``,
 ``wasm.execute``, ``wasm.instantiate``, ``wasm.migrate``, ``wasm.update_admin``,
-``wasm.clear_admin``. The reply's ``data``, when set, replaces the caller's.
+``wasm.clear_admin``, and Sei's ``custom.call_evm`` (``evm_bindings``). The reply's ``data``, when set, replaces the caller's.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from ledger.overlay import Overlay
 from ledger.results import Event
 from store.api import KVView
 
-from . import messages
+from . import evm_bindings, messages
 from .api import ContractInfo, OutOfGas, ValidationError, WasmError
 
 if TYPE_CHECKING:
@@ -63,6 +63,8 @@ def dispatch_msg(
     (action, args), = body.items()
     if not isinstance(args, dict):
         raise ValidationError(f"malformed {kind}.{action} message")
+    if kind == "custom" and action == "call_evm":
+        return evm_bindings.call_evm(keeper, view, frame, sender, args)
     if kind == "bank" and action == "send":
         to, coins = _address(args.get("to_address")), messages.parse_coins(args.get("amount"))
         events = keeper._transfer_funds(view, sender, to, coins)

@@ -65,7 +65,9 @@ T = TypeVar("T")
 def keeper() -> Keeper:
     global _KEEPER
     if _KEEPER is None:
-        _KEEPER = Keeper()
+        from .wasm_evm import AppEvmCaller  # py-evm: imported once a contract runs
+
+        _KEEPER = Keeper(evm=AppEvmCaller())
     return _KEEPER
 
 

@@ -24,7 +24,7 @@ T = TypeVar("T")
 
 
 def _context(call: WasmCall) -> BlockContext:
-    return BlockContext(call.height, call.time_ns, "", 0, b"\x00" * 20, b"\x00" * 32, 0, 0)
+    return BlockContext(call.height, call.time_ns, "", 0, b"\x00" * 20, b"\x00" * 32, 0, 0, from_evm=True)
 
 
 def _address(text: str, what: str) -> bytes:

@@ -1,0 +1,79 @@
+"""``AppEvmCaller``: the EVM behind the Wasm VM's ``evm`` bindings (``wasm_bridge.evm_bindings``).
+
+A contract's call runs as an unsigned EVM message through the one execution path
+(``evm_bridge.execute.run``, as eth_call does, but keeping its writes in the Wasm
+message's view): the sender is the contract's EVM address (its association, else the
+first 20 bytes of its address), no fee is charged, its gas is the Wasm gas left (capped by
+the block's gas limit) and what it used is charged back to the contract. A revert fails
+the Wasm message with ``execution reverted: <reason>``. Bounded depth: a contract reached
+from the EVM (through the wasmd precompile) may not call the EVM again, so a chain of
+calls crosses from Wasm to the EVM at most once. ``value`` must be 0 (a contract's coins
+are not an EVM balance). A ``static_call`` from an ABCI smart query runs with the query's
+context (no EVM chain id: ``CHAINID`` reads 0).
+"""
+
+from __future__ import annotations
+
+from eth_abi import decode
+
+from evm_bridge.api import EvmTx
+from evm_bridge.call import Message, call, message_tx
+from evm_bridge.execute import run
+from evm_bridge.pointers.synthetic import log_event
+from evm_bridge.precompiles.base import ERROR_SELECTOR
+from evm_bridge.vm import execution_context
+from ledger.accounts import evm_for_sei
+from ledger.context import BlockContext
+from store.api import KVView, ReadView
+from wasm_bridge.api import EvmCallFailed, EvmCallOutcome
+
+#: Gas cap of one Wasm -> EVM call when the block sets no gas limit.
+CALL_GAS_CAP = 10_000_000
+
+
+def _reason(output: bytes, error: str) -> str:
+    if output[:4] == ERROR_SELECTOR:
+        try:
+            return f"execution reverted: {decode(['string'], output[4:])[0]}"
+        except Exception:  # eth-abi raises several decoding error types
+            pass
+    return error or "execution reverted"
+
+
+def _gas(ctx: BlockContext, gas_limit: int) -> int:
+    return min(gas_limit, ctx.gas_limit if ctx.gas_limit > 0 else CALL_GAS_CAP)
+
+
+def _check(ctx: BlockContext) -> None:
+    if ctx.from_evm:
+        raise EvmCallFailed("a Wasm contract called from the EVM cannot call the EVM", 0)
+
+
+class AppEvmCaller:
+    """Stateless; rebuilt in every worker process with the wasm module's keeper."""
+
+    def call(
+        self, view: KVView, ctx: BlockContext, sender: bytes, to: bytes, value: int, data: bytes, gas_limit: int
+    ) -> EvmCallOutcome:
+        _check(ctx)
+        if value:
+            raise EvmCallFailed("call_evm with a value is not supported", 0)
+        msg = Message(evm_for_sei(view, sender), to, _gas(ctx, gas_limit), data)
+        tx: EvmTx = message_tx(view, msg, ctx.evm_chain_id)
+        result = run(tx, view, execution_context(ctx), simulation=True, keep_writes=True).result
+        if result.evm is None:
+            raise EvmCallFailed(f"evm call failed: {result.log}", 0)
+        if result.code != 0:
+            raise EvmCallFailed(_reason(result.evm.output, result.evm.error), result.gas_used)
+        return EvmCallOutcome(result.evm.output, result.gas_used, tuple(log_event(lg) for lg in result.evm.logs))
+
+    def static_call(
+        self, view: ReadView, ctx: BlockContext, sender: bytes, to: bytes, data: bytes, gas_limit: int
+    ) -> EvmCallOutcome:
+        _check(ctx)
+        out = call(view, ctx, evm_for_sei(view, sender), to, data, gas=_gas(ctx, gas_limit))
+        if not out.valid:
+            raise EvmCallFailed(f"evm call failed: {out.error}", 0)
+        if not out.success:
+            raise EvmCallFailed(_reason(out.output, out.error), out.gas_used)
+        return EvmCallOutcome(out.output, out.gas_used)

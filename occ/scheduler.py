@@ -1,7 +1,9 @@
 """``OccScheduler``: the coordinator. It cuts the block into segments (``occ.planner``),
 gives each worker one to run speculatively, executes the first segment itself in block
 order meanwhile, then settles the workers' outcomes in block order (``occ.validation``),
-re-executing the invalid ones itself.
+re-executing the invalid ones itself. A worker that dies mid-block (or a pool that cannot
+restart) makes the block run serially instead (same result); the pool restarts before the
+next.
 
 A tx the coordinator executes has every lower tx final, so its execution is final by
 construction: each step finalizes one tx, and the block terminates after one pass.
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 from collections import Counter, deque
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from itertools import chain
 from typing import Any
 
@@ -22,9 +25,11 @@ from occ.api import (
     StoreKey,
     TaskFailed,
     TaskRunner,
+    WorkerCrashed,
     Writes,
     changeset_of,
 )
+from occ.executors import SerialExecutor
 from occ.planner import Costs, Planner
 from occ.runtime import paused_gc
 from occ.validation import Dirty
@@ -105,10 +110,14 @@ class OccScheduler:
         if self._clock is not _no_clock:
             run.stall_s = stall_seconds(self.planner.costs, batch_size(m))
         with paused_gc():
-            if m:
-                self._executor.begin_block(runner, context, base, base_version)
-                run.speculate(len(tasks) - workers * m, m)
-            run.execute()
+            try:
+                if m:
+                    self._executor.begin_block(runner, context, base, base_version)
+                    run.speculate(len(tasks) - workers * m, m)
+                run.execute()
+            except WorkerCrashed:
+                del run
+                return self._serially(tasks, context, base, base_version, runner)
             schedule = Schedule(tuple(run.outputs), changeset_of(run.final), run.stats())
             measured, stalled = run.costs(), run.stalled
             del run  # refcounting frees the block's bookkeeping before collection resumes
@@ -120,6 +129,16 @@ class OccScheduler:
         elif s.speculated_txs:
             self.planner.observe_conflicts(1000 * s.re_executions // s.speculated_txs)
         return schedule
+
+    def _serially(
+        self, tasks: Sequence[Any], context: Any, base: ReadView, base_version: int, runner: TaskRunner
+    ) -> Schedule:
+        """A worker died in the middle of the block (killed, out of memory), or the pool
+        could not restart: the block runs again here, serially, which gives the same result
+        by definition (``SerialExecutor`` is the oracle); the pool restarts before the next
+        block."""
+        schedule = SerialExecutor().execute_block(tasks, context, base, base_version, runner)
+        return replace(schedule, stats=replace(schedule.stats, fallback_used=True))
 
 
 class _BlockRun:

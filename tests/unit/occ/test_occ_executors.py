@@ -1,7 +1,8 @@
 """Executors: the segment protocol (``submit`` a segment, ``collect`` its outcomes in
-batches) of simulated and real workers; worker crashes fail the block loudly and the pool
-restarts; runner exceptions surface as ``TaskFailed`` of the lowest failing task, as in
-serial execution; large messages never deadlock."""
+batches) of simulated and real workers; a worker crash fails the executor's block loudly,
+the scheduler then runs the block serially and the pool restarts; runner exceptions
+surface as ``TaskFailed`` of the lowest failing task, as in serial execution; large
+messages never deadlock."""
 
 from __future__ import annotations
 
@@ -144,11 +145,16 @@ def test_worker_processes_follow_the_segment_protocol(pool: ProcessPoolExecutor)
 
 
 @pytest.mark.timeout(120)
-def test_a_worker_crash_fails_the_block_and_the_pool_restarts(pool: ProcessPoolExecutor) -> None:
+def test_a_worker_crash_mid_block_runs_the_block_serially_and_the_pool_restarts(pool: ProcessPoolExecutor) -> None:
     occ = occ_scheduler(pool)
     pids = [proc.pid for proc in pool._procs]
+    crashed = execute(occ, ["a", "crash", "b", "c"])  # worker 0 runs "a", "crash" and dies
+    serial = execute(SerialExecutor(), ["a", "crash", "b", "c"])
+    assert (crashed.outputs, crashed.changeset) == (serial.outputs, serial.changeset) == ((1, 2, 3, 4),
+                                                                                          serial.changeset)
+    assert crashed.stats.fallback_used and crashed.stats.speculated_txs == 0
     with pytest.raises(WorkerCrashed, match="exited with code 3|connection lost"):
-        execute(occ, ["a", "crash", "b", "c"])  # worker 0 runs "a", "crash"
+        pool.collect()  # the executor itself still reports the crash
     schedule = execute(occ, ["a", "b", "c"])
     assert schedule.outputs == (1, 2, 3)
     assert schedule.stats.speculated_txs == 2  # the new pool ran part of it
@@ -157,12 +163,14 @@ def test_a_worker_crash_fails_the_block_and_the_pool_restarts(pool: ProcessPoolE
 
 
 @pytest.mark.timeout(120)
-def test_a_worker_that_cannot_open_the_state_fails_the_start_and_the_block() -> None:
+def test_a_worker_that_cannot_open_the_state_fails_the_start_and_the_block_runs_serially() -> None:
     executor = ProcessPoolExecutor(BrokenOpener(), workers=1)
     with pytest.raises(WorkerCrashed, match="state store unavailable"):
         executor.start()  # the pool starts only with workers that opened the state
     with pytest.raises(WorkerCrashed, match="state store unavailable"):
-        execute(occ_scheduler(executor), ["a", "b"])  # nor does a block run without them
+        executor.begin_block(Runner(), None, BASE, 1)  # nor does a block run on them
+    schedule = execute(occ_scheduler(executor), ["a", "b"])  # the scheduler runs it serially
+    assert schedule.outputs == (1, 2) and schedule.stats.fallback_used and schedule.stats.speculated_txs == 0
     executor.close()
 
 

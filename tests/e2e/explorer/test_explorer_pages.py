@@ -201,3 +201,9 @@ def test_pysei_explorer_reads_a_running_node(chain: Chain, page: Page) -> None:
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def test_address_page_lists_the_native_txs_it_sent(chain: Chain, page: Page) -> None:
+    page.goto(chain.url + "/address/" + chain.keys["validator"]["address"])
+    links = page.locator("#address-native-txs tbody a[href^='/tx/']").evaluate_all("a => a.map(x => x.getAttribute('href'))")
+    assert "/tx/0x" + chain.native_hash.lower() in links

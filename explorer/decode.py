@@ -7,14 +7,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from eth_hash.auto import keccak
 from eth_utils import to_checksum_address
 
 from .addresses import is_evm, to_bech32
 
-TRANSFER = "0x" + keccak(b"Transfer(address,address,uint256)").hex()
-APPROVAL = "0x" + keccak(b"Approval(address,address,uint256)").hex()
-APPROVAL_FOR_ALL = "0x" + keccak(b"ApprovalForAll(address,address,bool)").hex()
+#: Event topics: keccak of ``Transfer(address,address,uint256)``, ``Approval(address,address,uint256)``
+#: and ``ApprovalForAll(address,address,bool)``.
+TRANSFER = "0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef"
+APPROVAL = "0x8c5be1e5ebec7d5bd14f71427d1e84f3dd0314c0f7b2291e5b200ac8c7c3b925"
+APPROVAL_FOR_ALL = "0x17307eab39ab6107e8899845ad3d59bd9653f200f220920489ca2b5937696c31"
 ERROR_SELECTOR = bytes.fromhex("08c379a0")  # Error(string)
 PANIC_SELECTOR = bytes.fromhex("4e487b71")  # Panic(uint256)
 WEI_DECIMALS = 18

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from eth_abi import encode
+from eth_hash.auto import keccak
 
 from explorer import decode
 from explorer.addresses import to_bech32
@@ -15,6 +16,12 @@ B_SUM = "0xCdCDCdCdcdcdcdCdcDcDCdcDcDCdCdcdCdcDCDcD"
 
 def topic(addr: str) -> str:
     return "0x" + "00" * 12 + addr[2:]
+
+
+def test_event_topics_are_the_signatures_hashes() -> None:
+    assert decode.TRANSFER == "0x" + keccak(b"Transfer(address,address,uint256)").hex()
+    assert decode.APPROVAL == "0x" + keccak(b"Approval(address,address,uint256)").hex()
+    assert decode.APPROVAL_FOR_ALL == "0x" + keccak(b"ApprovalForAll(address,address,bool)").hex()
 
 
 def test_erc20_transfer() -> None:

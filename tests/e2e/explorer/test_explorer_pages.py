@@ -207,3 +207,11 @@ def test_address_page_lists_the_native_txs_it_sent(chain: Chain, page: Page) -> 
     page.goto(chain.url + "/address/" + chain.keys["validator"]["address"])
     links = page.locator("#address-native-txs tbody a[href^='/tx/']").evaluate_all("a => a.map(x => x.getAttribute('href'))")
     assert "/tx/0x" + chain.native_hash.lower() in links
+
+
+def test_contract_address_page_shows_its_code(chain: Chain, page: Page) -> None:
+    page.goto(chain.url + "/address/" + chain.token)
+    expect(page.locator("h1")).to_have_text("Contract")
+    code = bytes(chain.w3.eth.get_code(chain.token))
+    expect(page.locator("#code summary")).to_have_text(f"{len(code)} bytes")
+    expect(page.locator("#code div")).to_have_text("0x" + code.hex())

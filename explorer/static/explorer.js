@@ -31,7 +31,7 @@
     while (body.rows.length > 10) body.deleteRow(body.rows.length - 1);
   }
 
-  function liveBlocks() {
+  function liveBlocks(extendCharts) {
     var body = document.querySelector("#blocks tbody");
     if (!body || !window.WebSocket) return;
     var status = document.getElementById("live-status");
@@ -59,27 +59,43 @@
       });
       while (body.rows.length > keep) body.deleteRow(body.rows.length - 1);
       addTxs(msg.txs || []);
+      if (extendCharts) extendCharts(msg.blocks);
     };
     ws.onclose = function () { status.hidden = false; status.textContent = "live updates stopped; reload to resume"; };
   }
 
+  // Charts of block interval and tx/s; ``extend`` adds blocks as they arrive.
   function charts() {
     var data = document.getElementById("chart-data");
-    if (!data || !window.uPlot) return;
+    if (!data || !window.uPlot) return null;
     var d = JSON.parse(data.textContent);
-    if (!d.t.length) return;
-    function draw(id, label, values, color) {
+    var plots = [];
+    function draw(id, label, key, color) {
       var el = document.getElementById(id);
       var opts = {
         width: el.clientWidth || 320, height: 140, legend: { show: true },
         series: [{}, { label: label, stroke: color, width: 1.5 }],
         axes: [{}, { size: 50 }],
       };
-      new window.uPlot(opts, [d.t, values], el);
+      plots.push({ el: el, key: key, plot: new window.uPlot(opts, [d.t, d[key]], el) });
+      el.dataset.last = String(d.t.length ? d.t[d.t.length - 1] : "");
     }
-    draw("chart-interval", "block interval (s)", d.interval, "#9b1c2e");
-    draw("chart-tps", "tx/s", d.tps, "#0550ae");
+    draw("chart-interval", "block interval (s)", "interval", "#9b1c2e");
+    draw("chart-tps", "tx/s", "tps", "#0550ae");
+    var last = d.t.length ? d.t[d.t.length - 1] : null;
+    return function extend(blocks) {
+      blocks.slice().sort(function (a, b) { return a.height - b.height; }).forEach(function (b) {
+        var t = Date.parse(b.time.replace(" ", "T") + "Z") / 1000;
+        if (last !== null && t > last) {
+          var dt = Math.max(t - last, 0.001);
+          d.t.push(t); d.interval.push(dt); d.tps.push(b.txs / dt);
+          if (d.t.length > 100) { d.t.shift(); d.interval.shift(); d.tps.shift(); }
+        }
+        if (last === null || t > last) last = t;
+      });
+      plots.forEach(function (p) { p.plot.setData([d.t, d[p.key]]); p.el.dataset.last = String(last); });
+    };
   }
 
-  document.addEventListener("DOMContentLoaded", function () { liveBlocks(); charts(); });
+  document.addEventListener("DOMContentLoaded", function () { liveBlocks(charts()); });
 })();

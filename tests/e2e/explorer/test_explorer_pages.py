@@ -26,6 +26,8 @@ def test_home_block_list_advances_by_itself(chain: Chain, page: Page) -> None:
         f"Number(document.querySelector('#blocks tbody tr').dataset.height) >= {start + 2}", timeout=30_000
     )
     assert page.evaluate("window.__notReloaded") is True
+    chart_last = float(page.locator("#chart-interval").get_attribute("data-last"))
+    page.wait_for_function(f"Number(document.getElementById('chart-tps').dataset.last) > {chart_last}", timeout=30_000)
     heights = [int(h) for h in page.locator("#blocks tbody tr").evaluate_all("rows => rows.map(r => r.dataset.height)")]
     assert heights == sorted(heights, reverse=True) and len(heights) == len(set(heights))
     assert heights[0] >= start + 2

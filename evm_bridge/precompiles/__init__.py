@@ -1,7 +1,8 @@
 """Precompiles: native modules reachable from Solidity at Sei's addresses.
 
 One file per precompile (``bank`` 0x…1001, ``wasmd`` 0x…1002, ``json`` 0x…1003, ``addr``
-0x…1004, ``staking`` 0x…1005), each beside the
+0x…1004, ``staking`` 0x…1005, ``pointerview`` 0x…100A, ``pointer`` 0x…100B; the pointer
+contracts they deploy and the registry they keep are ``evm_bridge.pointers``), each beside the
 Solidity interface it publishes (``Bank.sol`` ...); ``registry`` maps addresses to
 implementations and is what the VM consults (``evm_bridge.vm``). Every precompile follows
 one outline (``base.Precompile``): decode the selector and arguments with eth-abi, refuse

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ledger import bank
 from ledger.addresses import AddressError, from_bech32, to_bech32
+from ledger.association import can_receive
 from ledger.overlay import Overlay
 from ledger.results import Event
 from store.api import KVView
@@ -67,6 +68,8 @@ def dispatch_msg(
         return evm_bindings.call_evm(keeper, view, frame, sender, args)
     if kind == "bank" and action == "send":
         to, coins = _address(args.get("to_address")), messages.parse_coins(args.get("amount"))
+        if not can_receive(view, to):
+            raise ValidationError(f"{to_bech32(to)} is the cast address of an associated account: invalid bank recipient")
         events = keeper._transfer_funds(view, sender, to, coins)
         return events, None, SEND_URL, b""
     if kind == "bank" and action == "burn":

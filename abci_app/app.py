@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Sequence
 
 from evm_bridge.state import read_nonce
+from ledger import accounts
 from ledger.blocks import CommittedBlock
 from ledger.encoding import encode_uint
 from ledger.overlay import EmptyView, Overlay
@@ -23,7 +24,7 @@ from occ.executors import SerialExecutor
 from pysei_pb.tendermint.abci import types_pb2 as abci
 from pysei_pb.tendermint.crypto import keys_pb2
 from pysei_pb.tendermint.types.validator_pb2 import BLOCK_ID_FLAG_COMMIT
-from store.api import ChangeSet, Database
+from store.api import ChangeSet, Database, KVView
 from untrusted import json_text
 
 from . import codes
@@ -42,9 +43,10 @@ from .errors import TxError
 from .module_api import BlockInfo, Misbehavior, Module, ValidatorUpdate, Vote
 from .queries import QueryRouter
 from .runner import AppTaskRunner, BlockTask
+from .tx.native import verify_signature
 from .tx.simulate import PATH as SIMULATE_PATH
 from .tx.simulate import simulate_route
-from .txcodec import TxCodec
+from .txcodec import Decoded, TxCodec
 from .txpool.pool import TxPool
 from .txpool.proposal import Limits, build_proposal, proposal_fault
 
@@ -152,11 +154,26 @@ class App:
 
     def process_proposal(self, req: abci.RequestProcessProposal) -> abci.ResponseProcessProposal:
         """Reject what a correct proposer never builds; a function of the txs and state."""
-        fault = proposal_fault(req.txs, self.codec.decode, block_gas_limit(self.db.read_view()))
+        view = self.db.read_view()
+        fault = proposal_fault(req.txs, self.codec.decode, block_gas_limit(view), self._signed_check(view))
         if fault is not None:
             log.warning("rejecting proposal at height %d: %s", req.height, fault)
             return abci.ResponseProcessProposal(status=abci.ResponseProcessProposal.REJECT)
         return abci.ResponseProcessProposal(status=abci.ResponseProcessProposal.ACCEPT)
+
+    def _signed_check(self, view: KVView) -> Callable[[Decoded], bool]:
+        """ProcessProposal's signature rule: a native tx whose signer has an account in the
+        committed ``view`` must verify against that account's number (a tx CheckTx already
+        verified against that number passes without a second verification)."""
+        chain_id = self.config.chain_id
+
+        def signed(decoded: Decoded) -> bool:
+            account = accounts.get_account(view, decoded.tx.signer)
+            if account is None or self.check.verified_account(decoded) == account.number:
+                return True
+            return verify_signature(decoded.tx, chain_id, account.number)
+
+        return signed
 
     def extend_vote(self, req: abci.RequestExtendVote) -> abci.ResponseExtendVote:
         return abci.ResponseExtendVote(vote_extension=b"")

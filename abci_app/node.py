@@ -15,6 +15,7 @@ from pathlib import Path
 
 import py_ecc  # noqa: F401 -- raises the recursion limit when imported: imported before configure_process
 
+from evm_bridge.pointers.artifacts import require_all as require_pointer_contracts
 from untrusted.stack import configure_process
 
 from . import cometbft_home
@@ -79,6 +80,8 @@ class Node:
 
         configure_process()  # before any thread starts: their stack size, the recursion limit
         cfg = self.config
+        if "evm" in cfg.modules:
+            require_pointer_contracts()  # without them this node would revert what peers accept
         self.db = _make_db(self.home, cfg)
         self.db.start()
         self.scheduler = _make_scheduler(cfg, self.db)

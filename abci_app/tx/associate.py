@@ -17,6 +17,7 @@ from google.protobuf.message import DecodeError
 
 from ledger import accounts, bank
 from ledger.addresses import evm_address_from_pubkey, sei_address_from_pubkey, to_bech32
+from ledger.association import link
 from ledger.personal_sign import SignatureError, signer_pubkey
 from ledger.results import Event, TxResult
 from pysei_pb.cosmos.tx.v1beta1 import tx_pb2
@@ -100,6 +101,6 @@ def execute_associate(tx: AssociateTx, view: KVView) -> TxResult:
     if not (bank.wei_balance(view, tx.sei) or bank.wei_balance(view, tx.evm)):
         return TxResult(code=codes.INSUFFICIENT_FUNDS,
                         log="account needs at least 1 wei to associate without paying a fee")
-    accounts.associate(view, tx.sei, tx.evm)
+    link(view, tx.sei, tx.evm)  # coins held at the direct cast move to the account
     attrs = (("sei_address", to_bech32(tx.sei)), ("evm_address", "0x" + tx.evm.hex()))
     return TxResult(events=(Event("address_associated", attrs),))

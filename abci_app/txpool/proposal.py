@@ -7,8 +7,11 @@ in the mempool), each sender's txs in nonce order from its committed nonce, stop
 its first gap; all within the block's byte limit and gas limit (the sum of gas limits).
 
 Rules (pure functions of the txs and the committed state, so honest validators agree):
-every tx decodes, the gas limits sum to at most the block's, and one sender's Ethereum
-nonces strictly increase.
+every tx decodes, no tx appears twice, the gas limits sum to at most the block's, one
+sender's Ethereum nonces strictly increase, and a native tx whose signer has an account in
+the committed state carries a valid signature for that account (an Ethereum tx's signature
+is checked by decoding: the sender is recovered from it). A signer without an account yet
+may get one earlier in the block: FinalizeBlock judges its tx.
 """
 
 from __future__ import annotations
@@ -21,9 +24,11 @@ from evm_bridge.api import EvmTx
 
 from .. import codes
 from ..errors import TxError
-from ..txcodec import EVM, Decoded
+from ..txcodec import EVM, NATIVE, Decoded
 
 Decode = Callable[[bytes], Decoded]
+#: False when a decoded native tx's signature is provably invalid against committed state.
+SignatureCheck = Callable[[Decoded], bool]
 
 
 @dataclass(frozen=True)
@@ -100,18 +105,26 @@ def _push(heads: list, slots: dict[int, tuple[bytes, Decoded]], sender: bytes, n
         heapq.heappush(heads, (-tip, order, sender, nonce))
 
 
-def proposal_fault(raws: Sequence[bytes], decode: Decode, max_gas: int) -> str | None:
+def proposal_fault(
+    raws: Sequence[bytes], decode: Decode, max_gas: int, signed: SignatureCheck = lambda d: True
+) -> str | None:
     """Why ProcessProposal must reject these txs, or None. Oversize txs are judged by
     FinalizeBlock instead (the size limit is a node's own setting)."""
     gas = 0
     last: dict[bytes, int] = {}
+    seen: dict[bytes, int] = {}
     for i, raw in enumerate(raws):
+        if raw in seen:
+            return f"tx {i} repeats tx {seen[raw]}"
+        seen[raw] = i
         try:
             d = decode(raw)
         except TxError as e:
             if e.code == codes.TX_TOO_LARGE:
                 continue
             return f"tx {i} does not decode: {e.log}"
+        if d.kind == NATIVE and not signed(d):
+            return f"tx {i}: invalid signature"
         gas += tx_gas(d)
         if d.kind == EVM:
             tx = d.tx

@@ -73,3 +73,11 @@ class Artifacts:
         if found is None:
             found = self._loaded[name] = load(name, self.build_dir)
         return found
+
+
+def require_all(build_dir: Path = BUILD) -> None:
+    """Raise ``ArtifactMissing`` unless every pointer contract is built from its shipped
+    source: a node without them would revert pointer registrations its peers accept, so it
+    must not start."""
+    for name, _ in VERSIONS:
+        load(name, build_dir)

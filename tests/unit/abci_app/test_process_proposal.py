@@ -1,13 +1,16 @@
 """ProcessProposal through the app's ABCI methods (a test proposer): a proposal with one
-sender's nonces out of order, or over the block gas limit, is rejected; the chain then
+sender's nonces out of order, over the block gas limit, with a tx twice, an undecodable
+tx or a native tx badly signed for its committed account, is rejected; the chain then
 goes on with the app's own proposal. The same on real CometBFT, with a faulty validator
 in a localnet: ``tests/integration/test_faulty_proposer.py``."""
 
 from __future__ import annotations
 
 from abci_app import codes
+from ledger import accounts
+from pysei_pb.cosmos.tx.v1beta1.tx_pb2 import TxRaw
 from pysei_pb.tendermint.abci import types_pb2 as abci
-from tests.support.chain import InProcessChain, evm_transfer, make_keys
+from tests.support.chain import InProcessChain, evm_transfer, make_keys, native_send
 
 ACCEPT = abci.ResponseProcessProposal.ACCEPT
 REJECT = abci.ResponseProcessProposal.REJECT
@@ -37,3 +40,35 @@ def test_faulty_proposals_are_rejected_and_the_chain_goes_on(tmp_path):
         results = chain.block(list(proposal)).tx_results
         assert [r.code for r in results] == [codes.OK] * 3
         assert chain.app.pool.snapshot() == ([], [])
+
+
+def tampered(raw: bytes) -> bytes:
+    """The tx with one bit of its signature flipped: it still decodes."""
+    tx = TxRaw.FromString(raw)
+    sig = bytearray(tx.signatures[0])
+    sig[-1] ^= 1
+    tx.signatures[0] = bytes(sig)
+    return tx.SerializeToString()
+
+
+def test_undecodable_repeated_and_badly_signed_native_txs_are_rejected(tmp_path):
+    keys = make_keys(3)
+    alice, bob, carol = keys
+    with InProcessChain(tmp_path, keys) as chain:
+        chain.init_chain()
+        chain.block([])
+        number = accounts.get_account(chain.app.db.read_view(), alice.sei).number
+        good = native_send(alice, bob.sei, 5, number, 0)
+        assert process(chain, [good]) == ACCEPT  # verified here: CheckTx never saw it
+        assert process(chain, [good, good]) == REJECT
+        assert process(chain, [good, b"\xff\x00garbage"]) == REJECT
+        assert process(chain, [tampered(good)]) == REJECT
+        assert process(chain, [native_send(alice, bob.sei, 5, number + 1, 0)]) == REJECT  # wrong account number
+        # a signer with no account yet may get one earlier in the block: FinalizeBlock judges
+        stranger = make_keys(1, seed="no account")[0]
+        assert accounts.get_account(chain.app.db.read_view(), stranger.sei) is None
+        assert process(chain, [tampered(native_send(stranger, carol.sei, 1, 0, 0))]) == ACCEPT
+        assert chain.check(good).code == codes.OK
+        assert process(chain, [good]) == ACCEPT  # verified by CheckTx against this number
+        results = chain.block([good, tampered(native_send(alice, bob.sei, 5, number, 1))]).tx_results
+        assert [r.code for r in results] == [codes.OK, codes.UNAUTHORIZED]

@@ -31,6 +31,22 @@ async def occ_report(client: NodeClient, height: int) -> tuple[dict[str, Any] | 
     return report, ""
 
 
+async def occ_summaries(client: NodeClient, heights: list[int]) -> dict[int, str]:
+    """Per height, "speculated / re-executed" from the block's OCC report ("in order" when
+    the app ran every tx itself, "—" for an empty block); heights without one are left out."""
+    out = {}
+    for height, value in zip(heights, await client.app_queries(OCC_QUERY, heights), strict=True):
+        if isinstance(value, RpcError):
+            continue
+        try:
+            report = json_text.loads(value)
+            txs, speculated, again = int(report["txs"]), int(report["speculated"]), int(report["re_executed"])
+        except (ValueError, KeyError, TypeError):
+            continue
+        out[height] = f"{speculated} / {again}" if speculated else "in order" if txs else "—"
+    return out
+
+
 async def block(client: NodeClient, height: int) -> dict[str, Any]:
     top = await chain.latest_height(client)
     if height > top:

@@ -91,6 +91,20 @@ class NodeClient:
             raise RpcError(answer.get("log") or f"query {path} failed with code {answer.get('code')}")
         return base64.b64decode(answer.get("value") or "")
 
+    async def app_queries(self, path: str, heights: Sequence[int]) -> list[bytes | RpcError]:
+        """``app_query(path, h)`` for each height, batched."""
+        calls = [("abci_query", {"path": path, "data": "", "height": str(h), "prove": False}) for h in heights]
+        out: list[bytes | RpcError] = []
+        for res in await self.comet_batch(calls):
+            answer = res.get("response", {}) if isinstance(res, dict) else {}
+            if isinstance(res, RpcError):
+                out.append(res)
+            elif int(answer.get("code", 0) or 0) != 0:
+                out.append(RpcError(answer.get("log") or f"query {path} failed"))
+            else:
+                out.append(base64.b64decode(answer.get("value") or ""))
+        return out
+
     # ---- the Cosmos REST API ----
 
     async def rest(self, path: str) -> Any:

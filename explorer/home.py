@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from . import chain
+from . import block, chain
 from .api import RpcError
 from .client import NodeClient
 
@@ -37,10 +37,10 @@ async def latest_txs(client: NodeClient, rows: list[chain.BlockRow]) -> list[tup
     with_txs = [r.height for r in rows if r.txs][:LATEST_TXS]
     calls = [("block", {"height": str(h)}) for h in with_txs]
     out: list[tuple[int, chain.TxRow]] = []
-    for height, block in zip(with_txs, await client.comet_batch(calls), strict=True):
-        if isinstance(block, RpcError):
+    for height, raw in zip(with_txs, await client.comet_batch(calls), strict=True):
+        if isinstance(raw, RpcError):
             continue
-        out.extend((height, tx) for tx in reversed(chain.tx_rows(block, None)))
+        out.extend((height, tx) for tx in reversed(chain.tx_rows(raw, None)))
         if len(out) >= LATEST_TXS:
             break
     return out[:LATEST_TXS]
@@ -72,6 +72,7 @@ async def home(client: NodeClient, recent: int) -> dict[str, Any]:
         "chain_id": status["node_info"]["network"],
         "height": top,
         "blocks": rows[:recent],
+        "occ": await block.occ_summaries(client, [r.height for r in rows[:recent]]),
         "txs": await latest_txs(client, rows),
         "chart": chart_series(rows),
         "validators": [

@@ -143,8 +143,9 @@ class Explorer:
                     if top > seen:
                         rows = await headers(self.client, max(seen + 1, top - self.config.recent_blocks + 1), top)
                         txs = await home.latest_txs(self.client, rows)
+                        occ = await block.occ_summaries(self.client, [r.height for r in rows])
                         await ws.send_json({
-                            "blocks": [r.as_json() for r in rows],
+                            "blocks": [{**r.as_json(), "occ": occ.get(r.height, "—")} for r in rows],
                             "txs": [{"height": h, "link": t.link, "kind": t.kind} for h, t in txs],
                         })
                         seen = top

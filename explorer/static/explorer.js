@@ -53,6 +53,9 @@
         tr.appendChild(cell(String(b.height), "/block/" + b.height));
         tr.appendChild(cell(b.time));
         tr.appendChild(cell(String(b.txs)));
+        var occ = cell(b.occ || "—");
+        occ.className = "occ";
+        tr.appendChild(occ);
         tr.appendChild(cell(shortHex(b.proposer, 6), "/validator/" + b.proposer, "mono"));
         body.insertBefore(tr, body.firstChild);
         if (heightLabel) heightLabel.textContent = String(b.height);

@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.support.node import free_port
 
-from .conftest import SCREENSHOTS, Chain, free_explorer, send
+from .conftest import BURST, SCREENSHOTS, Chain, free_explorer, send
 
 
 def test_home_block_list_advances_by_itself(chain: Chain, page: Page) -> None:
@@ -217,3 +217,30 @@ def test_contract_address_page_shows_its_code(chain: Chain, page: Page) -> None:
     code = bytes(chain.w3.eth.get_code(chain.token))
     expect(page.locator("#code summary")).to_have_text(f"{len(code)} bytes")
     expect(page.locator("#code div")).to_have_text("0x" + code.hex())
+
+
+def test_home_block_list_shows_each_blocks_parallel_execution(chain: Chain, page: Page) -> None:
+    """The OCC column: txs speculated by workers / re-executed, from each block's report."""
+    key = chain.keys["alice"]["key"]
+    sender = Account.from_key(key).address
+    nonce, price, chain_id = chain.w3.eth.get_transaction_count(sender, "pending"), chain.w3.eth.gas_price, chain.w3.eth.chain_id
+    to = Account.create().address
+    raws = [Account.sign_transaction({"to": to, "value": 1 + i, "gas": 21_000, "gasPrice": price, "nonce": nonce + i,
+                                      "chainId": chain_id}, key).raw_transaction for i in range(BURST)]
+    hashes = [chain.w3.eth.send_raw_transaction(r) for r in raws]
+    burst = {chain.w3.eth.wait_for_transaction_receipt(h, 60, 0.2)["blockNumber"] for h in hashes}
+    page.goto(chain.url + "/")
+    rows = {int(r.get_attribute("data-height")): r.locator("td.occ").inner_text() for r in page.locator("#blocks tbody tr").all()}
+    assert burst <= set(rows), (burst, sorted(rows))
+    speculated = 0
+    for height, text in rows.items():
+        report = chain.occ_report(height)
+        if report is None:
+            want = "—"
+        elif report["speculated"]:
+            want = f"{report['speculated']} / {report['re_executed']}"
+        else:
+            want = "in order" if report["txs"] else "—"
+        assert text == want, height
+        speculated += report["speculated"] if report and height in burst else 0
+    assert speculated > 0, "no tx of the burst was speculated"

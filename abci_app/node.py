@@ -64,7 +64,7 @@ def _make_db(home: Home, cfg: AppConfig):
 
 
 class Node:
-    """The app process: SeiDB, OCC scheduler, ABCI gRPC server, JSON-RPC and metrics."""
+    """The app process: SeiDB, OCC scheduler, ABCI server, JSON-RPC and metrics."""
 
     def __init__(self, home: Path, config: AppConfig | None = None) -> None:
         self.home = Home(Path(home))
@@ -72,7 +72,7 @@ class Node:
         self.db = None
         self.scheduler = None
         self.app: App | None = None
-        self.server: GrpcServer | None = None
+        self.server: GrpcServer | SocketServer | None = None
         self._services: list = []
 
     def start(self) -> None:

@@ -24,6 +24,10 @@ from .errors import server_error
 BROADCAST_BATCH = 10
 #: Broadcast lanes by default: requests to CometBFT in flight at once.
 LANES = 8
+#: Idle pooled connections are dropped after this many seconds: below CometBFT's RPC
+#: server's idle close (its 10 s read timeout), so a request never goes out on a connection
+#: the server has just closed (aiohttp's default, 15 s, races it: "ClientOSError").
+KEEPALIVE_S = 5.0
 
 
 class CometError(Exception):
@@ -53,7 +57,8 @@ class CometClient:
 
     async def _post(self, body: object) -> Any:
         if self._session is None:
-            self._session = aiohttp.ClientSession(timeout=self._timeout)
+            self._session = aiohttp.ClientSession(
+                timeout=self._timeout, connector=aiohttp.TCPConnector(keepalive_timeout=KEEPALIVE_S))
         try:
             async with self._session.post(self.url, json=body) as resp:
                 return await resp.json(content_type=None)

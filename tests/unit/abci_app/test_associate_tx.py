@@ -13,7 +13,8 @@ from eth_account.messages import encode_defunct
 
 from abci_app import codes
 from abci_app.tx.associate import encode_associate
-from ledger import accounts
+from evm_bridge.pointers.artifacts import ArtifactMissing, require_all
+from ledger import accounts, bank
 from ledger.addresses import evm_address_from_pubkey, sei_address_from_pubkey
 from pysei_pb.cosmos.tx.v1beta1 import tx_pb2
 from tests.support.chain import InProcessChain, evm_transfer, make_keys
@@ -54,6 +55,8 @@ def test_a_funded_key_associates_without_a_fee(chain: InProcessChain) -> None:
     view = chain.db.read_view()
     assert accounts.associated_sei(view, fresh.evm) == sei_address_from_pubkey(fresh.pubkey)
     assert accounts.associated_evm(view, fresh.sei) == evm_address_from_pubkey(fresh.pubkey)
+    # the coins held at the direct cast moved to the Sei account
+    assert (bank.wei_balance(view, fresh.sei), bank.wei_balance(view, fresh.evm)) == (10**15, 0)
     again = chain.check(signed(fresh, "once more"))
     assert again.code == codes.INVALID_REQUEST and "already associated" in again.log
 
@@ -76,3 +79,9 @@ def test_an_association_tx_carries_no_fee(chain: InProcessChain) -> None:
     txraw.auth_info_bytes = auth.SerializeToString()
     resp = chain.check(txraw.SerializeToString())
     assert resp.code == codes.INVALID_REQUEST and "carries no fee" in resp.log
+
+
+def test_a_node_refuses_to_start_without_its_pointer_contracts(tmp_path: Path) -> None:
+    require_all()  # built by make pointers, as make test does
+    with pytest.raises(ArtifactMissing, match="is not built: run `make pointers`"):
+        require_all(tmp_path)

@@ -20,7 +20,7 @@ import jinja2
 from aiohttp import WSMsgType, web
 
 from . import account, addresses, block, decode, home, inputs, tx
-from .api import ExplorerConfig, NodeDown, PageError, RpcError
+from .api import ExplorerConfig, PageError, RpcError
 from .chain import headers, latest_height
 from .client import NodeClient
 
@@ -134,7 +134,8 @@ class Explorer:
         ``{"down": "..."}`` while the node does not answer."""
         ws = web.WebSocketResponse(heartbeat=30)
         await ws.prepare(request)
-        seen = int(request.query.get("since", "0") or 0) if request.query.get("since", "").isdigit() else 0
+        since = request.query.get("since", "")
+        seen = int(since) if since.isdigit() and len(since) < 19 else 0
         reader = asyncio.ensure_future(_drain(ws))
         try:
             while not ws.closed and not reader.done():
@@ -149,8 +150,10 @@ class Explorer:
                             "txs": [{"height": h, "link": t.link, "kind": t.kind} for h, t in txs],
                         })
                         seen = top
-                except NodeDown as e:
+                except PageError as e:
                     await ws.send_json({"down": e.message})
+                except RpcError as e:
+                    await ws.send_json({"down": e.text})
                 await asyncio.sleep(LIVE_POLL_S)
         except (ConnectionResetError, RuntimeError):
             pass

@@ -19,6 +19,14 @@ def is_evm(text: str) -> bool:
     return bool(_HEX40.fullmatch(text))
 
 
+def is_address(text: str) -> bool:
+    """A 0x address or a valid ``sei1…`` one (what an address page can show)."""
+    if is_evm(text):
+        return True
+    hrp, data = bech32.bech32_decode(text)
+    return hrp == ACCOUNT_PREFIX and data is not None
+
+
 def evm_checksum(text: str) -> str:
     """The EIP-55 form of a ``0x`` address (``BadInput`` when it is not one)."""
     if not is_evm(text):

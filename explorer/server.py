@@ -43,6 +43,7 @@ def templates() -> jinja2.Environment:
     env.filters["sei"] = lambda wei: decode.units(wei, decode.WEI_DECIMALS)
     env.filters["units"] = decode.units
     env.filters["checksum"] = decode.checksum
+    env.tests["address"] = addresses.is_address
     return env
 
 

@@ -4,9 +4,12 @@ the revert reason. Native: messages and events. Both hashes are linked."""
 from __future__ import annotations
 
 import base64
+import json
 from typing import Any
 
 from eth_hash.auto import keccak
+
+from untrusted import json_text
 
 from . import chain, decode
 from .api import NotFound, RpcError
@@ -81,8 +84,10 @@ async def native_tx(client: NodeClient, comet: dict[str, Any]) -> dict[str, Any]
         {"type": e.get("type"), "attributes": [(a.get("key"), a.get("value")) for a in e.get("attributes") or []]}
         for e in result.get("events") or []
     ]
+    shown = [{"type": m.get("@type", "?"), "fields": {k: contract_msg(k, v) for k, v in m.items() if k != "@type"}}
+             for m in messages if isinstance(m, dict)]
     return {
-        "kind": "native",
+        "kind": "Wasm" if any(m["type"].startswith("/cosmwasm.") for m in shown) else "native",
         "hash": "0x" + h.lower(),
         "cosmos_hash": h,
         "block": int(comet["height"]),
@@ -91,7 +96,16 @@ async def native_tx(client: NodeClient, comet: dict[str, Any]) -> dict[str, Any]
         "gas_wanted": int(result.get("gas_wanted", 0) or 0),
         "gas_used": int(result.get("gas_used", 0) or 0),
         "fee": fee,
-        "messages": [{"type": m.get("@type", "?"), "fields": {k: v for k, v in m.items() if k != "@type"}}
-                     for m in messages if isinstance(m, dict)],
+        "messages": shown,
         "events": events,
     }
+
+
+def contract_msg(key: str, value: Any) -> Any:
+    """A CosmWasm ``msg`` (base64 of JSON in the REST API's answer) as its JSON text."""
+    if key != "msg" or not isinstance(value, str):
+        return value
+    try:
+        return json.dumps(json_text.loads(base64.b64decode(value, validate=True)), sort_keys=True)
+    except ValueError:
+        return value

@@ -123,14 +123,19 @@ def test_native_tx_page_shows_messages_and_events(chain: Chain, page: Page) -> N
     page.goto(chain.url + "/search?q=" + chain.native_hash)
     expect(page.locator("#cosmos-hash")).to_have_text(chain.native_hash)
     expect(page.locator("#tx-status")).to_have_text("success")
+    expect(page.locator("h1")).to_have_text("Native transaction")
     expect(page.locator("#messages li strong").first).to_have_text("/cosmos.bank.v1beta1.MsgSend")
+    expect(page.locator("#messages [data-field=to_address] a")).to_have_attribute("href", "/address/" + chain.keys["bob"]["address"])
     expect(page.locator("#events")).to_contain_text("transfer")
 
 
 def test_wasm_tx_page_shows_the_contract_call(chain: Chain, page: Page) -> None:
     page.goto(chain.url + "/tx/" + chain.wasm_hash)
+    expect(page.locator("h1")).to_have_text("Wasm transaction")
     expect(page.locator("#messages li strong").first).to_have_text("/cosmwasm.wasm.v1.MsgExecuteContract")
-    expect(page.locator("#messages")).to_contain_text(chain.wasm_contract)
+    expect(page.locator("#messages [data-field=contract] a")).to_have_attribute("href", "/address/" + chain.wasm_contract)
+    bob = chain.keys["bob"]["address"]
+    expect(page.locator("#messages [data-field=msg]")).to_have_text(f'{{"transfer": {{"amount": "25", "recipient": "{bob}"}}}}')
 
 
 def test_validator_page_from_a_block_proposer(chain: Chain, page: Page) -> None:

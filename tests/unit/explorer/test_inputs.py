@@ -61,3 +61,11 @@ def test_tx_hash_and_height() -> None:
     assert inputs.height("7") == 7
     with pytest.raises(BadInput):
         inputs.height("-1")
+
+
+def test_is_address() -> None:
+    assert addresses.is_address("0x" + "ab" * 20)
+    assert addresses.is_address(SEI)
+    assert not addresses.is_address(VALOPER)
+    assert not addresses.is_address("sei1xyz")
+    assert not addresses.is_address("transfer")

@@ -87,6 +87,8 @@ class App:
         self._staged: tuple[CommittedBlock, BlockOutcome] | None = None
         self._genesis = ChangeSet()
         self._finalize_ms = 0
+        #: Why Commit could not make a height durable (a full disk, a write error), or None.
+        self.storage_failure: str | None = None
 
     # ---- info and connections ----
 
@@ -243,7 +245,12 @@ class App:
     def commit(self, req: abci.RequestCommit) -> abci.ResponseCommit:
         with self._consensus:
             started = time.perf_counter()
-            self.db.commit()
+            try:
+                self.db.commit()
+            except Exception as exc:  # the data directory cannot be written: the node must stop
+                self.storage_failure = f"{type(exc).__name__}: {exc}"
+                log.critical("commit failed, the node stops (no committed height is lost): %s", self.storage_failure)
+                raise
             commit_ms = int((time.perf_counter() - started) * 1000)
             staged, self._staged = self._staged, None
             if staged is not None:

@@ -28,6 +28,8 @@ from .occ_report import OccReports
 from .socket import SocketServer
 
 log = logging.getLogger("pysei.node")
+#: ``pysei start``'s exit status when the data directory could not be written (sysexits' EX_IOERR).
+STORAGE_FAILURE_EXIT = 74
 
 
 def _make_scheduler(cfg: AppConfig, db):
@@ -118,7 +120,10 @@ class Node:
         if self.scheduler is not None:
             self.scheduler.close()
         if self.db is not None:
-            self.db.close()
+            try:
+                self.db.close()
+            except Exception:  # after a storage failure (RocksDB raises Exception): committed heights are durable
+                log.exception("closing the database failed")
 
     def __enter__(self) -> Node:
         self.start()
@@ -243,4 +248,9 @@ def run_start(home: Path) -> int:
                 comet.wait()
         node.close()
         log.info("node stopped")
+    failure = node.app.storage_failure if node.app is not None else None
+    if failure is not None:
+        log.error("stopped: the data directory %s could not be written (%s); every committed height is "
+                  "durable: free space or fix the disk, then start again", node.home.data, failure)
+        return STORAGE_FAILURE_EXIT
     return code

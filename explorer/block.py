@@ -14,6 +14,18 @@ from .client import NodeClient
 OCC_QUERY = "/pysei/occ/block"
 
 
+async def contract_names(client: NodeClient, contracts: list[str]) -> dict[str, str]:
+    """The ``symbol()`` of each contract that answers one (ERC-20/721 tokens, pairs)."""
+    unique = sorted(set(contracts))
+    calls = [("eth_call", [{"to": c, "data": decode.SYMBOL_CALL}, "latest"]) for c in unique]
+    out = {}
+    for contract, answer in zip(unique, await client.evm_batch(calls), strict=True):
+        name = decode.abi_string(answer) if isinstance(answer, str) else None
+        if name:
+            out[contract] = name
+    return out
+
+
 async def occ_report(client: NodeClient, height: int) -> tuple[dict[str, Any] | None, str]:
     """The report with each key's meaning, or None and why there is none."""
     try:
@@ -27,6 +39,9 @@ async def occ_report(client: NodeClient, height: int) -> tuple[dict[str, Any] | 
         meaning = decode.key_meaning(str(item.get("store")), str(item.get("key")))
         keys.append({"store": item.get("store"), "key": item.get("key"), "count": int(item.get("count", 0)),
                      "text": meaning.text, "address": meaning.address})
+    names = await contract_names(client, [k["address"] for k in keys if k["address"] and k["address"].startswith("0x")])
+    for k in keys:
+        k["name"] = names.get(k["address"] or "")
     report["conflict_keys"] = keys
     return report, ""
 

@@ -17,6 +17,9 @@ TRANSFER = "0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef"
 APPROVAL = "0x8c5be1e5ebec7d5bd14f71427d1e84f3dd0314c0f7b2291e5b200ac8c7c3b925"
 APPROVAL_FOR_ALL = "0x17307eab39ab6107e8899845ad3d59bd9653f200f220920489ca2b5937696c31"
 ERROR_SELECTOR = bytes.fromhex("08c379a0")  # Error(string)
+SYMBOL_CALL = "0x95d89b41"  # symbol()
+#: Longest contract name shown (a symbol is a few letters).
+MAX_NAME = 32
 PANIC_SELECTOR = bytes.fromhex("4e487b71")  # Panic(uint256)
 WEI_DECIMALS = 18
 USEI_DECIMALS = 6
@@ -84,6 +87,19 @@ def revert_reason(output: str | None) -> str | None:
     if raw[:4] == PANIC_SELECTOR and len(raw) >= 36:
         return f"panic 0x{int.from_bytes(raw[4:36], 'big'):02x}"
     return None
+
+
+def abi_string(output: str) -> str | None:
+    """An ABI-encoded ``string`` return value, if ``output`` is one of printable text."""
+    try:
+        raw = bytes.fromhex(output[2:])
+        offset = int.from_bytes(raw[:32], "big")
+        length = int.from_bytes(raw[offset : offset + 32], "big")
+        text = raw[offset + 32 : offset + 32 + length].decode("utf-8")
+    except (ValueError, IndexError):
+        return None
+    ok = len(raw) >= 64 and offset == 32 and 0 < length <= MAX_NAME and text.isprintable()
+    return text if ok else None
 
 
 def call_tree(frame: dict[str, Any]) -> dict[str, Any]:

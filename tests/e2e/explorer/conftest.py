@@ -46,6 +46,8 @@ class Chain:
     transfer_hash: str = ""
     burst_hashes: list[str] = field(default_factory=list)
     burst_recipient: str = ""
+    token_burst_hashes: list[str] = field(default_factory=list)
+    token_sink: str = ""
     native_hash: str = ""
     wasm_hash: str = ""
     wasm_contract: str = ""
@@ -97,6 +99,30 @@ def _wasm(node: LocalNode, *args: str) -> dict[str, Any]:
     return result
 
 
+def _token_burst(chain: Chain, token: Any) -> None:
+    """``BURST`` funded holders each send one token to the same sink at once: the only key
+    their txs share is the sink's balance slot in the token's storage."""
+    w3, alice = chain.w3, chain.keys["alice"]
+    holders = [Account.create() for _ in range(BURST)]
+    price, chain_id = w3.eth.gas_price, w3.eth.chain_id
+    nonce = w3.eth.get_transaction_count(alice["evm_address"], "pending")
+    funding = []
+    for h in holders:
+        funding.append({"to": h.address, "value": 10**17, "gas": 21_000})
+        funding.append(_call(token, "transfer", h.address, 100))
+    hashes = [w3.eth.send_raw_transaction(Account.sign_transaction(
+        {**tx, "gasPrice": price, "nonce": nonce + i, "chainId": chain_id}, alice["key"]).raw_transaction)
+        for i, tx in enumerate(funding)]
+    for h in hashes:
+        assert w3.eth.wait_for_transaction_receipt(h, 60, 0.2)["status"] == 1
+    chain.token_sink = Account.create().address
+    signed = [Account.sign_transaction({**_call(token, "transfer", chain.token_sink, 1), "gasPrice": price, "nonce": 0,
+                                        "chainId": chain_id}, h.key).raw_transaction for h in holders]
+    chain.token_burst_hashes = ["0x" + w3.eth.send_raw_transaction(r).hex().removeprefix("0x") for r in signed]
+    for h in chain.token_burst_hashes:
+        assert w3.eth.wait_for_transaction_receipt(h, 60, 0.2)["status"] == 1
+
+
 def _carry_txs(chain: Chain) -> None:
     w3, keys, node = chain.w3, chain.keys, chain.node
     alice, bob = keys["alice"], keys["bob"]
@@ -115,6 +141,8 @@ def _carry_txs(chain: Chain) -> None:
     _wait(w3, chain.transfer_hash)
     chain.revert_hash = send(w3, alice["key"], _call(relay, "forward", chain.token, bob["evm_address"], 10**30))
     _wait(w3, chain.revert_hash)
+
+    _token_burst(chain, token)
 
     chain.burst_recipient = Account.create().address
     first = w3.eth.get_transaction_count(bob["evm_address"], "pending")

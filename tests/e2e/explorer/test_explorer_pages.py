@@ -9,6 +9,7 @@ import re
 import urllib.request
 
 from eth_account import Account
+from eth_hash.auto import keccak
 from eth_utils import to_checksum_address
 from playwright.sync_api import Browser, Page, expect
 
@@ -103,6 +104,22 @@ def test_block_with_conflicting_txs_shows_its_conflict_report(chain: Chain, page
                 f"wei remainder of {bob['address']}"}
     assert set(meanings) <= expected | {m for m in meanings if m.endswith("(fee collector)")}, meanings
     assert set(meanings) & expected
+
+
+def test_token_conflicts_name_the_slot_and_the_contract(chain: Chain, page: Page) -> None:
+    """Holders sending one token each to one sink conflict on the sink's balance slot:
+    ``balanceOf`` is the token's storage slot 3, so the key is keccak(sink ‖ 3)."""
+    heights = sorted({chain.w3.eth.get_transaction_receipt(h)["blockNumber"] for h in chain.token_burst_hashes})
+    reports = [r for r in (chain.occ_report(h) for h in heights) if r and r["conflict_keys"]]
+    assert reports, f"no block of the token burst ({heights}) had a conflict"
+    slot = int.from_bytes(keccak(bytes(12) + bytes.fromhex(chain.token_sink[2:]) + (3).to_bytes(32, "big")), "big")
+    token = to_checksum_address(chain.token)
+    page.goto(f"{chain.url}/block/{reports[0]['height']}")
+    rows = page.locator("#conflicts tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.locator("td.meaning")).to_have_attribute("title", f"slot {slot} of {token}")
+    expect(rows.locator("td.meaning strong.contract")).to_have_text("TKN")
+    expect(rows.locator("td").nth(1)).to_have_text(str(reports[0]["conflict_keys"][0]["count"]))
 
 
 def test_address_page_shows_both_forms_and_the_rpc_balance(chain: Chain, page: Page) -> None:

@@ -86,3 +86,12 @@ def test_conflict_keys_name_what_they_are() -> None:
     assert k("acc", "6e").text == "next account number"
     assert k("wasm", "0102") == decode.KeyMeaning("wasm key 0x0102")
     assert k("evm", "zz").text == "evm key zz"
+
+
+def test_abi_string_reads_a_symbol() -> None:
+    assert decode.abi_string("0x" + encode(["string"], ["TKN"]).hex()) == "TKN"
+    assert decode.abi_string("0x") is None
+    assert decode.abi_string("0x" + encode(["uint256"], [5]).hex()) is None
+    assert decode.abi_string("0x" + encode(["string"], ["x" * 33]).hex()) is None
+    assert decode.abi_string("0x" + encode(["string"], ["a\nb"]).hex()) is None
+    assert decode.abi_string("0xzz") is None

@@ -57,7 +57,9 @@ def set_balance(view: KVView, addr: bytes, denom: str, amount: int) -> None:
 
 def all_balances(view: ReadView, addr: bytes) -> Iterator[tuple[str, int]]:
     prefix = b"b" + addr_key(addr)
-    end = prefix[:-1] + bytes([prefix[-1] + 1]) if prefix[-1] < 255 else None
+    # The range's end is the prefix plus one as a number: an address ending in 0xff carries
+    # into the byte before (an open end would read every later account's balances).
+    end = (int.from_bytes(prefix, "big") + 1).to_bytes(len(prefix), "big")
     for k, v in view.iterate(STORE, prefix, end):
         yield k[len(prefix):].decode(), decode_uint(v)
 

@@ -109,7 +109,7 @@ def add_denom(view: KVView, creator: bytes, denom: str, denom_admin: bytes) -> N
 def denoms_of(view: ReadView, creator: bytes) -> list[str]:
     """The creator's denoms, sorted."""
     prefix = b"c" + addr_key(creator)
-    end = prefix[:-1] + bytes([prefix[-1] + 1]) if prefix[-1] < 255 else None
+    end = (int.from_bytes(prefix, "big") + 1).to_bytes(len(prefix), "big")  # a creator ending in 0xff carries
     return [k[len(prefix) :].decode() for k, _ in view.iterate(STORE, prefix, end)]
 
 

@@ -185,6 +185,7 @@ def main() -> int:
                 by_name[pids[pid]] = by_name.get(pids[pid], 0.0) + mib
             print(f"peak RSS {node.name}: {sum(rss.values()):.0f} MiB ("
                   + ", ".join(f"{k} {v:.0f}" for k, v in sorted(by_name.items(), key=lambda kv: -kv[1])) + ")")
+        print(f"load average at the end {procs.load_average()}")
         bad = [r for rs in runs.values() for r in rs if r.nonce_errors or r.rejected or
                len(r.included_at.keys() & r.sent_at.keys()) != r.size]
         return 1 if bad else 0

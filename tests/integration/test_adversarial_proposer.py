@@ -47,7 +47,9 @@ def _validator_address(node: NodeInfo) -> str:
 
 @pytest.fixture(scope="module")
 def localnet(tmp_path_factory) -> Iterator[LocalnetRunner]:
-    runner = LocalnetRunner(tmp_path_factory.mktemp("adversarial") / "net", accounts=4)
+    # the faulty validator restarts once per fault: no downtime jailing (it must stay a validator)
+    runner = LocalnetRunner(tmp_path_factory.mktemp("adversarial") / "net", accounts=4,
+                            slashing_params={"signed_blocks_window": 100_000, "min_signed_per_window": 0})
     net = runner.init()
     _start_faulty(runner, net.nodes[3], "undecodable")
     try:
@@ -71,6 +73,7 @@ def test_honest_validators_reject_every_faulty_proposal_and_agree(localnet: Loca
         localnet.wait_height(start + 1, honest)
         start += 1
     localnet.wait_height(start + WINDOW + 1, honest, timeout=240)
+    assert address in _validators(url, start + WINDOW)
     proposers = {h: _proposer(url, h) for h in range(start, start + WINDOW)}
     later_rounds = [h for h in range(start, start + WINDOW) if _commit_round(url, h) > 0]
     signed = [h for h in range(start, start + WINDOW) if address in _signers(url, h)]
@@ -84,6 +87,10 @@ def test_honest_validators_reject_every_faulty_proposal_and_agree(localnet: Loca
 
 def _proposer(url: str, height: int) -> str:
     return rpc.call(url, "block", height=str(height))["block"]["header"]["proposer_address"].upper()
+
+
+def _validators(url: str, height: int) -> set[str]:
+    return {v["address"].upper() for v in rpc.call(url, "validators", height=str(height))["validators"]}
 
 
 def _commit(url: str, height: int) -> dict:

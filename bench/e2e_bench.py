@@ -14,9 +14,10 @@ and sent as JSON-RPC batches of 100 over 4 keep-alive connections, nonce round a
 (b) pipelined: 5,000 ETH transfers, 50 senders x 100 (``testnet/pipelined.py``);
 (c) erc20: 5,000 ERC-20 transfers, 500 senders x 10;
 (d) mix: 2,500 ETH transfers (500 senders x 5) beside 2,500 native MsgSends (500 senders
-    x 5, ``broadcast_tx_sync`` to CometBFT in batches of 10 (its default limit) over one connection, which keeps each
-    sender's sequences in order). geth has no native txs: it gets the EVM
-    part only, so the mix's ratios compare pysei's 5,000 txs with geth's 2,500.
+    x 5, ``broadcast_tx_sync`` to CometBFT in batches of 10, its default limit, over 4
+    more connections, each sender's txs all on one of them, which keeps its sequences in
+    order). geth has no native txs: it gets the EVM part only, so the mix's ratios
+    compare pysei's 5,000 txs with geth's 2,500.
 
 A tx counts as included when the block holding it is first seen by a poller (every
 50 ms); latency is send to that moment. At the end every sender's nonce (native:

@@ -101,8 +101,9 @@ async def _drive(node: Node, load: Load, batch_size: int, connections: int, time
 
     async def send() -> None:
         jobs = [send_batches(node.eth_url, load.evm, batch_size, connections, record)]
-        if load.native:  # one connection: a native sender's sequences must arrive in order
-            jobs.append(send_batches(node.cometbft_url, load.native, COMETBFT_BATCH, 1, record, call=broadcast))
+        # natives: one connection per lane of senders, so each sender's sequences arrive in order
+        jobs += [send_batches(node.cometbft_url, lane, COMETBFT_BATCH, 1, record, call=broadcast)
+                 for lane in load.native_lanes(connections) if lane]
         run.first_send = time.perf_counter()
         await asyncio.gather(*jobs)
         run.last_send = time.perf_counter()

@@ -39,6 +39,12 @@ class Load:
     def size(self) -> int:
         return len(self.evm) + len(self.native)
 
+    def native_lanes(self, count: int) -> list[list[bytes]]:
+        """The native txs split into ``count`` lists, each sender's txs all in one, in order
+        (the txs go nonce round after round over ``len(expect_native)`` senders)."""
+        senders = max(1, len(self.expect_native))
+        return [[raw for p, raw in enumerate(self.native) if p % senders % count == k] for k in range(count)]
+
 
 def recipient(tag: str, n: int) -> bytes:
     return hashlib.sha256(f"e2e-{tag}-{n}".encode()).digest()[:20]

@@ -185,15 +185,28 @@ def _helpers(node: LocalNode) -> dict[int, str]:
     return found
 
 
-def _occ_workers(node: LocalNode, helpers: dict[int, str]) -> list[int]:
-    """The forkserver's first ``OCC_WORKERS - 1`` children (the pool starts before the renderer)."""
-    server = next(p for p, cmd in helpers.items() if "forkserver" in cmd and _ppid(p) == node.proc.pid)
-    children = sorted((p for p in helpers if _ppid(p) == server), key=_start_time)
-    return children[: OCC_WORKERS - 1]
+def _occ_workers(app: int) -> list[int]:
+    """The OCC worker processes below the app process ``app``: those holding a state-store
+    reader open (``data/ss-readers/``; the index renderer holds none)."""
+    workers = []
+    for pid in descendants(app):
+        try:
+            fds = {os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")}
+        except OSError:
+            continue
+        if any("/data/ss-readers/" in f for f in fds):
+            workers.append(pid)
+    return sorted(workers)
 
 
-def _stat(pid: int) -> list[str]:
-    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+def _whole_pool(app: int, size: int, timeout: float = 60) -> list[int]:
+    """The OCC workers of ``app`` once there are ``size`` of them (a pool restarting after a
+    worker's death is whole again once its workers opened the state)."""
+    deadline = time.monotonic() + timeout
+    while len(workers := _occ_workers(app)) != size and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert len(workers) == size, workers
+    return workers
 
 
 def _executing(pid: int) -> bool:
@@ -203,14 +216,6 @@ def _executing(pid: int) -> bool:
                    for task in Path(f"/proc/{pid}/task").iterdir())
     except OSError:
         return False
-
-
-def _ppid(pid: int) -> int:
-    return int(_stat(pid)[1])
-
-
-def _start_time(pid: int) -> int:
-    return int(_stat(pid)[19])
 
 
 def _restart_and_compare(rig: Rig, before: int) -> None:
@@ -275,9 +280,10 @@ def test_kill_9_of_occ_workers_while_they_execute_blocks_and_the_chain_goes_on_t
     loader.start()
     killed: list[int] = []
     try:
-        before, helpers = _before_kill(rig)
+        before, _ = _before_kill(rig)
         for _ in range(WORKER_KILLS):
-            workers = _occ_workers(node, _helpers(node))  # the pool is whole: OCC_WORKERS - 1 workers
+            assert node.proc is not None
+            workers = _whole_pool(node.proc.pid, OCC_WORKERS - 1)
             deadline = time.monotonic() + 90
             busy = None
             while busy is None and time.monotonic() < deadline:

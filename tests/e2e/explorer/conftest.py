@@ -165,7 +165,7 @@ def _carry_txs(chain: Chain) -> None:
     chain.wasm_hash = _wasm(node, "execute", chain.wasm_contract, json.dumps({"transfer": {"recipient": bob["address"], "amount": "25"}}))["hash"]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def chain(tmp_path_factory) -> Iterator[Chain]:
     node = LocalNode(tmp_path_factory.mktemp("explorer") / "home", chain_id="pysei-explorer-1", occ_workers=2)
     node.init()
@@ -182,8 +182,10 @@ def chain(tmp_path_factory) -> Iterator[Chain]:
         node.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
+    """Headless Chromium for this package's tests only: Playwright's sync API runs an event
+    loop on the main thread while it is open, which later tests' ``asyncio.run`` refuse."""
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(f"{CHROMIUM} is missing: make chromium installs Debian's chromium")
     with sync_playwright() as p:

@@ -156,14 +156,16 @@ def _services():
 
 
 def _die_with_parent() -> None:
-    """In the CometBFT child: receive SIGTERM when the supervisor dies (even by kill -9)."""
+    """In the CometBFT child: be killed when the supervisor dies (even by kill -9). SIGKILL,
+    not SIGTERM: with its app gone CometBFT v0.38 can hang in its graceful stop, and its
+    stores are crash-safe (the hard-kill tests kill it -9 on purpose)."""
     libc = ctypes.CDLL("libc.so.6", use_errno=True)
-    libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
 def _wait_for_previous(pid_file: Path, timeout: float = 20.0) -> None:
-    """After a crash of ``pysei start`` its cometbft child gets SIGTERM and shuts down on its
-    own; a new cometbft must wait until that one released its database locks and ports."""
+    """After a crash of ``pysei start`` its cometbft child is killed by its parent-death
+    signal; a new cometbft must wait until that one released its database locks and ports."""
     try:
         pid = int(pid_file.read_text())
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()

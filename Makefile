@@ -104,7 +104,7 @@ bench: install cometbft geth js
 # Long fuzz campaign over every decoder of outside bytes and the ABCI methods (make test runs 300 examples each).
 FUZZ_EXAMPLES ?= 20000
 fuzz: install
-	PYSEI_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(VENV)/bin/pytest -q -p no:cacheprovider tests/fuzz
+	PYSEI_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(VENV)/bin/pytest -q -p no:cacheprovider tests/fuzz tests/unit/wasm_bridge/test_host_fuzz.py
 
 soak: install cometbft
 	$(VENV)/bin/pytest -q -s -p no:cacheprovider -m soak tests/soak

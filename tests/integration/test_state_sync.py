@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import time
 
 import pytest
 from eth_account import Account
@@ -26,6 +27,14 @@ def _node_id(node: LocalNode) -> str:
         check=True, capture_output=True, text=True,
     )
     return out.stdout.strip()
+
+
+def wait_indexed(node: LocalNode, height: int, timeout: float = 60) -> None:
+    """Until the node's JSON-RPC serves ``height`` (its index follows CometBFT's blocks)."""
+    deadline = time.monotonic() + timeout
+    while int(rpc(node.evm_url, "eth_blockNumber", [])["result"], 16) < height:
+        assert time.monotonic() < deadline, f"JSON-RPC never reached height {height}"
+        time.sleep(0.2)
 
 
 def funded(node: LocalNode) -> list[str]:
@@ -66,15 +75,21 @@ def test_new_node_joins_by_state_sync(tmp_path):
         # The joiner never executed the early blocks: CometBFT's store and the app's state
         # both start at the snapshot.
         assert int(joiner.rpc("status")["sync_info"]["earliest_block_height"]) > 1
+        # heights after the snapshot the joiner restored (the source kept producing blocks
+        # while the joiner looked for snapshots, so it may be a later one than target)
+        restored = int(joiner.rpc("status")["sync_info"]["earliest_block_height"])
+        joiner.wait_height(max(target, restored) + 3)
+        wait_indexed(joiner, max(target, restored) + 3)
+        heights = range(max(target, restored), max(target, restored) + 3)
         accounts = funded(source)
         early = rpc(joiner.evm_url, "eth_getBalance", [accounts[0], "0x1"])
         assert early["error"]["code"] == -32000 and "historical state not available" in early["error"]["message"]
-        joiner.wait_height(target + 3)
-        for h in range(target, target + 3):
+        for h in heights:
             # the joiner's own state at h: its balances, and the app hash its stores give
             for who in accounts:
-                assert (rpc(joiner.evm_url, "eth_getBalance", [who, hex(h)])["result"]
-                        == rpc(source.evm_url, "eth_getBalance", [who, hex(h)])["result"]), (who, h)
+                ours = rpc(joiner.evm_url, "eth_getBalance", [who, hex(h)])
+                theirs = rpc(source.evm_url, "eth_getBalance", [who, hex(h)])
+                assert "result" in ours and ours["result"] == theirs["result"], (who, h, ours, theirs)
             # every store's commitment root and state-store contents, as each app reads them
             ours, theirs = store_hashes(joiner.rpc_url, h), store_hashes(source.rpc_url, h)
             assert ours and ours == theirs, h

@@ -29,9 +29,11 @@ from evm_bridge.precompiles.api import NativeCallFailed, PrecompileError
 from evm_bridge.precompiles.base import revert_data, split_types
 from evm_bridge.precompiles.json import ADDRESS as JSON_PRECOMPILE
 from evm_bridge.precompiles.wasmd import parse_coins
+from evm_bridge.rlpscan import encode_length
 from evm_bridge.rpc.dispatch import Dispatcher
 from evm_bridge.txs import EvmTxError, decode_tx
 from pysei_pb.cosmos.tx.v1beta1 import tx_pb2
+from store.encoding import uvarint
 from tests.support.chain import InProcessChain, make_keys
 from tests.unit.staking.conftest import Chain
 from untrusted import toml_text
@@ -161,11 +163,7 @@ def _access_list_tx() -> bytes:
 
 
 def _rlp_list(payload: bytes) -> bytes:
-    n = len(payload)
-    if n < 56:
-        return bytes([0xC0 + n]) + payload
-    size = n.to_bytes((n.bit_length() + 7) // 8, "big")
-    return bytes([0xF7 + len(size)]) + size + payload
+    return encode_length(len(payload), 0xC0) + payload
 
 
 def test_rlp_schema_depth_is_read() -> None:
@@ -197,18 +195,9 @@ def _value_chain(levels: int) -> tuple[type, bytes]:
     data, cls = struct_pb2.Value(number_value=1).SerializeToString(), struct_pb2.Value
     for _ in range(levels - 1):
         field = 1 if cls is struct_pb2.Value else 6  # ListValue.values / Value.list_value
-        data = bytes([field << 3 | 2]) + _varint(len(data)) + data
+        data = bytes([field << 3 | 2]) + uvarint(len(data)) + data
         cls = struct_pb2.ListValue if cls is struct_pb2.Value else struct_pb2.Value
     return cls, data
-
-
-def _varint(n: int) -> bytes:
-    out = bytearray()
-    while True:
-        b, n = n & 0x7F, n >> 7
-        out.append(b | (0x80 if n else 0))
-        if not n:
-            return bytes(out)
 
 
 @pytest.mark.parametrize("levels, ok", [(101, True), (102, False)])

@@ -6,9 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from abci_app import codes
 from pysei_pb.tendermint.abci import types_pb2 as abci
-
-from . import codes
 
 #: ABCI call (CometBFT's gRPC method name) -> App method (also the name of the call's
 #: field in the socket transport's ``Request``/``Response`` envelopes).

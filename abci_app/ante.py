@@ -36,16 +36,15 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
 
+from abci_app import codes
+from abci_app.errors import TxError
+from abci_app.tx.coins import format_coins
+from abci_app.tx.native import NativeTx, verify_signature
 from ledger import accounts, association, bank
 from ledger.addresses import evm_address_from_pubkey
 from ledger.context import BlockContext
 from ledger.results import Event
 from store.api import KVView
-
-from . import codes
-from .errors import TxError
-from .tx.coins import format_coins
-from .tx.native import NativeTx, verify_signature
 
 TX_GAS = 20_000
 GAS_PER_BYTE = 10

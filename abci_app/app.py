@@ -13,6 +13,28 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 
+from abci_app import codes
+from abci_app.blockexec import (
+    KEY_MAX_GAS,
+    PARAMS,
+    BlockOutcome,
+    base_fee,
+    block_gas_limit,
+    execute_block,
+    make_context,
+)
+from abci_app.checktx import CheckState
+from abci_app.config import AppConfig
+from abci_app.errors import TxError
+from abci_app.module_api import BlockInfo, Misbehavior, Module, ValidatorUpdate, Vote
+from abci_app.queries import QueryRouter
+from abci_app.runner import AppTaskRunner, BlockTask
+from abci_app.tx.native import verify_signature
+from abci_app.tx.simulate import PATH as SIMULATE_PATH
+from abci_app.tx.simulate import simulate_route
+from abci_app.txcodec import Decoded, TxCodec
+from abci_app.txpool.pool import TxPool
+from abci_app.txpool.proposal import Limits, build_proposal, proposal_fault
 from evm_bridge.state import read_nonce
 from ledger import accounts
 from ledger.blocks import CommittedBlock
@@ -26,29 +48,6 @@ from pysei_pb.tendermint.crypto import keys_pb2
 from pysei_pb.tendermint.types.validator_pb2 import BLOCK_ID_FLAG_COMMIT
 from store.api import ChangeSet, Database, KVView
 from untrusted import json_text
-
-from . import codes
-from .blockexec import (
-    KEY_MAX_GAS,
-    PARAMS,
-    BlockOutcome,
-    base_fee,
-    block_gas_limit,
-    execute_block,
-    make_context,
-)
-from .checktx import CheckState
-from .config import AppConfig
-from .errors import TxError
-from .module_api import BlockInfo, Misbehavior, Module, ValidatorUpdate, Vote
-from .queries import QueryRouter
-from .runner import AppTaskRunner, BlockTask
-from .tx.native import verify_signature
-from .tx.simulate import PATH as SIMULATE_PATH
-from .tx.simulate import simulate_route
-from .txcodec import Decoded, TxCodec
-from .txpool.pool import TxPool
-from .txpool.proposal import Limits, build_proposal, proposal_fault
 
 log = logging.getLogger("pysei.app")
 
@@ -280,22 +279,22 @@ class App:
         return self.queries.query(req)
 
     def list_snapshots(self, req: abci.RequestListSnapshots) -> abci.ResponseListSnapshots:
-        from .statesync import list_snapshots
+        from abci_app.statesync import list_snapshots
 
         return list_snapshots(self.db, req)
 
     def offer_snapshot(self, req: abci.RequestOfferSnapshot) -> abci.ResponseOfferSnapshot:
-        from .statesync import offer_snapshot
+        from abci_app.statesync import offer_snapshot
 
         return offer_snapshot(self.db, req)
 
     def load_snapshot_chunk(self, req: abci.RequestLoadSnapshotChunk) -> abci.ResponseLoadSnapshotChunk:
-        from .statesync import load_snapshot_chunk
+        from abci_app.statesync import load_snapshot_chunk
 
         return load_snapshot_chunk(self.db, req)
 
     def apply_snapshot_chunk(self, req: abci.RequestApplySnapshotChunk) -> abci.ResponseApplySnapshotChunk:
-        from .statesync import apply_snapshot_chunk
+        from abci_app.statesync import apply_snapshot_chunk
 
         with self._consensus:
             resp = apply_snapshot_chunk(self.db, req)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from abci_app.module_api import BlockInfo, Module, ValidatorUpdate
+from abci_app.runner import AppTaskRunner, BlockTask
 from ledger import bank
 from ledger.addresses import FEE_COLLECTOR
 from ledger.context import BlockContext
@@ -17,9 +19,6 @@ from ledger.overlay import Overlay
 from ledger.results import Event, TxResult
 from occ.api import BlockStats, Scheduler
 from store.api import ChangeSet, ReadView
-
-from .module_api import BlockInfo, Module, ValidatorUpdate
-from .runner import AppTaskRunner, BlockTask
 
 PARAMS = "params"
 KEY_MAX_GAS = b"block_max_gas"

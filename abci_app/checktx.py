@@ -13,17 +13,16 @@ import threading
 from collections import OrderedDict
 from typing import Any
 
+from abci_app import codes
+from abci_app.blockexec import base_fee, block_gas_limit
+from abci_app.errors import TxError
+from abci_app.tx.associate import execute_associate
+from abci_app.txcodec import ASSOCIATE, EVM, Decoded
+from abci_app.txpool.admission import check_evm
 from ledger import accounts
 from ledger.context import BlockContext
 from ledger.overlay import Overlay
 from pysei_pb.tendermint.abci import types_pb2 as abci
-
-from . import codes
-from .blockexec import base_fee, block_gas_limit
-from .errors import TxError
-from .tx.associate import execute_associate
-from .txcodec import ASSOCIATE, EVM, Decoded
-from .txpool.admission import check_evm
 
 _VERIFIED_CACHE = 100_000
 
@@ -90,7 +89,7 @@ class CheckState:
             return abci.ResponseCheckTx(code=codes.OK, gas_wanted=gas_wanted, gas_used=gas_used)
 
     def _check_native(self, decoded: Decoded, view: Overlay, ctx: BlockContext):
-        from .tx.execute import execute_native
+        from abci_app.tx.execute import execute_native
 
         tx = decoded.tx
         verified = self.verified_account(decoded)

@@ -17,7 +17,7 @@ def _setup_logging(level: str = "info") -> None:
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
-    from .init import init_home
+    from abci_app.init import init_home
 
     home = init_home(Path(args.home), args.chain_id, occ_workers=args.occ_workers)
     print(f"initialised {home.root} for chain {args.chain_id}")
@@ -25,13 +25,13 @@ def _cmd_init(args: argparse.Namespace) -> int:
 
 
 def _cmd_start(args: argparse.Namespace) -> int:
-    from .node import run_start
+    from abci_app.node import run_start
 
     return run_start(Path(args.home))
 
 
 def _cmd_app(args: argparse.Namespace) -> int:
-    from .node import run_app
+    from abci_app.node import run_app
 
     return run_app(Path(args.home))
 

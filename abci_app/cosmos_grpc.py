@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from abci_app.cosmos_rest import app_query, rest_config
 from cosmos_api.grpc_chain import chain_methods
 from cosmos_api.grpc_server import GrpcQueryServer
-
-from .cosmos_rest import app_query, rest_config
 
 
 class GrpcService:

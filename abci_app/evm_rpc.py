@@ -11,15 +11,14 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from abci_app.errors import TxError
+from abci_app.runner import BlockTask
+from abci_app.tx.associate import encode_associate
 from evm_bridge.index import BlockIndex, Indexer
 from evm_bridge.index.kv import RocksKV
 from evm_bridge.rpc import Backend, RpcConfig, RpcServer
 from ledger.context import BlockContext
 from store.api import KVView
-
-from .errors import TxError
-from .runner import BlockTask
-from .tx.associate import encode_associate
 
 log = logging.getLogger("pysei.rpc")
 

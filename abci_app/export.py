@@ -22,12 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from abci_app.config import AppConfig
+from abci_app.home import Home
+from abci_app.module_api import Module, ValidatorUpdate
 from ledger.addresses import ripemd160
 from store.api import ReadView
-
-from .config import AppConfig
-from .home import Home
-from .module_api import Module, ValidatorUpdate
 
 
 class ExportError(Exception):
@@ -86,7 +85,7 @@ def state_at(home: Home, config: AppConfig) -> Iterator[Callable[[int | None], t
         finally:
             reader.close()
         return
-    from .node import _make_db
+    from abci_app.node import _make_db
 
     db = _make_db(home, config)
     db.start()
@@ -130,7 +129,7 @@ def export_genesis(
 ) -> Export:
     """The genesis document of a new chain holding ``home_dir``'s state at ``height``
     (default: the latest committed height of a stopped node)."""
-    from .modules.registry import load_modules
+    from abci_app.modules.registry import load_modules
 
     home = Home(Path(home_dir))
     if not home.genesis.exists():

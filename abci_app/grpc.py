@@ -7,10 +7,9 @@ from concurrent import futures
 
 import grpc
 
+from abci_app.abci_calls import METHODS, fallbacks
+from abci_app.app import App
 from pysei_pb.tendermint.abci import types_pb2_grpc
-
-from .abci_calls import METHODS, fallbacks
-from .app import App
 
 log = logging.getLogger("pysei.grpc")
 

@@ -6,11 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from abci_app import cometbft_home
+from abci_app.config import AppConfig
+from abci_app.home import Home
 from ledger.addresses import to_bech32
-
-from . import cometbft_home
-from .config import AppConfig
-from .home import Home
 
 DEFAULT_BALANCE = 10**15  # usei per funded key (1 billion SEI)
 DEFAULT_KEYS = ("validator", "alice", "bob")
@@ -72,7 +71,7 @@ def init_home(
     occ_workers: int = 0,
 ) -> Home:
     """Create keys, app config, CometBFT home and genesis under ``root``."""
-    from .keys import Keyring
+    from abci_app.keys import Keyring
 
     home = Home(Path(root))
     if home.app_toml.exists():
@@ -113,8 +112,8 @@ def _genesis_validator(
     import base64
     import json
 
-    from .modules.staking.genesis import genesis_validator
-    from .modules.staking.records import power
+    from abci_app.modules.staking.genesis import genesis_validator
+    from abci_app.modules.staking.records import power
 
     if "validator" not in key_names:
         return [], None

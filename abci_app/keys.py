@@ -19,9 +19,8 @@ from pathlib import Path
 
 from coincurve import PrivateKey
 
+from abci_app.tx import multisig
 from ledger.addresses import evm_address_from_pubkey, sei_address_from_pubkey, to_bech32, to_checksum_evm
-
-from .tx import multisig
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 

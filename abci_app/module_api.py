@@ -28,11 +28,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from abci_app.codes import OUT_OF_GAS
 from ledger.context import BlockContext
 from ledger.results import Event, TxResult
 from store.api import KVView, ReadView
-
-from .codes import OUT_OF_GAS
 
 __all__ = [
     "BlockContext",

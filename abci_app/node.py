@@ -15,17 +15,16 @@ from pathlib import Path
 
 import py_ecc  # noqa: F401 -- raises the recursion limit when imported: imported before configure_process
 
+from abci_app import cometbft_home
+from abci_app.app import App
+from abci_app.config import AppConfig
+from abci_app.grpc import GrpcServer
+from abci_app.home import Home
+from abci_app.occ_report import PATH as OCC_REPORT_PATH
+from abci_app.occ_report import OccReports
+from abci_app.socket import SocketServer
 from evm_bridge.pointers.artifacts import require_all as require_pointer_contracts
 from untrusted.stack import configure_process
-
-from . import cometbft_home
-from .app import App
-from .config import AppConfig
-from .grpc import GrpcServer
-from .home import Home
-from .occ_report import PATH as OCC_REPORT_PATH
-from .occ_report import OccReports
-from .socket import SocketServer
 
 log = logging.getLogger("pysei.node")
 #: ``pysei start``'s exit status when the data directory could not be written (sysexits' EX_IOERR).
@@ -35,10 +34,9 @@ STORAGE_FAILURE_EXIT = 74
 def _make_scheduler(cfg: AppConfig, db):
     import time
 
+    from abci_app.runner import warm_up
     from occ.executors import ProcessPoolExecutor, SerialExecutor
     from occ.scheduler import OccScheduler
-
-    from .runner import warm_up
 
     workers = cfg.workers()
     if workers <= 1:
@@ -78,7 +76,7 @@ class Node:
         self._services: list = []
 
     def start(self) -> None:
-        from .modules.registry import load_modules
+        from abci_app.modules.registry import load_modules
 
         configure_process()  # before any thread starts: their stack size, the recursion limit
         cfg = self.config
@@ -146,11 +144,11 @@ def _services():
     ``factory(node) -> service | None`` (None when its address is empty in app.toml).
     Imported eagerly: a broken service must stop the node at start, never be skipped
     silently."""
-    from .cosmos_grpc import grpc_service
-    from .cosmos_rest import rest_service
-    from .evm_rpc import rpc_service
-    from .explorer_service import explorer_service
-    from .metrics import metrics_service
+    from abci_app.cosmos_grpc import grpc_service
+    from abci_app.cosmos_rest import rest_service
+    from abci_app.evm_rpc import rpc_service
+    from abci_app.explorer_service import explorer_service
+    from abci_app.metrics import metrics_service
 
     return [metrics_service, rpc_service, rest_service, grpc_service, explorer_service]
 

@@ -10,10 +10,9 @@ import threading
 from collections import OrderedDict
 from typing import Any
 
+from abci_app import codes
+from abci_app.module_api import MsgError
 from store.api import ReadView
-
-from . import codes
-from .module_api import MsgError
 
 PATH = "/pysei/occ/block"
 KEEP_HEIGHTS = 1000

@@ -18,12 +18,11 @@ from collections import deque
 from collections.abc import Sequence
 from typing import Any
 
+from abci_app import codes
+from abci_app.module_api import Module, MsgError
 from pysei_pb.tendermint.abci import types_pb2 as abci
 from pysei_pb.tendermint.crypto import proof_pb2
 from store.api import Database
-
-from . import codes
-from .module_api import Module, MsgError
 
 CONFLICT_HISTORY = 100
 

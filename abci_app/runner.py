@@ -10,12 +10,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from abci_app.tx.associate import execute_associate
+from abci_app.txcodec import ASSOCIATE, EVM, Decoded
 from ledger.context import BlockContext
 from ledger.results import TxResult
 from store.api import KVView
-
-from .tx.associate import execute_associate
-from .txcodec import ASSOCIATE, EVM, Decoded
 
 
 @dataclass(frozen=True)
@@ -66,7 +65,7 @@ def _handlers_of(module_names: tuple[str, ...]) -> dict[str, Any]:
 
     loaded = _LOADED.get(module_names)
     if loaded is None:
-        from .modules.registry import load_modules
+        from abci_app.modules.registry import load_modules
 
         modules = load_modules(module_names)
         handlers = {name: h for module in modules for name, h in module.messages.items()}
@@ -81,8 +80,7 @@ def warm_up(module_names: tuple[str, ...], chain_id: str) -> None:
     precompiles, and the EVM, so no block waits on a worker's imports."""
     AppTaskRunner(module_names, chain_id)
     import evm_bridge.execute  # noqa: F401
-
-    from .tx import execute  # noqa: F401
+    from abci_app.tx import execute  # noqa: F401
 
 
 class AppTaskRunner:
@@ -117,6 +115,6 @@ class AppTaskRunner:
             self.handlers  # noqa: B018 -- modules' precompiles installed before the first EVM tx
 
             return execute_tx(task.decoded.tx, context, view)
-        from .tx.execute import execute_native
+        from abci_app.tx.execute import execute_native
 
         return execute_native(task.decoded.tx, context, view, self.handlers, verified_account=task.verified_account)

@@ -17,10 +17,9 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from abci_app.abci_calls import METHODS, fallbacks
+from abci_app.app import App
 from pysei_pb.tendermint.abci import types_pb2 as abci
-
-from .abci_calls import METHODS, fallbacks
-from .app import App
 
 log = logging.getLogger("pysei.socket")
 

@@ -14,11 +14,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from abci_app import codes
+from abci_app.errors import TxError
+from abci_app.tx.associate import decode_associate
 from evm_bridge.txs import is_evm_tx
-
-from . import codes
-from .errors import TxError
-from .tx.associate import decode_associate
 
 EVM = "evm"
 NATIVE = "native"
@@ -96,7 +95,7 @@ class TxCodec:
             association = decode_associate(raw)
             if association is not None:
                 return Decoded(ASSOCIATE, association, h)
-            from .tx.native import decode_native
+            from abci_app.tx.native import decode_native
 
             return Decoded(NATIVE, decode_native(raw, self.max_tx_bytes, self.handlers), h)
         except TxError as e:

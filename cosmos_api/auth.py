@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from cosmos_api import protojson
+from cosmos_api.api import Context, Request
+from cosmos_api.routes import query
 from pysei_pb.cosmos.auth.v1beta1 import query_pb2
-
-from . import protojson
-from .api import Context, Request
-from .routes import query
 
 ACCOUNT = "/cosmos.auth.v1beta1.Query/Account"
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from cosmos_api import errors, protojson
+from cosmos_api.api import Context, Request
+from cosmos_api.routes import pagination, query, with_page
 from pysei_pb.cosmos.bank.v1beta1 import query_pb2
-
-from . import errors, protojson
-from .api import Context, Request
-from .routes import pagination, query, with_page
 
 QUERY = "/cosmos.bank.v1beta1.Query/"
 

@@ -7,9 +7,8 @@ from typing import Any
 
 import aiohttp
 
+from cosmos_api.errors import UNAVAILABLE, ApiError
 from untrusted import json_text
-
-from .errors import UNAVAILABLE, ApiError
 
 
 class CometError(Exception):

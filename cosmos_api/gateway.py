@@ -15,13 +15,12 @@ from google.protobuf import json_format
 from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.message import Message
 
+from cosmos_api import errors, protojson
+from cosmos_api.api import Context, Handler, Request
+from cosmos_api.routes import base64_arg, query, with_page
 from pysei_pb.cosmos.distribution.v1beta1 import query_pb2 as distribution
 from pysei_pb.cosmos.staking.v1beta1 import query_pb2 as staking
 from pysei_pb.cosmwasm.wasm.v1 import query_pb2 as wasm
-
-from . import errors, protojson
-from .api import Context, Handler, Request
-from .routes import base64_arg, query, with_page
 
 
 def unary(path: str, request_cls: type[Message], response_cls: type[Message], args: Sequence[str] = ()) -> Handler:

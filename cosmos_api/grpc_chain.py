@@ -9,11 +9,10 @@ from typing import Any
 
 from google.protobuf.message import DecodeError, Message
 
+from cosmos_api import errors, tendermint, tx
+from cosmos_api.api import RestConfig
 from pysei_pb.cosmos.base.tendermint.v1beta1 import query_pb2 as tm
 from pysei_pb.cosmos.tx.v1beta1 import service_pb2
-
-from . import errors, tendermint, tx
-from .api import RestConfig
 
 #: ``(CometBFT client, request bytes) -> response message``.
 ChainMethod = Callable[[Any, bytes], Awaitable[Message]]

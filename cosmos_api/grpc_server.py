@@ -24,10 +24,10 @@ import grpc
 from google.protobuf import descriptor_pool
 from grpc_reflection.v1alpha import reflection
 
-from .api import AbciQuery
-from .comet import CometClient
-from .errors import ApiError, from_abci
-from .grpc_chain import ChainMethod
+from cosmos_api.api import AbciQuery
+from cosmos_api.comet import CometClient
+from cosmos_api.errors import ApiError, from_abci
+from cosmos_api.grpc_chain import ChainMethod
 
 log = logging.getLogger("pysei.grpc")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import inspect
 from typing import Any
 
-from .routes import Router
+from cosmos_api.routes import Router
 
 #: Query parameters of routes that take them (beyond their path parameters).
 QUERY_PARAMS = {

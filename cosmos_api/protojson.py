@@ -9,6 +9,8 @@ from typing import Any, TypeVar
 from google.protobuf import json_format
 from google.protobuf.message import DecodeError, Message
 
+from cosmos_api.errors import INTERNAL, ApiError, bad_request
+
 # Message types that appear inside ``Any`` fields, registered in the default pool.
 from pysei_pb.cosmos.auth.v1beta1 import auth_pb2  # noqa: F401
 from pysei_pb.cosmos.crypto.ed25519 import keys_pb2 as _ed25519  # noqa: F401
@@ -16,8 +18,6 @@ from pysei_pb.cosmos.crypto.multisig.v1beta1 import multisig_pb2  # noqa: F401
 from pysei_pb.cosmos.crypto.secp256k1 import keys_pb2 as _secp256k1  # noqa: F401
 from pysei_pb.cosmos.tx.v1beta1 import tx_pb2  # noqa: F401
 from untrusted import json_text
-
-from .errors import INTERNAL, ApiError, bad_request
 
 M = TypeVar("M", bound=Message)
 

@@ -11,10 +11,9 @@ from typing import Any
 
 from google.protobuf.message import Message
 
+from cosmos_api import errors, protojson
+from cosmos_api.api import Context, Handler, Request
 from pysei_pb.cosmos.base.query.v1beta1 import pagination_pb2
-
-from . import errors, protojson
-from .api import Context, Handler, Request
 
 
 @dataclass(frozen=True)

@@ -18,10 +18,10 @@ from typing import Any
 
 from aiohttp import web
 
-from . import auth, bank, errors, gateway, openapi, staking, tendermint, tx, wasm
-from .api import AbciQuery, Context, QueryAnswer, Request, RestConfig
-from .comet import CometClient
-from .routes import Router, table
+from cosmos_api import auth, bank, errors, gateway, openapi, staking, tendermint, tx, wasm
+from cosmos_api.api import AbciQuery, Context, QueryAnswer, Request, RestConfig
+from cosmos_api.comet import CometClient
+from cosmos_api.routes import Router, table
 
 log = logging.getLogger("pysei.rest")
 

@@ -14,6 +14,10 @@ from typing import Any
 from google.protobuf.any_pb2 import Any as AnyPb
 from google.protobuf.timestamp_pb2 import Timestamp
 
+from cosmos_api import errors, protojson
+from cosmos_api.api import Context, Request
+from cosmos_api.comet import CometError
+from cosmos_api.routes import pagination, with_page
 from ledger.addresses import VALCONS_PREFIX, to_bech32
 from pysei_pb.cosmos.base.tendermint.v1beta1 import query_pb2
 from pysei_pb.cosmos.crypto.ed25519 import keys_pb2 as ed25519
@@ -21,11 +25,6 @@ from pysei_pb.cosmos.crypto.secp256k1 import keys_pb2 as secp256k1
 from pysei_pb.tendermint.p2p import types_pb2 as p2p
 from pysei_pb.tendermint.types import block_pb2, types_pb2
 from pysei_pb.tendermint.version import types_pb2 as version
-
-from . import errors, protojson
-from .api import Context, Request
-from .comet import CometError
-from .routes import pagination, with_page
 
 J = Mapping[str, Any]
 

@@ -18,15 +18,14 @@ from typing import Any
 from google.protobuf.any_pb2 import Any as AnyPb
 from google.protobuf.message import DecodeError
 
+from cosmos_api import errors, protojson
+from cosmos_api.api import Context, Request
+from cosmos_api.comet import CometError
+from cosmos_api.routes import pagination, query, with_page
+from cosmos_api.tendermint import fetch_block
 from pysei_pb.cosmos.base.abci.v1beta1 import abci_pb2
 from pysei_pb.cosmos.tx.v1beta1 import service_pb2, tx_pb2
 from pysei_pb.tendermint.abci import types_pb2
-
-from . import errors, protojson
-from .api import Context, Request
-from .comet import CometError
-from .routes import pagination, query, with_page
-from .tendermint import fetch_block
 
 TX_TYPE = "/cosmos.tx.v1beta1.Tx"
 SIMULATE = "/cosmos.tx.v1beta1.Service/Simulate"

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from cosmos_api import errors, protojson
+from cosmos_api.api import Context, Request
+from cosmos_api.routes import base64_arg, query
 from pysei_pb.cosmwasm.wasm.v1 import query_pb2
-
-from . import errors, protojson
-from .api import Context, Request
-from .routes import base64_arg, query
 
 QUERY = "/cosmwasm.wasm.v1.Query/"
 

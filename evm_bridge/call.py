@@ -14,11 +14,7 @@ from dataclasses import dataclass, replace
 
 from eth.vm.execution_context import ExecutionContext
 
-from ledger.context import BlockContext
-from ledger.overlay import Overlay
-from store.api import ReadView
-
-from .api import (
+from evm_bridge.api import (
     ACCESS_LIST_TX,
     DYNAMIC_FEE_TX,
     LEGACY_TX,
@@ -28,10 +24,13 @@ from .api import (
     CallResult,
     EvmTx,
 )
-from .execute import Execution, Instrument, run
-from .gas import floor_gas, intrinsic_gas
-from .state import read_nonce
-from .vm import execution_context
+from evm_bridge.execute import Execution, Instrument, run
+from evm_bridge.gas import floor_gas, intrinsic_gas
+from evm_bridge.state import read_nonce
+from evm_bridge.vm import execution_context
+from ledger.context import BlockContext
+from ledger.overlay import Overlay
+from store.api import ReadView
 
 #: Sei's default gas cap for simulations.
 SIMULATION_GAS_LIMIT = 10_000_000

@@ -7,12 +7,7 @@ app's tx pool, which queues future nonces and orders each sender's txs in propos
 
 from __future__ import annotations
 
-from ledger import bank
-from ledger.accounts import sei_for_evm
-from ledger.addresses import to_checksum_evm
-from store.api import ReadView
-
-from .api import (
+from evm_bridge.api import (
     CODE_INSUFFICIENT_FEE,
     CODE_INSUFFICIENT_FUNDS,
     CODE_INVALID,
@@ -26,8 +21,12 @@ from .api import (
     FeeContext,
     is_delegation,
 )
-from .gas import MAX_INITCODE_SIZE
-from .state import EMPTY_CODE_HASH, STORE, code_key, read_nonce
+from evm_bridge.gas import MAX_INITCODE_SIZE
+from evm_bridge.state import EMPTY_CODE_HASH, STORE, code_key, read_nonce
+from ledger import bank
+from ledger.accounts import sei_for_evm
+from ledger.addresses import to_checksum_evm
+from store.api import ReadView
 
 #: geth's txMaxSize: the largest tx the mempool accepts (4 slots of 32 KiB).
 MAX_TX_SIZE = 4 * 32 * 1024

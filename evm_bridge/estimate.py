@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .api import CallResult
-from .gas import TX_GAS
+from evm_bridge.api import CallResult
+from evm_bridge.gas import TX_GAS
 
 CALL_STIPEND = 2_300
 #: geth stops bisecting when the bounds are within 1.5% of the upper one (as a fraction).

@@ -3,7 +3,7 @@ the calldata floor (EIP-7623)."""
 
 from __future__ import annotations
 
-from .api import AccessList
+from evm_bridge.api import AccessList
 
 TX_GAS = 21_000
 TX_CREATE_GAS = 32_000

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 import rlp
 from eth_hash.auto import keccak
 
-from .api import EvmLog, EvmReceipt
+from evm_bridge.api import EvmLog, EvmReceipt
 
 EMPTY_BLOOM = bytes(256)
 

@@ -6,7 +6,7 @@ import rlp
 from coincurve import PrivateKey
 from eth_hash.auto import keccak
 
-from .api import ACCESS_LIST_TX, DYNAMIC_FEE_TX, LEGACY_TX, SET_CODE_TX, AccessList, Authorization
+from evm_bridge.api import ACCESS_LIST_TX, DYNAMIC_FEE_TX, LEGACY_TX, SET_CODE_TX, AccessList, Authorization
 
 #: The domain byte of an authorization's signing payload (EIP-7702).
 AUTHORIZATION_MAGIC = b"\x05"

@@ -13,9 +13,7 @@ import hashlib
 from coincurve import PublicKey
 from eth_hash.auto import keccak
 
-from ledger.addresses import ripemd160
-
-from .api import (
+from evm_bridge.api import (
     ACCESS_LIST_TX,
     BLOB_TX,
     CODE_INVALID_CHAIN_ID,
@@ -27,8 +25,9 @@ from .api import (
     EvmTx,
     EvmTxError,
 )
-from .gas import floor_gas, intrinsic_gas
-from .rlpscan import Item, RlpError, encode_length, encode_uint, scan_list, scan_nested
+from evm_bridge.gas import floor_gas, intrinsic_gas
+from evm_bridge.rlpscan import Item, RlpError, encode_length, encode_uint, scan_list, scan_nested
+from ledger.addresses import ripemd160
 
 SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
 _HALF_N = SECP256K1_N // 2

@@ -7,9 +7,9 @@ import base64
 import hashlib
 from typing import Any
 
-from . import addresses, chain, decode
-from .api import BadInput, NotFound, RpcError
-from .client import NodeClient
+from explorer import addresses, chain, decode
+from explorer.api import BadInput, NotFound, RpcError
+from explorer.client import NodeClient
 
 
 async def both_forms(client: NodeClient, text: str) -> tuple[str, str, bool]:

@@ -8,7 +8,7 @@ import re
 import bech32
 from eth_utils import to_checksum_address
 
-from .api import BadInput
+from explorer.api import BadInput
 
 ACCOUNT_PREFIX = "sei"
 VALOPER_PREFIX = "seivaloper"

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from explorer import chain, decode
+from explorer.api import NotFound, RpcError
+from explorer.client import NodeClient
 from untrusted import json_text
-
-from . import chain, decode
-from .api import NotFound, RpcError
-from .client import NodeClient
 
 OCC_QUERY = "/pysei/occ/block"
 

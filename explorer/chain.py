@@ -11,8 +11,8 @@ from typing import Any
 
 from eth_hash.auto import keccak
 
-from .api import NotFound, RpcError
-from .client import NodeClient
+from explorer.api import NotFound, RpcError
+from explorer.client import NodeClient
 
 #: CometBFT's ``blockchain`` answers at most 20 headers a call.
 HEADERS_PER_CALL = 20

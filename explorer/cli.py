@@ -7,8 +7,8 @@ import signal
 import threading
 from typing import Any
 
-from .api import ExplorerConfig
-from .server import ExplorerServer
+from explorer.api import ExplorerConfig
+from explorer.server import ExplorerServer
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -12,9 +12,8 @@ from typing import Any
 
 import aiohttp
 
+from explorer.api import ExplorerConfig, NodeDown, RpcError
 from untrusted import json_text
-
-from .api import ExplorerConfig, NodeDown, RpcError
 
 #: Calls per batch: CometBFT's RPC takes at most 10, the JSON-RPC ``rpc_max_batch`` (100).
 COMET_BATCH = 10

@@ -9,7 +9,7 @@ from typing import Any
 
 from eth_utils import to_checksum_address
 
-from .addresses import is_evm, to_bech32
+from explorer.addresses import is_evm, to_bech32
 
 #: Event topics: keccak of ``Transfer(address,address,uint256)``, ``Approval(address,address,uint256)``
 #: and ``ApprovalForAll(address,address,bool)``.

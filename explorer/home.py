@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from . import block, chain
-from .api import RpcError
-from .client import NodeClient
+from explorer import block, chain
+from explorer.api import RpcError
+from explorer.client import NodeClient
 
 CHART_BLOCKS = 100
 LATEST_TXS = 10

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from . import addresses
-from .api import BadInput
+from explorer import addresses
+from explorer.api import BadInput
 
 _HASH = re.compile(r"(0x)?[0-9a-fA-F]{64}")
 _CONS = re.compile(r"[0-9a-fA-F]{40}")

@@ -19,10 +19,10 @@ from typing import Any
 import jinja2
 from aiohttp import WSMsgType, web
 
-from . import account, addresses, block, decode, home, inputs, tx
-from .api import ExplorerConfig, PageError, RpcError
-from .chain import headers, latest_height
-from .client import NodeClient
+from explorer import account, addresses, block, decode, home, inputs, tx
+from explorer.api import ExplorerConfig, PageError, RpcError
+from explorer.chain import headers, latest_height
+from explorer.client import NodeClient
 
 log = logging.getLogger("pysei.explorer")
 

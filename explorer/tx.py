@@ -9,11 +9,10 @@ from typing import Any
 
 from eth_hash.auto import keccak
 
+from explorer import chain, decode
+from explorer.api import NotFound, RpcError
+from explorer.client import NodeClient
 from untrusted import json_text
-
-from . import chain, decode
-from .api import NotFound, RpcError
-from .client import NodeClient
 
 
 async def tx(client: NodeClient, hash_: str) -> dict[str, Any]:

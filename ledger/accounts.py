@@ -14,9 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ledger.encoding import addr_key, decode_uint, encode_uint, u64
 from store.api import KVView, ReadView
-
-from .encoding import addr_key, decode_uint, encode_uint, u64
 
 STORE = "acc"
 

@@ -9,9 +9,8 @@ would strand coins no key controls, so bank sends refuse it ("invalid bank recip
 
 from __future__ import annotations
 
+from ledger import accounts, bank
 from store.api import KVView, ReadView
-
-from . import accounts, bank
 
 
 def can_receive(view: ReadView, addr: bytes) -> bool:

@@ -16,9 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ledger.encoding import addr_key, decode_uint, encode_uint
 from store.api import KVView, ReadView
-
-from .encoding import addr_key, decode_uint, encode_uint
 
 STORE = "bank"
 NATIVE_DENOM = "usei"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .results import TxResult
+from ledger.results import TxResult
 
 
 @dataclass(frozen=True)

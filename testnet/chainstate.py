@@ -9,10 +9,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 from ledger.addresses import from_bech32
 from ledger.encoding import addr_key
-
-from . import rpc
-from .manifest import LoadAccount
-from .txgen import NATIVE
+from testnet import rpc
+from testnet.manifest import LoadAccount
+from testnet.txgen import NATIVE
 
 
 def store_get(url: str, store: str, key: bytes) -> bytes | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .ports import DEFAULT_BASE_PORT
+from testnet.ports import DEFAULT_BASE_PORT
 
 
 def _workers(text: str) -> list[int]:
@@ -13,7 +13,7 @@ def _workers(text: str) -> list[int]:
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
-    from .init import init_localnet
+    from testnet.init import init_localnet
 
     net = init_localnet(
         Path(args.out), args.validators, workers=args.workers, base_port=args.base_port,
@@ -26,31 +26,31 @@ def _cmd_init(args: argparse.Namespace) -> int:
 
 
 def _cmd_start(args: argparse.Namespace) -> int:
-    from .start import main
+    from testnet.start import main
 
     return main([args.dir])
 
 
 def _cmd_stop(args: argparse.Namespace) -> int:
-    from .stop import main
+    from testnet.stop import main
 
     return main([args.dir])
 
 
 def _cmd_status(args: argparse.Namespace) -> int:
-    from .status import main
+    from testnet.status import main
 
     return main([args.dir])
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from .consistency import main
+    from testnet.consistency import main
 
     return main([args.dir])
 
 
 def _cmd_load(args: argparse.Namespace) -> int:
-    from .load import main
+    from testnet.load import main
 
     return main([args.dir, *args.rest])
 

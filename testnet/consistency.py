@@ -19,8 +19,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import rpc
-from .manifest import Localnet
+from testnet import rpc
+from testnet.manifest import Localnet
 
 
 @dataclass

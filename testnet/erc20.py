@@ -17,10 +17,10 @@ import rlp
 from eth_abi import encode
 from eth_hash.auto import keccak
 
-from . import chainstate
-from .manifest import LoadAccount
-from .submit import Endpoints, submit_in_order
-from .txgen import ERC20, LoadTx, evm_call
+from testnet import chainstate
+from testnet.manifest import LoadAccount
+from testnet.submit import Endpoints, submit_in_order
+from testnet.txgen import ERC20, LoadTx, evm_call
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = Path(__file__).resolve().parent / "contracts" / "LoadToken.sol"

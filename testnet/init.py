@@ -28,9 +28,8 @@ from abci_app.keys import Keyring
 from abci_app.modules.staking.genesis import genesis_validator
 from abci_app.modules.staking.records import POWER_REDUCTION
 from ledger.addresses import evm_address_from_pubkey, sei_address_from_pubkey, to_bech32
-
-from .manifest import LoadAccount, Localnet, NodeInfo, save_accounts
-from .ports import DEFAULT_BASE_PORT, NodePorts, node_ports
+from testnet.manifest import LoadAccount, Localnet, NodeInfo, save_accounts
+from testnet.ports import DEFAULT_BASE_PORT, NodePorts, node_ports
 
 DEFAULT_CHAIN_ID = "pysei-localnet-1"
 VALIDATOR_POWER = 10

@@ -9,11 +9,10 @@ from pathlib import Path
 
 from abci_app import cometbft_home
 from abci_app.init import init_home
-
-from . import rpc
-from .init import _app_config, node_id, wire_node
-from .manifest import Localnet, NodeInfo
-from .ports import free_base_port, node_ports, port_free
+from testnet import rpc
+from testnet.init import _app_config, node_id, wire_node
+from testnet.manifest import Localnet, NodeInfo
+from testnet.ports import free_base_port, node_ports, port_free
 
 STATE_SYNC_DISCOVERY = "5s"
 

@@ -15,12 +15,12 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from . import rpc
-from .chainstate import next_sequences
-from .manifest import Localnet
-from .observe import Landed, percentile, scrape, wait_committed
-from .submit import Endpoints, submit
-from .txgen import ERC20, EVM, Mix, Roles, plan
+from testnet import rpc
+from testnet.chainstate import next_sequences
+from testnet.manifest import Localnet
+from testnet.observe import Landed, percentile, scrape, wait_committed
+from testnet.submit import Endpoints, submit
+from testnet.txgen import ERC20, EVM, Mix, Roles, plan
 
 
 @dataclass
@@ -88,7 +88,7 @@ def run_load(
     )
     token = None
     if counts.get(ERC20):
-        from .erc20 import deploy_token, token_code
+        from testnet.erc20 import deploy_token, token_code
 
         if token_code() is None:
             print("no solc for the ERC-20 contract: its share goes to EVM transfers")

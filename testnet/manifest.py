@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .ports import NodePorts
+from testnet.ports import NodePorts
 
 MANIFEST = "localnet.json"
 ACCOUNTS = "accounts.json"

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from . import rpc
+from testnet import rpc
 
 OCC_COUNTERS = ("pysei_occ_incarnations", "pysei_occ_reexecutions", "pysei_txs")
 

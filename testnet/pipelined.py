@@ -12,8 +12,8 @@ from typing import Any
 
 import aiohttp
 
-from .manifest import Localnet
-from .txgen import evm_call
+from testnet.manifest import Localnet
+from testnet.txgen import evm_call
 
 
 def sign_pipelined(net: Localnet, senders: int, per_sender: int) -> list[bytes]:

@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from .manifest import NodeInfo
+from testnet.manifest import NodeInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 

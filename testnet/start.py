@@ -6,9 +6,9 @@ import argparse
 import time
 from pathlib import Path
 
-from . import rpc
-from .manifest import Localnet
-from .process import alive, read_pid, start_node
+from testnet import rpc
+from testnet.manifest import Localnet
+from testnet.process import alive, read_pid, start_node
 
 
 def start(root: Path, wait_height: int = 1, timeout: float = 120) -> Localnet:
@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=120)
     args = parser.parse_args(argv)
     net = start(Path(args.dir), args.wait_height, args.timeout)
-    from .status import print_status
+    from testnet.status import print_status
 
     print_status(net)
     return 0

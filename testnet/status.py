@@ -7,8 +7,8 @@ import argparse
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import rpc
-from .manifest import Localnet, NodeInfo
+from testnet import rpc
+from testnet.manifest import Localnet, NodeInfo
 
 
 @dataclass(frozen=True)

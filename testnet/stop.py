@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .manifest import Localnet
-from .process import stop_node
+from testnet.manifest import Localnet
+from testnet.process import stop_node
 
 
 def stop(root: Path, timeout: float = 30) -> None:

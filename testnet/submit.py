@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import aiohttp
 
-from .txgen import NATIVE, LoadTx
+from testnet.txgen import NATIVE, LoadTx
 
 CONCURRENCY = 128
 

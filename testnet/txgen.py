@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from abci_app.tx.native import build_and_sign
 from evm_bridge.signer import sign_tx
 from pysei_pb.cosmos.bank.v1beta1 import tx_pb2 as bank_tx
-
-from .manifest import LoadAccount
+from testnet.manifest import LoadAccount
 
 NATIVE, EVM, ERC20 = "native", "evm", "erc20"
 KINDS = (NATIVE, EVM, ERC20)

@@ -15,7 +15,7 @@ from collections import OrderedDict
 
 import wasmtime
 
-from .host import func_types
+from wasm_bridge.host import func_types
 
 MAX_WASM_STACK = 512 * 1024
 LIVE_MODULES = 32

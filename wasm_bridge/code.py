@@ -10,12 +10,11 @@ import wasmtime
 
 from ledger.results import Event
 from store.api import KVView
-
-from . import gas, state
-from .api import CodeInfo, ValidationError, WasmError
-from .cache import ModuleCache
-from .host import IMPORT_NAMES
-from .validate import MAX_CODE_BYTES, MAX_UNCOMPRESSED_BYTES, check_code
+from wasm_bridge import gas, state
+from wasm_bridge.api import CodeInfo, ValidationError, WasmError
+from wasm_bridge.cache import ModuleCache
+from wasm_bridge.host import IMPORT_NAMES
+from wasm_bridge.validate import MAX_CODE_BYTES, MAX_UNCOMPRESSED_BYTES, check_code
 
 
 def unpack(upload: bytes) -> bytes:

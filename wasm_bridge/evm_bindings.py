@@ -17,12 +17,11 @@ from typing import TYPE_CHECKING, Any
 from ledger.addresses import AddressError, from_bech32
 from ledger.results import Event
 from store.api import KVView, ReadView
-
-from . import messages
-from .api import EvmCallFailed, ValidationError
+from wasm_bridge import messages
+from wasm_bridge.api import EvmCallFailed, ValidationError
 
 if TYPE_CHECKING:
-    from .keeper import Frame, Keeper
+    from wasm_bridge.keeper import Frame, Keeper
 
 CALL_EVM_URL = "/seiprotocol.seichain.evm.MsgInternalEVMCall"
 

@@ -11,8 +11,8 @@ from typing import Any
 
 import wasmtime
 
-from .api import OutOfGas
-from .gas import FUEL_PER_GAS, GasMeter, fuel_to_gas
+from wasm_bridge.api import OutOfGas
+from wasm_bridge.gas import FUEL_PER_GAS, GasMeter, fuel_to_gas
 
 _get_fuel = wasmtime.Store.get_fuel  # works on a Store or a host call's Caller
 _set_fuel = wasmtime.Store.set_fuel

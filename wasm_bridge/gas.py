@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .api import OutOfGas
+from wasm_bridge.api import OutOfGas
 
 FUEL_PER_GAS = 100
 

@@ -18,12 +18,11 @@ import wasmtime
 
 from ledger.addresses import AddressError, from_bech32, to_bech32
 from store.api import KVView, ReadView
-
-from . import crypto, gas
-from .api import VmError
-from .fuel import FuelAccount
-from .regions import ContractMemory, decode_sections, encode_sections
-from .state import STORE, prefix_end, state_prefix
+from wasm_bridge import crypto, gas
+from wasm_bridge.api import VmError
+from wasm_bridge.fuel import FuelAccount
+from wasm_bridge.regions import ContractMemory, decode_sections, encode_sections
+from wasm_bridge.state import STORE, prefix_end, state_prefix
 
 MAX_KEY = 64 * 1024
 MAX_VALUE = 128 * 1024

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import wasmtime
 
-from . import gas
-from .api import OutOfGas, VmError, WasmError
-from .cache import ModuleCache
-from .host import HostEnv, Imports
-from .regions import ContractMemory
+from wasm_bridge import gas
+from wasm_bridge.api import OutOfGas, VmError, WasmError
+from wasm_bridge.cache import ModuleCache
+from wasm_bridge.host import HostEnv, Imports
+from wasm_bridge.regions import ContractMemory
 
 MEMORY_LIMIT = 32 * 1024 * 1024
 TABLE_LIMIT = 100_000

@@ -19,15 +19,23 @@ from ledger.context import BlockContext
 from ledger.overlay import Overlay
 from ledger.results import Event
 from store.api import KVView, ReadView
-
-from . import messages, state
-from .api import Coins, ContractInfo, EvmCaller, OutOfGas, Unauthorized, ValidationError, VmError, WasmError
-from .cache import ModuleCache, default_cache
-from .fuel import FuelAccount
-from .gas import GasMeter
-from .host import HostEnv
-from .instance import call_export
-from .querier import Querier
+from wasm_bridge import messages, state
+from wasm_bridge.api import (
+    Coins,
+    ContractInfo,
+    EvmCaller,
+    OutOfGas,
+    Unauthorized,
+    ValidationError,
+    VmError,
+    WasmError,
+)
+from wasm_bridge.cache import ModuleCache, default_cache
+from wasm_bridge.fuel import FuelAccount
+from wasm_bridge.gas import GasMeter
+from wasm_bridge.host import HostEnv
+from wasm_bridge.instance import call_export
+from wasm_bridge.querier import Querier
 
 MAX_CALL_DEPTH = 10
 MAX_LABEL = 128
@@ -73,7 +81,7 @@ class Keeper:
     def _respond(
         self, view: KVView, frame: Frame, contract: ContractInfo, action: Event, ok: object
     ) -> tuple[list[Event], bytes | None]:
-        from .router import dispatch_submessages
+        from wasm_bridge.router import dispatch_submessages
 
         response = messages.parse_response(ok)
         address = to_bech32(contract.address)

@@ -18,8 +18,7 @@ from typing import Any
 from ledger.context import BlockContext
 from ledger.results import Event
 from untrusted import json_text
-
-from .api import Coins, ContractError, ValidationError, VmError
+from wasm_bridge.api import Coins, ContractError, ValidationError, VmError
 
 REPLY_ON = ("never", "success", "error", "always")
 

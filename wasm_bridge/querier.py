@@ -16,12 +16,11 @@ from ledger import bank
 from ledger.addresses import AddressError, from_bech32
 from store.api import ReadView
 from untrusted import json_text
-
-from . import evm_bindings, messages, state
-from .api import NotFound, OutOfGas, WasmError
+from wasm_bridge import evm_bindings, messages, state
+from wasm_bridge.api import NotFound, OutOfGas, WasmError
 
 if TYPE_CHECKING:
-    from .keeper import Frame, Keeper
+    from wasm_bridge.keeper import Frame, Keeper
 
 
 def _ok(value: Any) -> bytes:

@@ -15,7 +15,7 @@ from typing import Any
 
 import wasmtime
 
-from .api import VmError
+from wasm_bridge.api import VmError
 
 REGION_SIZE = 12
 _REGION = struct.Struct("<III")

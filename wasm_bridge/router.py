@@ -19,12 +19,11 @@ from ledger.association import can_receive
 from ledger.overlay import Overlay
 from ledger.results import Event
 from store.api import KVView
-
-from . import evm_bindings, messages
-from .api import ContractInfo, OutOfGas, ValidationError, WasmError
+from wasm_bridge import evm_bindings, messages
+from wasm_bridge.api import ContractInfo, OutOfGas, ValidationError, WasmError
 
 if TYPE_CHECKING:
-    from .keeper import Frame, Keeper
+    from wasm_bridge.keeper import Frame, Keeper
 
 EXECUTE_URL = "/cosmwasm.wasm.v1.MsgExecuteContract"
 INSTANTIATE_URL = "/cosmwasm.wasm.v1.MsgInstantiateContract"

@@ -25,8 +25,7 @@ from typing import Any
 
 from ledger.addresses import to_bech32
 from store.api import KVView, ReadView
-
-from .api import CodeInfo, ContractInfo, NotFound
+from wasm_bridge.api import CodeInfo, ContractInfo, NotFound
 
 STORE = "wasm"
 CODE = b"\x01"

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .api import WasmError
+from wasm_bridge.api import WasmError
 
 MAX_CODE_BYTES = 800 * 1024  # wasmd's MaxWasmSize (the upload, possibly gzipped)
 MAX_UNCOMPRESSED_BYTES = 3 * 1024 * 1024

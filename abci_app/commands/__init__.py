@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import argparse
 
-from .export import add_export_commands as _add_export
-from .keys import add_keys_commands
-from .query import add_query_commands
-from .scaffold import add_scaffold_commands
-from .tx import add_tx_commands
+from abci_app.commands.export import add_export_commands as _add_export
+from abci_app.commands.keys import add_keys_commands
+from abci_app.commands.query import add_query_commands
+from abci_app.commands.scaffold import add_scaffold_commands
+from abci_app.commands.tx import add_tx_commands
 
 __all__ = ["add_export_commands", "add_keys_commands", "add_query_commands", "add_tx_commands"]
 

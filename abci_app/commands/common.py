@@ -9,13 +9,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from abci_app import codes
+from abci_app.client import DEFAULT_NODE, CometClient, RpcError
+from abci_app.keys import Keyring, KeyringError
 from ledger.addresses import AddressError, from_bech32
 from pysei_pb.cosmos.auth.v1beta1 import auth_pb2
 from pysei_pb.cosmos.auth.v1beta1 import query_pb2 as auth_query
-
-from .. import codes
-from ..client import DEFAULT_NODE, CometClient, RpcError
-from ..keys import Keyring, KeyringError
 
 QUERY_ACCOUNT = "/cosmos.auth.v1beta1.Query/Account"
 

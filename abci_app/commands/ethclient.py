@@ -10,10 +10,9 @@ import urllib.error
 import urllib.request
 from typing import Any
 
+from abci_app.client import RpcError
 from evm_bridge.signer import sign_tx
 from untrusted import json_text
-
-from ..client import RpcError
 
 DEFAULT_EVM_RPC = "http://127.0.0.1:8545"
 

@@ -17,13 +17,12 @@ from coincurve import PrivateKey
 from eth_abi import decode, encode
 from eth_hash.auto import keccak
 
+from abci_app.commands.common import CommandError, add_home, emit, guarded, keyring, subcommands
+from abci_app.commands.ethclient import DEFAULT_EVM_RPC, EthClient
 from evm_bridge.pointers.registry import Kind
 from evm_bridge.precompiles.addr import ADDRESS as ADDR
 from evm_bridge.precompiles.pointer import ADDRESS as POINTER
 from evm_bridge.precompiles.pointerview import ADDRESS as POINTERVIEW
-
-from .common import CommandError, add_home, emit, guarded, keyring, subcommands
-from .ethclient import DEFAULT_EVM_RPC, EthClient
 
 #: Pointer kind -> (pointer precompile method, pointerview method); None: not built yet.
 _METHODS = {

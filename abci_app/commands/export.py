@@ -7,11 +7,11 @@ import json
 import sys
 from pathlib import Path
 
-from .common import CommandError, guarded
+from abci_app.commands.common import CommandError, guarded
 
 
 def _export(args: argparse.Namespace) -> int:
-    from ..export import ExportError, export_genesis
+    from abci_app.export import ExportError, export_genesis
 
     try:
         result = export_genesis(Path(args.home), args.height, chain_id=args.chain_id)

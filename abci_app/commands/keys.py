@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ..keys import Keyring
-from .common import CommandError, add_home, emit, guarded, keyring
+from abci_app.commands.common import CommandError, add_home, emit, guarded, keyring
+from abci_app.keys import Keyring
 
 
 def _member(ring: Keyring, text: str) -> bytes:

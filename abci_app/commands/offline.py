@@ -14,14 +14,13 @@ import base64
 from pathlib import Path
 from typing import Any
 
+from abci_app.client import CometClient
+from abci_app.commands.common import CommandError, add_home, add_node, emit, guarded, keyring, subcommands
+from abci_app.commands.tx import _broadcast
+from abci_app.module_api import MsgHandler
+from abci_app.modules.registry import available, load_modules
+from abci_app.tx import offline
 from untrusted import json_text
-
-from ..client import CometClient
-from ..module_api import MsgHandler
-from ..modules.registry import available, load_modules
-from ..tx import offline
-from .common import CommandError, add_home, add_node, emit, guarded, keyring, subcommands
-from .tx import _broadcast
 
 
 def _handlers() -> dict[str, MsgHandler]:

@@ -5,11 +5,18 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from abci_app.client import CometClient
+from abci_app.commands.common import (
+    CommandError,
+    add_home,
+    add_node,
+    emit,
+    fetch_account,
+    guarded,
+    resolve_address,
+)
 from pysei_pb.cosmos.bank.v1beta1 import query_pb2 as bank_query
 from pysei_pb.cosmos.crypto.secp256k1 import keys_pb2
-
-from ..client import CometClient
-from .common import CommandError, add_home, add_node, emit, fetch_account, guarded, resolve_address
 
 BANK = "/cosmos.bank.v1beta1.Query/"
 

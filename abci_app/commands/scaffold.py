@@ -6,11 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from .common import CommandError, guarded
+from abci_app.commands.common import CommandError, guarded
 
 
 def _scaffold_module(args: argparse.Namespace) -> int:
-    from ..scaffold import scaffold_module
+    from abci_app.scaffold import scaffold_module
 
     try:
         out = scaffold_module(args.name, Path(args.out))

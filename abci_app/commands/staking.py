@@ -17,17 +17,8 @@ from typing import Any
 from google.protobuf.any_pb2 import Any as AnyPb
 from google.protobuf.json_format import MessageToDict
 
-from ledger.addresses import VALOPER_PREFIX, to_bech32
-from pysei_pb.cosmos.base.v1beta1.coin_pb2 import Coin
-from pysei_pb.cosmos.crypto.ed25519 import keys_pb2
-from pysei_pb.cosmos.distribution.v1beta1 import query_pb2 as distr_query
-from pysei_pb.cosmos.distribution.v1beta1 import tx_pb2 as distr_tx
-from pysei_pb.cosmos.slashing.v1beta1 import tx_pb2 as slashing_tx
-from pysei_pb.cosmos.staking.v1beta1 import query_pb2, staking_pb2, tx_pb2
-
-from ..client import CometClient
-from ..tx.builder import build_and_sign
-from .common import (
+from abci_app.client import CometClient
+from abci_app.commands.common import (
     CommandError,
     add_home,
     add_node,
@@ -39,8 +30,16 @@ from .common import (
     resolve_address,
     subcommands,
 )
-from .query import _query
-from .tx import _broadcast, _coins
+from abci_app.commands.query import _query
+from abci_app.commands.tx import _broadcast, _coins
+from abci_app.tx.builder import build_and_sign
+from ledger.addresses import VALOPER_PREFIX, to_bech32
+from pysei_pb.cosmos.base.v1beta1.coin_pb2 import Coin
+from pysei_pb.cosmos.crypto.ed25519 import keys_pb2
+from pysei_pb.cosmos.distribution.v1beta1 import query_pb2 as distr_query
+from pysei_pb.cosmos.distribution.v1beta1 import tx_pb2 as distr_tx
+from pysei_pb.cosmos.slashing.v1beta1 import tx_pb2 as slashing_tx
+from pysei_pb.cosmos.staking.v1beta1 import query_pb2, staking_pb2, tx_pb2
 
 DEFAULT_GAS = 300_000
 STAKING_Q = "/cosmos.staking.v1beta1.Query/"

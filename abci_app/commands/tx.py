@@ -11,15 +11,14 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from abci_app.client import CometClient
+from abci_app.commands.common import CommandError, add_home, add_node, emit, fetch_account, guarded, keyring
+from abci_app.keys import Keyring
+from abci_app.tx.builder import body_bytes, build_and_sign
+from abci_app.tx.coins import parse_coins, to_proto
+from abci_app.tx.offline import UnsignedTx
 from ledger.addresses import from_bech32
 from pysei_pb.cosmos.bank.v1beta1 import tx_pb2 as bank_tx
-
-from ..client import CometClient
-from ..keys import Keyring
-from ..tx.builder import body_bytes, build_and_sign
-from ..tx.coins import parse_coins, to_proto
-from ..tx.offline import UnsignedTx
-from .common import CommandError, add_home, add_node, emit, fetch_account, guarded, keyring
 
 DEFAULT_GAS = 200_000
 

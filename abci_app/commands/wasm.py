@@ -14,12 +14,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from pysei_pb.cosmwasm.wasm.v1 import query_pb2, tx_pb2
-
-from ..client import CometClient
-from ..tx.builder import build_and_sign
-from ..tx.coins import to_proto
-from .common import (
+from abci_app.client import CometClient
+from abci_app.commands.common import (
     CommandError,
     add_node,
     add_tx_options,
@@ -29,8 +25,11 @@ from .common import (
     keyring,
     subcommands,
 )
-from .query import _query
-from .tx import _broadcast, _coins, commit_result
+from abci_app.commands.query import _query
+from abci_app.commands.tx import _broadcast, _coins, commit_result
+from abci_app.tx.builder import build_and_sign
+from abci_app.tx.coins import to_proto
+from pysei_pb.cosmwasm.wasm.v1 import query_pb2, tx_pb2
 
 PREFIX = "/cosmwasm.wasm.v1."
 QUERY = PREFIX + "Query/"

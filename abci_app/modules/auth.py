@@ -17,17 +17,16 @@ from typing import Any
 
 from google.protobuf.any_pb2 import Any as AnyPb
 
+from abci_app import codes
+from abci_app.module_api import Module, MsgError
+from abci_app.modules.bank import address
+from abci_app.tx.native import PUBKEY_TYPE
 from ledger import accounts
 from ledger.addresses import from_bech32, to_bech32
 from ledger.encoding import encode_uint
 from pysei_pb.cosmos.auth.v1beta1 import auth_pb2, query_pb2
 from pysei_pb.cosmos.crypto.secp256k1 import keys_pb2
 from store.api import KVView, ReadView
-
-from .. import codes
-from ..module_api import Module, MsgError
-from ..tx.native import PUBKEY_TYPE
-from .bank import address
 
 BASE_ACCOUNT = "/cosmos.auth.v1beta1.BaseAccount"
 QUERY_ACCOUNT = "/cosmos.auth.v1beta1.Query/Account"

@@ -19,6 +19,10 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from abci_app import codes
+from abci_app.module_api import Module, MsgError, MsgHandler
+from abci_app.tx import amino
+from abci_app.tx import coins as coin_codec
 from evm_bridge.pointers.synthetic import native_transfer_events
 from ledger import accounts, association, bank
 from ledger.addresses import (
@@ -37,11 +41,6 @@ from pysei_pb.cosmos.bank.v1beta1 import query_pb2, tx_pb2
 from pysei_pb.cosmos.base.query.v1beta1 import pagination_pb2
 from pysei_pb.cosmos.base.v1beta1 import coin_pb2
 from store.api import KVView, ReadView
-
-from .. import codes
-from ..module_api import Module, MsgError, MsgHandler
-from ..tx import amino
-from ..tx import coins as coin_codec
 
 SEND = "/cosmos.bank.v1beta1.MsgSend"
 SEND_GAS = 30_000

@@ -22,6 +22,8 @@ from typing import Any
 
 from eth_hash.auto import keccak
 
+from abci_app.blockexec import KEY_BASE_FEE, PARAMS
+from abci_app.module_api import BlockInfo, Module
 from evm_bridge.pointers import registry as pointers
 from ledger import accounts
 from ledger.addresses import from_bech32, parse_evm_address, to_bech32
@@ -29,9 +31,6 @@ from ledger.context import BlockContext
 from ledger.encoding import decode_uint, encode_uint
 from ledger.results import Event, TxResult
 from store.api import KVView, ReadView
-
-from ..blockexec import KEY_BASE_FEE, PARAMS
-from ..module_api import BlockInfo, Module
 
 #: The ``evm`` store (``evm_bridge.state`` documents its layout; imported lazily there
 #: because py-evm is slow to import and most commands never touch the EVM).

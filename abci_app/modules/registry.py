@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from importlib.metadata import EntryPoint, entry_points
 
-from ..module_api import Module
+from abci_app.module_api import Module
 
 GROUP = "pysei.modules"
 

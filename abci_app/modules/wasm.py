@@ -29,6 +29,11 @@ import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
+from abci_app import codes
+from abci_app.module_api import GasMeter as TxGasMeter
+from abci_app.module_api import Module, MsgError, MsgHandler
+from abci_app.modules.wasm_amino import converter as amino_converter
+from abci_app.tx import coins as coin_codec
 from evm_bridge.pointers.synthetic import cw20_transfer_events
 from ledger.addresses import AddressError, from_bech32, to_bech32
 from ledger.context import BlockContext
@@ -41,12 +46,6 @@ from wasm_bridge import state
 from wasm_bridge.code import store_code
 from wasm_bridge.gas import GasMeter
 from wasm_bridge.keeper import Keeper
-
-from .. import codes
-from ..module_api import GasMeter as TxGasMeter
-from ..module_api import Module, MsgError, MsgHandler
-from ..tx import coins as coin_codec
-from .wasm_amino import converter as amino_converter
 
 PREFIX = "/cosmwasm.wasm.v1."
 QUERY = PREFIX + "Query/"
@@ -65,7 +64,7 @@ T = TypeVar("T")
 def keeper() -> Keeper:
     global _KEEPER
     if _KEEPER is None:
-        from .wasm_evm import AppEvmCaller  # py-evm: imported once a contract runs
+        from abci_app.modules.wasm_evm import AppEvmCaller  # py-evm: imported once a contract runs
 
         _KEEPER = Keeper(evm=AppEvmCaller())
     return _KEEPER
@@ -333,11 +332,10 @@ def _export_genesis(view: ReadView) -> Mapping[str, Any]:
 
 
 def module() -> Module:
+    from abci_app.modules.wasm_native import AppNativeWasm
     from evm_bridge.precompiles.pointer import ADDRESS as POINTER
     from evm_bridge.precompiles.pointer import PointerPrecompile
     from evm_bridge.precompiles.wasmd import ADDRESS, WasmdPrecompile
-
-    from .wasm_native import AppNativeWasm
 
     def handler(name: str, cls: Any, validate: Any, execute: Any, gas: int, metered: bool = True) -> MsgHandler:
         return MsgHandler(

@@ -9,9 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from abci_app.tx import amino
 from pysei_pb.cosmwasm.wasm.v1 import types_pb2
-
-from ..tx import amino
 
 PREFIX = "/cosmwasm.wasm.v1."
 _PERMISSIONS = {

@@ -9,6 +9,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
+from abci_app.module_api import MsgError
+from abci_app.modules.wasm import (
+    CODE_EXECUTE,
+    CODE_INSTANTIATE,
+    CODE_QUERY,
+    CODESPACE,
+    MSG_GAS_CAP,
+    failure,
+    keeper,
+)
 from evm_bridge.precompiles.api import NativeCallFailed, WasmCall, WasmOutcome
 from ledger.addresses import AddressError, from_bech32, to_bech32
 from ledger.context import BlockContext
@@ -16,9 +26,6 @@ from store.api import KVView, ReadView
 from untrusted import json_text
 from wasm_bridge import api as wasm_api
 from wasm_bridge.gas import GasMeter
-
-from ..module_api import MsgError
-from .wasm import CODE_EXECUTE, CODE_INSTANTIATE, CODE_QUERY, CODESPACE, MSG_GAS_CAP, failure, keeper
 
 T = TypeVar("T")
 

@@ -11,8 +11,8 @@ import re
 from pathlib import Path
 from string import Template
 
-from . import templates
-from .protogen import generate
+from abci_app.scaffold import templates
+from abci_app.scaffold.protogen import generate
 
 NAME = re.compile(r"[a-z][a-z0-9_]{1,30}")
 RESERVED = frozenset({"auth", "bank", "evm", "staking", "wasm", "params", "distr", "meta", "acc", "tokenfactory"})

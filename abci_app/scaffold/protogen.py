@@ -22,7 +22,7 @@ from pathlib import Path
 
 from google.protobuf import descriptor_pb2
 
-from ..protogen import dir_differences
+from abci_app.protogen import dir_differences
 
 CORE_PACKAGE = "pysei_pb"
 _IMPORT = re.compile(r'^import "([^"]+)";', re.M)

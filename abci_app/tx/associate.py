@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from google.protobuf.message import DecodeError
 
+from abci_app import codes
+from abci_app.errors import TxError
 from ledger import accounts, bank
 from ledger.addresses import evm_address_from_pubkey, sei_address_from_pubkey, to_bech32
 from ledger.association import link
@@ -23,9 +25,6 @@ from ledger.results import Event, TxResult
 from pysei_pb.cosmos.tx.v1beta1 import tx_pb2
 from pysei_pb.pysei.evm.v1 import associate_pb2
 from store.api import KVView
-
-from .. import codes
-from ..errors import TxError
 
 TYPE_URL = "/pysei.evm.v1.MsgAssociate"
 _TYPE_URL_BYTES = TYPE_URL.encode()

@@ -15,22 +15,21 @@ from coincurve import PrivateKey
 from google.protobuf.any_pb2 import Any as AnyPb
 from google.protobuf.message import Message
 
-from pysei_pb.cosmos.crypto.multisig.v1beta1 import multisig_pb2
-from pysei_pb.cosmos.crypto.secp256k1 import keys_pb2
-from pysei_pb.cosmos.tx.v1beta1 import tx_pb2
-from pysei_pb.pysei.tx.v1 import extensions_pb2
-
-from ..module_api import MsgHandler
-from . import amino as amino_json
-from . import coins as coin_codec
-from . import multisig
-from .native import (
+from abci_app.module_api import MsgHandler
+from abci_app.tx import amino as amino_json
+from abci_app.tx import coins as coin_codec
+from abci_app.tx import multisig
+from abci_app.tx.native import (
     CHAIN_ID_EXTENSION,
     PUBKEY_TYPE,
     SIGN_MODE_DIRECT,
     SIGN_MODE_LEGACY_AMINO_JSON,
     sign_doc_bytes,
 )
+from pysei_pb.cosmos.crypto.multisig.v1beta1 import multisig_pb2
+from pysei_pb.cosmos.crypto.secp256k1 import keys_pb2
+from pysei_pb.cosmos.tx.v1beta1 import tx_pb2
+from pysei_pb.pysei.tx.v1 import extensions_pb2
 
 #: A message: a protobuf object (type URL from its full name) or ``(type_url, object | bytes)``.
 Msg = Message | tuple[str, Message | bytes]

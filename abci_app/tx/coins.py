@@ -9,10 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from abci_app import codes
+from abci_app.module_api import MsgError
 from pysei_pb.cosmos.base.v1beta1 import coin_pb2
-
-from .. import codes
-from ..module_api import MsgError
 
 Coins = tuple[tuple[str, int], ...]
 

@@ -19,18 +19,17 @@ from fractions import Fraction
 
 from google.protobuf.any_pb2 import Any as AnyPb
 
+from abci_app import codes
+from abci_app.ante import AnteResult, ante
+from abci_app.errors import TxError
+from abci_app.module_api import GasMeter, MsgError, MsgHandler
+from abci_app.tx.native import NativeTx
 from ledger.bank import InsufficientFunds
 from ledger.context import BlockContext
 from ledger.overlay import Overlay
 from ledger.results import Event, TxResult
 from pysei_pb.cosmos.base.abci.v1beta1 import abci_pb2
 from store.api import KVView
-
-from .. import codes
-from ..ante import AnteResult, ante
-from ..errors import TxError
-from ..module_api import GasMeter, MsgError, MsgHandler
-from .native import NativeTx
 
 #: Gas metered messages may use in a simulation when the block has no gas limit.
 SIMULATION_GAS_LIMIT = 100_000_000

@@ -24,15 +24,14 @@ from coincurve import PublicKey
 from google.protobuf.any_pb2 import Any as AnyPb
 from google.protobuf.message import DecodeError
 
+from abci_app import codes
+from abci_app.errors import TxError
+from abci_app.tx.signature import verify_secp256k1
 from pysei_pb.cosmos.crypto.multisig import keys_pb2 as multisig_keys
 from pysei_pb.cosmos.crypto.multisig.v1beta1 import multisig_pb2
 from pysei_pb.cosmos.crypto.secp256k1 import keys_pb2
 from pysei_pb.cosmos.tx.signing.v1beta1 import signing_pb2
 from pysei_pb.cosmos.tx.v1beta1 import tx_pb2
-
-from .. import codes
-from ..errors import TxError
-from .signature import verify_secp256k1
 
 MULTISIG_TYPE = "/cosmos.crypto.multisig.LegacyAminoPubKey"
 PUBKEY_TYPE = "/cosmos.crypto.secp256k1.PubKey"

@@ -38,19 +38,18 @@ from coincurve import PublicKey
 from google.protobuf.message import DecodeError, Message
 from google.protobuf.unknown_fields import UnknownFieldSet
 
+from abci_app import codes
+from abci_app.errors import TxError
+from abci_app.module_api import MsgError, MsgHandler
+from abci_app.tx import amino
+from abci_app.tx import coins as coin_codec
+from abci_app.tx import multisig as multisig_codec
+from abci_app.tx.signature import verify_secp256k1
 from ledger.addresses import sei_address_from_pubkey, to_bech32
 from pysei_pb.cosmos.crypto.secp256k1 import keys_pb2
 from pysei_pb.cosmos.tx.signing.v1beta1 import signing_pb2
 from pysei_pb.cosmos.tx.v1beta1 import tx_pb2
 from pysei_pb.pysei.tx.v1 import extensions_pb2
-
-from .. import codes
-from ..errors import TxError
-from ..module_api import MsgError, MsgHandler
-from . import amino
-from . import coins as coin_codec
-from . import multisig as multisig_codec
-from .signature import verify_secp256k1
 
 PUBKEY_TYPE = "/cosmos.crypto.secp256k1.PubKey"
 CHAIN_ID_EXTENSION = "/pysei.tx.v1.ChainIdExtension"
@@ -340,7 +339,7 @@ def build_and_sign(
     **options: Any,
 ) -> bytes:
     """Build and sign a tx: see ``abci_app.tx.builder.build_and_sign`` (same arguments)."""
-    from .builder import build_and_sign as build
+    from abci_app.tx.builder import build_and_sign as build
 
     return build(privkey, msgs, chain_id, account_number, sequence, fee_amount, gas_limit, memo, **options)
 

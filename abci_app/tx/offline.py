@@ -20,13 +20,12 @@ from typing import Any
 from coincurve import PrivateKey
 from google.protobuf.message import DecodeError
 
+from abci_app.module_api import MsgHandler
+from abci_app.tx import amino, builder
+from abci_app.tx.coins import Coins, format_coins, parse_coins
+from abci_app.tx.native import SIGN_MODE_LEGACY_AMINO_JSON
+from abci_app.tx.signature import verify_secp256k1
 from pysei_pb.cosmos.tx.v1beta1 import tx_pb2
-
-from ..module_api import MsgHandler
-from . import amino, builder
-from .coins import Coins, format_coins, parse_coins
-from .native import SIGN_MODE_LEGACY_AMINO_JSON
-from .signature import verify_secp256k1
 
 KIND = "pysei/unsigned-tx"
 

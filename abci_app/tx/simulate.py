@@ -12,18 +12,17 @@ from collections.abc import Callable, Mapping
 from google.protobuf.any_pb2 import Any as AnyPb
 from google.protobuf.message import DecodeError
 
+from abci_app import codes
+from abci_app.errors import TxError
+from abci_app.module_api import MsgError, MsgHandler
+from abci_app.tx.execute import execute_native
+from abci_app.tx.native import decode_native
 from ledger.context import BlockContext
 from ledger.overlay import Overlay
 from pysei_pb.cosmos.base.abci.v1beta1 import abci_pb2
 from pysei_pb.cosmos.tx.v1beta1 import service_pb2
 from pysei_pb.tendermint.abci import types_pb2
 from store.api import ReadView
-
-from .. import codes
-from ..errors import TxError
-from ..module_api import MsgError, MsgHandler
-from .execute import execute_native
-from .native import decode_native
 
 PATH = "/cosmos.tx.v1beta1.Service/Simulate"
 

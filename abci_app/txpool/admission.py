@@ -8,16 +8,15 @@ in the pool, so the sender's next tx is checked after them whatever the arrival 
 
 from __future__ import annotations
 
+from abci_app import codes
+from abci_app.errors import TxError
+from abci_app.txpool.pool import TxPool
 from evm_bridge.api import EvmTx, EvmTxError
 from evm_bridge.checks import MAX_TX_SIZE, sender_code_hash, spendable_wei, validate
 from evm_bridge.state import read_nonce
 from ledger.addresses import to_checksum_evm
 from ledger.context import BlockContext
 from store.api import ReadView
-
-from .. import codes
-from ..errors import TxError
-from .pool import TxPool
 
 
 def check_evm(pool: TxPool, tx: EvmTx, view: ReadView, ctx: BlockContext, height: int, recheck: bool) -> int:

@@ -14,11 +14,10 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from abci_app import codes
+from abci_app.errors import TxError
 from evm_bridge.api import EvmTx
 from ledger.addresses import to_checksum_evm
-
-from .. import codes
-from ..errors import TxError
 
 #: geth's price bump: a replacement pays at least 10 % more (max fee and tip).
 PRICE_BUMP_PERCENT = 10

@@ -20,11 +20,10 @@ import heapq
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from abci_app import codes
+from abci_app.errors import TxError
+from abci_app.txcodec import EVM, NATIVE, Decoded
 from evm_bridge.api import EvmTx
-
-from .. import codes
-from ..errors import TxError
-from ..txcodec import EVM, NATIVE, Decoded
 
 Decode = Callable[[bytes], Decoded]
 #: False when a decoded native tx's signature is provably invalid against committed state.

@@ -14,8 +14,8 @@ turns each ``CommittedBlock`` into the Ethereum view of it and writes that in on
 * ``logs.py``    log filters (block range, addresses, topics) with per-block bloom skipping
 """
 
-from .indexer import Indexer
-from .render import RenderedBlock
-from .store import BlockIndex
+from evm_bridge.index.indexer import Indexer
+from evm_bridge.index.render import RenderedBlock
+from evm_bridge.index.store import BlockIndex
 
 __all__ = ["BlockIndex", "Indexer", "RenderedBlock"]

@@ -24,11 +24,10 @@ import queue
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 
+from evm_bridge.index.render import RenderedBlock
+from evm_bridge.index.store import BlockIndex, render_rows
 from ledger.blocks import CommittedBlock
 from untrusted.lifeline import exit_with
-
-from .render import RenderedBlock
-from .store import BlockIndex, render_rows
 
 log = logging.getLogger("pysei.index")
 _JOURNAL = b"j"

@@ -10,8 +10,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .roots import bloom_may_contain
-from .store import BlockIndex
+from evm_bridge.index.roots import bloom_may_contain
+from evm_bridge.index.store import BlockIndex
 
 Json = dict[str, Any]
 

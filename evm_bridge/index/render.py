@@ -30,15 +30,21 @@ import rlp
 from eth_hash.auto import keccak
 
 from evm_bridge.api import DYNAMIC_FEE_TX, LEGACY_TX, SET_CODE_TX, EvmLog, EvmReceipt, EvmTx, EvmTxError
+from evm_bridge.index.codec import address, data, hash32, qty
+from evm_bridge.index.roots import (
+    EMPTY_ROOT,
+    EMPTY_UNCLES,
+    logs_bloom,
+    or_blooms,
+    receipt_encoding,
+    trie_root,
+)
 from evm_bridge.pointers.synthetic import logs_of
 from evm_bridge.rlpscan import encode_length
 from evm_bridge.txs import decode_tx, is_evm_tx
 from ledger.addresses import evm_address_from_pubkey
 from ledger.blocks import CommittedBlock
 from ledger.results import TxResult
-
-from .codec import address, data, hash32, qty
-from .roots import EMPTY_ROOT, EMPTY_UNCLES, logs_bloom, or_blooms, receipt_encoding, trie_root
 
 ZERO_HASH = b"\0" * 32
 Json = dict[str, Any]

@@ -25,10 +25,9 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from evm_bridge.index.kv import IndexKV, MemoryKV
+from evm_bridge.index.render import ZERO_HASH, RenderedBlock, render_block
 from ledger.blocks import CommittedBlock
-
-from .kv import IndexKV, MemoryKV
-from .render import ZERO_HASH, RenderedBlock, render_block
 
 log = logging.getLogger("pysei.index")
 

@@ -12,9 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from evm_bridge.pointers.artifacts import BUILD, VERSIONS, source_digest, source_path
 from untrusted import json_text
-
-from .artifacts import BUILD, VERSIONS, source_digest, source_path
 
 JS_DIR = Path(__file__).resolve().parents[2] / "tests" / "e2e" / "js"
 

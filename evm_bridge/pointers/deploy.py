@@ -14,7 +14,7 @@ from typing import Any
 from eth._utils.address import generate_contract_address
 from eth.constants import CREATE_CONTRACT_ADDRESS
 
-from ..precompiles.api import PrecompileError
+from evm_bridge.precompiles.api import PrecompileError
 
 
 def deploy(computation: Any, creation_code: bytes) -> bytes:

@@ -16,13 +16,12 @@ from collections.abc import Iterable, Sequence
 
 from eth_hash.auto import keccak
 
+from evm_bridge.api import EvmLog
+from evm_bridge.pointers import registry
 from ledger.accounts import evm_for_sei
 from ledger.addresses import AddressError, from_bech32
 from ledger.results import Event
 from store.api import ReadView
-
-from ..api import EvmLog
-from . import registry
 
 EVENT = "evm_log"
 TRANSFER_TOPIC = keccak(b"Transfer(address,address,uint256)")

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from coincurve import PublicKey
 
+from evm_bridge.precompiles.api import PrecompileError
+from evm_bridge.precompiles.base import Call, PrecompileBase, method
 from ledger import accounts
 from ledger.addresses import (
     AddressError,
@@ -25,9 +27,6 @@ from ledger.addresses import (
 )
 from ledger.association import migrate_cast
 from ledger.personal_sign import SignatureError, signer_pubkey
-
-from .api import PrecompileError
-from .base import Call, PrecompileBase, method
 
 ADDRESS = (0x1004).to_bytes(20, "big")
 

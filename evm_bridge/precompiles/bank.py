@@ -13,14 +13,13 @@ import json
 
 from eth_abi import encode
 
+from evm_bridge.pointers import registry
+from evm_bridge.precompiles.api import PrecompileError
+from evm_bridge.precompiles.base import Call, PrecompileBase, method, topic
 from ledger import bank
 from ledger.accounts import sei_for_evm
 from ledger.addresses import AddressError, from_bech32
 from ledger.association import can_receive
-
-from ..pointers import registry
-from .api import PrecompileError
-from .base import Call, PrecompileBase, method, topic
 
 ADDRESS = (0x1001).to_bytes(20, "big")
 SEND_NATIVE_TOPIC = topic("SendNative(address,string,uint256)")

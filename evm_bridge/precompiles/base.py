@@ -20,8 +20,8 @@ from eth.exceptions import Revert
 from eth_abi import decode, encode
 from eth_hash.auto import keccak
 
-from .api import PrecompileError
-from .nativeview import NativeView
+from evm_bridge.precompiles.api import PrecompileError
+from evm_bridge.precompiles.nativeview import NativeView
 
 BASE_GAS = 2_000
 ERROR_SELECTOR = keccak(b"Error(string)")[:4]

@@ -10,10 +10,9 @@ from __future__ import annotations
 import json as jsonlib
 from typing import Any
 
+from evm_bridge.precompiles.api import PrecompileError
+from evm_bridge.precompiles.base import Call, PrecompileBase, method
 from untrusted import json_text
-
-from .api import PrecompileError
-from .base import Call, PrecompileBase, method
 
 ADDRESS = (0x1003).to_bytes(20, "big")
 PER_BYTE_GAS = 3

@@ -17,16 +17,15 @@ from __future__ import annotations
 
 from eth_abi import encode
 
+from evm_bridge.pointers import registry
+from evm_bridge.pointers.artifacts import CW20, NATIVE, ArtifactMissing, Artifacts
+from evm_bridge.pointers.deploy import deploy
+from evm_bridge.precompiles.api import NativeCallFailed, NativeWasm, PrecompileError, WasmCall
+from evm_bridge.precompiles.base import Call, PrecompileBase, method
 from ledger import bank
 from ledger.accounts import sei_for_evm
 from ledger.addresses import AddressError, from_bech32, to_checksum_evm
 from untrusted import json_text
-
-from ..pointers import registry
-from ..pointers.artifacts import CW20, NATIVE, ArtifactMissing, Artifacts
-from ..pointers.deploy import deploy
-from .api import NativeCallFailed, NativeWasm, PrecompileError, WasmCall
-from .base import Call, PrecompileBase, method
 
 ADDRESS = (0x100B).to_bytes(20, "big")
 

@@ -5,10 +5,9 @@ pointer gives ``(0x0, 0, false)``. Gas (on top of ``base.BASE_GAS``): 1,000.
 
 from __future__ import annotations
 
+from evm_bridge.pointers import registry
+from evm_bridge.precompiles.base import Call, PrecompileBase, method
 from ledger.addresses import to_checksum_evm
-
-from ..pointers import registry
-from .base import Call, PrecompileBase, method
 
 ADDRESS = (0x100A).to_bytes(20, "big")
 _OUT = ["address", "uint16", "bool"]

@@ -15,11 +15,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .addr import AddrPrecompile
-from .bank import BankPrecompile
-from .json import JsonPrecompile
-from .pointer import PointerPrecompile
-from .pointerview import PointerviewPrecompile
+from evm_bridge.precompiles.addr import AddrPrecompile
+from evm_bridge.precompiles.bank import BankPrecompile
+from evm_bridge.precompiles.json import JsonPrecompile
+from evm_bridge.precompiles.pointer import PointerPrecompile
+from evm_bridge.precompiles.pointerview import PointerviewPrecompile
 
 _BUILTIN: dict[bytes, Any] = {
     p.address: p

@@ -13,12 +13,11 @@ from __future__ import annotations
 
 from eth_abi import encode
 
+from evm_bridge.precompiles.api import NativeStaking, PrecompileError
+from evm_bridge.precompiles.base import Call, PrecompileBase, method, topic
 from ledger import bank
 from ledger.accounts import sei_for_evm
 from ledger.addresses import to_bech32
-
-from .api import NativeStaking, PrecompileError
-from .base import Call, PrecompileBase, method, topic
 
 ADDRESS = (0x1005).to_bytes(20, "big")
 DELEGATE_TOPIC = topic("Delegate(address,string,uint256)")

@@ -27,13 +27,12 @@ from typing import Any
 
 from eth.exceptions import OutOfGas
 
+from evm_bridge.pointers import registry
+from evm_bridge.precompiles.api import NativeCallFailed, NativeWasm, PrecompileError, WasmCall, WasmOutcome
+from evm_bridge.precompiles.base import Call, Method, PrecompileBase, method
 from ledger import bank
 from ledger.accounts import sei_for_evm
 from untrusted import json_text
-
-from ..pointers import registry
-from .api import NativeCallFailed, NativeWasm, PrecompileError, WasmCall, WasmOutcome
-from .base import Call, Method, PrecompileBase, method
 
 ADDRESS = (0x1002).to_bytes(20, "big")
 EXECUTE_MSG_ABI = "(string,bytes,bytes)"

@@ -12,8 +12,8 @@
 * ``overrides.py``, ``accesslist.py``, ``tracing.py``  state/block overrides, access lists, traces
 """
 
-from .backend import Backend
-from .config import RpcConfig
-from .server import RpcServer
+from evm_bridge.rpc.backend import Backend
+from evm_bridge.rpc.config import RpcConfig
+from evm_bridge.rpc.server import RpcServer
 
 __all__ = ["Backend", "RpcConfig", "RpcServer"]

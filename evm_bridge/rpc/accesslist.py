@@ -15,11 +15,10 @@ from eth._utils.address import generate_contract_address
 from evm_bridge.api import AccessList, CallResult
 from evm_bridge.call import call_result
 from evm_bridge.execute import Instrument
+from evm_bridge.rpc.errors import server_error
+from evm_bridge.rpc.simulation import Simulation
 from evm_bridge.state import ViewAccountDB, read_nonce
 from evm_bridge.vm import precompile_addresses
-
-from .errors import server_error
-from .simulation import Simulation
 
 #: Reruns before giving up on a list that keeps growing (geth loops without a bound).
 MAX_ROUNDS = 16

@@ -15,13 +15,12 @@ from typing import Any
 from evm_bridge.basefee import next_base_fee
 from evm_bridge.index import BlockIndex
 from evm_bridge.index.render import genesis_header
+from evm_bridge.rpc import params as P
+from evm_bridge.rpc.config import RpcConfig
+from evm_bridge.rpc.errors import invalid_params, server_error
 from evm_bridge.state import read_nonce
 from ledger.context import BlockContext
 from store.api import Database, KVView, ReadView
-
-from . import params as P
-from .config import RpcConfig
-from .errors import invalid_params, server_error
 
 Json = dict[str, Any]
 

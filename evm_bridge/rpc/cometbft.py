@@ -18,7 +18,7 @@ from typing import Any
 
 import aiohttp
 
-from .errors import server_error
+from evm_bridge.rpc.errors import server_error
 
 #: Most broadcasts per JSON-RPC batch (CometBFT's ``rpc.max_request_batch_size`` default).
 BROADCAST_BATCH = 10

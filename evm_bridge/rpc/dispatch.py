@@ -13,9 +13,7 @@ from collections.abc import Callable
 from concurrent.futures import Executor
 from typing import Any
 
-from untrusted import json_text
-
-from .errors import (
+from evm_bridge.rpc.errors import (
     INTERNAL_ERROR,
     INVALID_REQUEST,
     METHOD_NOT_FOUND,
@@ -24,7 +22,8 @@ from .errors import (
     RpcError,
     invalid_params,
 )
-from .registry import ASYNC, THREAD, Method
+from evm_bridge.rpc.registry import ASYNC, THREAD, Method
+from untrusted import json_text
 
 log = logging.getLogger("pysei.rpc")
 Json = dict[str, Any]

@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from evm_bridge.index.logs import LogFilter, query
-
-from .errors import LIMIT_EXCEEDED, RpcError
-from .ids import new_id
+from evm_bridge.rpc.errors import LIMIT_EXCEEDED, RpcError
+from evm_bridge.rpc.ids import new_id
 
 LOGS, BLOCKS, PENDING = "logs", "blocks", "pending"
 _MAX_PENDING = 10_000

@@ -13,15 +13,14 @@ from typing import Any
 from eth_hash.auto import keccak
 
 from evm_bridge.api import BlockOverrides
+from evm_bridge.rpc import params as P
+from evm_bridge.rpc.errors import invalid_params
 from evm_bridge.state import STORE, code_hash_key, code_key, nonce_key, storage_key, storage_range
 from ledger import bank
 from ledger.accounts import sei_for_evm
 from ledger.encoding import encode_uint
 from ledger.overlay import Overlay
 from store.api import ReadView
-
-from . import params as P
-from .errors import invalid_params
 
 
 def _slots(value: Any, what: str) -> dict[int, int]:

@@ -6,8 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from evm_bridge.api import Authorization
-
-from .errors import invalid_params
+from evm_bridge.rpc.errors import invalid_params
 
 MAX_UINT256 = 2**256 - 1
 BLOCK_TAGS = frozenset({"latest", "pending", "safe", "finalized", "earliest"})

@@ -43,7 +43,7 @@ def rpc(
 
 def load_all() -> dict[str, Method]:
     """Import every method module (each registers itself) and return the registry."""
-    from .methods import (  # noqa: F401
+    from evm_bridge.rpc.methods import (  # noqa: F401
         block_access_lists,
         blocks,
         calls,

@@ -22,16 +22,15 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 from evm_bridge.index import RenderedBlock
-
-from .backend import Backend
-from .cometbft import CometClient
-from .config import split_address
-from .dispatch import Dispatcher, dumps, error_response
-from .errors import INVALID_REQUEST, RpcError
-from .filters import FilterManager
-from .mempool import Mempool
-from .registry import load_all
-from .subscriptions import Connection, SubscriptionHub
+from evm_bridge.rpc.backend import Backend
+from evm_bridge.rpc.cometbft import CometClient
+from evm_bridge.rpc.config import split_address
+from evm_bridge.rpc.dispatch import Dispatcher, dumps, error_response
+from evm_bridge.rpc.errors import INVALID_REQUEST, RpcError
+from evm_bridge.rpc.filters import FilterManager
+from evm_bridge.rpc.mempool import Mempool
+from evm_bridge.rpc.registry import load_all
+from evm_bridge.rpc.subscriptions import Connection, SubscriptionHub
 
 log = logging.getLogger("pysei.rpc")
 

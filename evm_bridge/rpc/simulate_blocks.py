@@ -23,15 +23,14 @@ from evm_bridge.execute import Execution, run
 from evm_bridge.index.codec import qty
 from evm_bridge.index.render import header_rlp
 from evm_bridge.index.roots import EMPTY_ROOT, EMPTY_UNCLES, logs_bloom, or_blooms
+from evm_bridge.rpc import params as P
+from evm_bridge.rpc.errors import RpcError, invalid_params, reverted
+from evm_bridge.rpc.overrides import apply_overrides, block_overrides
 from evm_bridge.state import read_nonce
 from evm_bridge.vm import execution_context
 from ledger.context import BlockContext
 from ledger.overlay import Overlay
 from store.api import ReadView
-
-from . import params as P
-from .errors import RpcError, invalid_params, reverted
-from .overrides import apply_overrides, block_overrides
 
 Json = dict[str, Any]
 MAX_BLOCKS = 256

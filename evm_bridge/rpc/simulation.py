@@ -17,13 +17,12 @@ from eth.vm.execution_context import ExecutionContext
 from evm_bridge.api import AccessList, CallResult
 from evm_bridge.call import ZERO_ADDRESS, Message, call_result, simulate
 from evm_bridge.execute import Execution, Instrument
+from evm_bridge.rpc import params as P
+from evm_bridge.rpc.errors import reverted, server_error
+from evm_bridge.rpc.overrides import apply_overrides, block_overrides
 from evm_bridge.state import read_balance
 from evm_bridge.vm import execution_context
 from store.api import ReadView
-
-from . import params as P
-from .errors import reverted, server_error
-from .overrides import apply_overrides, block_overrides
 
 
 @dataclass(frozen=True)

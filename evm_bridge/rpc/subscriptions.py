@@ -12,9 +12,8 @@ from typing import Any
 
 from evm_bridge.index import RenderedBlock
 from evm_bridge.index.logs import LogFilter
-
-from .errors import LIMIT_EXCEEDED, RpcError, invalid_params
-from .ids import new_id
+from evm_bridge.rpc.errors import LIMIT_EXCEEDED, RpcError, invalid_params
+from evm_bridge.rpc.ids import new_id
 
 KINDS = ("newHeads", "logs", "newPendingTransactions")
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import invalid_params
+from evm_bridge.rpc.errors import invalid_params
 
 STRUCT_LOGGER, CALL_TRACER, FLAT_CALL_TRACER, PRESTATE_TRACER = (
     "structLogger", "callTracer", "flatCallTracer", "prestateTracer",

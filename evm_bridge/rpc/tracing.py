@@ -24,14 +24,13 @@ from typing import Any
 
 from evm_bridge.api import EvmTxError
 from evm_bridge.execute import Execution, Instrument, error_text, execute_tx
+from evm_bridge.rpc.errors import reverted, server_error
+from evm_bridge.rpc.flat_calls import TxPlace, flatten
+from evm_bridge.rpc.prestate import PrestateTracer
+from evm_bridge.rpc.trace_config import CALL_TRACER, FLAT_CALL_TRACER, PRESTATE_TRACER, TraceConfig
 from evm_bridge.txs import decode_tx, is_evm_tx
 from ledger.context import BlockContext
 from store.api import KVView
-
-from .errors import reverted, server_error
-from .flat_calls import TxPlace, flatten
-from .prestate import PrestateTracer
-from .trace_config import CALL_TRACER, FLAT_CALL_TRACER, PRESTATE_TRACER, TraceConfig
 
 Json = dict[str, Any]
 MAX_STEPS = 200_000

@@ -12,15 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from abci_app.module_api import BlockInfo, ValidatorUpdate
+from abci_app.modules.staking import state
+from abci_app.modules.staking.records import BOND_DENOM, BONDED, UNBONDED, UNBONDING, Validator
 from ledger import bank
 from ledger.addresses import BONDED_POOL, NOT_BONDED_POOL
 from ledger.context import BlockContext
 from ledger.results import Event, TxResult
 from store.api import KVView
-
-from ...module_api import BlockInfo, ValidatorUpdate
-from . import state
-from .records import BOND_DENOM, BONDED, UNBONDED, UNBONDING, Validator
 
 
 def end_block(ctx: BlockContext, view: KVView, results: Sequence[TxResult], info: BlockInfo) -> list[Event]:
@@ -69,7 +68,7 @@ def validator_updates(ctx: BlockContext, view: KVView) -> list[ValidatorUpdate]:
 
 
 def _bond(ctx: BlockContext, view: KVView, v: Validator) -> None:
-    from .liveness import on_bonded
+    from abci_app.modules.staking.liveness import on_bonded
 
     on_bonded(ctx, view, state.cons_address(v.pubkey))
     if v.status == UNBONDING:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...module_api import MsgError
+from abci_app.module_api import MsgError
 
 STAKING, DISTRIBUTION, SLASHING = "staking", "distribution", "slashing"
 

@@ -25,12 +25,11 @@ import base64
 from collections.abc import Mapping
 from typing import Any
 
+from abci_app.module_api import MsgError
+from abci_app.modules.staking import liveness, ops, rewards, state
+from abci_app.modules.staking.records import DEC, Params, parse_dec
 from ledger.addresses import VALOPER_PREFIX, from_bech32, to_bech32
 from store.api import KVView, ReadView
-
-from ...module_api import MsgError
-from . import liveness, ops, rewards, state
-from .records import DEC, Params, parse_dec
 
 
 def genesis_validator(

@@ -20,16 +20,15 @@ import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields, replace
 
+from abci_app.module_api import BlockInfo
+from abci_app.modules.staking import errors, state
+from abci_app.modules.staking.errors import slashing_error
+from abci_app.modules.staking.ops import get_validator, pool
+from abci_app.modules.staking.records import BOND_DENOM, BONDED, DEC, Validator, canonical
 from ledger import bank
 from ledger.context import BlockContext
 from ledger.results import Event, TxResult
 from store.api import KVView, ReadView
-
-from ...module_api import BlockInfo
-from . import errors, state
-from .errors import slashing_error
-from .ops import get_validator, pool
-from .records import BOND_DENOM, BONDED, DEC, Validator, canonical
 
 STORE = "slashing"
 FOREVER_NS = 2**63 - 1

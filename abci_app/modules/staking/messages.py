@@ -7,6 +7,11 @@ from typing import Any
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
+from abci_app import codes
+from abci_app.module_api import MsgError, MsgHandler
+from abci_app.modules.staking import errors, liveness, ops
+from abci_app.modules.staking.amino import converter
+from abci_app.modules.staking.records import BOND_DENOM, parse_dec
 from ledger.addresses import VALOPER_PREFIX, AddressError, from_bech32, to_bech32
 from ledger.context import BlockContext
 from ledger.results import Event
@@ -16,12 +21,6 @@ from pysei_pb.cosmos.distribution.v1beta1 import tx_pb2 as distr_tx
 from pysei_pb.cosmos.slashing.v1beta1 import tx_pb2 as slashing_tx
 from pysei_pb.cosmos.staking.v1beta1 import tx_pb2
 from store.api import KVView
-
-from ... import codes
-from ...module_api import MsgError, MsgHandler
-from . import errors, liveness, ops
-from .amino import converter
-from .records import BOND_DENOM, parse_dec
 
 ED25519_TYPE = "/cosmos.crypto.ed25519.PubKey"
 GAS = 50_000

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from abci_app.module_api import BlockInfo, Module
+from abci_app.modules.staking import bonded, genesis, liveness, messages, queries, rewards, state
 from ledger.context import BlockContext
 from ledger.results import Event, TxResult
 from store.api import KVView
-
-from ...module_api import BlockInfo, Module
-from . import bonded, genesis, liveness, messages, queries, rewards, state
 
 
 def _allocate(ctx: BlockContext, view: KVView, results: Sequence[TxResult], info: BlockInfo) -> list[Event]:
@@ -20,9 +19,8 @@ def _allocate(ctx: BlockContext, view: KVView, results: Sequence[TxResult], info
 
 
 def staking() -> Module:
+    from abci_app.modules.staking.native import AppNativeStaking
     from evm_bridge.precompiles.staking import ADDRESS, StakingPrecompile
-
-    from .native import AppNativeStaking
 
     return Module(
         name="staking",

@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
+from abci_app.module_api import MsgError
+from abci_app.modules.staking import ops, state
 from evm_bridge.precompiles.api import DelegationInfo, PrecompileError, ValidatorInfo
 from ledger.addresses import VALOPER_PREFIX, AddressError, from_bech32, to_bech32
 from store.api import KVView, ReadView
-
-from ...module_api import MsgError
-from . import ops, state
 
 T = TypeVar("T")
 

@@ -11,15 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from abci_app import codes
+from abci_app.module_api import MsgError
+from abci_app.modules.staking import errors, rewards, state
+from abci_app.modules.staking.errors import staking_error
+from abci_app.modules.staking.records import BOND_DENOM, BONDED, DEC, Validator
 from ledger import bank
 from ledger.addresses import BONDED_POOL, NOT_BONDED_POOL
 from store.api import KVView
-
-from ... import codes
-from ...module_api import MsgError
-from . import errors, rewards, state
-from .errors import staking_error
-from .records import BOND_DENOM, BONDED, DEC, Validator
 
 DAY_NS = 24 * 3600 * 10**9
 DO_NOT_MODIFY = "[do-not-modify]"

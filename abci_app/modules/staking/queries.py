@@ -8,6 +8,11 @@ from google.protobuf.any_pb2 import Any as AnyPb
 from google.protobuf.duration_pb2 import Duration
 from google.protobuf.timestamp_pb2 import Timestamp
 
+from abci_app import codes
+from abci_app.module_api import MsgError, QueryHandler
+from abci_app.modules.staking import rewards, state
+from abci_app.modules.staking.messages import ED25519_TYPE, account, valoper
+from abci_app.modules.staking.records import BOND_DENOM, DEC, STATUS_NAMES, Validator, format_dec
 from ledger.addresses import VALOPER_PREFIX, to_bech32
 from pysei_pb.cosmos.base.query.v1beta1 import pagination_pb2
 from pysei_pb.cosmos.base.v1beta1 import coin_pb2
@@ -16,12 +21,6 @@ from pysei_pb.cosmos.distribution.v1beta1 import query_pb2 as distr_query
 from pysei_pb.cosmos.distribution.v1beta1 import tx_pb2 as distr_tx
 from pysei_pb.cosmos.staking.v1beta1 import query_pb2, staking_pb2
 from store.api import ReadView
-
-from ... import codes
-from ...module_api import MsgError, QueryHandler
-from . import rewards, state
-from .messages import ED25519_TYPE, account, valoper
-from .records import BOND_DENOM, DEC, STATUS_NAMES, Validator, format_dec
 
 STAKING = "/cosmos.staking.v1beta1.Query/"
 DISTRIBUTION = "/cosmos.distribution.v1beta1.Query/"

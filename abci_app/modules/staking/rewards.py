@@ -17,13 +17,12 @@ distribution account (never owes more than it holds).
 
 from __future__ import annotations
 
+from abci_app.modules.staking import state
+from abci_app.modules.staking.records import BOND_DENOM, DEC, Validator
 from ledger import bank
 from ledger.addresses import DISTRIBUTION, FEE_COLLECTOR
 from ledger.encoding import addr_key, decode_uint, encode_uint
 from store.api import KVView, ReadView
-
-from . import state
-from .records import BOND_DENOM, DEC, Validator
 
 STORE = "distribution"
 ACC = 10**36

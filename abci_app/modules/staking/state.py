@@ -22,10 +22,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 
+from abci_app.modules.staking.records import Params, Validator
 from ledger.encoding import addr_key, decode_uint, encode_uint, u64
 from store.api import KVView, ReadView
-
-from .records import Params, Validator
 
 STORE = "staking"
 MARK = b"\x01"

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import params as P
-from ..errors import RpcError
-from ..registry import rpc
+from evm_bridge.rpc import params as P
+from evm_bridge.rpc.errors import RpcError
+from evm_bridge.rpc.registry import rpc
 
 RESOURCE_NOT_FOUND = -32001
 _NONE = "block access lists begin with Amsterdam (EIP-7928); this chain runs Prague"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import params as P
-from ..errors import server_error
-from ..registry import rpc
+from evm_bridge.rpc import params as P
+from evm_bridge.rpc.errors import server_error
+from evm_bridge.rpc.registry import rpc
 
 Json = dict[str, Any]
 

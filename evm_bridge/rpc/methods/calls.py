@@ -8,13 +8,12 @@ from __future__ import annotations
 from typing import Any
 
 from evm_bridge.estimate import EstimateError, estimate
+from evm_bridge.rpc import params as P
+from evm_bridge.rpc.accesslist import create_access_list as build_access_list
+from evm_bridge.rpc.errors import RpcError, reverted, server_error
+from evm_bridge.rpc.registry import THREAD, rpc
+from evm_bridge.rpc.simulation import prepare, raise_failure
 from evm_bridge.state import read_code
-
-from .. import params as P
-from ..accesslist import create_access_list as build_access_list
-from ..errors import RpcError, reverted, server_error
-from ..registry import THREAD, rpc
-from ..simulation import prepare, raise_failure
 
 
 @rpc("eth_call", THREAD, timeout="call")

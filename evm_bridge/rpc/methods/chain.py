@@ -6,9 +6,9 @@ from typing import Any
 
 from eth_hash.auto import keccak
 
-from .. import params as P
-from ..config import CLIENT_VERSION
-from ..registry import ASYNC, rpc
+from evm_bridge.rpc import params as P
+from evm_bridge.rpc.config import CLIENT_VERSION
+from evm_bridge.rpc.registry import ASYNC, rpc
 
 
 @rpc("web3_clientVersion")

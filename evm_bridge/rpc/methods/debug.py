@@ -8,17 +8,16 @@ from __future__ import annotations
 from typing import Any
 
 from evm_bridge.execute import run
+from evm_bridge.rpc import params as P
+from evm_bridge.rpc.errors import RpcError, server_error
+from evm_bridge.rpc.flat_calls import TxPlace
+from evm_bridge.rpc.registry import THREAD, rpc
+from evm_bridge.rpc.simulation import prepare
+from evm_bridge.rpc.trace_config import TraceConfig, trace_config
+from evm_bridge.rpc.tracing import replay_evm_txs, trace
 from evm_bridge.txs import decode_tx
 from evm_bridge.vm import execution_context
 from ledger.overlay import Overlay
-
-from .. import params as P
-from ..errors import RpcError, server_error
-from ..flat_calls import TxPlace
-from ..registry import THREAD, rpc
-from ..simulation import prepare
-from ..trace_config import TraceConfig, trace_config
-from ..tracing import replay_evm_txs, trace
 
 
 def _trace_block(b: Any, height: int, config: TraceConfig, only: int | None = None) -> list[Any]:

@@ -7,10 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from evm_bridge.basefee import next_base_fee
-
-from .. import params as P
-from ..errors import invalid_params
-from ..registry import THREAD, rpc
+from evm_bridge.rpc import params as P
+from evm_bridge.rpc.errors import invalid_params
+from evm_bridge.rpc.registry import THREAD, rpc
 
 MAX_HISTORY = 1024
 #: EIP-4844's minimum blob base fee; with no blob gas ever used it never rises.

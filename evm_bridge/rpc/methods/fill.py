@@ -12,11 +12,11 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from .. import params as P
-from ..errors import invalid_params
-from ..registry import ASYNC, rpc
-from .calls import estimate_gas
-from .fees import next_fee, suggested_tip
+from evm_bridge.rpc import params as P
+from evm_bridge.rpc.errors import invalid_params
+from evm_bridge.rpc.methods.calls import estimate_gas
+from evm_bridge.rpc.methods.fees import next_fee, suggested_tip
+from evm_bridge.rpc.registry import ASYNC, rpc
 
 Json = dict[str, Any]
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from evm_bridge.index.logs import LogFilter, query
-
-from .. import params as P
-from ..errors import LIMIT_EXCEEDED, RpcError, invalid_params, server_error
-from ..registry import THREAD, rpc
+from evm_bridge.rpc import params as P
+from evm_bridge.rpc.errors import LIMIT_EXCEEDED, RpcError, invalid_params, server_error
+from evm_bridge.rpc.registry import THREAD, rpc
 
 
 def parse_log_filter(value: Any) -> LogFilter:

@@ -13,12 +13,11 @@ from typing import Any
 from eth.vm.forks.prague.computation import PragueComputation
 
 from evm_bridge.precompiles.registry import installed
+from evm_bridge.rpc import params as P
+from evm_bridge.rpc.errors import METHOD_NOT_FOUND, RpcError
+from evm_bridge.rpc.registry import rpc
 from ledger.addresses import FEE_COLLECTOR, to_checksum_evm
 from store.sc.multitree import KEEP_ROOTS
-
-from .. import params as P
-from ..errors import METHOD_NOT_FOUND, RpcError
-from ..registry import rpc
 
 Json = dict[str, Any]
 

@@ -13,6 +13,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from evm_bridge.rpc import params as P
+from evm_bridge.rpc.errors import invalid_params, server_error
+from evm_bridge.rpc.registry import THREAD, rpc
 from evm_bridge.state import EMPTY_CODE_HASH, STORE, code_hash_key, nonce_key, storage_key
 from ledger import bank
 from ledger.accounts import sei_for_evm
@@ -20,10 +23,6 @@ from ledger.encoding import decode_uint
 from pysei_pb.tendermint.crypto import proof_pb2
 from store.api import QueryResult
 from store.proofs import store_roots
-
-from .. import params as P
-from ..errors import invalid_params, server_error
-from ..registry import THREAD, rpc
 
 Json = dict[str, Any]
 #: Most storage keys one call may prove.

@@ -12,10 +12,9 @@ from typing import Any
 from evm_bridge.api import EvmLog
 from evm_bridge.index.render import block_rlp, header_rlp
 from evm_bridge.index.roots import receipt_encoding
-
-from .. import params as P
-from ..errors import server_error
-from ..registry import rpc
+from evm_bridge.rpc import params as P
+from evm_bridge.rpc.errors import server_error
+from evm_bridge.rpc.registry import rpc
 
 Json = dict[str, Any]
 

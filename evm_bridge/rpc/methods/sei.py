@@ -16,14 +16,13 @@ import hashlib
 from typing import Any
 
 from evm_bridge.api import EvmTxError
+from evm_bridge.rpc import params as P
+from evm_bridge.rpc.cometbft import CometError
+from evm_bridge.rpc.errors import invalid_params, server_error
+from evm_bridge.rpc.registry import ASYNC, rpc
 from evm_bridge.txs import decode_tx, is_evm_tx
 from ledger import accounts
 from ledger.addresses import AddressError, from_bech32, to_bech32, to_checksum_evm
-
-from .. import params as P
-from ..cometbft import CometError
-from ..errors import invalid_params, server_error
-from ..registry import ASYNC, rpc
 
 
 @rpc("sei_getSeiAddress")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import params as P
-from ..registry import THREAD, rpc
-from ..simulate_blocks import simulate_v1
+from evm_bridge.rpc import params as P
+from evm_bridge.rpc.registry import THREAD, rpc
+from evm_bridge.rpc.simulate_blocks import simulate_v1
 
 
 @rpc("eth_simulateV1", THREAD, timeout="call")

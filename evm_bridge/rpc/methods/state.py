@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from evm_bridge.rpc import params as P
+from evm_bridge.rpc.errors import invalid_params
+from evm_bridge.rpc.registry import ASYNC, rpc
 from evm_bridge.state import read_balance, read_code, read_nonce, read_storage
-
-from .. import params as P
-from ..errors import invalid_params
-from ..registry import ASYNC, rpc
 
 #: Most slots one eth_getStorageValues call may read.
 MAX_STORAGE_VALUES = 1024

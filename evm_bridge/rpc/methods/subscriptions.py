@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import params as P
-from ..errors import invalid_params
-from ..registry import rpc
-from .logs import parse_log_filter
+from evm_bridge.rpc import params as P
+from evm_bridge.rpc.errors import invalid_params
+from evm_bridge.rpc.methods.logs import parse_log_filter
+from evm_bridge.rpc.registry import rpc
 
 
 @rpc("eth_subscribe", ws_only=True, conn=True)

@@ -8,9 +8,8 @@ from typing import Any
 from evm_bridge.api import EvmTx
 from evm_bridge.index.codec import address
 from evm_bridge.index.render import tx_object
-
-from .. import params as P
-from ..registry import ASYNC, rpc
+from evm_bridge.rpc import params as P
+from evm_bridge.rpc.registry import ASYNC, rpc
 
 _PENDING = {"blockHash": None, "blockNumber": None, "transactionIndex": None}
 

@@ -6,12 +6,11 @@ from typing import Any
 
 from evm_bridge.api import EvmTxError
 from evm_bridge.index.render import tx_object
+from evm_bridge.rpc import params as P
+from evm_bridge.rpc.cometbft import CometError
+from evm_bridge.rpc.errors import server_error
+from evm_bridge.rpc.registry import ASYNC, rpc
 from evm_bridge.txs import decode_tx
-
-from .. import params as P
-from ..cometbft import CometError
-from ..errors import server_error
-from ..registry import ASYNC, rpc
 
 Json = dict[str, Any]
 _PENDING = {"blockHash": None, "blockNumber": None, "transactionIndex": None}

@@ -53,7 +53,7 @@ $(BIN)/.geth-$(GETH_VERSION):
 
 # Python stubs for proto/ (committed; tests/unit/test_proto_current.py checks they match the sources).
 proto: install
-	$(PY) -m abci_app.protogen
+	$(PY) -m abci_app.cli.proto_stubs
 
 # npm packages of the JS-driven tests (solc, ethers, hardhat, forge, cosmjs: the e2e clients and the
 # amino JSON oracle of the unit tests), reinstalled when the lock changes.

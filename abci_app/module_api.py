@@ -28,7 +28,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from abci_app.codes import OUT_OF_GAS
+from ledger.codes import OUT_OF_GAS
 from ledger.context import BlockContext
 from ledger.results import Event, TxResult
 from store.api import KVView, ReadView
@@ -53,7 +53,7 @@ __all__ = [
 
 
 class MsgError(Exception):
-    """A message failed; ``code`` is an ``abci_app.codes`` value, the text is the log."""
+    """A message failed; ``code`` is an ``ledger.codes`` value, the text is the log."""
 
     def __init__(self, code: int, log: str, codespace: str = "sdk") -> None:
         super().__init__(log)
@@ -111,7 +111,7 @@ class MsgHandler:
     #: (beyond the flat ``gas``); the tx's ``gas_used`` includes it.
     metered: bool = False
     #: The message's legacy amino JSON form ``{"type": amino name, "value": {...}}`` for
-    #: SIGN_MODE_LEGACY_AMINO_JSON (see ``abci_app.tx.amino``); None: that mode is refused.
+    #: SIGN_MODE_LEGACY_AMINO_JSON (see ``abci_app.cosmos_tx.amino``); None: that mode is refused.
     amino: Callable[[Any], Mapping[str, Any]] | None = None
 
 

@@ -36,10 +36,10 @@ from eth.vm.forks.prague.transactions import PragueTransactionBuilder  # noqa: E
 from eth_abi import encode  # noqa: E402
 from eth_hash.auto import keccak  # noqa: E402
 
+from evm_bridge.account_db import STORE, read_code  # noqa: E402
 from evm_bridge.api import EvmTx  # noqa: E402
 from evm_bridge.execute import execute_tx  # noqa: E402
 from evm_bridge.signer import address_of, sign_tx  # noqa: E402
-from evm_bridge.state import STORE, read_code  # noqa: E402
 from evm_bridge.txs import decode_tx  # noqa: E402
 from evm_bridge.vm import execution_context  # noqa: E402
 from ledger import accounts, bank  # noqa: E402

@@ -224,8 +224,8 @@ def app_cases(n: int) -> Iterator[list[Case]]:
     checked by CheckTx as in a node's mempool, then decoded into the app's ``BlockTask``s and
     run by its ``AppTaskRunner``; workers read the state store through ``db.state_opener()``.
     The ERC-20 token is deployed, and its senders funded, in setup blocks."""
-    from abci_app.blockexec import make_context
-    from abci_app.runner import warm_up
+    from abci_app.application.runner import warm_up
+    from ledger.context import make_context
     from tests.support.chain import (
         CHAIN_ID,
         EVM_CHAIN_ID,

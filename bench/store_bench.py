@@ -123,8 +123,9 @@ def bench_restart(home: Path, keys: int, interval: int, extra: int) -> tuple[flo
 def bench_block(home: Path, txs: int) -> tuple[float, float, int]:
     """Execute a block of ``txs`` native transfers (serially, through the real app), then
     stage and commit its change set; returns (execute ms, commit ms, keys written)."""
-    from abci_app.blockexec import execute_block, make_context
-    from abci_app.runner import BlockTask
+    from abci_app.application.blockexec import execute_block
+    from abci_app.application.runner import BlockTask
+    from ledger.context import make_context
     from occ.executors import SerialExecutor
     from tests.support.chain import CHAIN_ID, EVM_CHAIN_ID, InProcessChain, make_keys, native_send
 

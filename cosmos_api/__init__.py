@@ -18,6 +18,6 @@ Cosmos wallets, explorers and scripts (cosmjs' LCD clients, Keplr, Ping.pub) rea
    (``google.protobuf.json_format``: proto field names, defaults emitted, 64-bit integers
    as strings); request bodies are parsed with a nesting bound (``untrusted.json_text``).
 
-The package knows nothing of the app: ``abci_app.cosmos_rest`` and ``abci_app.cosmos_grpc``
+The package knows nothing of the app: ``abci_app.node.cosmos_rest_service`` and ``abci_app.node.cosmos_grpc_service``
 hand it a query function, the query routes and the CometBFT RPC address.
 """

@@ -54,7 +54,7 @@ def is_delegation(code: bytes) -> bool:
     return len(code) == 23 and code[:3] == DELEGATION_PREFIX
 
 
-# Result codes; the same numbers as ``abci_app/codes.py`` (which evm_bridge may not import).
+# Result codes; the same numbers as ``ledger/codes.py`` (which evm_bridge may not import).
 CODE_INVALID_NONCE = 3
 CODE_INSUFFICIENT_FUNDS = 5
 CODE_INSUFFICIENT_FEE = 13

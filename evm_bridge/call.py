@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 
 from eth.vm.execution_context import ExecutionContext
 
+from evm_bridge.account_db import read_nonce
 from evm_bridge.api import (
     ACCESS_LIST_TX,
     DYNAMIC_FEE_TX,
@@ -26,7 +27,6 @@ from evm_bridge.api import (
 )
 from evm_bridge.execute import Execution, Instrument, run
 from evm_bridge.gas import floor_gas, intrinsic_gas
-from evm_bridge.state import read_nonce
 from evm_bridge.vm import execution_context
 from ledger.context import BlockContext
 from ledger.overlay import Overlay

@@ -7,6 +7,7 @@ app's tx pool, which queues future nonces and orders each sender's txs in propos
 
 from __future__ import annotations
 
+from evm_bridge.account_db import EMPTY_CODE_HASH, STORE, code_key, read_nonce
 from evm_bridge.api import (
     CODE_INSUFFICIENT_FEE,
     CODE_INSUFFICIENT_FUNDS,
@@ -22,7 +23,6 @@ from evm_bridge.api import (
     is_delegation,
 )
 from evm_bridge.gas import MAX_INITCODE_SIZE
-from evm_bridge.state import EMPTY_CODE_HASH, STORE, code_key, read_nonce
 from ledger import bank
 from ledger.accounts import sei_for_evm
 from ledger.addresses import to_checksum_evm

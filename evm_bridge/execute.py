@@ -20,10 +20,10 @@ from eth._utils.address import generate_contract_address
 from eth.exceptions import OutOfGas, Revert
 from eth.vm.execution_context import ExecutionContext
 
+from evm_bridge.account_db import EMPTY_CODE_HASH, STORE, read_nonce
 from evm_bridge.api import CODE_INTERNAL, CODE_REVERTED, EvmLog, EvmReceipt, EvmTx, EvmTxError
 from evm_bridge.checks import sender_code_hash, validate
 from evm_bridge.receipts import EMPTY_BLOOM, logs_bloom
-from evm_bridge.state import EMPTY_CODE_HASH, STORE, read_nonce
 from evm_bridge.vm import NEWEST_FORK, VmTx, execution_context, state_class
 from ledger import bank
 from ledger.accounts import associated_sei

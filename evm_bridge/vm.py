@@ -23,11 +23,11 @@ from eth.vm.forks.prague.state import PragueState, PragueTransactionExecutor
 from eth.vm.message import Message
 from eth_hash.auto import keccak
 
+from evm_bridge.account_db import ViewAccountDB
 from evm_bridge.api import BlockOverrides, EvmTx
 from evm_bridge.blockhash import block_hash
 from evm_bridge.gas import initcode_word_gas
 from evm_bridge.precompiles.registry import with_native
-from evm_bridge.state import ViewAccountDB
 from ledger.context import BlockContext
 from store.api import KVView
 

@@ -18,6 +18,6 @@ A page request goes through four steps, each owned by one module:
    the live parts on top, and the charts with uPlot (from npm, copied into
    ``static/vendor/`` by ``make explorer-assets``, never fetched at run time).
 
-The package imports nothing of the app: ``abci_app.explorer_service`` hands it the
+The package imports nothing of the app: ``abci_app.node.explorer_service`` hands it the
 node's addresses.
 """

@@ -21,12 +21,19 @@ from pathlib import Path
 
 from coincurve import PrivateKey
 
-from abci_app import cometbft_home
+from abci_app.cli.home_init import (
+    BLOCK_MAX_GAS,
+    DEFAULT_BALANCE,
+    GENESIS_TIME,
+    FundedAccount,
+    app_genesis,
+    init_home,
+)
+from abci_app.cli.keyring import Keyring
 from abci_app.config import AppConfig
-from abci_app.init import BLOCK_MAX_GAS, DEFAULT_BALANCE, GENESIS_TIME, FundedAccount, app_genesis, init_home
-from abci_app.keys import Keyring
 from abci_app.modules.staking.genesis import genesis_validator
 from abci_app.modules.staking.records import POWER_REDUCTION
+from abci_app.node import cometbft_home
 from ledger.addresses import evm_address_from_pubkey, sei_address_from_pubkey, to_bech32
 from testnet.manifest import LoadAccount, Localnet, NodeInfo, save_accounts
 from testnet.ports import DEFAULT_BASE_PORT, NodePorts, node_ports

@@ -7,8 +7,8 @@ import shutil
 from dataclasses import replace
 from pathlib import Path
 
-from abci_app import cometbft_home
-from abci_app.init import init_home
+from abci_app.cli.home_init import init_home
+from abci_app.node import cometbft_home
 from testnet import rpc
 from testnet.init import _app_config, node_id, wire_node
 from testnet.manifest import Localnet, NodeInfo

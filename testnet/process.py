@@ -43,7 +43,7 @@ def start_node(node: NodeInfo) -> int:
         return pid  # type: ignore[return-value]
     with open(node.log_path, "ab") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "abci_app.cli", "start", "--home", str(node.home)],
+            [sys.executable, "-m", "abci_app.cli.main", "start", "--home", str(node.home)],
             stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=ROOT,
             env={**os.environ, "PYTHONUNBUFFERED": "1"}, start_new_session=True,
         )

@@ -12,7 +12,7 @@ EVM's 1,024 call levels; a call level takes ~5 here), and every thread that exec
 transactions or requests gets ``THREAD_STACK_BYTES``, 7x what that limit can use.
 ``configure_process`` applies both; it runs after the EVM libraries are imported (their
 import would raise the limit again) and before the process starts its threads: the node
-when it starts (``abci_app.node`` imports them at its top), each OCC worker process once
+when it starts (``abci_app.node.supervisor`` imports them at its top), each OCC worker process once
 it has warmed up, and the test session. Threads'
 stacks are reserved address space, not memory: only the pages a thread touches are used.
 

@@ -17,11 +17,10 @@ from typing import Any
 
 from google.protobuf.any_pb2 import Any as AnyPb
 
-from abci_app import codes
+from abci_app.cosmos_tx.decode import PUBKEY_TYPE
 from abci_app.module_api import Module, MsgError
 from abci_app.modules.bank import address
-from abci_app.tx.native import PUBKEY_TYPE
-from ledger import accounts
+from ledger import accounts, codes
 from ledger.addresses import from_bech32, to_bech32
 from ledger.encoding import encode_uint
 from pysei_pb.cosmos.auth.v1beta1 import auth_pb2, query_pb2

@@ -19,12 +19,11 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from abci_app import codes
+from abci_app.cosmos_tx import amino
+from abci_app.cosmos_tx import coins as coin_codec
 from abci_app.module_api import Module, MsgError, MsgHandler
-from abci_app.tx import amino
-from abci_app.tx import coins as coin_codec
 from evm_bridge.pointers.synthetic import native_transfer_events
-from ledger import accounts, association, bank
+from ledger import accounts, association, bank, codes
 from ledger.addresses import (
     BONDED_POOL,
     DISTRIBUTION,

@@ -2,7 +2,7 @@
 and end-of-block EVM upkeep.
 
 EVM txs are not protobuf messages: the app routes raw Ethereum txs straight to
-``evm_bridge.execute`` (see ``abci_app.txcodec``). This module owns the ``evm`` store's
+``evm_bridge.execute`` (see ``abci_app.application.txcodec``). This module owns the ``evm`` store's
 genesis and records each block's hash for the BLOCKHASH opcode. Genesis::
 
     {"base_fee_wei": "1000000000",
@@ -22,17 +22,16 @@ from typing import Any
 
 from eth_hash.auto import keccak
 
-from abci_app.blockexec import KEY_BASE_FEE, PARAMS
 from abci_app.module_api import BlockInfo, Module
 from evm_bridge.pointers import registry as pointers
 from ledger import accounts
 from ledger.addresses import from_bech32, parse_evm_address, to_bech32
-from ledger.context import BlockContext
+from ledger.context import KEY_BASE_FEE, PARAMS, BlockContext
 from ledger.encoding import decode_uint, encode_uint
 from ledger.results import Event, TxResult
 from store.api import KVView, ReadView
 
-#: The ``evm`` store (``evm_bridge.state`` documents its layout; imported lazily there
+#: The ``evm`` store (``evm_bridge.account_db`` documents its layout; imported lazily there
 #: because py-evm is slow to import and most commands never touch the EVM).
 STORE = "evm"
 _ADDR = 20
@@ -58,7 +57,7 @@ def _word(text: str, what: str) -> bytes:
 
 
 def _init_account(view: KVView, entry: Mapping[str, Any]) -> None:
-    from evm_bridge.state import code_hash_key, code_key, nonce_key
+    from evm_bridge.account_db import code_hash_key, code_key, nonce_key
 
     addr = parse_evm_address(entry["address"])
     nonce = int(entry.get("nonce") or 0)
@@ -98,7 +97,7 @@ def _init_genesis(view: KVView, state: Mapping[str, Any]) -> None:
 
 
 def _export_accounts(view: ReadView) -> list[dict[str, Any]]:
-    from evm_bridge.state import code_key
+    from evm_bridge.account_db import code_key
 
     found: dict[bytes, dict[str, Any]] = {}
 

@@ -29,14 +29,14 @@ import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
-from abci_app import codes
+from abci_app.cosmos_tx import coins as coin_codec
 from abci_app.module_api import GasMeter as TxGasMeter
 from abci_app.module_api import Module, MsgError, MsgHandler
 from abci_app.modules.wasm_amino import converter as amino_converter
-from abci_app.tx import coins as coin_codec
 from evm_bridge.pointers.synthetic import cw20_transfer_events
+from ledger import codes
 from ledger.addresses import AddressError, from_bech32, to_bech32
-from ledger.context import BlockContext
+from ledger.context import BlockContext, query_context
 from ledger.results import Event
 from pysei_pb.cosmwasm.wasm.v1 import query_pb2, tx_pb2, types_pb2
 from store.api import KVView, ReadView
@@ -228,7 +228,7 @@ def _request(cls: Any, data: bytes) -> Any:
 
 
 def _query_ctx(height: int) -> BlockContext:
-    return BlockContext(height, 0, "", 0, b"\x00" * 20, b"\x00" * 32, 0, 0)
+    return query_context(height)
 
 
 def _query_failure(e: wasm_api.WasmError) -> MsgError:
@@ -332,7 +332,7 @@ def _export_genesis(view: ReadView) -> Mapping[str, Any]:
 
 
 def module() -> Module:
-    from abci_app.modules.wasm_native import AppNativeWasm
+    from abci_app.modules.wasm_precompile import AppNativeWasm
     from evm_bridge.precompiles.pointer import ADDRESS as POINTER
     from evm_bridge.precompiles.pointer import PointerPrecompile
     from evm_bridge.precompiles.wasmd import ADDRESS, WasmdPrecompile

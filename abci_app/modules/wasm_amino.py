@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from abci_app.tx import amino
+from abci_app.cosmos_tx import amino
 from pysei_pb.cosmwasm.wasm.v1 import types_pb2
 
 PREFIX = "/cosmwasm.wasm.v1."

@@ -12,9 +12,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from abci_app import cometbft_home
+from abci_app.cli.home_init import BLOCK_MAX_GAS
 from abci_app.config import AppConfig
-from abci_app.init import BLOCK_MAX_GAS
+from abci_app.node import cometbft_home
 from testnet.init import init_localnet
 from testnet.manifest import LoadAccount, Localnet
 from testnet.ports import free_base_port

@@ -18,5 +18,5 @@ Layering: ``evm_bridge`` never imports ``abci_app`` or ``wasm_bridge``. Staking 
 the Wasm VM live elsewhere; the staking and wasmd precompiles take ``api.NativeStaking`` /
 ``api.NativeWasm`` implementations, injected by the app's ``staking`` and ``wasm`` modules
 through their ``Module.precompiles`` slot and installed in the registry of every process
-by ``abci_app.runner``.
+by ``abci_app.application.runner``.
 """

@@ -21,7 +21,7 @@ from eth_abi import decode, encode
 from eth_hash.auto import keccak
 
 from evm_bridge.precompiles.api import PrecompileError
-from evm_bridge.precompiles.nativeview import NativeView
+from evm_bridge.precompiles.cosmos_view import NativeView
 
 BASE_GAS = 2_000
 ERROR_SELECTOR = keccak(b"Error(string)")[:4]

@@ -1,7 +1,7 @@
 """Address -> precompile. bank, json, addr, pointer and pointerview need only ``ledger`` (and
 the built pointer contracts) and are always present;
 modules add theirs (the app's ``staking`` module adds the staking precompile, ``wasm`` the
-wasmd one) through ``install``, which ``abci_app.runner`` calls in every process before
+wasmd one) through ``install``, which ``abci_app.application.runner`` calls in every process before
 executing txs.
 
 The VM asks ``with_native(standard)`` for the table of a computation: py-evm's own

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from abci_app.keys import Key, Keyring
+from abci_app.cli.keyring import Key, Keyring
 from ledger.addresses import to_bech32
 from tests.e2e.conftest import JS, npm_ready
 from tests.support.node import LocalNode

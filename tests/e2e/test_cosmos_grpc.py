@@ -13,7 +13,7 @@ import pytest
 from google.protobuf import descriptor_pool
 from grpc_reflection.v1alpha.proto_reflection_descriptor_database import ProtoReflectionDescriptorDatabase
 
-from abci_app.tx.builder import build_and_sign
+from abci_app.cosmos_tx.builder import build_and_sign
 from ledger.addresses import to_bech32
 from pysei_pb.cosmos.auth.v1beta1 import auth_pb2
 from pysei_pb.cosmos.auth.v1beta1 import query_pb2 as auth_query

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from coincurve import PrivateKey
 
-from abci_app.tx.builder import build_and_sign
+from abci_app.cosmos_tx.builder import build_and_sign
 from ledger.addresses import VALOPER_PREFIX, from_bech32, sei_address_from_pubkey, to_bech32
 from pysei_pb.cosmos.bank.v1beta1 import tx_pb2 as bank_tx
 from pysei_pb.cosmos.base.v1beta1 import coin_pb2

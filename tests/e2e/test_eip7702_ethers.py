@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from eth_account import Account
 
-from abci_app.keys import Keyring
+from abci_app.cli.keyring import Keyring
 from tests.e2e.conftest import JS, npm_ready
 from tests.e2e.test_gas_differential import CHAIN_ID, rpc
 from tests.support.node import LocalNode

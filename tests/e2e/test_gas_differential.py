@@ -31,7 +31,7 @@ from eth_account import Account
 from eth_hash.auto import keccak
 from eth_utils import to_checksum_address
 
-from abci_app.keys import Keyring
+from abci_app.cli.keyring import Keyring
 from ledger.addresses import VALOPER_PREFIX, to_bech32
 from tests.integration.test_wasm import tx as wasm_tx
 from tests.support.cw import build_contract

@@ -8,7 +8,7 @@ from coincurve import PrivateKey
 from eth_abi import encode
 from web3 import Web3
 
-from evm_bridge.state import EMPTY_CODE_HASH, STORE, code_hash_key, nonce_key, storage_key
+from evm_bridge.account_db import EMPTY_CODE_HASH, STORE, code_hash_key, nonce_key, storage_key
 from ledger import bank
 from ledger.addresses import sei_address_from_pubkey
 from ledger.encoding import encode_uint

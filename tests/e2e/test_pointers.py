@@ -16,9 +16,9 @@ from collections.abc import Iterator
 import pytest
 from pysei_tokenfactory.pb.seiprotocol.seichain.tokenfactory import tx_pb2 as tf_tx
 
+from abci_app.cli.keyring import Key, Keyring
 from abci_app.config import AppConfig
-from abci_app.keys import Key, Keyring
-from abci_app.tx.builder import build_and_sign
+from abci_app.cosmos_tx.builder import build_and_sign
 from evm_bridge.pointers.artifacts import BUILD, CW20, NATIVE
 from evm_bridge.pointers.build import ensure_built
 from pysei_pb.cosmos.base.v1beta1 import coin_pb2

@@ -14,10 +14,10 @@ from eth_account import Account
 from eth_utils import function_signature_to_4byte_selector as selector
 
 from abci_app.modules.staking import state
+from evm_bridge.account_db import read_nonce
 from evm_bridge.call import call
 from evm_bridge.execute import execute_tx
 from evm_bridge.precompiles import registry
-from evm_bridge.state import read_nonce
 from evm_bridge.txs import decode_tx
 from ledger import bank
 from ledger.addresses import evm_address_from_pubkey, to_checksum_evm

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from abci_app.keys import Keyring
+from abci_app.cli.keyring import Keyring
 from ledger.addresses import VALOPER_PREFIX, to_bech32
 from tests.e2e.conftest import JS, npm_ready
 from tests.support.node import LocalNode

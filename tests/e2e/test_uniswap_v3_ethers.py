@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from abci_app.keys import Keyring
+from abci_app.cli.keyring import Keyring
 from tests.e2e.conftest import JS, TOKEN_SOL, npm_ready
 from tests.e2e.test_gas_differential import rpc
 from tests.support.node import LocalNode

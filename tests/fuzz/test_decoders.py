@@ -12,12 +12,12 @@ from eth_account import Account
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from abci_app.errors import TxError
-from abci_app.modules.registry import load_modules
-from abci_app.txcodec import TxCodec
+from abci_app.application.txcodec import TxCodec
+from abci_app.modules.loader import load_modules
 from evm_bridge.api import EvmTxError
 from evm_bridge.rlpscan import RlpError, scan_list
 from evm_bridge.txs import decode_tx
+from ledger.codes import TxError
 from tests.support.chain import evm_transfer, make_keys, native_send
 
 from .conftest import FUZZ

@@ -13,10 +13,10 @@ import threading
 
 import pytest
 
-from abci_app import cometbft_home
+from abci_app.cli.keyring import Keyring
 from abci_app.config import AppConfig
-from abci_app.keys import Keyring
-from abci_app.tx.native import build_and_sign
+from abci_app.cosmos_tx.decode import build_and_sign
+from abci_app.node import cometbft_home
 from ledger.addresses import to_bech32
 from testnet.consistency import store_hashes
 from tests.integration.test_node import FEE, GAS, account, send_msg

@@ -34,11 +34,11 @@ from eth_abi import decode, encode
 from eth_account import Account
 from eth_utils import function_signature_to_4byte_selector as selector
 
-from abci_app.client import CometClient
-from abci_app.commands.common import fetch_account
-from abci_app.commands.tx import commit_result
-from abci_app.keys import Keyring
-from abci_app.tx.builder import auth_info_bytes, body_bytes, build_and_sign, tx_raw
+from abci_app.cli.comet_client import CometClient
+from abci_app.cli.commands.common import fetch_account
+from abci_app.cli.commands.tx import commit_result
+from abci_app.cli.keyring import Keyring
+from abci_app.cosmos_tx.builder import auth_info_bytes, body_bytes, build_and_sign, tx_raw
 from evm_bridge.precompiles.wasmd import ADDRESS as WASMD
 from ledger.addresses import sei_address_from_pubkey, to_bech32, to_checksum_evm
 from pysei_pb.cosmwasm.wasm.v1 import query_pb2, tx_pb2

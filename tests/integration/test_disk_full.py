@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from abci_app import cometbft_home
-from abci_app.node import STORAGE_FAILURE_EXIT
+from abci_app.node import cometbft_home
+from abci_app.node.supervisor import STORAGE_FAILURE_EXIT
 from testnet.consistency import store_hashes
 from tests.integration.test_hard_kills import _load, _node_id
 from tests.support.node import LocalNode

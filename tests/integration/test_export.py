@@ -13,8 +13,8 @@ import pytest
 from eth_utils import to_checksum_address
 from pysei_tokenfactory.pb.seiprotocol.seichain.tokenfactory import query_pb2, tx_pb2
 
+from abci_app.cli.keyring import Keyring
 from abci_app.config import AppConfig
-from abci_app.keys import Keyring
 from pysei_pb.cosmos.auth.v1beta1 import query_pb2 as auth_query
 from pysei_pb.cosmos.bank.v1beta1 import query_pb2 as bank_query
 from pysei_pb.cosmos.bank.v1beta1 import tx_pb2 as bank_tx

@@ -26,10 +26,10 @@ from pathlib import Path
 import pytest
 from coincurve import PrivateKey
 
-from abci_app import cometbft_home
+from abci_app.cli.keyring import Keyring
 from abci_app.config import AppConfig
-from abci_app.keys import Keyring
-from abci_app.tx.native import build_and_sign
+from abci_app.cosmos_tx.decode import build_and_sign
+from abci_app.node import cometbft_home
 from evm_bridge.signer import sign_tx
 from ledger.addresses import evm_address_from_pubkey, to_bech32
 from testnet.consistency import store_hashes

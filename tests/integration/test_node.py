@@ -10,9 +10,9 @@ from datetime import datetime
 
 import pytest
 
-from abci_app import codes
-from abci_app.keys import Keyring
-from abci_app.tx.native import build_and_sign
+from abci_app.cli.keyring import Keyring
+from abci_app.cosmos_tx.decode import build_and_sign
+from ledger import codes
 from ledger.addresses import to_bech32
 from pysei_pb.cosmos.bank.v1beta1 import query_pb2 as bank_query
 from pysei_pb.cosmos.bank.v1beta1 import tx_pb2 as bank_tx

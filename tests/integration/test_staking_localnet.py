@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from abci_app.keys import Keyring
+from abci_app.cli.keyring import Keyring
 from abci_app.modules.staking.records import DEC, POWER_REDUCTION
 from ledger.addresses import VALOPER_PREFIX, to_bech32
 from testnet import rpc
@@ -58,7 +58,7 @@ def shared() -> dict[str, Any]:
 def pysei(node: NodeInfo, *args: str, rpc_url: str | None = None) -> dict:
     """``pysei ARGS --home <node> --node <rpc>`` -> its JSON output."""
     out = subprocess.run(
-        [sys.executable, "-m", "abci_app.cli", *args, "--home", str(node.home), "--node", rpc_url or node.rpc_url],
+        [sys.executable, "-m", "abci_app.cli.main", *args, "--home", str(node.home), "--node", rpc_url or node.rpc_url],
         capture_output=True, text=True, cwd=ROOT, timeout=60,
     )
     assert out.returncode in (0, 1) and out.stdout, out.stdout + out.stderr

@@ -10,9 +10,9 @@ import time
 import pytest
 from eth_account import Account
 
-from abci_app import cometbft_home
+from abci_app.cli.keyring import Keyring
 from abci_app.config import AppConfig
-from abci_app.keys import Keyring
+from abci_app.node import cometbft_home
 from testnet.consistency import store_hashes
 from tests.support.jsonrpc import rpc
 from tests.support.node import LocalNode

@@ -23,9 +23,9 @@ from pysei_tokenfactory import denoms
 from pysei_tokenfactory.pb.cosmos.bank.v1beta1 import bank_pb2
 from pysei_tokenfactory.pb.seiprotocol.seichain.tokenfactory import query_pb2, tx_pb2
 
+from abci_app.cli.keyring import Key, Keyring
 from abci_app.config import AppConfig
-from abci_app.keys import Key, Keyring
-from abci_app.tx.builder import build_and_sign
+from abci_app.cosmos_tx.builder import build_and_sign
 from pysei_pb.cosmos.auth.v1beta1 import auth_pb2
 from pysei_pb.cosmos.auth.v1beta1 import query_pb2 as auth_query
 from pysei_pb.cosmos.bank.v1beta1 import query_pb2 as bank_query
@@ -118,7 +118,7 @@ def pip(*args: str) -> None:
 def scaffolded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """A module written by ``pysei scaffold module``, its own test run, then pip-installed."""
     out = tmp_path_factory.mktemp("scaffold") / SCAFFOLDED
-    subprocess.run([sys.executable, "-m", "abci_app.cli", "scaffold", "module", SCAFFOLDED, "--out", str(out)],
+    subprocess.run([sys.executable, "-m", "abci_app.cli.main", "scaffold", "module", SCAFFOLDED, "--out", str(out)],
                    check=True, capture_output=True, cwd=ROOT)
     pip("install", "--no-deps", "--no-build-isolation", "-e", str(out))
     try:

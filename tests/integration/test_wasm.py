@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import wasmtime
 
-from abci_app.keys import Keyring
+from abci_app.cli.keyring import Keyring
 from pysei_pb.cosmwasm.wasm.v1 import query_pb2
 from tests.support.cw import build_contract
 from tests.support.node import LocalNode

@@ -14,7 +14,7 @@ from eth_abi import decode, encode
 from eth_account import Account
 from eth_utils import function_signature_to_4byte_selector as selector
 
-from abci_app.keys import Keyring
+from abci_app.cli.keyring import Keyring
 from evm_bridge.precompiles.wasmd import ADDRESS as WASMD
 from ledger.addresses import to_bech32, to_checksum_evm
 from tests.integration.test_wasm import smart_abci, tx

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from abci_app import codes
-from abci_app.ante import GAS_PER_BYTE, SIG_GAS, TX_GAS
+from abci_app.cosmos_tx.ante import GAS_PER_BYTE, SIG_GAS, TX_GAS
+from ledger import codes
 from ledger.addresses import to_bech32
 from tests.support.chain import InProcessChain, make_keys
 from tests.support.cw import build_contract

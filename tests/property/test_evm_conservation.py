@@ -6,9 +6,9 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from evm_bridge.account_db import read_balance, read_nonce
 from evm_bridge.execute import execute_tx
 from evm_bridge.signer import address_of, sign_tx
-from evm_bridge.state import read_balance, read_nonce
 from evm_bridge.txs import decode_tx
 from ledger import bank
 from ledger.context import BlockContext

@@ -20,10 +20,10 @@ from eth_hash.auto import keccak
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from abci_app.modules.registry import load_modules
-from abci_app.runner import AppTaskRunner, BlockTask
-from abci_app.tx.builder import build_and_sign
-from abci_app.txcodec import TxCodec
+from abci_app.application.runner import AppTaskRunner, BlockTask
+from abci_app.application.txcodec import TxCodec
+from abci_app.cosmos_tx.builder import build_and_sign
+from abci_app.modules.loader import load_modules
 from evm_bridge.execute import execute_tx
 from evm_bridge.pointers.build import ensure_built
 from evm_bridge.precompiles.pointer import ADDRESS as POINTER

@@ -18,10 +18,10 @@ from eth_abi import encode
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from evm_bridge.rpc.registry import load_all
+from eth_rpc.method_table import build_method_table
 from tests.support.rpc_chain import ADDRESSES, MiniChain
 
-METHODS = sorted(load_all())
+METHODS = sorted(build_method_table())
 ALLOWED_CODES = {
     -32700, -32600, -32601, -32602, -32000, -32005, 3,
     -32001,  # resource not found (block access lists: not on this fork)

@@ -6,10 +6,10 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from eth_rpc.index import BlockIndex
+from eth_rpc.index.logs import LogFilter, query
+from eth_rpc.index.roots import logs_bloom
 from evm_bridge.api import EvmLog, EvmReceipt
-from evm_bridge.index import BlockIndex
-from evm_bridge.index.logs import LogFilter, query
-from evm_bridge.index.roots import logs_bloom
 from ledger.blocks import CommittedBlock
 from ledger.results import TxResult
 

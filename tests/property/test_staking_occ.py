@@ -12,14 +12,14 @@ from eth_hash.auto import keccak
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from abci_app.blockexec import execute_block
-from abci_app.modules.registry import load_modules
+from abci_app.application.blockexec import execute_block
+from abci_app.application.runner import AppTaskRunner, BlockTask
+from abci_app.application.txcodec import EVM, NATIVE, Decoded
+from abci_app.cosmos_tx.builder import build_and_sign
+from abci_app.cosmos_tx.decode import decode_native
+from abci_app.modules.loader import load_modules
 from abci_app.modules.staking import state
 from abci_app.modules.staking.records import BONDED
-from abci_app.runner import AppTaskRunner, BlockTask
-from abci_app.tx.builder import build_and_sign
-from abci_app.tx.native import decode_native
-from abci_app.txcodec import EVM, NATIVE, Decoded
 from evm_bridge.precompiles.bank import ADDRESS as BANK
 from evm_bridge.precompiles.staking import ADDRESS as STAKING
 from evm_bridge.txs import decode_tx

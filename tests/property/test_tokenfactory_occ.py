@@ -17,10 +17,10 @@ from hypothesis import strategies as st
 from pysei_tokenfactory.pb.cosmos.bank.v1beta1 import bank_pb2
 from pysei_tokenfactory.pb.seiprotocol.seichain.tokenfactory import tx_pb2
 
-from abci_app.modules.registry import load_modules
-from abci_app.runner import AppTaskRunner, BlockTask
-from abci_app.tx.builder import build_and_sign
-from abci_app.txcodec import TxCodec
+from abci_app.application.runner import AppTaskRunner, BlockTask
+from abci_app.application.txcodec import TxCodec
+from abci_app.cosmos_tx.builder import build_and_sign
+from abci_app.modules.loader import load_modules
 from ledger.addresses import sei_address_from_pubkey, to_bech32
 from ledger.context import BlockContext
 from ledger.overlay import EmptyView, Overlay

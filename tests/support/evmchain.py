@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from eth_account import Account
 
+from eth_rpc.index.roots import logs_bloom
 from evm_bridge.api import EvmLog, EvmReceipt, EvmTx
-from evm_bridge.index.roots import logs_bloom
 from evm_bridge.txs import decode_tx
 from ledger.addresses import to_checksum_evm
 from ledger.blocks import CommittedBlock

@@ -20,11 +20,11 @@ from pathlib import Path
 
 from coincurve import PrivateKey
 
-from abci_app.app import App
-from abci_app.blockexec import block_gas_limit
-from abci_app.node import run_start
-from abci_app.tx.native import build_and_sign
+from abci_app.application.app import App
+from abci_app.cosmos_tx.decode import build_and_sign
+from abci_app.node.supervisor import run_start
 from ledger.addresses import sei_address_from_pubkey, to_bech32
+from ledger.context import block_gas_limit
 from pysei_pb.cosmos.bank.v1beta1 import tx_pb2 as bank_tx
 from pysei_pb.cosmos.tx.v1beta1.tx_pb2 import TxRaw
 from pysei_pb.tendermint.abci import types_pb2 as abci

@@ -15,11 +15,11 @@ import time
 import urllib.request
 from pathlib import Path
 
-from abci_app import cometbft_home
 from abci_app.config import AppConfig
+from abci_app.node import cometbft_home
 
 ROOT = Path(__file__).resolve().parents[2]
-PYSEI = [sys.executable, "-m", "abci_app.cli"]
+PYSEI = [sys.executable, "-m", "abci_app.cli.main"]
 
 
 def free_port() -> int:

@@ -11,12 +11,12 @@ from typing import Any
 
 from eth_account import Account
 
+from eth_rpc import Backend, RpcConfig, RpcServer
+from eth_rpc.cometbft import CometError
+from eth_rpc.index import BlockIndex
+from eth_rpc.index.kv import MemoryKV
 from evm_bridge.basefee import INITIAL_BASE_FEE_WEI
 from evm_bridge.execute import execute_tx
-from evm_bridge.index import BlockIndex
-from evm_bridge.index.kv import MemoryKV
-from evm_bridge.rpc import Backend, RpcConfig, RpcServer
-from evm_bridge.rpc.cometbft import CometError
 from evm_bridge.txs import decode_tx
 from ledger import bank
 from ledger.blocks import CommittedBlock

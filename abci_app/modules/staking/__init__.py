@@ -16,6 +16,6 @@ validators CometBFT was last told about; ``slashing`` reads the votes and eviden
 ``staking`` matures unbondings; then ``staking.validator_updates`` recomputes the bonded set,
 moves tokens between the bonded and not-bonded pools and returns the power changes.
 Genesis validators enter unbonded and are bonded by block 1's updates, the same path as a
-``MsgCreateValidator`` (``abci_app.init`` writes genesis.json's validators with the same
+``MsgCreateValidator`` (``abci_app.cli.home_init`` writes genesis.json's validators with the same
 powers, so CometBFT's view and staking agree from the start).
 """

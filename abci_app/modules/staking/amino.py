@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from abci_app.cosmos_tx import amino
 from abci_app.modules.staking.records import format_dec, parse_dec
-from abci_app.tx import amino
 from pysei_pb.cosmos.crypto.ed25519 import keys_pb2
 
 #: Type URL -> amino name, as the Cosmos SDK registers them.

@@ -7,11 +7,11 @@ from typing import Any
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
-from abci_app import codes
 from abci_app.module_api import MsgError, MsgHandler
 from abci_app.modules.staking import errors, liveness, ops
 from abci_app.modules.staking.amino import converter
 from abci_app.modules.staking.records import BOND_DENOM, parse_dec
+from ledger import codes
 from ledger.addresses import VALOPER_PREFIX, AddressError, from_bech32, to_bech32
 from ledger.context import BlockContext
 from ledger.results import Event

@@ -19,7 +19,7 @@ def _allocate(ctx: BlockContext, view: KVView, results: Sequence[TxResult], info
 
 
 def staking() -> Module:
-    from abci_app.modules.staking.native import AppNativeStaking
+    from abci_app.modules.staking.precompile_backend import AppNativeStaking
     from evm_bridge.precompiles.staking import ADDRESS, StakingPrecompile
 
     return Module(

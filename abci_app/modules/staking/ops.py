@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from abci_app import codes
 from abci_app.module_api import MsgError
 from abci_app.modules.staking import errors, rewards, state
 from abci_app.modules.staking.errors import staking_error
 from abci_app.modules.staking.records import BOND_DENOM, BONDED, DEC, Validator
-from ledger import bank
+from ledger import bank, codes
 from ledger.addresses import BONDED_POOL, NOT_BONDED_POOL
 from store.api import KVView
 

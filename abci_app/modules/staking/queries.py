@@ -8,11 +8,11 @@ from google.protobuf.any_pb2 import Any as AnyPb
 from google.protobuf.duration_pb2 import Duration
 from google.protobuf.timestamp_pb2 import Timestamp
 
-from abci_app import codes
 from abci_app.module_api import MsgError, QueryHandler
 from abci_app.modules.staking import rewards, state
 from abci_app.modules.staking.messages import ED25519_TYPE, account, valoper
 from abci_app.modules.staking.records import BOND_DENOM, DEC, STATUS_NAMES, Validator, format_dec
+from ledger import codes
 from ledger.addresses import VALOPER_PREFIX, to_bech32
 from pysei_pb.cosmos.base.query.v1beta1 import pagination_pb2
 from pysei_pb.cosmos.base.v1beta1 import coin_pb2

@@ -4,5 +4,5 @@ Map: ``module`` builds the ``Module`` (entry point ``pysei.modules: tokenfactory
 ``msgs`` handles MsgCreateDenom, MsgMint, MsgBurn, MsgChangeAdmin, MsgSetDenomMetadata;
 ``queries`` answers DenomAuthorityMetadata and DenomsFromCreator; ``denoms`` owns naming,
 admins and the store layout; ``genesis`` imports and exports the module's section; ``pb``
-holds stubs generated from ``proto/`` (``abci_app.scaffold.protogen``).
+holds stubs generated from ``proto/`` (``abci_app.cli.scaffold.module_stubs``).
 """

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from abci_app.tx import amino
+from abci_app.cosmos_tx import amino
 
 from . import msgs
 

@@ -18,10 +18,9 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from abci_app import codes
+from abci_app.cosmos_tx.coins import valid_denom
 from abci_app.module_api import KVView, MsgError, ReadView
-from abci_app.tx.coins import valid_denom
-from ledger import bank
+from ledger import bank, codes
 from ledger.addresses import AddressError, from_bech32, to_bech32
 from ledger.encoding import addr_key
 

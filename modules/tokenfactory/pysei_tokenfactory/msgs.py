@@ -10,10 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from abci_app import codes
+from abci_app.cosmos_tx.coins import parse_amount, valid_denom
 from abci_app.module_api import BlockContext, Event, KVView, MsgError, MsgHandler
-from abci_app.tx.coins import parse_amount, valid_denom
-from ledger import bank
+from ledger import bank, codes
 
 from . import denoms
 from .denoms import address, fail

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from abci_app import codes
 from abci_app.module_api import MsgError, QueryHandler, ReadView
+from ledger import codes
 from ledger.addresses import to_bech32
 
 from . import denoms

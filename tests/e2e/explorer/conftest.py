@@ -215,7 +215,7 @@ def page(browser: Browser, request) -> Iterator[Page]:
 def free_explorer(node_rpc: str, evm: str, rest: str, port: int) -> subprocess.Popen:
     """``pysei explorer`` as its own process."""
     return subprocess.Popen(
-        [sys.executable, "-m", "abci_app.cli", "explorer", "--node", node_rpc, "--evm-rpc", evm, "--rest", rest,
+        [sys.executable, "-m", "abci_app.cli.main", "explorer", "--node", node_rpc, "--evm-rpc", evm, "--rest", rest,
          "--address", f"127.0.0.1:{port}"],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
     )

@@ -1,4 +1,4 @@
-"""SIGN_MODE_LEGACY_AMINO_JSON (abci_app.tx.amino and every module's amino form), with cosmjs
+"""SIGN_MODE_LEGACY_AMINO_JSON (abci_app.cosmos_tx.amino and every module's amino form), with cosmjs
 (npm, tests/e2e/js/amino_oracle.mjs) as the oracle: its ``makeSignDoc``/``serializeSignDoc``
 must produce our sign bytes byte for byte, and its amino-signed txs must verify here."""
 
@@ -17,15 +17,15 @@ from pysei_tokenfactory import module as tokenfactory
 from pysei_tokenfactory.pb.cosmos.bank.v1beta1 import bank_pb2
 from pysei_tokenfactory.pb.seiprotocol.seichain.tokenfactory import tx_pb2 as tf_tx
 
-from abci_app import codes
-from abci_app.errors import TxError
+from abci_app.cosmos_tx import amino, builder
+from abci_app.cosmos_tx.decode import SIGN_MODE_LEGACY_AMINO_JSON, decode_native, sign_bytes, verify_signature
+from abci_app.cosmos_tx.simulate import simulate
 from abci_app.module_api import MsgHandler
 from abci_app.modules import bank, wasm
 from abci_app.modules.staking.module import distribution, slashing, staking
-from abci_app.tx import amino, builder
-from abci_app.tx.native import SIGN_MODE_LEGACY_AMINO_JSON, decode_native, sign_bytes, verify_signature
-from abci_app.tx.simulate import simulate
+from ledger import codes
 from ledger.addresses import VALOPER_PREFIX, sei_address_from_pubkey, to_bech32
+from ledger.codes import TxError
 from pysei_pb.cosmos.bank.v1beta1 import tx_pb2 as bank_tx
 from pysei_pb.cosmos.base.v1beta1 import coin_pb2
 from pysei_pb.cosmos.crypto.ed25519 import keys_pb2 as ed25519

@@ -1,4 +1,4 @@
-"""abci_app.ante and abci_app.tx.execute: each rejection has its own code and changes nothing;
+"""abci_app.cosmos_tx.ante and abci_app.cosmos_tx.execute: each rejection has its own code and changes nothing;
 a send moves the amount and the fee is debited and returned, never credited in the view."""
 
 from __future__ import annotations
@@ -7,13 +7,12 @@ import dataclasses
 
 import pytest
 
-from abci_app import codes
-from abci_app.ante import gas_needed
+from abci_app.cosmos_tx import builder
+from abci_app.cosmos_tx.ante import gas_needed
+from abci_app.cosmos_tx.decode import decode_native
+from abci_app.cosmos_tx.execute import execute_native
 from abci_app.modules import bank
-from abci_app.tx import builder
-from abci_app.tx.execute import execute_native
-from abci_app.tx.native import decode_native
-from ledger import accounts
+from ledger import accounts, codes
 from ledger import bank as ledger_bank
 from ledger.addresses import FEE_COLLECTOR, evm_address_from_pubkey
 from pysei_pb.cosmos.bank.v1beta1 import tx_pb2 as bank_tx

@@ -11,10 +11,9 @@ import pytest
 from eth_account import Account
 from eth_account.messages import encode_defunct
 
-from abci_app import codes
-from abci_app.tx.associate import encode_associate
+from abci_app.cosmos_tx.associate import encode_associate
 from evm_bridge.pointers.artifacts import ArtifactMissing, require_all
-from ledger import accounts, bank
+from ledger import accounts, bank, codes
 from ledger.addresses import evm_address_from_pubkey, sei_address_from_pubkey
 from pysei_pb.cosmos.tx.v1beta1 import tx_pb2
 from tests.support.chain import InProcessChain, evm_transfer, make_keys

@@ -4,7 +4,7 @@ invalid."""
 
 from __future__ import annotations
 
-from abci_app import codes
+from ledger import codes
 from pysei_pb.tendermint.abci import types_pb2 as abci
 from tests.support.chain import InProcessChain, evm_transfer, make_keys, native_send
 

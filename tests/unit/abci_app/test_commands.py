@@ -1,4 +1,4 @@
-"""abci_app.keys, client and commands against a fake CometBFT RPC endpoint backed by the modules."""
+"""abci_app.cli.keyring, client and commands against a fake CometBFT RPC endpoint backed by the modules."""
 
 from __future__ import annotations
 
@@ -12,14 +12,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from abci_app import codes
-from abci_app.commands import add_keys_commands, add_query_commands, add_tx_commands
-from abci_app.keys import Keyring, KeyringError
+from abci_app.cli.commands import add_keys_commands, add_query_commands, add_tx_commands
+from abci_app.cli.keyring import Keyring, KeyringError
+from abci_app.cosmos_tx.decode import decode_native
+from abci_app.cosmos_tx.execute import execute_native
 from abci_app.module_api import MsgError
 from abci_app.modules import auth, bank
-from abci_app.tx.execute import execute_native
-from abci_app.tx.native import decode_native
 from ledger import bank as ledger_bank
+from ledger import codes
 
 
 class FakeNode:

@@ -1,17 +1,17 @@
-"""abci_app.modules.auth and bank: genesis import/export, queries; abci_app.tx.simulate."""
+"""abci_app.modules.auth and bank: genesis import/export, queries; abci_app.cosmos_tx.simulate."""
 
 from __future__ import annotations
 
 import pytest
 
-from abci_app import codes
+from abci_app.cosmos_tx import builder
+from abci_app.cosmos_tx.decode import decode_native
+from abci_app.cosmos_tx.execute import execute_native
+from abci_app.cosmos_tx.simulate import PATH, simulate, simulate_route
 from abci_app.module_api import MsgError
 from abci_app.modules import auth, bank
-from abci_app.tx import builder
-from abci_app.tx.execute import execute_native
-from abci_app.tx.native import decode_native
-from abci_app.tx.simulate import PATH, simulate, simulate_route
 from ledger import bank as ledger_bank
+from ledger import codes
 from ledger.addresses import FEE_COLLECTOR
 from pysei_pb.cosmos.auth.v1beta1 import auth_pb2
 from pysei_pb.cosmos.auth.v1beta1 import query_pb2 as auth_query

@@ -1,4 +1,4 @@
-"""Multisig signers (abci_app.tx.multisig) against cosmjs (npm): the multisig address
+"""Multisig signers (abci_app.cosmos_tx.multisig) against cosmjs (npm): the multisig address
 (``pubkeyToAddress``), txs cosmjs builds with ``makeMultisignedTxBytes`` from amino
 signatures, pysei's own builder, the threshold, and the ante step on a multisig account."""
 
@@ -14,15 +14,14 @@ from typing import Any
 import pytest
 from coincurve import PrivateKey
 
-from abci_app import codes
-from abci_app.errors import TxError
+from abci_app.cosmos_tx import builder, multisig
+from abci_app.cosmos_tx.decode import decode_native, verify_signature
+from abci_app.cosmos_tx.execute import execute_native
 from abci_app.modules import bank
-from abci_app.tx import builder, multisig
-from abci_app.tx.execute import execute_native
-from abci_app.tx.native import decode_native, verify_signature
-from ledger import accounts
+from ledger import accounts, codes
 from ledger import bank as ledger_bank
 from ledger.addresses import to_bech32
+from ledger.codes import TxError
 from pysei_pb.cosmos.bank.v1beta1 import tx_pb2 as bank_tx
 from pysei_pb.cosmos.base.v1beta1 import coin_pb2
 from pysei_pb.cosmos.tx.signing.v1beta1 import signing_pb2

@@ -1,4 +1,4 @@
-"""abci_app.tx.native / builder: decoding, sign bytes, signatures, cosmjs byte compatibility."""
+"""abci_app.cosmos_tx.decode / builder: decoding, sign bytes, signatures, cosmjs byte compatibility."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ import pickle
 import pytest
 from coincurve import PrivateKey
 
-from abci_app import codes
-from abci_app.errors import TxError
+from abci_app.cosmos_tx import builder
+from abci_app.cosmos_tx.decode import decode_native, sign_bytes, verify_signature
 from abci_app.modules import bank
-from abci_app.tx import builder
-from abci_app.tx.native import decode_native, sign_bytes, verify_signature
+from ledger import codes
+from ledger.codes import TxError
 from pysei_pb.cosmos.bank.v1beta1 import tx_pb2 as bank_tx
 from pysei_pb.cosmos.base.v1beta1 import coin_pb2
 from pysei_pb.cosmos.tx.signing.v1beta1 import signing_pb2

@@ -1,4 +1,4 @@
-"""``abci_app.occ_report``: the per-height OCC report query, kept for recent heights."""
+"""``abci_app.node.occ_report``: the per-height OCC report query, kept for recent heights."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from abci_app import codes
 from abci_app.module_api import MsgError
-from abci_app.occ_report import OccReports, lanes
+from abci_app.node.occ_report import OccReports, lanes
+from ledger import codes
 from occ.api import BlockStats
 
 

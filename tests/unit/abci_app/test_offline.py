@@ -1,4 +1,4 @@
-"""abci_app.tx.offline and the keyring's multisig records: the unsigned-tx file, single and
+"""abci_app.cosmos_tx.offline and the keyring's multisig records: the unsigned-tx file, single and
 multisig offline signing checked by the node's own decoder and verifier."""
 
 from __future__ import annotations
@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from coincurve import PrivateKey
 
-from abci_app.keys import Keyring, KeyringError
+from abci_app.cli.keyring import Keyring, KeyringError
+from abci_app.cosmos_tx import builder, multisig, offline
+from abci_app.cosmos_tx.decode import decode_native, verify_signature
 from abci_app.modules import bank
-from abci_app.tx import builder, multisig, offline
-from abci_app.tx.native import decode_native, verify_signature
 from ledger.addresses import sei_address_from_pubkey, to_bech32
 from pysei_pb.cosmos.bank.v1beta1 import tx_pb2 as bank_tx
 from pysei_pb.cosmos.base.v1beta1 import coin_pb2

@@ -6,8 +6,7 @@ in a localnet: ``tests/integration/test_faulty_proposer.py``."""
 
 from __future__ import annotations
 
-from abci_app import codes
-from ledger import accounts
+from ledger import accounts, codes
 from pysei_pb.cosmos.tx.v1beta1.tx_pb2 import TxRaw
 from pysei_pb.tendermint.abci import types_pb2 as abci
 from tests.support.chain import InProcessChain, evm_transfer, make_keys, native_send

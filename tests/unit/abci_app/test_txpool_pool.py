@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from abci_app import codes
+from abci_app.application.txpool.pool import EXPIRED, REPLACED, TxPool
 from abci_app.config import AppConfig
-from abci_app.errors import TxError
-from abci_app.txpool.pool import EXPIRED, REPLACED, TxPool
 from evm_bridge.api import EvmTx
 from evm_bridge.txs import decode_tx
+from ledger import codes
+from ledger.codes import TxError
 from tests.support.chain import EVM_CHAIN_ID, evm_transfer, make_keys
 
 KEYS = make_keys(3, seed="txpool")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from abci_app.txcodec import TxCodec
-from abci_app.txpool.proposal import Limits, build_proposal, proposal_fault
+from abci_app.application.txcodec import TxCodec
+from abci_app.application.txpool.proposal import Limits, build_proposal, proposal_fault
 from tests.support.chain import EVM_CHAIN_ID, evm_transfer, make_keys
 
 KEYS = make_keys(3, seed="proposal")

@@ -59,7 +59,7 @@ class Chain:
         return self.run(self.tx(key, to, value, data, gas))
 
     def balance(self, addr: bytes) -> int:
-        from evm_bridge.state import read_balance
+        from evm_bridge.account_db import read_balance
 
         return read_balance(self.view, addr)
 

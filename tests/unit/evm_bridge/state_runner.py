@@ -26,11 +26,11 @@ from eth.rlp.accounts import Account
 from eth.vm.execution_context import ExecutionContext
 from eth_hash.auto import keccak
 
+from evm_bridge.account_db import EMPTY_CODE_HASH, STORE, read_balance, read_nonce, storage_range
 from evm_bridge.api import EvmTxError
 from evm_bridge.blockhash import record_block_hash
 from evm_bridge.execute import run_tx
 from evm_bridge.signer import address_of, sign_tx
-from evm_bridge.state import EMPTY_CODE_HASH, STORE, read_balance, read_nonce, storage_range
 from evm_bridge.txs import decode_tx
 from ledger import bank
 from ledger.accounts import sei_for_evm

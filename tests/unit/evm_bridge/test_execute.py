@@ -8,11 +8,11 @@ import rlp
 from eth_abi import encode
 from eth_hash.auto import keccak
 
+from evm_bridge.account_db import STORE, read_nonce, read_storage
 from evm_bridge.api import CODE_INSUFFICIENT_FUNDS, CODE_INVALID_NONCE, CODE_REVERTED
 from evm_bridge.blockhash import record_block_hash
 from evm_bridge.receipts import logs_bloom
 from evm_bridge.signer import address_of
-from evm_bridge.state import STORE, read_nonce, read_storage
 from ledger import bank
 from ledger.accounts import associated_evm, associated_sei
 from ledger.overlay import Overlay

@@ -13,10 +13,10 @@ from eth.vm.forks.prague.state import PragueState
 from eth.vm.forks.prague.transactions import PragueTransactionBuilder
 from eth_hash.auto import keccak
 
+from evm_bridge.account_db import read_code, read_nonce, read_storage
 from evm_bridge.api import ACCESS_LIST_TX, DELEGATION_PREFIX, SET_CODE_TX, EvmTxError
 from evm_bridge.checks import check_tx
 from evm_bridge.signer import address_of, sign_authorization, sign_tx
-from evm_bridge.state import read_code, read_nonce, read_storage
 from evm_bridge.txs import decode_tx
 from evm_bridge.vm import execution_context
 from tests.unit.evm_bridge.conftest import ALICE, BASE_FEE, BOB, CHAIN_ID, START, Chain, calldata

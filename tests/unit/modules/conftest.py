@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
+from abci_app.cosmos_tx.builder import build_and_sign
+from abci_app.cosmos_tx.decode import decode_native
+from abci_app.cosmos_tx.execute import execute_native
 from abci_app.module_api import Module, MsgHandler
-from abci_app.modules.registry import load_modules
-from abci_app.tx.builder import build_and_sign
-from abci_app.tx.execute import execute_native
-from abci_app.tx.native import decode_native
+from abci_app.modules.loader import load_modules
 from ledger import accounts
 from ledger.context import BlockContext
 from ledger.results import TxResult

@@ -9,8 +9,8 @@ import ast
 from importlib.metadata import entry_points
 from pathlib import Path
 
-from abci_app.modules.registry import GROUP
-from abci_app.scaffold import scaffold_module
+from abci_app.cli.scaffold import scaffold_module
+from abci_app.modules.loader import GROUP
 
 ROOT = Path(__file__).resolve().parents[3]
 CORE = ("abci_app", "occ", "store", "ledger", "evm_bridge", "wasm_bridge")

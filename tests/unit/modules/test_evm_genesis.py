@@ -6,7 +6,7 @@ import pytest
 from eth_hash.auto import keccak
 
 from abci_app.modules import evm
-from evm_bridge.state import read_code, read_nonce, read_storage
+from evm_bridge.account_db import read_code, read_nonce, read_storage
 from ledger import accounts
 
 from .conftest import ALICE, DictView

@@ -1,11 +1,11 @@
-"""abci_app.modules.registry: modules load by entry point and must not claim the same keys."""
+"""abci_app.modules.loader: modules load by entry point and must not claim the same keys."""
 
 from __future__ import annotations
 
 import pytest
 
 from abci_app.module_api import Module, MsgHandler
-from abci_app.modules.registry import available, check_compatible, load_modules
+from abci_app.modules.loader import available, check_compatible, load_modules
 
 
 def _handler(url: str) -> MsgHandler:

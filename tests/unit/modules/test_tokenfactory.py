@@ -7,10 +7,9 @@ from pysei_tokenfactory import denoms
 from pysei_tokenfactory.pb.cosmos.bank.v1beta1 import bank_pb2
 from pysei_tokenfactory.pb.seiprotocol.seichain.tokenfactory import query_pb2, tx_pb2
 
-from abci_app import codes
-from abci_app.errors import TxError
 from abci_app.module_api import MsgError
-from ledger import bank
+from ledger import bank, codes
+from ledger.codes import TxError
 from pysei_pb.cosmos.bank.v1beta1 import tx_pb2 as bank_tx
 from pysei_pb.cosmos.base.v1beta1 import coin_pb2
 
@@ -153,7 +152,7 @@ def test_genesis_round_trip_rebuilds_the_store(chain: Chain) -> None:
 def test_generated_stubs_are_current() -> None:
     from pathlib import Path
 
-    from abci_app.scaffold.protogen import stale
+    from abci_app.cli.scaffold.module_stubs import stale
 
     folder = Path(__file__).resolve().parents[3] / "modules" / "tokenfactory"
     assert stale(folder / "proto", folder, "pysei_tokenfactory.pb") == []

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-from evm_bridge.rpc.cometbft import BROADCAST_BATCH, CometClient, CometError
+from eth_rpc.cometbft import BROADCAST_BATCH, CometClient, CometError
 
 
 def _answer(req: dict[str, Any]) -> dict[str, Any]:

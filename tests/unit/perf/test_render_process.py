@@ -6,8 +6,8 @@ import time
 
 from coincurve import PrivateKey
 
-from evm_bridge.index import BlockIndex, Indexer
-from evm_bridge.index.kv import MemoryKV
+from eth_rpc.index import BlockIndex, Indexer
+from eth_rpc.index.kv import MemoryKV
 from evm_bridge.signer import sign_tx
 from evm_bridge.txs import decode_tx
 from ledger.blocks import CommittedBlock

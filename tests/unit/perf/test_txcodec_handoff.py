@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from coincurve import PrivateKey
 
-from abci_app.txcodec import EVM, TxCodec
+from abci_app.application.txcodec import EVM, TxCodec
 from evm_bridge.signer import sign_tx
 from evm_bridge.txs import decode_tx
 

@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 from eth_account import Account
 
-from abci_app.modules.registry import load_modules
-from abci_app.runner import BlockTask
-from abci_app.tx.builder import build_and_sign
-from abci_app.tx.native import NativeTx, decode_native
-from abci_app.txcodec import EVM, NATIVE, Decoded
+from abci_app.application.runner import BlockTask
+from abci_app.application.txcodec import EVM, NATIVE, Decoded
+from abci_app.cosmos_tx.builder import build_and_sign
+from abci_app.cosmos_tx.decode import NativeTx, decode_native
+from abci_app.modules.loader import load_modules
 from evm_bridge.api import EvmLog, EvmReceipt, EvmTx
 from evm_bridge.txs import decode_tx
 from ledger.addresses import to_checksum_evm

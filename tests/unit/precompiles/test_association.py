@@ -10,15 +10,14 @@ from eth_abi import encode
 from eth_account import Account
 from eth_hash.auto import keccak
 
-from abci_app import codes
+from evm_bridge.account_db import read_nonce
 from evm_bridge.execute import execute_tx
 from evm_bridge.precompiles import registry as precompiles
 from evm_bridge.precompiles.addr import ADDRESS as ADDR
 from evm_bridge.precompiles.bank import ADDRESS as BANK
 from evm_bridge.precompiles.base import revert_data
-from evm_bridge.state import read_nonce
 from evm_bridge.txs import decode_tx
-from ledger import accounts, bank
+from ledger import accounts, bank, codes
 from ledger.addresses import evm_address_from_pubkey, to_bech32, to_checksum_evm
 from pysei_pb.cosmos.bank.v1beta1 import tx_pb2
 from pysei_pb.cosmos.base.v1beta1 import coin_pb2

@@ -8,6 +8,7 @@ from eth_abi import decode, encode
 from eth_account import Account
 from eth_hash.auto import keccak
 
+from evm_bridge.account_db import read_nonce
 from evm_bridge.call import call
 from evm_bridge.execute import execute_tx
 from evm_bridge.pointers import registry
@@ -19,7 +20,6 @@ from evm_bridge.precompiles.bank import ADDRESS as BANK
 from evm_bridge.precompiles.base import revert_data
 from evm_bridge.precompiles.pointer import ADDRESS as POINTER
 from evm_bridge.precompiles.pointerview import ADDRESS as POINTERVIEW
-from evm_bridge.state import read_nonce
 from evm_bridge.txs import decode_tx
 from ledger import accounts, bank
 from ledger.addresses import evm_address_from_pubkey, to_checksum_evm

@@ -47,7 +47,7 @@ def chain() -> Chain:
 
 def send(chain: Chain, to: bytes, data: bytes, value: int = 0, nonce: int | None = None):
     evm = evm_address_from_pubkey(ALICE.pubkey)
-    from evm_bridge.state import read_nonce
+    from evm_bridge.account_db import read_nonce
 
     tx = {"type": 2, "chainId": 713714, "nonce": read_nonce(chain.view, evm) if nonce is None else nonce,
           "gas": 500_000, "maxFeePerGas": 10**9, "maxPriorityFeePerGas": 0, "to": to_checksum_evm(to),

@@ -12,8 +12,8 @@ from eth._utils.address import generate_contract_address
 from eth_abi import decode, encode
 from eth_utils import function_signature_to_4byte_selector as selector
 
+from evm_bridge.account_db import read_balance
 from evm_bridge.precompiles.wasmd import ADDRESS as WASMD
-from evm_bridge.state import read_balance
 from ledger.addresses import to_bech32
 from tests.support.chain import InProcessChain, make_keys
 from tests.support.cw import build_contract

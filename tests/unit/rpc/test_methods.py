@@ -209,7 +209,7 @@ def test_check_tx_rejection_maps_to_geth_error(rpc: Client) -> None:
 
 
 def test_traces_replay_every_earlier_tx_of_the_block_through_the_backend_replayer(rpc: Client) -> None:
-    from evm_bridge.rpc.tracing import replay_evm_txs
+    from eth_rpc.tracing import replay_evm_txs
 
     backend = rpc.chain.server.backend
     calls: list[list[bytes]] = []

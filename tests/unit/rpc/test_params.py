@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from evm_bridge.rpc import params as P
-from evm_bridge.rpc.errors import INVALID_PARAMS, RpcError, reverted
+from eth_rpc import params as P
+from eth_rpc.errors import INVALID_PARAMS, RpcError, reverted
 
 
 def bad(fn, *args) -> str:

@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
+from abci_app.cosmos_tx.builder import build_and_sign
+from abci_app.cosmos_tx.decode import decode_native
+from abci_app.cosmos_tx.execute import execute_native
 from abci_app.module_api import BlockInfo, Module, MsgHandler, ValidatorUpdate
-from abci_app.modules.registry import load_modules
+from abci_app.modules.loader import load_modules
 from abci_app.modules.staking.genesis import genesis_validator
-from abci_app.tx.builder import build_and_sign
-from abci_app.tx.execute import execute_native
-from abci_app.tx.native import decode_native
 from ledger import accounts, bank
 from ledger.addresses import FEE_COLLECTOR
 from ledger.context import BlockContext

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from google.protobuf.any_pb2 import Any as AnyPb
 
-from abci_app.errors import TxError
 from abci_app.modules.staking import state
 from abci_app.modules.staking.records import BONDED, DEC, UNBONDING
 from ledger import bank
 from ledger.addresses import BONDED_POOL, NOT_BONDED_POOL
+from ledger.codes import TxError
 from pysei_pb.cosmos.base.v1beta1.coin_pb2 import Coin
 from pysei_pb.cosmos.crypto.ed25519 import keys_pb2
 from pysei_pb.cosmos.distribution.v1beta1 import tx_pb2 as distr_tx

@@ -21,16 +21,16 @@ from google.protobuf.message import DecodeError
 
 from abci_app.config import AppConfig
 from abci_app.module_api import MsgError
-from abci_app.modules.registry import load_modules
+from abci_app.modules.loader import load_modules
 from abci_app.modules.wasm import _json_msg
-from abci_app.modules.wasm_native import _json
+from abci_app.modules.wasm_precompile import _json
+from eth_rpc.dispatch import Dispatcher
 from evm_bridge.call import call
 from evm_bridge.precompiles.api import NativeCallFailed, PrecompileError
 from evm_bridge.precompiles.base import revert_data, split_types
 from evm_bridge.precompiles.json import ADDRESS as JSON_PRECOMPILE
 from evm_bridge.precompiles.wasmd import parse_coins
 from evm_bridge.rlpscan import encode_length
-from evm_bridge.rpc.dispatch import Dispatcher
 from evm_bridge.txs import EvmTxError, decode_tx
 from pysei_pb.cosmos.tx.v1beta1 import tx_pb2
 from store.encoding import uvarint
@@ -241,11 +241,11 @@ def _marked(impl: object) -> list:
 
 #: Reads of the project's own records (written by its own encoders, never by a user).
 OWN_RECORDS = {
-    "abci_app/client.py", "abci_app/cometbft_home.py", "abci_app/commands/", "abci_app/export.py",
-    "abci_app/init.py", "abci_app/keys.py", "abci_app/modules/bank.py", "abci_app/modules/staking/",
-    "evm_bridge/index/store.py", "evm_bridge/precompiles/bank.py", "evm_bridge/receipts.py",
+    "abci_app/cli/comet_client.py", "abci_app/node/cometbft_home.py", "abci_app/cli/commands/", "abci_app/cli/state_export.py",
+    "abci_app/cli/home_init.py", "abci_app/cli/keyring.py", "abci_app/modules/bank.py", "abci_app/modules/staking/",
+    "eth_rpc/index/store.py", "evm_bridge/precompiles/bank.py", "evm_bridge/receipts.py",
     "modules/tokenfactory/pysei_tokenfactory/denoms.py", "testnet/", "wasm_bridge/state.py",
-    "abci_app/scaffold/", "bench/", "untrusted/",
+    "abci_app/cli/scaffold/", "bench/", "untrusted/",
 }
 _PARSE = re.compile(r"\bjson\.loads?\(|\btomllib\.loads?\(|\brlp\.decode\(|\bjsonlib\.loads?\(")
 

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[3]
 
 _PROLOGUE = """
 import json, sys
-import abci_app.node  # the node's imports: py-evm and py_ecc raise the limit at import
+import abci_app.node.supervisor  # the node's imports: py-evm and py_ecc raise the limit at import
 from untrusted.stack import configure_process, run_on_sized_stack
 configure_process()
 """

@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from abci_app import codes
 from abci_app.module_api import GasMeter, MsgError
 from abci_app.modules import wasm
+from ledger import codes
 from ledger.addresses import to_bech32
 from ledger.overlay import EmptyView, Overlay
 from pysei_pb.cosmwasm.wasm.v1 import query_pb2, tx_pb2

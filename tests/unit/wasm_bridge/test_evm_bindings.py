@@ -14,8 +14,8 @@ from eth._utils.address import generate_contract_address
 from eth_abi import encode
 from eth_hash.auto import keccak
 
+from evm_bridge.account_db import read_storage
 from evm_bridge.precompiles.wasmd import ADDRESS as WASMD
-from evm_bridge.state import read_storage
 from ledger.accounts import evm_for_sei
 from ledger.addresses import from_bech32
 from tests.support.chain import InProcessChain, make_keys

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from abci_app import codes
 from abci_app.module_api import GasMeter, MsgError
+from ledger import codes
 from pysei_pb.cosmos.tx.v1beta1 import service_pb2
 from pysei_pb.tendermint.abci import types_pb2 as abci
 from tests.support.chain import InProcessChain, make_keys

@@ -1,0 +1,334 @@
+"""The ABCI 2.0 application: CometBFT's calls mapped onto decoding, scheduling and SeiDB.
+
+FinalizeBlock computes and stages the block's change set and app hash; Commit makes them
+durable; Info reports the last durable height so CometBFT's handshake replays the rest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+
+from abci_app.application.blockexec import BlockOutcome, execute_block
+from abci_app.application.checktx import CheckState
+from abci_app.application.queries import QueryRouter
+from abci_app.application.runner import AppTaskRunner, BlockTask
+from abci_app.application.txcodec import Decoded, TxCodec
+from abci_app.application.txpool.pool import TxPool
+from abci_app.application.txpool.proposal import Limits, build_proposal, proposal_fault
+from abci_app.config import AppConfig
+from abci_app.cosmos_tx.decode import verify_signature
+from abci_app.cosmos_tx.simulate import PATH as SIMULATE_PATH
+from abci_app.cosmos_tx.simulate import simulate_route
+from abci_app.module_api import BlockInfo, Misbehavior, Module, ValidatorUpdate, Vote
+from evm_bridge.account_db import read_nonce
+from ledger import accounts, codes
+from ledger.blocks import CommittedBlock
+from ledger.codes import TxError
+from ledger.context import KEY_MAX_GAS, PARAMS, base_fee, block_gas_limit, make_context
+from ledger.encoding import encode_uint
+from ledger.overlay import EmptyView, Overlay
+from ledger.results import TxResult
+from occ.api import Scheduler
+from occ.executors import SerialExecutor
+from pysei_pb.tendermint.abci import types_pb2 as abci
+from pysei_pb.tendermint.crypto import keys_pb2
+from pysei_pb.tendermint.types.validator_pb2 import BLOCK_ID_FLAG_COMMIT
+from store.api import ChangeSet, Database, KVView
+from untrusted import json_text
+
+log = logging.getLogger("pysei.app")
+
+APP_VERSION = 1
+GENESIS_KEY = b"genesis"
+
+
+class App:
+    """One instance per node. ``observers`` are called after each Commit (indexers, metrics)."""
+
+    def __init__(
+        self,
+        config: AppConfig,
+        db: Database,
+        scheduler: Scheduler,
+        modules: Sequence[Module],
+        observers: Sequence[Callable[[CommittedBlock, BlockOutcome], None]] = (),
+    ) -> None:
+        self.config = config
+        self.db = db
+        self.scheduler = scheduler
+        self.modules = list(modules)
+        self.observers = list(observers)
+        handlers: dict = {}
+        for m in self.modules:
+            handlers.update(m.messages)
+        self.codec = TxCodec(config.evm_chain_id, config.max_tx_bytes, handlers)
+        self.runner = AppTaskRunner(tuple(m.name for m in self.modules), config.chain_id)
+        self.pool = TxPool(config.txpool_account_queue, config.txpool_global_queue, config.txpool_queue_ttl_blocks)
+        self.check = CheckState(self, handlers)
+        self.queries = QueryRouter(db, self.modules)
+        self.queries.routes[SIMULATE_PATH] = simulate_route(
+            handlers, lambda view, height: self.check.next_block_context(view), config.max_tx_bytes
+        )
+        self._consensus = threading.Lock()
+        self._staged: tuple[CommittedBlock, BlockOutcome] | None = None
+        self._genesis = ChangeSet()
+        self._finalize_ms = 0
+        #: Why Commit could not make a height durable (a full disk, a write error), or None.
+        self.storage_failure: str | None = None
+
+    # ---- info and connections ----
+
+    def echo(self, req: abci.RequestEcho) -> abci.ResponseEcho:
+        return abci.ResponseEcho(message=req.message)
+
+    def flush(self, req: abci.RequestFlush) -> abci.ResponseFlush:
+        return abci.ResponseFlush()
+
+    def info(self, req: abci.RequestInfo) -> abci.ResponseInfo:
+        height = self.db.last_height()
+        return abci.ResponseInfo(
+            data="pysei",
+            version="0.1.0",
+            app_version=APP_VERSION,
+            last_block_height=height,
+            last_block_app_hash=self.db.last_app_hash() if height > 0 else b"",
+        )
+
+    # ---- genesis ----
+
+    def init_chain(self, req: abci.RequestInitChain) -> abci.ResponseInitChain:
+        """Build the genesis state. It is not committed on its own: it is kept in memory and
+        committed with block 1 (SeiDB versions start at 1), so a crash before block 1 simply
+        makes CometBFT call InitChain again. The genesis app hash is that of the genesis
+        writes staged as height 1."""
+        with self._consensus:
+            state = json_text.loads(req.app_state_bytes or b"{}")
+            view = Overlay(EmptyView())
+            max_gas = req.consensus_params.block.max_gas if req.HasField("consensus_params") else 0
+            if max_gas > 0:
+                view.set(PARAMS, KEY_MAX_GAS, encode_uint(max_gas))
+            for module in self.modules:
+                if module.init_genesis is not None:
+                    module.init_genesis(view, state.get(module.name, {}))
+            # The state's canonical JSON, not the bytes: CometBFT sends genesis.json's app state
+            # as written on the first start and compacted when it replays from genesis.
+            canonical = json.dumps(state, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+            view.set("meta", GENESIS_KEY, hashlib.sha256(canonical.encode()).digest())
+            self._genesis = ChangeSet.from_writes(view.writes())
+            app_hash = self.db.stage(1, self._genesis)
+            self.check.reset()
+            log.info("genesis built: chain %s app_hash %s", req.chain_id, app_hash.hex())
+            return abci.ResponseInitChain(app_hash=app_hash)
+
+    # ---- mempool ----
+
+    def check_tx(self, req: abci.RequestCheckTx) -> abci.ResponseCheckTx:
+        return self.check.check(req.tx, recheck=req.type == abci.RECHECK)
+
+    # ---- proposals ----
+
+    def prepare_proposal(self, req: abci.RequestPrepareProposal) -> abci.ResponsePrepareProposal:
+        """Order the mempool's txs (``txpool.proposal``): this node's choice, not consensus."""
+        view = self.db.read_view()
+        pool = self.pool
+
+        def keep(tx) -> bool:
+            holder = pool.holder(tx.sender, tx.nonce)
+            return holder is None or holder.hash == tx.hash
+
+        limits = Limits(req.max_tx_bytes, block_gas_limit(view), base_fee(view))
+        txs = build_proposal(req.txs, self.codec.decode, keep, lambda sender: read_nonce(view, sender), limits)
+        return abci.ResponsePrepareProposal(txs=txs)
+
+    def process_proposal(self, req: abci.RequestProcessProposal) -> abci.ResponseProcessProposal:
+        """Reject what a correct proposer never builds; a function of the txs and state."""
+        view = self.db.read_view()
+        fault = proposal_fault(req.txs, self.codec.decode, block_gas_limit(view), self._signed_check(view))
+        if fault is not None:
+            log.warning("rejecting proposal at height %d: %s", req.height, fault)
+            return abci.ResponseProcessProposal(status=abci.ResponseProcessProposal.REJECT)
+        return abci.ResponseProcessProposal(status=abci.ResponseProcessProposal.ACCEPT)
+
+    def _signed_check(self, view: KVView) -> Callable[[Decoded], bool]:
+        """ProcessProposal's signature rule: a native tx whose signer has an account in the
+        committed ``view`` must verify against that account's number (a tx CheckTx already
+        verified against that number passes without a second verification)."""
+        chain_id = self.config.chain_id
+
+        def signed(decoded: Decoded) -> bool:
+            account = accounts.get_account(view, decoded.tx.signer)
+            if account is None or self.check.verified_account(decoded) == account.number:
+                return True
+            return verify_signature(decoded.tx, chain_id, account.number)
+
+        return signed
+
+    def extend_vote(self, req: abci.RequestExtendVote) -> abci.ResponseExtendVote:
+        return abci.ResponseExtendVote(vote_extension=b"")
+
+    def verify_vote_extension(self, req: abci.RequestVerifyVoteExtension) -> abci.ResponseVerifyVoteExtension:
+        status = abci.ResponseVerifyVoteExtension.ACCEPT if not req.vote_extension else abci.ResponseVerifyVoteExtension.REJECT
+        return abci.ResponseVerifyVoteExtension(status=status)
+
+    # ---- blocks ----
+
+    def finalize_block(self, req: abci.RequestFinalizeBlock) -> abci.ResponseFinalizeBlock:
+        with self._consensus:
+            started = time.perf_counter()
+            base_version = self.db.last_height()
+            if req.height != base_version + 1:
+                raise RuntimeError(f"FinalizeBlock height {req.height} after committed height {base_version}")
+            base = self.db.read_view(base_version)
+            scheduler = self.scheduler
+            if base_version == 0:  # block 1 also commits the genesis state (see init_chain)
+                base = _preloaded(base, self._genesis)
+                scheduler = SerialExecutor()
+            time_ns = req.time.seconds * 1_000_000_000 + req.time.nanos
+            ctx = make_context(
+                base,
+                height=req.height,
+                time_ns=time_ns,
+                chain_id=self.config.chain_id,
+                evm_chain_id=self.config.evm_chain_id,
+                proposer=bytes(req.proposer_address),
+                block_hash=bytes(req.hash),
+            )
+            tasks = [self._task(bytes(raw)) for raw in req.txs]
+            outcome = execute_block(
+                tasks, ctx, base, base_version, scheduler, self.runner, self.modules, _block_info(req)
+            )
+            changeset = self._genesis.merged(outcome.changeset) if base_version == 0 else outcome.changeset
+            app_hash = self.db.stage(req.height, changeset)
+            block = CommittedBlock(
+                height=req.height,
+                hash=bytes(req.hash),
+                time_ns=time_ns,
+                proposer=bytes(req.proposer_address),
+                app_hash=app_hash,
+                txs=tuple(bytes(t) for t in req.txs),
+                results=outcome.results,
+                gas_limit=ctx.gas_limit,
+                gas_used=outcome.gas_used,
+                base_fee_wei=ctx.base_fee_wei,
+                decoded=tuple(t.decoded.tx if t.decoded else None for t in tasks),
+            )
+            self._staged = (block, outcome)
+            self._finalize_ms = int((time.perf_counter() - started) * 1000)
+            return abci.ResponseFinalizeBlock(
+                tx_results=[_exec_result(r) for r in outcome.results],
+                events=[_event(e) for e in outcome.events],
+                validator_updates=[_validator_update(u) for u in outcome.validator_updates],
+                app_hash=app_hash,
+            )
+
+    def _task(self, raw: bytes) -> BlockTask:
+        try:
+            decoded = self.codec.decode(raw)
+        except TxError as e:
+            return BlockTask(None, e.code, e.log)
+        return BlockTask(decoded, verified_account=self.check.verified_account(decoded))
+
+    def commit(self, req: abci.RequestCommit) -> abci.ResponseCommit:
+        with self._consensus:
+            started = time.perf_counter()
+            try:
+                self.db.commit()
+            except Exception as exc:  # the data directory cannot be written: the node must stop
+                self.storage_failure = f"{type(exc).__name__}: {exc}"
+                log.critical("commit failed, the node stops (no committed height is lost): %s", self.storage_failure)
+                raise
+            commit_ms = int((time.perf_counter() - started) * 1000)
+            staged, self._staged = self._staged, None
+            if staged is not None:
+                self.check.last_time_ns = staged[0].time_ns
+            self.check.reset()
+            committed = self.db.read_view()
+            self.pool.on_commit(self.db.last_height(), lambda sender: read_nonce(committed, sender))
+            if staged is not None:
+                block, outcome = staged
+                s = outcome.stats
+                log.info(
+                    "block height=%d txs=%d gas=%d execute_ms=%d commit_ms=%d occ_incarnations=%d "
+                    "occ_reexecutions=%d occ_rounds=%d occ_fallback=%s app_hash=%s",
+                    block.height, len(block.txs), block.gas_used, self._finalize_ms, commit_ms,
+                    s.incarnations, s.re_executions, s.rounds, s.fallback_used, block.app_hash.hex()[:16],
+                )
+                for observer in self.observers:
+                    try:
+                        observer(block, outcome)
+                    except Exception:  # an indexer failure must not stop consensus
+                        log.exception("block observer failed at height %d", block.height)
+            return abci.ResponseCommit(retain_height=0)
+
+    # ---- queries and snapshots ----
+
+    def query(self, req: abci.RequestQuery) -> abci.ResponseQuery:
+        return self.queries.query(req)
+
+    def list_snapshots(self, req: abci.RequestListSnapshots) -> abci.ResponseListSnapshots:
+        from abci_app.application.snapshots import list_snapshots
+
+        return list_snapshots(self.db, req)
+
+    def offer_snapshot(self, req: abci.RequestOfferSnapshot) -> abci.ResponseOfferSnapshot:
+        from abci_app.application.snapshots import offer_snapshot
+
+        return offer_snapshot(self.db, req)
+
+    def load_snapshot_chunk(self, req: abci.RequestLoadSnapshotChunk) -> abci.ResponseLoadSnapshotChunk:
+        from abci_app.application.snapshots import load_snapshot_chunk
+
+        return load_snapshot_chunk(self.db, req)
+
+    def apply_snapshot_chunk(self, req: abci.RequestApplySnapshotChunk) -> abci.ResponseApplySnapshotChunk:
+        from abci_app.application.snapshots import apply_snapshot_chunk
+
+        with self._consensus:
+            resp = apply_snapshot_chunk(self.db, req)
+            self.check.reset()
+            return resp
+
+
+def _preloaded(base, changeset: ChangeSet) -> Overlay:
+    view = Overlay(base)
+    view.apply(changeset)
+    return view
+
+
+def _block_info(req: abci.RequestFinalizeBlock) -> BlockInfo:
+    votes = tuple(
+        Vote(bytes(v.validator.address), v.validator.power, v.block_id_flag == BLOCK_ID_FLAG_COMMIT)
+        for v in req.decided_last_commit.votes
+    )
+    misbehavior = tuple(
+        Misbehavior(m.type, bytes(m.validator.address), m.height, m.time.seconds * 10**9 + m.time.nanos,
+                    m.total_voting_power)
+        for m in req.misbehavior
+    )
+    return BlockInfo(votes, misbehavior)
+
+
+def _validator_update(u: ValidatorUpdate) -> abci.ValidatorUpdate:
+    key = keys_pb2.PublicKey(**{u.pubkey_type: u.pubkey})
+    return abci.ValidatorUpdate(pub_key=key, power=u.power)
+
+
+def _event(e) -> abci.Event:
+    return abci.Event(type=e.type, attributes=[abci.EventAttribute(key=k, value=v, index=True) for k, v in e.attributes])
+
+
+def _exec_result(r: TxResult) -> abci.ExecTxResult:
+    return abci.ExecTxResult(
+        code=r.code,
+        data=r.data,
+        log=r.log,
+        gas_wanted=r.gas_wanted,
+        gas_used=r.gas_used,
+        events=[_event(e) for e in r.events],
+        codespace=r.codespace if r.code != codes.OK else "",
+    )

@@ -1,0 +1,99 @@
+"""CheckTx: admit a tx to the mempool only if it would pass against the pending state.
+
+Native txs: the check state is an overlay over the last committed state that accumulates
+the effects of admitted native txs (sequences, fees, amounts), so a sender's consecutive
+txs are admitted in order (Cosmos SDK semantics). Ethereum txs go through the tx pool
+(``txpool``): checked at their own nonce, queued past a gap, replaceable. Commit resets
+the overlay; CometBFT's recheck then replays the mempool and drops what became invalid.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from typing import Any
+
+from abci_app.application.txcodec import ASSOCIATE, EVM, Decoded
+from abci_app.application.txpool.admission import check_evm
+from abci_app.cosmos_tx.associate import execute_associate
+from ledger import accounts, codes
+from ledger.codes import TxError
+from ledger.context import BlockContext, make_context
+from ledger.overlay import Overlay
+from pysei_pb.tendermint.abci import types_pb2 as abci
+
+_VERIFIED_CACHE = 100_000
+
+
+class CheckState:
+    def __init__(self, app: Any, handlers: dict) -> None:
+        self.app = app
+        self.handlers = handlers
+        self.view: Overlay | None = None
+        self.last_time_ns = 0
+        self._lock = threading.Lock()
+        #: tx hash -> account number its signature was verified against.
+        self._verified: OrderedDict[bytes, int] = OrderedDict()
+
+    def reset(self) -> None:
+        with self._lock:
+            self.view = Overlay(self.app.db.read_view())
+
+    def verified_account(self, decoded: Decoded) -> int:
+        return self._verified.get(decoded.hash, -1)
+
+    def next_block_context(self, view) -> BlockContext:
+        """The context the next block will most likely run in (for checks and simulation)."""
+        cfg = self.app.config
+        return make_context(
+            view,
+            height=self.app.db.last_height() + 1,
+            time_ns=self.last_time_ns,
+            chain_id=cfg.chain_id,
+            evm_chain_id=cfg.evm_chain_id,
+        )
+
+    def check(self, raw: bytes, recheck: bool) -> abci.ResponseCheckTx:
+        try:
+            decoded = self.app.codec.decode(raw)
+        except TxError as e:
+            return abci.ResponseCheckTx(code=e.code, log=e.log, codespace=e.codespace)
+        with self._lock:
+            if self.view is None:
+                self.view = Overlay(self.app.db.read_view())
+            scratch = Overlay(self.view)
+            ctx = self.next_block_context(scratch)
+            try:
+                if decoded.kind == EVM:
+                    gas_wanted = check_evm(self.app.pool, decoded.tx, scratch, ctx, self.app.db.last_height(), recheck)
+                    result_code, log, gas_used = codes.OK, "", 0
+                elif decoded.kind == ASSOCIATE:
+                    result = execute_associate(decoded.tx, scratch)
+                    if result.code != codes.OK:
+                        return abci.ResponseCheckTx(code=result.code, log=result.log)
+                    gas_wanted = gas_used = 0
+                else:
+                    result = self._check_native(decoded, scratch, ctx)
+                    result_code, log, gas_used, gas_wanted = result.code, result.log, result.gas_used, result.gas_wanted
+                    if result_code != codes.OK:
+                        return abci.ResponseCheckTx(code=result_code, log=log, codespace=result.codespace,
+                                                    gas_wanted=gas_wanted, gas_used=gas_used)
+            except TxError as e:
+                return abci.ResponseCheckTx(code=e.code, log=e.log, codespace=e.codespace)
+            scratch.flush()
+            return abci.ResponseCheckTx(code=codes.OK, gas_wanted=gas_wanted, gas_used=gas_used)
+
+    def _check_native(self, decoded: Decoded, view: Overlay, ctx: BlockContext):
+        from abci_app.cosmos_tx.execute import execute_native
+
+        tx = decoded.tx
+        verified = self.verified_account(decoded)
+        result = execute_native(tx, ctx, view, self.handlers, verified_account=verified, check_only=True,
+                                min_gas_price=self.app.config.min_gas_price)
+        if result.code == codes.OK and verified < 0:
+            acc = accounts.get_account(view, tx.signer)
+            if acc is not None:
+                self._verified[decoded.hash] = acc.number
+                if len(self._verified) > _VERIFIED_CACHE:
+                    self._verified.popitem(last=False)
+        return result

@@ -1,0 +1,136 @@
+"""Block building (PrepareProposal) and the proposal rules every validator enforces
+(ProcessProposal).
+
+Building: native txs first, in mempool order (Cosmos sequences: in order only); then the
+Ethereum txs, sender by sender, highest effective tip first (ties: the sender seen first
+in the mempool), each sender's txs in nonce order from its committed nonce, stopping at
+its first gap; all within the block's byte limit and gas limit (the sum of gas limits).
+
+Rules (pure functions of the txs and the committed state, so honest validators agree):
+every tx decodes, no tx appears twice, the gas limits sum to at most the block's, one
+sender's Ethereum nonces strictly increase, and a native tx whose signer has an account in
+the committed state carries a valid signature for that account (an Ethereum tx's signature
+is checked by decoding: the sender is recovered from it). A signer without an account yet
+may get one earlier in the block: FinalizeBlock judges its tx.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from abci_app.application.txcodec import EVM, NATIVE, Decoded
+from evm_bridge.api import EvmTx
+from ledger import codes
+from ledger.codes import TxError
+
+Decode = Callable[[bytes], Decoded]
+#: False when a decoded native tx's signature is provably invalid against committed state.
+SignatureCheck = Callable[[Decoded], bool]
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int  # CometBFT's ``max_tx_bytes`` for the block
+    max_gas: int  # the block gas limit (<= 0: none)
+    base_fee: int  # wei, the next block's
+
+
+def effective_tip(tx: EvmTx, base_fee: int) -> int:
+    return min(tx.max_priority_fee_per_gas, tx.max_fee_per_gas - base_fee)
+
+
+def tx_gas(decoded: Decoded) -> int:
+    return decoded.tx.gas if decoded.kind == EVM else decoded.tx.gas_limit
+
+
+def build_proposal(
+    raws: Sequence[bytes],
+    decode: Decode,
+    keep: Callable[[EvmTx], bool],
+    nonce_of: Callable[[bytes], int],
+    limits: Limits,
+) -> list[bytes]:
+    """The block's txs from the mempool's. ``keep(tx)`` is False for a tx the pool has
+    replaced; ``nonce_of(sender)`` is the committed nonce."""
+    out: list[bytes] = []
+    size = gas = 0
+
+    def fits(raw: bytes, d: Decoded) -> bool:
+        nonlocal size, gas
+        g = tx_gas(d)
+        if size + len(raw) > limits.max_bytes or (limits.max_gas > 0 and gas + g > limits.max_gas):
+            return False
+        out.append(raw)
+        size += len(raw)
+        gas += g
+        return True
+
+    runs: dict[bytes, dict[int, tuple[bytes, Decoded]]] = {}
+    first_seen: dict[bytes, int] = {}
+    for i, raw in enumerate(raws):
+        try:
+            d = decode(raw)
+        except TxError:
+            continue
+        if d.kind != EVM:
+            fits(raw, d)
+            continue
+        tx = d.tx
+        if not keep(tx):
+            continue
+        slots = runs.setdefault(tx.sender, {})
+        first_seen.setdefault(tx.sender, i)
+        slots.setdefault(tx.nonce, (raw, d))
+    heads: list[tuple[int, int, bytes, int]] = []
+    for sender, slots in runs.items():
+        _push(heads, slots, sender, nonce_of(sender), first_seen[sender], limits.base_fee)
+    while heads:
+        _, order, sender, nonce = heapq.heappop(heads)
+        raw, d = runs[sender][nonce]
+        if fits(raw, d):
+            _push(heads, runs[sender], sender, nonce + 1, order, limits.base_fee)
+    return out
+
+
+def _push(heads: list, slots: dict[int, tuple[bytes, Decoded]], sender: bytes, nonce: int, order: int,
+          base_fee: int) -> None:
+    held = slots.get(nonce)
+    if held is None:
+        return
+    tip = effective_tip(held[1].tx, base_fee)
+    if tip >= 0:
+        heapq.heappush(heads, (-tip, order, sender, nonce))
+
+
+def proposal_fault(
+    raws: Sequence[bytes], decode: Decode, max_gas: int, signed: SignatureCheck = lambda d: True
+) -> str | None:
+    """Why ProcessProposal must reject these txs, or None. Oversize txs are judged by
+    FinalizeBlock instead (the size limit is a node's own setting)."""
+    gas = 0
+    last: dict[bytes, int] = {}
+    seen: dict[bytes, int] = {}
+    for i, raw in enumerate(raws):
+        if raw in seen:
+            return f"tx {i} repeats tx {seen[raw]}"
+        seen[raw] = i
+        try:
+            d = decode(raw)
+        except TxError as e:
+            if e.code == codes.TX_TOO_LARGE:
+                continue
+            return f"tx {i} does not decode: {e.log}"
+        if d.kind == NATIVE and not signed(d):
+            return f"tx {i}: invalid signature"
+        gas += tx_gas(d)
+        if d.kind == EVM:
+            tx = d.tx
+            prev = last.get(tx.sender)
+            if prev is not None and tx.nonce <= prev:
+                return f"tx {i}: nonce {tx.nonce} of 0x{tx.sender.hex()} after nonce {prev}"
+            last[tx.sender] = tx.nonce
+    if max_gas > 0 and gas > max_gas:
+        return f"txs' gas limits sum to {gas}, over the block gas limit {max_gas}"
+    return None

@@ -1,0 +1,21 @@
+"""The JSON-RPC's block, tx, receipt and log index (its own RocksDB under ``<home>/index``).
+
+An observer of committed blocks (``Indexer.observe``, or ``BlockIndex.observe`` inline)
+turns each ``CommittedBlock`` into the Ethereum view of it and writes that in one batch:
+
+* ``render.py``  CommittedBlock -> block header, tx objects and receipts (pure; owns every
+  definition of the Ethereum view: hash, parentHash, roots, synthetic entries for native txs)
+* ``roots.py``   transactions/receipts Merkle-Patricia roots, blooms, header size
+* ``codec.py``   hex quantities and data as JSON-RPC writes them
+* ``kv.py``      the key/value backends (RocksDB, in-memory for tests)
+* ``store.py``   ``BlockIndex``: key layout, batched writes, lookups, restart gap check
+* ``indexer.py``  ``Indexer``: the app observer; journals each block, renders it on a
+  background thread, replays the journal after a crash
+* ``logs.py``    log filters (block range, addresses, topics) with per-block bloom skipping
+"""
+
+from eth_rpc.index.indexer import Indexer
+from eth_rpc.index.render import RenderedBlock
+from eth_rpc.index.store import BlockIndex
+
+__all__ = ["BlockIndex", "Indexer", "RenderedBlock"]

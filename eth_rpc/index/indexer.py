@@ -1,0 +1,125 @@
+"""``Indexer``: keeps rendering off the consensus thread without losing blocks in a crash.
+
+The app observer (``observe``, on the consensus thread, right after Commit) only journals
+the committed block (a pickle under ``j`` + height, one small write) and queues it. A
+background thread renders queued blocks in height order and writes each with the
+deletion of its journal entry in the same batch. ``start()`` first re-indexes whatever
+the journal still holds (blocks committed before a crash), so every committed block that
+reached the observer is indexed exactly once. ``close()`` drains the queue.
+
+With ``render_process=True`` the rendering itself (tx objects, receipts, tries, JSON) runs
+in one helper process, so it no longer competes for the app process's GIL with CheckTx,
+FinalizeBlock and the JSON-RPC; the thread only ships the block and writes the rows. If
+the helper dies, rendering falls back to the thread; until it has started (imports take
+a second or two), blocks are rendered in the thread so the index never lags at start.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import pickle
+import queue
+import threading
+from concurrent.futures import Future, ProcessPoolExecutor
+
+from eth_rpc.index.render import RenderedBlock
+from eth_rpc.index.store import BlockIndex, render_rows
+from ledger.blocks import CommittedBlock
+from untrusted.lifeline import exit_with
+
+log = logging.getLogger("pysei.index")
+_JOURNAL = b"j"
+_STOP = None
+
+
+class Indexer:
+    def __init__(self, index: BlockIndex, render_process: bool = False) -> None:
+        self.index = index
+        self.render_process = render_process
+        self._queue: queue.Queue[object] = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self._pool: ProcessPoolExecutor | None = None
+        self._warm: Future[object] | None = None
+
+    def start(self) -> None:
+        if self.render_process:
+            self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("forkserver"),
+                                             initializer=exit_with, initargs=(os.getpid(),))
+            self._warm = self._pool.submit(_warm_up)
+        replayed = 0
+        for key, raw in list(self.index.kv.scan(_JOURNAL)):
+            self._index(pickle.loads(raw), key)
+            replayed += 1
+        if replayed:
+            log.info("re-indexed %d journaled block(s) after an unclean stop", replayed)
+        self._thread = threading.Thread(target=self._run, name="evm-index", daemon=True)
+        self._thread.start()
+
+    def observe(self, block: CommittedBlock, outcome: object = None) -> None:
+        """The app observer: journal the block and queue it for rendering."""
+        try:
+            self.index.kv.write([(_JOURNAL + block.height.to_bytes(8, "big"), pickle.dumps(block, protocol=5))])
+        except Exception:  # an unpicklable block still gets indexed, just not journaled
+            log.exception("journaling block %d failed", block.height)
+        self._queue.put(block)
+
+    def _index(self, block: CommittedBlock, journal_key: bytes) -> None:
+        try:
+            ready = self._pool is not None and self._warm is not None and self._warm.done()
+            rendered = self._render_elsewhere(block, journal_key) if ready else None
+            if rendered is None:
+                rendered = self.index.index_block(block, extra=[(journal_key, None)])
+        except Exception:
+            log.exception("indexing block %d failed", block.height)
+            return
+        self.index.notify(rendered)
+
+    def _render_elsewhere(self, block: CommittedBlock, journal_key: bytes) -> RenderedBlock | None:
+        """Render in the helper process and write; None if it could not (render inline)."""
+        assert self._pool is not None
+        parent = self.index.parent_hash(block.height)
+        try:
+            rendered, rows = self._pool.submit(render_rows, block, parent, self.index.chain_id).result()
+        except Exception:
+            log.exception("render process failed at height %d; rendering in the indexer thread", block.height)
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+            return None
+        return self.index.write_rendered(block.height, parent, rendered, rows, extra=[(journal_key, None)])
+
+    def _run(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is _STOP:
+                return
+            if isinstance(item, _Marker):
+                item.event.set()
+            elif isinstance(item, CommittedBlock):
+                self._index(item, _JOURNAL + item.height.to_bytes(8, "big"))
+
+    def wait_idle(self, timeout: float = 30.0) -> None:
+        """Block until everything queued so far is indexed (tests, shutdown)."""
+        done = threading.Event()
+        self._queue.put(_Marker(done))
+        done.wait(timeout)
+
+    def close(self) -> None:
+        if self._thread is not None:
+            self._queue.put(_STOP)
+            self._thread.join(timeout=60)
+            self._thread = None
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+def _warm_up() -> None:
+    """Runs first in the render process: importing the renderer is its slow part."""
+    import eth_rpc.index.store  # noqa: F401
+
+
+class _Marker:
+    def __init__(self, event: threading.Event) -> None:
+        self.event = event

@@ -1,0 +1,215 @@
+"""``BlockIndex``: the index's key layout, per-block batched writes and lookups.
+
+Key layout (all heights big-endian u64, tx positions u32)::
+
+    m height                 last indexed height
+    m first                  first indexed height
+    b + height               {"h": block object without txs, "n": EVM tx count,
+                              "p": block position of each EVM tx}
+    H + block hash           height
+    x + height + position    tx object (EVM txs first, then synthetic native entries)
+    r + height + position    receipt, parallel to ``x``
+    w + height + block pos   bytes of every tx in CometBFT block order (trace replays)
+    t + tx hash              height + position
+
+Each block is one atomic write that also moves ``m height``; writing a height again
+(CometBFT replays after a crash) overwrites it with the same content. The observer runs
+on the consensus thread; readers (the RPC loop) may read concurrently.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from eth_rpc.index.kv import IndexKV, MemoryKV
+from eth_rpc.index.render import ZERO_HASH, RenderedBlock, render_block
+from ledger.blocks import CommittedBlock
+
+log = logging.getLogger("pysei.index")
+
+Json = dict[str, Any]
+_HEIGHT = b"mheight"
+_FIRST = b"mfirst"
+
+
+def _u64(n: int) -> bytes:
+    return n.to_bytes(8, "big")
+
+
+def _dump(obj: object) -> bytes:
+    return json.dumps(obj, separators=(",", ":")).encode()
+
+
+def render_rows(
+    block: CommittedBlock, parent: bytes, chain_id: int
+) -> tuple[RenderedBlock, list[tuple[bytes, bytes]]]:
+    """The Ethereum view of ``block`` and the index rows holding it (pure: it runs in the
+    indexer's render process as well as inline)."""
+    r = render_block(block, parent, chain_id)
+    h = _u64(block.height)
+    record = {"h": r.header, "n": r.evm_count, "p": r.evm_positions}
+    rows = [(b"b" + h, _dump(record)), (b"H" + block.hash, h)]
+    rows += [(b"w" + h + i.to_bytes(4, "big"), raw) for i, raw in enumerate(r.raw)]
+    for i, (tx, receipt) in enumerate(zip(r.txs, r.receipts, strict=True)):
+        pos = h + i.to_bytes(4, "big")
+        rows += [(b"x" + pos, _dump(tx)), (b"r" + pos, _dump(receipt))]
+        rows.append((b"t" + bytes.fromhex(tx["hash"][2:]), pos))
+    return r, rows
+
+
+class BlockIndex:
+    """Blocks, txs, receipts and logs of committed heights, as the JSON-RPC serves them."""
+
+    def __init__(self, kv: IndexKV | None = None, chain_id: int = 713714) -> None:
+        self.kv = kv if kv is not None else MemoryKV()
+        self.chain_id = chain_id
+        raw = self.kv.get(_HEIGHT)
+        self._height = int.from_bytes(raw, "big") if raw else 0
+        raw = self.kv.get(_FIRST)
+        self._first = int.from_bytes(raw, "big") if raw else 0
+        self._listeners: list[Callable[[RenderedBlock], None]] = []
+        self._lock = threading.Lock()
+        self._headers: dict[int, Json] = {}
+
+    # ---- writing ----
+
+    def add_listener(self, fn: Callable[[RenderedBlock], None]) -> None:
+        """``fn(block)`` runs after each indexed block (on the observer's thread)."""
+        self._listeners.append(fn)
+
+    def observe(self, block: CommittedBlock, outcome: object = None) -> None:
+        """The app observer: index ``block`` and tell the listeners."""
+        self.notify(self.index_block(block))
+
+    def notify(self, rendered: RenderedBlock) -> None:
+        for fn in self._listeners:
+            try:
+                fn(rendered)
+            except Exception:
+                log.exception("index listener failed at height %d", rendered.height)
+
+    def index_block(self, block: CommittedBlock, extra: list[tuple[bytes, bytes | None]] = ()) -> RenderedBlock:
+        """Render and write ``block`` in one batch (with ``extra`` pairs, e.g. a journal delete)."""
+        with self._lock:
+            r, rows = render_rows(block, self.parent_hash(block.height), self.chain_id)
+            return self._write(block.height, r, rows, extra)
+
+    def parent_hash(self, height: int) -> bytes:
+        """The indexed hash of ``height - 1`` (zero below the first indexed block)."""
+        return self.block_hash(height - 1) or ZERO_HASH
+
+    def write_rendered(
+        self, height: int, parent: bytes, rendered: RenderedBlock, rows: list[tuple[bytes, bytes]],
+        extra: list[tuple[bytes, bytes | None]] = (),
+    ) -> RenderedBlock | None:
+        """Write a block rendered elsewhere (``render_rows``) against ``parent``; None, writing
+        nothing, if height - 1 was re-indexed with another hash meanwhile."""
+        with self._lock:
+            if self.parent_hash(height) != parent:
+                return None
+            return self._write(height, rendered, rows, extra)
+
+    def _write(
+        self, height: int, r: RenderedBlock, rows: list[tuple[bytes, bytes]], extra: list[tuple[bytes, bytes | None]]
+    ) -> RenderedBlock:
+        h = _u64(height)
+        pairs: list[tuple[bytes, bytes | None]] = list(rows)
+        if height > self._height:
+            pairs.append((_HEIGHT, h))
+        if not self._first or height < self._first:
+            pairs.append((_FIRST, h))
+        self.kv.write(pairs + list(extra))
+        self._headers.pop(height, None)
+        self._height = max(self._height, height)
+        if not self._first or height < self._first:
+            self._first = height
+        return r
+
+    def check_gap(self, db_height: int) -> tuple[int, int] | None:
+        """Compare with the store's height at start; returns (first, last) missing, if any."""
+        if db_height > self._height:
+            gap = (self._height + 1, db_height)
+            log.warning(
+                "index is behind the state store: heights %d..%d are not indexed (blocks committed before a "
+                "crash or before the index existed); they stay missing from the JSON-RPC", *gap
+            )
+            return gap
+        return None
+
+    # ---- reading ----
+
+    @property
+    def height(self) -> int:
+        return self._height
+
+    @property
+    def first_height(self) -> int:
+        return self._first
+
+    def _record(self, height: int) -> Json | None:
+        rec = self._headers.get(height)
+        if rec is None:
+            raw = self.kv.get(b"b" + _u64(height)) if height >= 0 else None
+            if raw is None:
+                return None
+            rec = json.loads(raw)
+            if len(self._headers) > 512:
+                self._headers.clear()
+            self._headers[height] = rec
+        return rec
+
+    def header(self, height: int) -> Json | None:
+        rec = self._record(height)
+        return dict(rec["h"]) if rec else None
+
+    def evm_count(self, height: int) -> int:
+        rec = self._record(height)
+        return rec["n"] if rec else 0
+
+    def block_hash(self, height: int) -> bytes | None:
+        rec = self._record(height)
+        return bytes.fromhex(rec["h"]["hash"][2:]) if rec else None
+
+    def height_of(self, block_hash: bytes) -> int | None:
+        raw = self.kv.get(b"H" + block_hash)
+        return int.from_bytes(raw, "big") if raw else None
+
+    def txs(self, height: int) -> list[Json]:
+        return [json.loads(v) for _, v in self.kv.scan(b"x" + _u64(height))]
+
+    def receipts(self, height: int) -> list[Json]:
+        return [json.loads(v) for _, v in self.kv.scan(b"r" + _u64(height))]
+
+    def raw_txs(self, height: int) -> list[bytes]:
+        """The bytes of every tx of the block (EVM and native), in CometBFT block order."""
+        return [v for _, v in self.kv.scan(b"w" + _u64(height))]
+
+    def evm_positions(self, height: int) -> list[int]:
+        """Block position of each of the block's EVM txs (EVM order)."""
+        rec = self._record(height)
+        return list(rec.get("p", [])) if rec else []
+
+    def tx_at(self, height: int, position: int) -> Json | None:
+        raw = self.kv.get(b"x" + _u64(height) + position.to_bytes(4, "big"))
+        return json.loads(raw) if raw else None
+
+    def locate(self, tx_hash: bytes) -> tuple[int, int] | None:
+        raw = self.kv.get(b"t" + tx_hash)
+        return (int.from_bytes(raw[:8], "big"), int.from_bytes(raw[8:], "big")) if raw else None
+
+    def tx(self, tx_hash: bytes) -> Json | None:
+        loc = self.locate(tx_hash)
+        raw = self.kv.get(b"x" + _u64(loc[0]) + loc[1].to_bytes(4, "big")) if loc else None
+        return json.loads(raw) if raw else None
+
+    def receipt(self, tx_hash: bytes) -> Json | None:
+        loc = self.locate(tx_hash)
+        raw = self.kv.get(b"r" + _u64(loc[0]) + loc[1].to_bytes(4, "big")) if loc else None
+        return json.loads(raw) if raw else None
+
+    def close(self) -> None:
+        self.kv.close()

@@ -1,0 +1,226 @@
+"""The JSON-RPC server: aiohttp on its own asyncio loop in a background thread.
+
+HTTP on ``http_address`` (POST JSON-RPC; a WebSocket upgrade on the same port works too,
+like geth) and WebSocket on ``ws_address``. Browser dapps get CORS headers. Bodies over
+``max_body_bytes`` get HTTP 413 with a JSON-RPC error. ``start()`` binds and returns once
+serving (raising if a port is taken); ``close()`` stops and joins the thread.
+
+New blocks arrive on the consensus thread (``on_block``, an index listener) and are
+handed to the loop with ``call_soon_threadsafe``: filters, subscriptions and the
+mempool view are only ever touched on the loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+from eth_rpc.backend import Backend
+from eth_rpc.cometbft import CometClient
+from eth_rpc.config import split_address
+from eth_rpc.dispatch import Dispatcher, dumps, error_response
+from eth_rpc.errors import INVALID_REQUEST, RpcError
+from eth_rpc.filters import FilterManager
+from eth_rpc.index import RenderedBlock
+from eth_rpc.mempool import Mempool
+from eth_rpc.method_table import build_method_table
+from eth_rpc.subscriptions import Connection, SubscriptionHub
+
+log = logging.getLogger("pysei.rpc")
+
+CORS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "POST, GET, OPTIONS",
+    "Access-Control-Allow-Headers": "Content-Type, Authorization",
+    "Access-Control-Max-Age": "600",
+}
+_WS_QUEUE = 10_000
+#: How often the mempool is read for pending-tx subscribers and filters (when any exist).
+MEMPOOL_POLL_S = 1.0
+
+
+class RpcServer:
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+        cfg = backend.config
+        self.executor = ThreadPoolExecutor(cfg.worker_threads, thread_name_prefix="rpc")
+        self.dispatcher = Dispatcher(backend, build_method_table(), self.executor, cfg.max_batch)
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._runner: web.AppRunner | None = None
+        self._poller: asyncio.Task[None] | None = None
+        self.ports: dict[str, int] = {}
+
+    # ---- lifecycle ----
+
+    def start(self) -> None:
+        ready = threading.Event()
+        failure: list[BaseException] = []
+
+        def run() -> None:
+            loop = asyncio.new_event_loop()
+            self.loop = loop
+            asyncio.set_event_loop(loop)
+            try:
+                loop.run_until_complete(self._serve())
+            except BaseException as e:  # bind errors go back to start()
+                failure.append(e)
+                ready.set()
+                return
+            ready.set()
+            loop.run_forever()
+            loop.run_until_complete(self._shutdown())
+            loop.close()
+
+        self._thread = threading.Thread(target=run, name="evm-rpc", daemon=True)
+        self._thread.start()
+        ready.wait()
+        if failure:
+            self._thread.join()
+            self.executor.shutdown(wait=False)
+            raise failure[0]
+
+    async def _serve(self) -> None:
+        b, cfg = self.backend, self.backend.config
+        if b.comet is None:
+            b.comet = CometClient(cfg.cometbft_rpc, lanes=cfg.broadcast_lanes)
+        b.mempool = Mempool(b.comet, cfg.evm_chain_id, b.pool)
+        b.filters = FilterManager(b.index, cfg.filter_timeout_s, cfg.max_filters, cfg.max_log_blocks)
+        b.hub = SubscriptionHub(cfg.max_subscriptions)
+        app = web.Application(client_max_size=cfg.max_body_bytes)
+        app.router.add_route("*", "/{tail:.*}", self._http)
+        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        await self._runner.setup()
+        for name, addr in (("http", cfg.http_address), ("ws", cfg.ws_address)):
+            if not addr or (name == "ws" and addr == cfg.http_address):  # one port may serve both
+                if addr and "http" in self.ports:
+                    self.ports[name] = self.ports["http"]
+                continue
+            host, port = split_address(addr)
+            site = web.TCPSite(self._runner, host, port, reuse_address=True)
+            await site.start()
+            server = site._server
+            sockets = getattr(server, "sockets", None) or []
+            self.ports[name] = sockets[0].getsockname()[1] if sockets else port
+        self._poller = asyncio.get_running_loop().create_task(self._watch_mempool())
+        log.info("JSON-RPC serving http=%s ws=%s", cfg.http_address, cfg.ws_address)
+
+    async def _watch_mempool(self) -> None:
+        """Announce txs that reached the mempool through other nodes or CometBFT's RPC."""
+        b = self.backend
+        while True:
+            await asyncio.sleep(MEMPOOL_POLL_S)
+            if not (b.hub.wants_pending() or b.filters.wants_pending()):
+                continue
+            try:
+                txs = await b.mempool.evm_txs()
+            except Exception:
+                continue
+            for tx in txs:
+                if b.mempool.first_sighting(tx.hash):
+                    b.hub.publish_pending(tx.hash)
+                    b.filters.add_pending(tx.hash)
+
+    async def _shutdown(self) -> None:
+        if self._poller is not None:
+            self._poller.cancel()
+        if self._runner is not None:
+            await self._runner.cleanup()
+        if self.backend.comet is not None:
+            await self.backend.comet.close()
+
+    def close(self) -> None:
+        if self.loop is not None and self._thread is not None and self._thread.is_alive():
+            self.loop.call_soon_threadsafe(self.loop.stop)
+            self._thread.join(timeout=15)
+        self.executor.shutdown(wait=False, cancel_futures=True)
+
+    def __enter__(self) -> RpcServer:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    # ---- blocks from the consensus thread ----
+
+    def on_block(self, block: RenderedBlock) -> None:
+        loop = self.loop
+        if loop is not None and loop.is_running():
+            loop.call_soon_threadsafe(self._publish, block)
+
+    def _publish(self, block: RenderedBlock) -> None:
+        b = self.backend
+        b.mempool.forget([bytes.fromhex(t["hash"][2:]) for t in block.txs])
+        b.hub.publish_block(block)
+        b.filters.expire()
+
+    # ---- HTTP ----
+
+    async def _http(self, request: web.Request) -> web.StreamResponse:
+        if request.headers.get("Upgrade", "").lower() == "websocket":
+            return await self._ws(request)
+        if request.method == "OPTIONS":
+            return web.Response(status=204, headers=CORS)
+        if request.method != "POST":
+            return web.Response(status=405, text="JSON-RPC: use POST (or a WebSocket)\n", headers=CORS)
+        try:
+            body = await request.read()
+        except web.HTTPRequestEntityTooLarge:
+            err = RpcError(INVALID_REQUEST, f"request body too large (limit {self.backend.config.max_body_bytes} bytes)")
+            return web.Response(status=413, body=dumps(error_response(err)), content_type="application/json", headers=CORS)
+        answer = await self.dispatcher.handle_body(body)
+        return web.Response(body=answer or b"", content_type="application/json", headers=CORS)
+
+    # ---- WebSocket ----
+
+    async def _ws(self, request: web.Request) -> web.StreamResponse:
+        ws = web.WebSocketResponse(max_msg_size=self.backend.config.max_body_bytes, heartbeat=30)
+        await ws.prepare(request)
+        queue: asyncio.Queue[bytes | None] = asyncio.Queue()
+
+        def push(msg: dict[str, Any]) -> None:
+            if queue.qsize() >= _WS_QUEUE:
+                queue.put_nowait(None)  # too slow a reader: close it
+                return
+            queue.put_nowait(dumps(msg))
+
+        conn = Connection(push)
+        writer = asyncio.create_task(self._ws_writer(ws, queue))
+        hub = self.backend.hub
+        pending: set[asyncio.Task[None]] = set()
+        try:
+            async for msg in ws:
+                if msg.type == WSMsgType.TEXT or msg.type == WSMsgType.BINARY:
+                    task = asyncio.create_task(self._ws_answer(msg.data, conn, queue))
+                    pending.add(task)
+                    task.add_done_callback(pending.discard)
+                elif msg.type == WSMsgType.ERROR:
+                    break
+        finally:
+            hub.drop(conn)
+            for task in list(pending):
+                task.cancel()
+            queue.put_nowait(None)
+            with contextlib.suppress(Exception):
+                await writer
+        return ws
+
+    async def _ws_answer(self, data: str | bytes, conn: Connection, queue: asyncio.Queue[bytes | None]) -> None:
+        answer = await self.dispatcher.handle_body(data, conn)
+        if answer is not None:
+            queue.put_nowait(answer)
+
+    async def _ws_writer(self, ws: web.WebSocketResponse, queue: asyncio.Queue[bytes | None]) -> None:
+        while True:
+            item = await queue.get()
+            if item is None or ws.closed:
+                await ws.close()
+                return
+            await ws.send_str(item.decode())

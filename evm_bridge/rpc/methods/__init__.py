@@ -1,1 +1,0 @@
-"""JSON-RPC methods, one module per family; each registers itself in ``registry``."""

@@ -44,7 +44,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.e2e import figures, procs  # noqa: E402
-from bench.e2e.drive import Run, drive, evm_nonces, native_sequences  # noqa: E402
+from bench.e2e.drive import Run, cosmos_sequences, drive, evm_nonces  # noqa: E402
 from bench.e2e.loads import ACCOUNTS, DEPLOYER, ERC20_LOAD, NATIVE_FIRST, SHAPES, TRANSFERS, sign_load  # noqa: E402
 from bench.e2e.nodes import Node, call, start_geth, start_pysei, wait_height  # noqa: E402
 from bench.e2e.token import deploy  # noqa: E402
@@ -92,10 +92,10 @@ def one_run(node: Node, name: str, accounts: list, token: bytes, tag: str, profi
     procs.pause(node.processes(), stop=False)
     try:
         wait_height(node.eth_url, int(str(call(node.eth_url, "eth_blockNumber", [])), 16) + 1, 30)
-        n_evm, n_native, _ = SHAPES[name]
+        n_evm, n_cosmos, _ = SHAPES[name]
         nonces = evm_nonces(node, [a.evm_address for a in accounts[:n_evm]])
-        seqs = (native_sequences(node, accounts[NATIVE_FIRST: NATIVE_FIRST + n_native])
-                if n_native and node.cosmos_chain_id else [])
+        seqs = (cosmos_sequences(node, accounts[NATIVE_FIRST: NATIVE_FIRST + n_cosmos])
+                if n_cosmos and node.cosmos_chain_id else [])
         load = sign_load(name, node, accounts, nonces, seqs, token, tag)
         spy = _profile(node.pid, profile, 12) if profile else None
         run = drive(node, load, accounts, timeout=timeout)

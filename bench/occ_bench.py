@@ -230,9 +230,9 @@ def app_cases(n: int) -> Iterator[list[Case]]:
         CHAIN_ID,
         EVM_CHAIN_ID,
         InProcessChain,
+        cosmos_send,
         evm_transfer,
         make_keys,
-        native_send,
     )
 
     keys = make_keys(2 * n + 1, seed="occ-bench")
@@ -252,7 +252,7 @@ def app_cases(n: int) -> Iterator[list[Case]]:
         )
         blocks = {
             "native MsgSend": [
-                native_send(keys[i], keys[n + i].sei, 1000, number=i, sequence=0) for i in range(n)
+                cosmos_send(keys[i], keys[n + i].sei, 1000, number=i, sequence=0) for i in range(n)
             ],
             "EVM transfer": [evm_transfer(keys[i], keys[n + i].evm, 10**12, nonce=0) for i in range(n)],
             # from the holders (their first EVM txs) back to the senders above

@@ -127,14 +127,14 @@ def bench_block(home: Path, txs: int) -> tuple[float, float, int]:
     from abci_app.application.runner import BlockTask
     from ledger.context import make_context
     from occ.executors import SerialExecutor
-    from tests.support.chain import CHAIN_ID, EVM_CHAIN_ID, InProcessChain, make_keys, native_send
+    from tests.support.chain import CHAIN_ID, EVM_CHAIN_ID, InProcessChain, cosmos_send, make_keys
 
     keys = make_keys(txs + 1, seed="store-bench")
     with InProcessChain(home / "block", keys) as chain:
         chain.init_chain()
         chain.block([])
         app, db = chain.app, chain.db
-        tasks = [BlockTask(app.codec.decode(native_send(keys[i], keys[i + 1].sei, 1, i, 0))) for i in range(txs)]
+        tasks = [BlockTask(app.codec.decode(cosmos_send(keys[i], keys[i + 1].sei, 1, i, 0))) for i in range(txs)]
         base = db.read_view()
         ctx = make_context(base, height=db.last_height() + 1, time_ns=0, chain_id=CHAIN_ID,
                            evm_chain_id=EVM_CHAIN_ID, proposer=b"\0" * 20, block_hash=b"\1" * 32)

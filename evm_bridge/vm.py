@@ -27,7 +27,7 @@ from evm_bridge.account_db import ViewAccountDB
 from evm_bridge.api import BlockOverrides, EvmTx
 from evm_bridge.blockhash import block_hash
 from evm_bridge.gas import initcode_word_gas
-from evm_bridge.precompiles.registry import with_native
+from evm_bridge.precompiles.registry import with_module_precompiles
 from ledger.context import BlockContext
 from store.api import KVView
 
@@ -197,7 +197,7 @@ class _ComputationMixin:
     code: Any
     #: Whether pysei's native precompiles (bank, wasmd, json, addr, staking at 0x…1001-5)
     #: join the fork's own.
-    native_precompiles = True
+    module_precompiles = True
 
     def __init__(self, state: Any, message: Any, transaction_context: Any) -> None:
         super().__init__(state, message, transaction_context)  # type: ignore[call-arg]
@@ -212,7 +212,7 @@ class _ComputationMixin:
     @classmethod
     def precompile_table(cls) -> Any:
         standard = cls.get_precompiles()  # type: ignore[attr-defined]
-        return with_native(standard) if cls.native_precompiles else standard
+        return with_module_precompiles(standard) if cls.module_precompiles else standard
 
 
 class PragueViewComputation(_ComputationMixin, PragueComputation):  # type: ignore[misc]
@@ -223,7 +223,7 @@ class CancunViewComputation(_ComputationMixin, CancunComputation):  # type: igno
     """Cancun only runs Ethereum's own state-test fixtures, which use 0x…1001-0x…1005 as
     ordinary contract accounts, so it has plain Ethereum precompiles. The chain runs Prague."""
 
-    native_precompiles = False
+    module_precompiles = False
 
 
 class PragueExecutor(_ExecutorMixin, PragueTransactionExecutor):  # type: ignore[misc]

@@ -45,7 +45,7 @@ async def recent_evm_txs(client: NodeClient, evm: str, top: int, scan: int) -> l
     return out
 
 
-async def recent_native_txs(client: NodeClient, sei: str) -> list[dict[str, Any]]:
+async def recent_cosmos_txs(client: NodeClient, sei: str) -> list[dict[str, Any]]:
     try:
         found = await client.comet("tx_search", query=f"message.sender='{sei}'", order_by="desc", per_page="20")
     except RpcError:
@@ -73,7 +73,7 @@ async def address(client: NodeClient, text: str, scan: int) -> dict[str, Any]:
         "code": code if isinstance(code, str) and code != "0x" else None,
         "balances": [(b.get("denom"), int(b.get("amount", 0))) for b in bank],
         "evm_txs": await recent_evm_txs(client, evm, top, scan),
-        "native_txs": await recent_native_txs(client, sei),
+        "cosmos_txs": await recent_cosmos_txs(client, sei),
         "scan": min(scan, top),
     }
 

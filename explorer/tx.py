@@ -25,7 +25,7 @@ async def tx(client: NodeClient, hash_: str) -> dict[str, Any]:
     if comet is not None:
         raw = base64.b64decode(comet["tx"])
         if not chain.is_evm_envelope(raw):
-            return await native_tx(client, comet)
+            return await cosmos_tx_page(client, comet)
         hash_ = "0x" + keccak(raw).hex()
     found = await client.evm("eth_getTransactionByHash", hash_)
     if not found:
@@ -70,7 +70,7 @@ async def evm_tx(client: NodeClient, t: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-async def native_tx(client: NodeClient, comet: dict[str, Any]) -> dict[str, Any]:
+async def cosmos_tx_page(client: NodeClient, comet: dict[str, Any]) -> dict[str, Any]:
     h = str(comet["hash"]).upper()
     result = comet.get("tx_result") or {}
     try:

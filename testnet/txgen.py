@@ -67,7 +67,7 @@ def erc20_transfer_data(to: bytes, amount: int) -> bytes:
     return TRANSFER_SELECTOR + to.rjust(32, b"\0") + amount.to_bytes(32, "big")
 
 
-def native_send(a: LoadAccount, to: str, sequence: int, chain_id: str) -> bytes:
+def cosmos_send(a: LoadAccount, to: str, sequence: int, chain_id: str) -> bytes:
     msg = bank_tx.MsgSend(from_address=a.address, to_address=to)
     coin = msg.amount.add()
     coin.denom, coin.amount = "usei", "1"
@@ -137,7 +137,7 @@ def plan(
         n = seq.get(s, 0)
         seq[s] = n + 1
         if kind == NATIVE:
-            raw = native_send(a, to.address, n, chain_id)
+            raw = cosmos_send(a, to.address, n, chain_id)
         elif kind == EVM:
             raw = evm_call(a, n, to.evm_address, evm_chain_id, value=WEI_PER_USEI)
         else:

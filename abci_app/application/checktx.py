@@ -73,7 +73,7 @@ class CheckState:
                         return abci.ResponseCheckTx(code=result.code, log=result.log)
                     gas_wanted = gas_used = 0
                 else:
-                    result = self._check_native(decoded, scratch, ctx)
+                    result = self._check_cosmos(decoded, scratch, ctx)
                     result_code, log, gas_used, gas_wanted = result.code, result.log, result.gas_used, result.gas_wanted
                     if result_code != codes.OK:
                         return abci.ResponseCheckTx(code=result_code, log=log, codespace=result.codespace,
@@ -83,12 +83,12 @@ class CheckState:
             scratch.flush()
             return abci.ResponseCheckTx(code=codes.OK, gas_wanted=gas_wanted, gas_used=gas_used)
 
-    def _check_native(self, decoded: Decoded, view: Overlay, ctx: BlockContext):
-        from abci_app.cosmos_tx.execute import execute_native
+    def _check_cosmos(self, decoded: Decoded, view: Overlay, ctx: BlockContext):
+        from abci_app.cosmos_tx.execute import execute_cosmos_tx
 
         tx = decoded.tx
         verified = self.verified_account(decoded)
-        result = execute_native(tx, ctx, view, self.handlers, verified_account=verified, check_only=True,
+        result = execute_cosmos_tx(tx, ctx, view, self.handlers, verified_account=verified, check_only=True,
                                 min_gas_price=self.app.config.min_gas_price)
         if result.code == codes.OK and verified < 0:
             acc = accounts.get_account(view, tx.signer)

@@ -115,6 +115,6 @@ class AppTaskRunner:
             self.handlers  # noqa: B018 -- modules' precompiles installed before the first EVM tx
 
             return execute_tx(task.decoded.tx, context, view)
-        from abci_app.cosmos_tx.execute import execute_native
+        from abci_app.cosmos_tx.execute import execute_cosmos_tx
 
-        return execute_native(task.decoded.tx, context, view, self.handlers, verified_account=task.verified_account)
+        return execute_cosmos_tx(task.decoded.tx, context, view, self.handlers, verified_account=task.verified_account)

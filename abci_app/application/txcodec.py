@@ -20,14 +20,14 @@ from ledger import codes
 from ledger.codes import TxError
 
 EVM = "evm"
-NATIVE = "native"
+COSMOS = "cosmos"
 ASSOCIATE = "associate"  # the gasless association tx (``tx.associate``), a native encoding
 
 
 @dataclass(frozen=True)
 class Decoded:
-    kind: str  # EVM, NATIVE or ASSOCIATE
-    tx: Any  # evm_bridge EvmTx, abci_app.cosmos_tx.decode.NativeTx or abci_app.cosmos_tx.associate.AssociateTx
+    kind: str  # EVM, COSMOS or ASSOCIATE
+    tx: Any  # evm_bridge EvmTx, abci_app.cosmos_tx.decode.CosmosTx or abci_app.cosmos_tx.associate.AssociateTx
     hash: bytes  # sha256 of the raw bytes (CometBFT's tx hash)
 
 
@@ -36,7 +36,7 @@ def kind_of(raw: bytes) -> str:
         raise TxError(codes.TX_DECODE, "empty tx")
     first = raw[0]
     if first == 0x0A:
-        return NATIVE
+        return COSMOS
     if is_evm_tx(raw):
         return EVM
     raise TxError(codes.TX_DECODE, f"tx parse error: unknown tx encoding (first byte 0x{first:02x})")
@@ -95,8 +95,8 @@ class TxCodec:
             association = decode_associate(raw)
             if association is not None:
                 return Decoded(ASSOCIATE, association, h)
-            from abci_app.cosmos_tx.decode import decode_native
+            from abci_app.cosmos_tx.decode import decode_cosmos_tx
 
-            return Decoded(NATIVE, decode_native(raw, self.max_tx_bytes, self.handlers), h)
+            return Decoded(COSMOS, decode_cosmos_tx(raw, self.max_tx_bytes, self.handlers), h)
         except TxError as e:
             return e

@@ -1,6 +1,6 @@
 """Native (Cosmos-SDK-style) transactions: decode and verify, ante step, execution, simulation.
 
-* ``native``   -- ``TxRaw`` bytes -> ``NativeTx``; sign bytes (DIRECT or amino JSON); signature check
+* ``native``   -- ``TxRaw`` bytes -> ``CosmosTx``; sign bytes (DIRECT or amino JSON); signature check
 * ``amino``    -- SIGN_MODE_LEGACY_AMINO_JSON: the legacy ``StdSignDoc`` and its canonical JSON
 * ``multisig`` -- k-of-n multisig signers: address, decoding, threshold verification
 * ``signature`` -- one secp256k1 signature (low s, sha256 of the sign bytes)

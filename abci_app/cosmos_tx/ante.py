@@ -37,7 +37,7 @@ from fractions import Fraction
 from functools import lru_cache
 
 from abci_app.cosmos_tx.coins import format_coins
-from abci_app.cosmos_tx.decode import NativeTx, verify_signature
+from abci_app.cosmos_tx.decode import CosmosTx, verify_signature
 from ledger import accounts, association, bank, codes
 from ledger.addresses import evm_address_from_pubkey
 from ledger.codes import TxError
@@ -63,7 +63,7 @@ class AnteResult:
     events: tuple[Event, ...]
 
 
-def gas_needed(tx: NativeTx, *, simulate: bool = False) -> int:
+def gas_needed(tx: CosmosTx, *, simulate: bool = False) -> int:
     size = tx.size + (SIMULATION_EXTRA_BYTES if simulate else 0)
     signatures = max(tx.signature_count, tx.multisig.threshold if tx.multisig is not None else 1)
     return TX_GAS + size * GAS_PER_BYTE + SIG_GAS * signatures + tx.msg_gas
@@ -86,7 +86,7 @@ def _price(text: str | Fraction) -> Fraction:
 
 
 def ante(
-    tx: NativeTx,
+    tx: CosmosTx,
     view: KVView,
     ctx: BlockContext,
     *,
@@ -157,7 +157,7 @@ def ante(
     return AnteResult(fee * bank.WEI_PER_USEI, gas, account.number, tuple(events))
 
 
-def _fee_usei(tx: NativeTx, ctx: BlockContext, local: str | Fraction | None, simulate: bool) -> int:
+def _fee_usei(tx: CosmosTx, ctx: BlockContext, local: str | Fraction | None, simulate: bool) -> int:
     paid = dict(tx.fee)
     fee = paid.pop(FEE_DENOM, 0)
     required = 0 if simulate else required_fee(tx.gas_limit, min_gas_price(ctx, local))

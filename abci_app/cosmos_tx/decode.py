@@ -1,4 +1,4 @@
-"""Native txs: ``TxRaw`` bytes -> ``NativeTx``, SIGN_MODE_DIRECT sign bytes, signature check.
+"""Native txs: ``TxRaw`` bytes -> ``CosmosTx``, SIGN_MODE_DIRECT sign bytes, signature check.
 
 Wire format (Cosmos SDK, so cosmjs ``SigningStargateClient`` signs txs pysei accepts):
 ``TxRaw{body_bytes=1, auth_info_bytes=2, signatures=3}``; the tx hash is the uppercase hex
@@ -63,7 +63,7 @@ NON_CRITICAL_FIELDS = 1024
 
 
 @dataclass(frozen=True)
-class NativeTx:
+class CosmosTx:
     """A decoded, statelessly checked native tx (picklable: crosses to OCC workers)."""
 
     body_bytes: bytes
@@ -98,23 +98,23 @@ class NativeTx:
     def signer_bech32(self) -> str:
         return to_bech32(self.signer)
 
-    def __reduce__(self) -> tuple[Callable[..., NativeTx], tuple[Any, ...]]:
+    def __reduce__(self) -> tuple[Callable[..., CosmosTx], tuple[Any, ...]]:
         # The fields in order, messages as (type URL, class, serialized): cheaper than the
         # default's state dict and protobuf pickling, for OCC's shipping of txs to workers.
-        values = _native_fields(self)
+        values = _cosmos_fields(self)
         msgs = tuple([(url, type(msg), msg.SerializePartialToString()) for url, msg in self.msgs])
-        return _native_tx, (*values[:2], msgs, *values[3:])
+        return _cosmos_tx, (*values[:2], msgs, *values[3:])
 
 
-_native_names = tuple(f.name for f in fields(NativeTx))
-_native_fields = attrgetter(*_native_names)
+_cosmos_names = tuple(f.name for f in fields(CosmosTx))
+_cosmos_fields = attrgetter(*_cosmos_names)
 
 
-def _native_tx(*values: Any) -> NativeTx:
-    """A ``NativeTx`` from ``NativeTx.__reduce__``'s values (unpickling)."""
-    tx = object.__new__(NativeTx)
+def _cosmos_tx(*values: Any) -> CosmosTx:
+    """A ``CosmosTx`` from ``CosmosTx.__reduce__``'s values (unpickling)."""
+    tx = object.__new__(CosmosTx)
     state = tx.__dict__
-    state.update(zip(_native_names, values, strict=True))
+    state.update(zip(_cosmos_names, values, strict=True))
     state["msgs"] = tuple([(url, cls.FromString(data)) for url, cls, data in state["msgs"]])
     return tx
 
@@ -222,9 +222,9 @@ def _messages(
     return tuple(msgs), gas
 
 
-def decode_native(
+def decode_cosmos_tx(
     raw: bytes, max_bytes: int, handlers: Mapping[str, MsgHandler], *, simulate: bool = False
-) -> NativeTx:
+) -> CosmosTx:
     """Decode and statelessly check a native tx; raises ``TxError``.
 
     ``simulate`` accepts what cosmjs sends to Simulate: an empty signature and an
@@ -279,7 +279,7 @@ def decode_native(
         raise TxError(e.code, f"invalid fee: {e.log}") from None
     msgs, msg_gas = _messages(body, handlers, signer)
     amino_msgs = _amino_msgs(msgs, handlers) if sign_mode == SIGN_MODE_LEGACY_AMINO_JSON else ""
-    return NativeTx(
+    return CosmosTx(
         body_bytes=bytes(txraw.body_bytes),
         auth_info_bytes=bytes(txraw.auth_info_bytes),
         msgs=msgs,
@@ -311,7 +311,7 @@ def sign_doc_bytes(body_bytes: bytes, auth_info_bytes: bytes, chain_id: str, acc
     ).SerializeToString()
 
 
-def sign_bytes(tx: NativeTx, chain_id: str, account_number: int) -> bytes:
+def sign_bytes(tx: CosmosTx, chain_id: str, account_number: int) -> bytes:
     """What the tx's signature covers (its sha256 is signed), in the tx's sign mode."""
     if tx.sign_mode == SIGN_MODE_LEGACY_AMINO_JSON:
         return amino.sign_doc_bytes(
@@ -344,7 +344,7 @@ def build_and_sign(
     return build(privkey, msgs, chain_id, account_number, sequence, fee_amount, gas_limit, memo, **options)
 
 
-def verify_signature(tx: NativeTx, chain_id: str, account_number: int) -> bool:
+def verify_signature(tx: CosmosTx, chain_id: str, account_number: int) -> bool:
     """True when the signature (every multisig signature, at least the threshold of them)
     is a valid low-s secp256k1 signature of the sign bytes' sha256."""
     message = sign_bytes(tx, chain_id, account_number)

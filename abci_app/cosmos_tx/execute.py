@@ -20,7 +20,7 @@ from fractions import Fraction
 from google.protobuf.any_pb2 import Any as AnyPb
 
 from abci_app.cosmos_tx.ante import AnteResult, ante
-from abci_app.cosmos_tx.decode import NativeTx
+from abci_app.cosmos_tx.decode import CosmosTx
 from abci_app.module_api import GasMeter, MsgError, MsgHandler
 from ledger import codes
 from ledger.bank import InsufficientFunds
@@ -41,8 +41,8 @@ def module_of(type_url: str) -> str:
     return parts[1] if len(parts) > 2 else parts[0]
 
 
-def execute_native(
-    tx: NativeTx,
+def execute_cosmos_tx(
+    tx: CosmosTx,
     ctx: BlockContext,
     view: KVView,
     handlers: Mapping[str, MsgHandler],
@@ -77,7 +77,7 @@ def execute_native(
 
 
 def _run_messages(
-    tx: NativeTx, ctx: BlockContext, view: KVView, handlers: Mapping[str, MsgHandler], pre: AnteResult,
+    tx: CosmosTx, ctx: BlockContext, view: KVView, handlers: Mapping[str, MsgHandler], pre: AnteResult,
     meter: GasMeter,
 ) -> TxResult:
     scratch = Overlay(view)

@@ -12,8 +12,8 @@ from collections.abc import Callable, Mapping
 from google.protobuf.any_pb2 import Any as AnyPb
 from google.protobuf.message import DecodeError
 
-from abci_app.cosmos_tx.decode import decode_native
-from abci_app.cosmos_tx.execute import execute_native
+from abci_app.cosmos_tx.decode import decode_cosmos_tx
+from abci_app.cosmos_tx.execute import execute_cosmos_tx
 from abci_app.module_api import MsgError, MsgHandler
 from ledger import codes
 from ledger.codes import TxError
@@ -40,10 +40,10 @@ def simulate(
     if not raw:
         raise MsgError(codes.INVALID_REQUEST, "empty txBytes is not allowed: invalid request")
     try:
-        tx = decode_native(raw, max_bytes, handlers, simulate=True)
+        tx = decode_cosmos_tx(raw, max_bytes, handlers, simulate=True)
     except TxError as e:
         raise MsgError(e.code, e.log, e.codespace) from None
-    result = execute_native(tx, ctx, Overlay(view), handlers, simulate=True)
+    result = execute_cosmos_tx(tx, ctx, Overlay(view), handlers, simulate=True)
     if result.code != codes.OK:
         raise MsgError(result.code, result.log, result.codespace)
     msg_data = abci_pb2.TxMsgData.FromString(result.data)

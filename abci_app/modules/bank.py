@@ -22,7 +22,7 @@ from typing import Any
 from abci_app.cosmos_tx import amino
 from abci_app.cosmos_tx import coins as coin_codec
 from abci_app.module_api import Module, MsgError, MsgHandler
-from evm_bridge.pointers.synthetic import native_transfer_events
+from evm_bridge.pointers.synthetic import cosmos_transfer_events
 from ledger import accounts, association, bank, codes
 from ledger.addresses import (
     BONDED_POOL,
@@ -82,7 +82,7 @@ def _send(msg: tx_pb2.MsgSend, ctx: BlockContext, view: KVView) -> tuple[Sequenc
         Event("coin_received", (("receiver", msg.to_address), ("amount", text))),
         Event("transfer", (("recipient", msg.to_address), ("sender", msg.from_address), ("amount", text))),
         Event("message", (("sender", msg.from_address),)),
-        *native_transfer_events(view, sender, recipient, amount),
+        *cosmos_transfer_events(view, sender, recipient, amount),
     )
     return events, tx_pb2.MsgSendResponse().SerializeToString()
 

@@ -332,7 +332,7 @@ def _export_genesis(view: ReadView) -> Mapping[str, Any]:
 
 
 def module() -> Module:
-    from abci_app.modules.wasm_precompile import AppNativeWasm
+    from abci_app.modules.wasm_precompile import AppWasmBackend
     from evm_bridge.precompiles.pointer import ADDRESS as POINTER
     from evm_bridge.precompiles.pointer import PointerPrecompile
     from evm_bridge.precompiles.wasmd import ADDRESS, WasmdPrecompile
@@ -363,5 +363,5 @@ def module() -> Module:
         },
         init_genesis=_init_genesis,
         export_genesis=_export_genesis,
-        precompiles={ADDRESS: WasmdPrecompile(AppNativeWasm()), POINTER: PointerPrecompile(wasm=AppNativeWasm())},
+        precompiles={ADDRESS: WasmdPrecompile(AppWasmBackend()), POINTER: PointerPrecompile(wasm=AppWasmBackend())},
     )

@@ -1,4 +1,4 @@
-"""``AppNativeWasm``: the wasm module's keeper behind the wasmd precompile's ``NativeWasm``.
+"""``AppWasmBackend``: the wasm module's keeper behind the wasmd precompile's ``WasmBackend``.
 
 Each call runs on the precompile's view with a Wasm ``GasMeter`` of the call's gas limit
 (capped at ``MSG_GAS_CAP``); errors read as the native message's would.
@@ -19,7 +19,7 @@ from abci_app.modules.wasm import (
     failure,
     keeper,
 )
-from evm_bridge.precompiles.api import NativeCallFailed, WasmCall, WasmOutcome
+from evm_bridge.precompiles.api import CosmosCallFailed, WasmCall, WasmOutcome
 from ledger.addresses import AddressError, from_bech32, to_bech32
 from ledger.context import BlockContext, query_context
 from store.api import KVView, ReadView
@@ -38,14 +38,14 @@ def _address(text: str, what: str) -> bytes:
     try:
         return from_bech32(text)
     except AddressError as e:
-        raise NativeCallFailed(f"invalid {what} address {text!r}: {e}", 0) from None
+        raise CosmosCallFailed(f"invalid {what} address {text!r}: {e}", 0) from None
 
 
 def _json(raw: bytes) -> None:
     try:
         json_text.loads(raw)
     except ValueError:
-        raise NativeCallFailed("msg must be valid JSON: invalid", 0) from None
+        raise CosmosCallFailed("msg must be valid JSON: invalid", 0) from None
 
 
 def _metered(call: WasmCall, code: int, work: Callable[[GasMeter], T]) -> tuple[T, int]:
@@ -53,13 +53,13 @@ def _metered(call: WasmCall, code: int, work: Callable[[GasMeter], T]) -> tuple[
     try:
         return work(meter), meter.used
     except wasm_api.OutOfGas as e:
-        raise NativeCallFailed(str(e), meter.limit, out_of_gas=True) from None
+        raise CosmosCallFailed(str(e), meter.limit, out_of_gas=True) from None
     except wasm_api.WasmError as e:
         err = failure(e, code) if code != CODE_QUERY else MsgError(code, f"{e}: query wasm contract failed", CODESPACE)
-        raise NativeCallFailed(err.log, meter.used) from None
+        raise CosmosCallFailed(err.log, meter.used) from None
 
 
-class AppNativeWasm:
+class AppWasmBackend:
     """Stateless; safe to share between calls and to rebuild in every worker process."""
 
     def instantiate(

@@ -103,7 +103,7 @@ async def _drive(node: Node, load: Load, batch_size: int, connections: int, time
         jobs = [send_batches(node.eth_url, load.evm, batch_size, connections, record)]
         # natives: one connection per lane of senders, so each sender's sequences arrive in order
         jobs += [send_batches(node.cometbft_url, lane, COMETBFT_BATCH, 1, record, call=broadcast)
-                 for lane in load.native_lanes(connections) if lane]
+                 for lane in load.cosmos_lanes(connections) if lane]
         run.first_send = time.perf_counter()
         await asyncio.gather(*jobs)
         run.last_send = time.perf_counter()
@@ -140,7 +140,7 @@ def evm_nonces(node: Node, addresses: list[bytes]) -> list[int]:
     return out
 
 
-def native_sequences(node: Node, accounts: list[LoadAccount]) -> list[int]:
+def cosmos_sequences(node: Node, accounts: list[LoadAccount]) -> list[int]:
     with ThreadPoolExecutor(8) as pool:
         return list(pool.map(lambda a: next_sequence(node.cometbft_url, a, NATIVE), accounts))
 
@@ -152,8 +152,8 @@ def check_nonces(node: Node, load: Load, accounts: list[LoadAccount]) -> list[st
     for a, got in zip(addrs, evm_nonces(node, addrs), strict=True):
         if got != load.expect_evm[a]:
             errors.append(f"0x{a.hex()}: nonce {got}, expected {load.expect_evm[a]}")
-    idx = list(load.expect_native)
-    for i, got in zip(idx, native_sequences(node, [accounts[i] for i in idx]), strict=True):
-        if got != load.expect_native[i]:
-            errors.append(f"{accounts[i].address}: sequence {got}, expected {load.expect_native[i]}")
+    idx = list(load.expect_cosmos)
+    for i, got in zip(idx, cosmos_sequences(node, [accounts[i] for i in idx]), strict=True):
+        if got != load.expect_cosmos[i]:
+            errors.append(f"{accounts[i].address}: sequence {got}, expected {load.expect_cosmos[i]}")
     return errors

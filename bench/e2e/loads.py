@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from testnet.manifest import LoadAccount
-from testnet.txgen import ERC20_GAS, erc20_transfer_data, evm_call, native_send
+from testnet.txgen import ERC20_GAS, cosmos_send, erc20_transfer_data, evm_call
 
 from .nodes import Node
 
@@ -33,16 +33,16 @@ class Load:
     evm: list[bytes] = field(default_factory=list)
     native: list[bytes] = field(default_factory=list)
     expect_evm: dict[bytes, int] = field(default_factory=dict)  # evm address -> next nonce
-    expect_native: dict[int, int] = field(default_factory=dict)  # account index -> next sequence
+    expect_cosmos: dict[int, int] = field(default_factory=dict)  # account index -> next sequence
 
     @property
     def size(self) -> int:
         return len(self.evm) + len(self.native)
 
-    def native_lanes(self, count: int) -> list[list[bytes]]:
+    def cosmos_lanes(self, count: int) -> list[list[bytes]]:
         """The native txs split into ``count`` lists, each sender's txs all in one, in order
-        (the txs go nonce round after round over ``len(expect_native)`` senders)."""
-        senders = max(1, len(self.expect_native))
+        (the txs go nonce round after round over ``len(expect_cosmos)`` senders)."""
+        senders = max(1, len(self.expect_cosmos))
         return [[raw for p, raw in enumerate(self.native) if p % senders % count == k] for k in range(count)]
 
 
@@ -56,10 +56,10 @@ def _rounds(senders: Sequence[LoadAccount], per: int, nonces: Sequence[int],
 
 
 def sign_load(name: str, node: Node, accounts: Sequence[LoadAccount], evm_nonces: Sequence[int],
-              native_seqs: Sequence[int], token: bytes, tag: str) -> Load:
-    """Sign load ``name`` for ``node``; ``evm_nonces`` / ``native_seqs`` are the current nonces
+              cosmos_seqs: Sequence[int], token: bytes, tag: str) -> Load:
+    """Sign load ``name`` for ``node``; ``evm_nonces`` / ``cosmos_seqs`` are the current nonces
     of its EVM / native senders, ``tag`` makes the recipients fresh for this run."""
-    n_evm, n_native, per = SHAPES[name]
+    n_evm, n_cosmos, per = SHAPES[name]
     evm = accounts[:n_evm]
     load = Load(name)
     if name == ERC20_LOAD:
@@ -71,9 +71,9 @@ def sign_load(name: str, node: Node, accounts: Sequence[LoadAccount], evm_nonces
             return evm_call(a, nonce, recipient(tag, k), node.chain_id, value=1)
     load.evm = _rounds(evm, per, evm_nonces, sign)
     load.expect_evm = {a.evm_address: evm_nonces[i] + per for i, a in enumerate(evm)}
-    if n_native and node.cosmos_chain_id:
-        natives = accounts[NATIVE_FIRST: NATIVE_FIRST + n_native]
-        load.native = _rounds(natives, per, native_seqs,
-                              lambda a, seq, k: native_send(a, accounts[k % n_evm].address, seq, node.cosmos_chain_id))
-        load.expect_native = {NATIVE_FIRST + i: native_seqs[i] + per for i in range(n_native)}
+    if n_cosmos and node.cosmos_chain_id:
+        natives = accounts[NATIVE_FIRST: NATIVE_FIRST + n_cosmos]
+        load.native = _rounds(natives, per, cosmos_seqs,
+                              lambda a, seq, k: cosmos_send(a, accounts[k % n_evm].address, seq, node.cosmos_chain_id))
+        load.expect_cosmos = {NATIVE_FIRST + i: cosmos_seqs[i] + per for i in range(n_cosmos)}
     return load

@@ -172,7 +172,7 @@ class _Builder:
             self.raw_receipts.append(receipt_encoding(tx_type, r.status, self.cumulative, bloom, r.logs))
 
 
-def _native_entry(block: CommittedBlock, i: int, result: TxResult, where: Json) -> tuple[Json, EvmReceipt]:
+def _cosmos_entry(block: CommittedBlock, i: int, result: TxResult, where: Json) -> tuple[Json, EvmReceipt]:
     raw = block.txs[i]
     d = block.decoded[i] if i < len(block.decoded) else None
     pubkey = getattr(d, "pubkey", b"")
@@ -246,7 +246,7 @@ def render_block(block: CommittedBlock, parent_hash: bytes, chain_id: int) -> Re
     evm_gas = b.cumulative
     b.out.evm_count = len(b.out.txs)
     for i, result in natives:
-        tx_obj, receipt = _native_entry(block, i, result, dict(b.placed))
+        tx_obj, receipt = _cosmos_entry(block, i, result, dict(b.placed))
         b.add(tx_obj, receipt, LEGACY_TX, native=True)
     bloom = or_blooms(b.blooms)
     tx_root, receipt_root = trie_root(b.raw_txs), trie_root(b.raw_receipts)

@@ -44,7 +44,7 @@ def logs_of(events: Iterable[Event]) -> tuple[EvmLog, ...]:
     return tuple(out)
 
 
-def native_transfer_events(
+def cosmos_transfer_events(
     view: ReadView, sender: bytes, recipient: bytes, coins: Sequence[tuple[str, int]]
 ) -> tuple[Event, ...]:
     """One ``evm_log`` event per coin whose denom has a native pointer."""

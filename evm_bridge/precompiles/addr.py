@@ -37,7 +37,7 @@ class AddrPrecompile(PrecompileBase):
     @method("getSeiAddr(address)", ["string"], 1_000)
     def get_sei_addr(self, call: Call) -> tuple[str]:
         evm = bytes.fromhex(call.args[0][2:])
-        sei = accounts.associated_sei(call.native, evm)
+        sei = accounts.associated_sei(call.cosmos, evm)
         if sei is None:
             raise PrecompileError(f"address {to_checksum_evm(evm)} is not associated")
         return (to_bech32(sei),)
@@ -48,18 +48,18 @@ class AddrPrecompile(PrecompileBase):
             sei = from_bech32(call.args[0])
         except AddressError as e:
             raise PrecompileError(f"invalid address {call.args[0]!r}: {e}") from None
-        evm = accounts.associated_evm(call.native, sei)
+        evm = accounts.associated_evm(call.cosmos, sei)
         if evm is None:
             raise PrecompileError(f"address {call.args[0]} is not associated")
         return (to_checksum_evm(evm),)
 
     def _link(self, call: Call, pubkey: bytes) -> tuple[str, str]:
         sei, evm = sei_address_from_pubkey(pubkey), evm_address_from_pubkey(pubkey)
-        if accounts.associated_evm(call.native, sei) is not None or accounts.associated_sei(call.native, evm):
+        if accounts.associated_evm(call.cosmos, sei) is not None or accounts.associated_sei(call.cosmos, evm):
             raise PrecompileError(f"address {to_bech32(sei)} is already associated")
         # The cast's EVM balance moves through the account DB (where pending EVM balances
         # live): ``evm`` still names the cast in this tx, the 20 bytes of ``sei`` name sei.
-        db = call.native.db
+        db = call.cosmos.db
         cast_wei = db.get_balance(evm)
         if cast_wei:
             db.set_balance(evm, 0)

@@ -39,7 +39,7 @@ class ValidatorInfo:
     min_self_delegation: int
 
 
-class NativeStaking(Protocol):
+class StakingBackend(Protocol):
     """The staking rules the staking precompile calls (implemented by the app's staking
     module). Amounts in usei; times in block-time nanoseconds. Every method raises
     ``PrecompileError`` with a reason and leaves ``view`` untouched on failure."""
@@ -57,7 +57,7 @@ class NativeStaking(Protocol):
     def validator(self, view: ReadView, validator: str) -> ValidatorInfo: ...
 
 
-class NativeCallFailed(PrecompileError):
+class CosmosCallFailed(PrecompileError):
     """A metered native call failed after using ``gas_used``; ``out_of_gas`` when it ran
     past its gas limit (the precompile then fails like an EVM out-of-gas)."""
 
@@ -85,10 +85,10 @@ class WasmOutcome:
     contract: str = ""  # sei1… of a new contract (instantiate)
 
 
-class NativeWasm(Protocol):
+class WasmBackend(Protocol):
     """The CosmWasm rules the wasmd precompile calls (implemented by the app's wasm module).
     Contract addresses are bech32 ``sei1…``; ``msg``/``req`` are JSON bytes. Every method
-    raises ``NativeCallFailed`` (reason, gas used) and leaves ``view`` untouched on failure;
+    raises ``CosmosCallFailed`` (reason, gas used) and leaves ``view`` untouched on failure;
     ``call.funds`` move from ``call.sender`` (who must hold them) to the contract."""
 
     def instantiate(

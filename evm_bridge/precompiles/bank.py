@@ -31,20 +31,20 @@ class BankPrecompile(PrecompileBase):
     @method("balance(address,string)", ["uint256"], 1_000)
     def balance(self, call: Call) -> tuple[int]:
         acc, denom = call.args
-        sei = sei_for_evm(call.native, bytes.fromhex(acc[2:]))
-        return (bank.balance(call.native, sei, denom),)
+        sei = sei_for_evm(call.cosmos, bytes.fromhex(acc[2:]))
+        return (bank.balance(call.cosmos, sei, denom),)
 
     @method("all_balances(address)", ["(uint256,string)[]"], 1_000)
     def all_balances(self, call: Call) -> tuple[list[tuple[int, str]]]:
-        sei = sei_for_evm(call.native, bytes.fromhex(call.args[0][2:]))
-        coins = {d: a for d, a in bank.all_balances(call.native, sei)}
-        coins[bank.NATIVE_DENOM] = bank.balance(call.native, sei)
+        sei = sei_for_evm(call.cosmos, bytes.fromhex(call.args[0][2:]))
+        coins = {d: a for d, a in bank.all_balances(call.cosmos, sei)}
+        coins[bank.NATIVE_DENOM] = bank.balance(call.cosmos, sei)
         found = [(a, d) for d, a in sorted(coins.items()) if a]
         call.computation.consume_gas(200 * len(found), reason="precompile all_balances")
         return (found,)
 
     def _metadata(self, call: Call, denom: str) -> dict:
-        raw = call.native.get(bank.STORE, b"m" + denom.encode())
+        raw = call.cosmos.get(bank.STORE, b"m" + denom.encode())
         if raw is None and denom != bank.NATIVE_DENOM:
             raise PrecompileError(f"denom {denom} has no metadata")
         return json.loads(raw) if raw else {"name": "SEI", "symbol": "SEI", "denom_units": [{"exponent": 6}]}
@@ -64,14 +64,14 @@ class BankPrecompile(PrecompileBase):
 
     @method("supply(string)", ["uint256"], 1_000)
     def supply(self, call: Call) -> tuple[int]:
-        return (bank.supply(call.native, call.args[0]),)
+        return (bank.supply(call.cosmos, call.args[0]),)
 
     @method("send(address,address,string,uint256)", ["bool"], 30_000, mutates=True)
     def send(self, call: Call) -> tuple[bool]:
         src, dst, denom, amount = call.args
         if not denom:
             raise PrecompileError("invalid denom")
-        pointer = registry.get(call.native, registry.Kind.NATIVE, denom)
+        pointer = registry.get(call.cosmos, registry.Kind.NATIVE, denom)
         if pointer is None or pointer.address != call.sender:
             raise PrecompileError(f"only the pointer contract of {denom} may call send")
         if amount == 0:
@@ -79,7 +79,7 @@ class BankPrecompile(PrecompileBase):
         sender, recipient = (bytes.fromhex(a[2:]) for a in (src, dst))
         if not any(sender) or not any(recipient):
             raise PrecompileError("invalid addr")
-        sei_from, sei_to = sei_for_evm(call.native, sender), sei_for_evm(call.native, recipient)
+        sei_from, sei_to = sei_for_evm(call.cosmos, sender), sei_for_evm(call.cosmos, recipient)
 
         def move(view: object) -> None:
             try:
@@ -99,7 +99,7 @@ class BankPrecompile(PrecompileBase):
             raise PrecompileError(f"invalid recipient {to_text!r}: {e}") from None
         if call.value == 0:
             raise PrecompileError("set `value` field to non-zero to send")
-        if not can_receive(call.native, recipient):
+        if not can_receive(call.cosmos, recipient):
             raise PrecompileError(f"{to_text} is the cast address of an associated account: invalid bank recipient")
 
         def move(view: object) -> None:

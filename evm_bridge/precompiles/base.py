@@ -21,7 +21,7 @@ from eth_abi import decode, encode
 from eth_hash.auto import keccak
 
 from evm_bridge.precompiles.api import PrecompileError
-from evm_bridge.precompiles.cosmos_view import NativeView
+from evm_bridge.precompiles.cosmos_view import CosmosStateView
 
 BASE_GAS = 2_000
 ERROR_SELECTOR = keccak(b"Error(string)")[:4]
@@ -40,7 +40,7 @@ class Call:
     """What a method implementation sees of the call."""
 
     computation: Any
-    native: NativeView
+    cosmos: CosmosStateView
     args: tuple[Any, ...]
 
     @property
@@ -62,9 +62,9 @@ class Call:
     def apply(self, operation: Callable[[Any], Any]) -> Any:
         """Run ``operation`` on a scratch view of native state; keep its writes only if it
         returns (``PrecompileError`` or any native failure leaves nothing behind)."""
-        scratch = self.native.scratch()
+        scratch = self.cosmos.scratch()
         result = operation(scratch)
-        self.native.commit(scratch)
+        self.cosmos.commit(scratch)
         return result
 
     def log(self, topics: Sequence[int], data: bytes) -> None:
@@ -166,8 +166,8 @@ class PrecompileBase:
             args = decode(list(m.inputs), data[4:])
         except Exception as e:  # eth-abi raises several decoding error types
             raise PrecompileError(f"invalid arguments for {m.name}: {e}") from None
-        native = NativeView(computation.state.account_db)
-        call = Call(computation, native, tuple(args))
+        cosmos = CosmosStateView(computation.state.account_db)
+        call = Call(computation, cosmos, tuple(args))
         if delegated:
             self.check_delegatecall(m, call, bytes(msg.storage_address))
         out = m.run(call)

@@ -1,4 +1,4 @@
-"""``NativeView``: native module state as one EVM tx sees it, journaled with its EVM state.
+"""``CosmosStateView``: native module state as one EVM tx sees it, journaled with its EVM state.
 
 Reads: a usei balance (bank ``b`` + len + addr + ``usei``) or wei remainder (``w`` + len +
 addr) of a 20-byte account is derived from the account DB's pending wei balance of the
@@ -78,7 +78,7 @@ class _WriteThrough:
         self.target.delete(*key)
 
 
-class NativeView:
+class CosmosStateView:
     """The read side (a ``ReadView``) plus ``scratch()`` and ``commit()``."""
 
     def __init__(self, account_db: Any) -> None:

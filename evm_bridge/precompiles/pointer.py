@@ -20,7 +20,7 @@ from eth_abi import encode
 from evm_bridge.pointers import registry
 from evm_bridge.pointers.artifacts import CW20, NATIVE, ArtifactMissing, Artifacts
 from evm_bridge.pointers.deploy import deploy
-from evm_bridge.precompiles.api import NativeCallFailed, NativeWasm, PrecompileError, WasmCall
+from evm_bridge.precompiles.api import CosmosCallFailed, PrecompileError, WasmBackend, WasmCall
 from evm_bridge.precompiles.base import Call, PrecompileBase, method
 from ledger import bank
 from ledger.accounts import sei_for_evm
@@ -33,7 +33,7 @@ ADDRESS = (0x100B).to_bytes(20, "big")
 class PointerPrecompile(PrecompileBase):
     address = ADDRESS
 
-    def __init__(self, artifacts: Artifacts | None = None, wasm: NativeWasm | None = None) -> None:
+    def __init__(self, artifacts: Artifacts | None = None, wasm: WasmBackend | None = None) -> None:
         super().__init__()
         self.artifacts = artifacts or Artifacts()
         self.wasm = wasm
@@ -43,11 +43,11 @@ class PointerPrecompile(PrecompileBase):
         (denom,) = call.args
         if not denom:
             raise PrecompileError("invalid denom")
-        if denom != bank.NATIVE_DENOM and call.native.get(bank.STORE, b"m" + denom.encode()) is None:
+        if denom != bank.NATIVE_DENOM and call.cosmos.get(bank.STORE, b"m" + denom.encode()) is None:
             raise PrecompileError(
                 f"denom {denom} does not have metadata stored and thus can only have its pointer set through gov proposal"
             )
-        if registry.get(call.native, registry.Kind.NATIVE, denom) is not None:
+        if registry.get(call.cosmos, registry.Kind.NATIVE, denom) is not None:
             raise PrecompileError(f"native pointer for {denom} already exists")
         return self._deploy(call, registry.Kind.NATIVE, denom, NATIVE, encode(["string"], [denom]))
 
@@ -80,11 +80,11 @@ class PointerPrecompile(PrecompileBase):
         except AddressError as e:
             raise PrecompileError(f"invalid contract address {contract!r}: {e}") from None
         ctx = call.computation.state.execution_context
-        sender = sei_for_evm(call.native, call.sender)
+        sender = sei_for_evm(call.cosmos, call.sender)
         wasm_call = WasmCall(sender, int(ctx.block_number), call.time_ns, call.computation.get_gas_remaining())
         try:
-            out = self.wasm.query(call.native, wasm_call, contract, b'{"token_info":{}}')
-        except NativeCallFailed as e:
+            out = self.wasm.query(call.cosmos, wasm_call, contract, b'{"token_info":{}}')
+        except CosmosCallFailed as e:
             call.computation.consume_gas(e.gas_used, reason="cw20 token_info")
             raise PrecompileError(f"{contract} is not a CW20: {e}") from None
         call.computation.consume_gas(out.gas_used, reason="cw20 token_info")
@@ -97,7 +97,7 @@ class PointerPrecompile(PrecompileBase):
     @method("addCW20Pointer(string)", ["address"], 50_000, mutates=True)
     def add_cw20_pointer(self, call: Call) -> tuple[str]:
         (contract,) = call.args
-        if registry.get(call.native, registry.Kind.CW20, contract) is not None:
+        if registry.get(call.cosmos, registry.Kind.CW20, contract) is not None:
             raise PrecompileError(f"cw20 pointer for {contract} already exists")
         name, symbol = self._token_info(call, contract)
         return self._deploy(call, registry.Kind.CW20, contract, CW20, encode(["string"] * 3, [contract, name, symbol]))

@@ -14,7 +14,7 @@ _OUT = ["address", "uint16", "bool"]
 
 
 def _lookup(call: Call, kind: registry.Kind) -> tuple[str, int, bool]:
-    found = registry.get(call.native, kind, call.args[0])
+    found = registry.get(call.cosmos, kind, call.args[0])
     if found is None:
         return to_checksum_evm(bytes(20)), 0, False
     return to_checksum_evm(found.address[-20:]), found.version, True

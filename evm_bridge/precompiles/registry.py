@@ -4,7 +4,7 @@ modules add theirs (the app's ``staking`` module adds the staking precompile, ``
 wasmd one) through ``install``, which ``abci_app.application.runner`` calls in every process before
 executing txs.
 
-The VM asks ``with_native(standard)`` for the table of a computation: py-evm's own
+The VM asks ``with_module_precompiles(standard)`` for the table of a computation: py-evm's own
 precompiles of the fork plus these. Installing is idempotent and must be the same in every
 process of every validator (it depends only on the enabled modules), so execution stays
 deterministic.
@@ -49,7 +49,7 @@ def reset() -> None:
     _merged.clear()
 
 
-def with_native(standard: Mapping[Any, Any]) -> dict[Any, Any]:
+def with_module_precompiles(standard: Mapping[Any, Any]) -> dict[Any, Any]:
     """``standard`` (py-evm's table) plus the installed precompiles; cached per table."""
     hit = _merged.get(id(standard))
     if hit is not None and hit[0] is standard:

@@ -4,7 +4,7 @@
 number of usei) must equal the usei in ``coins`` (JSON ``[{"denom","amount"}]``, empty
 bytes for none; a batch sums its messages' coins). The value moves from the precompile to
 the caller's Sei address (its association, else the direct cast), which is the contract's
-``info.sender`` and pays the coins. The rules are the app's (``api.NativeWasm``, injected).
+``info.sender`` and pays the coins. The rules are the app's (``api.WasmBackend``, injected).
 
 Gas (on top of ``base.BASE_GAS``): ``instantiate`` 20,000, ``execute`` 10,000 and
 ``execute_batch`` 10,000 per message, ``query`` 2,000, plus the contract's own Wasm gas
@@ -28,7 +28,7 @@ from typing import Any
 from eth.exceptions import OutOfGas
 
 from evm_bridge.pointers import registry
-from evm_bridge.precompiles.api import NativeCallFailed, NativeWasm, PrecompileError, WasmCall, WasmOutcome
+from evm_bridge.precompiles.api import CosmosCallFailed, PrecompileError, WasmBackend, WasmCall, WasmOutcome
 from evm_bridge.precompiles.base import Call, Method, PrecompileBase, method
 from ledger import bank
 from ledger.accounts import sei_for_evm
@@ -64,19 +64,19 @@ class WasmdPrecompile(PrecompileBase):
     def check_delegatecall(self, m: Method, call: Call, caller_contract: bytes) -> None:
         """``execute`` by DELEGATECALL only from the registered pointer of the contract it
         executes (the pointer's caller is then the contract's sender), as on Sei."""
-        found = registry.get(call.native, registry.Kind.CW20, call.args[0])
+        found = registry.get(call.cosmos, registry.Kind.CW20, call.args[0])
         if found is None or found.address != caller_contract:
             raise PrecompileError(f"0x{caller_contract.hex()} is not a pointer of {call.args[0]}")
 
-    def __init__(self, native: NativeWasm) -> None:
+    def __init__(self, backend: WasmBackend) -> None:
         super().__init__()
-        self.native = native
+        self.backend = backend
 
     # ---- helpers ----
 
     def _call(self, call: Call, gas_limit: int, funds: Coins = ()) -> WasmCall:
         ctx = call.computation.state.execution_context
-        return WasmCall(sei_for_evm(call.native, call.sender), int(ctx.block_number), call.time_ns, gas_limit, funds)
+        return WasmCall(sei_for_evm(call.cosmos, call.sender), int(ctx.block_number), call.time_ns, gas_limit, funds)
 
     def _check_value(self, call: Call, funds: Sequence[Coins]) -> None:
         usei = sum(dict(f).get(bank.NATIVE_DENOM, 0) for f in funds)
@@ -93,7 +93,7 @@ class WasmdPrecompile(PrecompileBase):
         """``call.apply(work)`` charging the Wasm gas used, also when the contract fails."""
         try:
             result, used = call.apply(work)
-        except NativeCallFailed as e:
+        except CosmosCallFailed as e:
             if e.out_of_gas:
                 raise OutOfGas(f"wasm contract: {e}") from None
             call.computation.consume_gas(e.gas_used, reason="wasm contract")
@@ -112,7 +112,7 @@ class WasmdPrecompile(PrecompileBase):
 
         def work(view: Any) -> tuple[WasmOutcome, int]:
             self._pay_sender(call, view, wasm_call.sender)
-            out = self.native.instantiate(view, wasm_call, code_id, admin, msg, label)
+            out = self.backend.instantiate(view, wasm_call, code_id, admin, msg, label)
             return out, out.gas_used
 
         out = self._run(call, work)
@@ -127,7 +127,7 @@ class WasmdPrecompile(PrecompileBase):
 
         def work(view: Any) -> tuple[WasmOutcome, int]:
             self._pay_sender(call, view, wasm_call.sender)
-            out = self.native.execute(view, wasm_call, contract, msg)
+            out = self.backend.execute(view, wasm_call, contract, msg)
             return out, out.gas_used
 
         return (self._run(call, work).data,)
@@ -149,9 +149,9 @@ class WasmdPrecompile(PrecompileBase):
             for (contract, msg, _), f in zip(batch, funds, strict=True):
                 one = WasmCall(base.sender, base.height, base.time_ns, limit - used, f)
                 try:
-                    out = self.native.execute(view, one, contract, msg)
-                except NativeCallFailed as e:
-                    raise NativeCallFailed(str(e), used + e.gas_used, e.out_of_gas) from None
+                    out = self.backend.execute(view, one, contract, msg)
+                except CosmosCallFailed as e:
+                    raise CosmosCallFailed(str(e), used + e.gas_used, e.out_of_gas) from None
                 used += out.gas_used
                 results.append(out.data)
             return results, used
@@ -164,7 +164,7 @@ class WasmdPrecompile(PrecompileBase):
         wasm_call = self._call(call, call.computation.get_gas_remaining())
 
         def work(view: Any) -> tuple[WasmOutcome, int]:
-            out = self.native.query(view, wasm_call, contract, req)
+            out = self.backend.query(view, wasm_call, contract, req)
             return out, out.gas_used
 
         return (self._run(call, work).data,)

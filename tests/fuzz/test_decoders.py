@@ -18,7 +18,7 @@ from evm_bridge.api import EvmTxError
 from evm_bridge.rlpscan import RlpError, scan_list
 from evm_bridge.txs import decode_tx
 from ledger.codes import TxError
-from tests.support.chain import evm_transfer, make_keys, native_send
+from tests.support.chain import cosmos_send, evm_transfer, make_keys
 
 from .conftest import FUZZ
 
@@ -33,7 +33,7 @@ SEEDS = [
                                     "value": 5, "chainId": CHAIN_ID, "data": b"",
                                     "accessList": [{"address": "0x" + "44" * 20, "storageKeys": ["0x" + "00" * 32]}]},
                                    KEY.privkey).raw_transaction),
-    native_send(KEY, b"\x55" * 20, 10, 0, 0),
+    cosmos_send(KEY, b"\x55" * 20, 10, 0, 0),
 ]
 
 

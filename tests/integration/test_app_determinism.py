@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from tests.support.chain import InProcessChain, evm_transfer, make_keys, native_send
+from tests.support.chain import InProcessChain, cosmos_send, evm_transfer, make_keys
 
 N_KEYS = 40
 
@@ -15,7 +15,7 @@ N_KEYS = 40
 def _blocks(keys, n_blocks: int = 6, per_block: int = 60, seed: int = 7) -> list[list[bytes]]:
     """Mixed native and EVM transfers; some senders repeat in a block, some recipients are hot."""
     rng = random.Random(seed)
-    native_seq = {i: 0 for i in range(len(keys))}
+    cosmos_seq = {i: 0 for i in range(len(keys))}
     evm_nonce = {i: 0 for i in range(len(keys))}
     blocks = []
     for _ in range(n_blocks):
@@ -24,8 +24,8 @@ def _blocks(keys, n_blocks: int = 6, per_block: int = 60, seed: int = 7) -> list
             i = rng.randrange(len(keys))
             j = rng.choice([0, 1, rng.randrange(len(keys))])  # hot recipients 0 and 1
             if rng.random() < 0.5:
-                txs.append(native_send(keys[i], keys[j].sei, rng.randrange(1, 1000), i, native_seq[i]))
-                native_seq[i] += 1
+                txs.append(cosmos_send(keys[i], keys[j].sei, rng.randrange(1, 1000), i, cosmos_seq[i]))
+                cosmos_seq[i] += 1
             else:
                 txs.append(evm_transfer(keys[i], keys[j].evm, rng.randrange(1, 10**15), evm_nonce[i]))
                 evm_nonce[i] += 1

@@ -28,7 +28,7 @@ filter_st = st.builds(
 )
 
 
-def _native_block(height: int, txs_logs: list[list[EvmLog]]) -> CommittedBlock:
+def _cosmos_block(height: int, txs_logs: list[list[EvmLog]]) -> CommittedBlock:
     """Blocks of native txs whose results carry EVM-visible logs (no tx decoding needed)."""
     results = []
     for i, logs in enumerate(txs_logs):
@@ -64,7 +64,7 @@ def _naive(flt: LogFilter, blocks: list[list[list[EvmLog]]], first: int, last: i
 def test_query_equals_naive_filter(blocks: list, flt: LogFilter, bounds: tuple[int, int]) -> None:
     idx = BlockIndex()
     for h, txs in enumerate(blocks, start=1):
-        idx.observe(_native_block(h, txs))
+        idx.observe(_cosmos_block(h, txs))
     first, last = bounds
     got = [(int(lg["blockNumber"], 16), lg["address"].lower(), lg["topics"]) for lg in query(idx, flt, first, last)]
     assert got == _naive(flt, blocks, first, last)

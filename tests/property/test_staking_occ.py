@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 
 from abci_app.application.blockexec import execute_block
 from abci_app.application.runner import AppTaskRunner, BlockTask
-from abci_app.application.txcodec import EVM, NATIVE, Decoded
+from abci_app.application.txcodec import COSMOS, EVM, Decoded
 from abci_app.cosmos_tx.builder import build_and_sign
-from abci_app.cosmos_tx.decode import decode_native
+from abci_app.cosmos_tx.decode import decode_cosmos_tx
 from abci_app.modules.loader import load_modules
 from abci_app.modules.staking import state
 from abci_app.modules.staking.records import BONDED
@@ -57,7 +57,7 @@ class Txs:
         number = int.from_bytes(self.numbers[i][:8], "big")
         raw = build_and_sign(USERS[i].priv, [msg], CHAIN_ID, number, self.seq[i], 4_000, 400_000)
         self.seq[i] += 1
-        return Decoded(NATIVE, decode_native(raw, 1 << 20, self.handlers), keccak(raw))
+        return Decoded(COSMOS, decode_cosmos_tx(raw, 1 << 20, self.handlers), keccak(raw))
 
     def evm(self, i: int, to: bytes, data: bytes = b"", value: int = 0) -> Decoded:
         d = _evm(USERS[i], self.nonce[i], to, data, value)

@@ -57,7 +57,7 @@ def make_keys(n: int, seed: str = "pysei") -> list[TestKey]:
     return [TestKey(hashlib.sha256(f"{seed}/{i}".encode()).digest()) for i in range(n)]
 
 
-def native_send(key: TestKey, to: bytes, amount: int, number: int, sequence: int, fee: int = 2_000) -> bytes:
+def cosmos_send(key: TestKey, to: bytes, amount: int, number: int, sequence: int, fee: int = 2_000) -> bytes:
     msg = bank_tx.MsgSend(from_address=key.bech32, to_address=to_bech32(to))
     coin = msg.amount.add()
     coin.denom, coin.amount = "usei", str(amount)

@@ -20,7 +20,7 @@ import heapq
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from abci_app.application.txcodec import EVM, NATIVE, Decoded
+from abci_app.application.txcodec import COSMOS, EVM, Decoded
 from evm_bridge.api import EvmTx
 from ledger import codes
 from ledger.codes import TxError
@@ -122,7 +122,7 @@ def proposal_fault(
             if e.code == codes.TX_TOO_LARGE:
                 continue
             return f"tx {i} does not decode: {e.log}"
-        if d.kind == NATIVE and not signed(d):
+        if d.kind == COSMOS and not signed(d):
             return f"tx {i}: invalid signature"
         gas += tx_gas(d)
         if d.kind == EVM:

@@ -19,7 +19,7 @@ def _allocate(ctx: BlockContext, view: KVView, results: Sequence[TxResult], info
 
 
 def staking() -> Module:
-    from abci_app.modules.staking.precompile_backend import AppNativeStaking
+    from abci_app.modules.staking.precompile_backend import AppStakingBackend
     from evm_bridge.precompiles.staking import ADDRESS, StakingPrecompile
 
     return Module(
@@ -31,7 +31,7 @@ def staking() -> Module:
         export_genesis=genesis.export_staking,
         end_block=bonded.end_block,
         validator_updates=bonded.validator_updates,
-        precompiles={ADDRESS: StakingPrecompile(AppNativeStaking())},
+        precompiles={ADDRESS: StakingPrecompile(AppStakingBackend())},
     )
 
 

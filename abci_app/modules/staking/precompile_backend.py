@@ -1,4 +1,4 @@
-"""``AppNativeStaking``: the staking rules of ``ops`` behind the precompile's ``NativeStaking``."""
+"""``AppStakingBackend``: the staking rules of ``ops`` behind the precompile's ``StakingBackend``."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def _guard(fn: Callable[[], T]) -> T:
         raise PrecompileError(e.log) from None
 
 
-class AppNativeStaking:
+class AppStakingBackend:
     """Stateless; safe to share between calls and to rebuild in every worker process."""
 
     def delegate(self, view: KVView, time_ns: int, delegator: bytes, validator: str, amount: int) -> None:

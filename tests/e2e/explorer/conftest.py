@@ -48,7 +48,7 @@ class Chain:
     burst_recipient: str = ""
     token_burst_hashes: list[str] = field(default_factory=list)
     token_sink: str = ""
-    native_hash: str = ""
+    bank_send_hash: str = ""
     wasm_hash: str = ""
     wasm_contract: str = ""
 
@@ -157,7 +157,7 @@ def _carry_txs(chain: Chain) -> None:
                      "--node", node.rpc_url, "--home", str(node.home), "--broadcast-mode", "commit")
     result = json.loads(out.stdout)
     assert result["code"] == 0, result
-    chain.native_hash = result["hash"]
+    chain.bank_send_hash = result["hash"]
 
     code_id = _wasm(node, "store", str(build_contract("cw20-base", "2.0.0")))["code_id"]
     init = {"name": "Token", "symbol": "TOK", "decimals": 6, "initial_balances": [{"address": alice["address"], "amount": "1000"}]}

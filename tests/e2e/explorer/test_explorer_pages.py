@@ -137,8 +137,8 @@ def test_address_page_shows_both_forms_and_the_rpc_balance(chain: Chain, page: P
 
 
 def test_native_tx_page_shows_messages_and_events(chain: Chain, page: Page) -> None:
-    page.goto(chain.url + "/search?q=" + chain.native_hash)
-    expect(page.locator("#cosmos-hash")).to_have_text(chain.native_hash)
+    page.goto(chain.url + "/search?q=" + chain.bank_send_hash)
+    expect(page.locator("#cosmos-hash")).to_have_text(chain.bank_send_hash)
     expect(page.locator("#tx-status")).to_have_text("success")
     expect(page.locator("h1")).to_have_text("Native transaction")
     expect(page.locator("#messages li strong").first).to_have_text("/cosmos.bank.v1beta1.MsgSend")
@@ -230,7 +230,7 @@ def test_pysei_explorer_reads_a_running_node(chain: Chain, page: Page) -> None:
 def test_address_page_lists_the_native_txs_it_sent(chain: Chain, page: Page) -> None:
     page.goto(chain.url + "/address/" + chain.keys["validator"]["address"])
     links = page.locator("#address-native-txs tbody a[href^='/tx/']").evaluate_all("a => a.map(x => x.getAttribute('href'))")
-    assert "/tx/0x" + chain.native_hash.lower() in links
+    assert "/tx/0x" + chain.bank_send_hash.lower() in links
 
 
 def test_contract_address_page_shows_its_code(chain: Chain, page: Page) -> None:

@@ -18,7 +18,12 @@ from pysei_tokenfactory.pb.cosmos.bank.v1beta1 import bank_pb2
 from pysei_tokenfactory.pb.seiprotocol.seichain.tokenfactory import tx_pb2 as tf_tx
 
 from abci_app.cosmos_tx import amino, builder
-from abci_app.cosmos_tx.decode import SIGN_MODE_LEGACY_AMINO_JSON, decode_native, sign_bytes, verify_signature
+from abci_app.cosmos_tx.decode import (
+    SIGN_MODE_LEGACY_AMINO_JSON,
+    decode_cosmos_tx,
+    sign_bytes,
+    verify_signature,
+)
 from abci_app.cosmos_tx.simulate import simulate
 from abci_app.module_api import MsgHandler
 from abci_app.modules import bank, wasm
@@ -241,7 +246,7 @@ def amino_tx(msgs: list[Any], **kw: Any) -> bytes:
 
 
 def _fee(raw: bytes) -> dict[str, Any]:
-    tx = decode_native(raw, MAX, HANDLERS)
+    tx = decode_cosmos_tx(raw, MAX, HANDLERS)
     return {"amount": [{"amount": str(a), "denom": d} for d, a in tx.fee], "gas": str(tx.gas_limit)}
 
 
@@ -280,7 +285,7 @@ def cosmjs() -> dict[str, dict[str, Any]]:
 @pytest.mark.parametrize("name", list(COSMJS_CASES))
 def test_sign_bytes_equal_cosmjs_sign_doc(name: str, cosmjs: dict[str, dict[str, Any]]) -> None:
     msgs, kw = COSMJS_CASES[name]
-    tx = decode_native(amino_tx(msgs, **kw), MAX, HANDLERS)
+    tx = decode_cosmos_tx(amino_tx(msgs, **kw), MAX, HANDLERS)
     assert tx.sign_mode == SIGN_MODE_LEGACY_AMINO_JSON
     ours = sign_bytes(tx, CHAIN, ACCOUNT)
     assert ours == bytes.fromhex(cosmjs[name]["signdoc"]["hex"]), ours
@@ -291,12 +296,12 @@ def test_sign_bytes_equal_cosmjs_sign_doc(name: str, cosmjs: dict[str, dict[str,
 def test_cosmjs_amino_signed_tx_verifies_and_equals_ours(name: str, cosmjs: dict[str, dict[str, Any]]) -> None:
     msgs, kw = COSMJS_CASES[name]
     theirs = base64.b64decode(cosmjs[name]["sign"]["tx"])
-    tx = decode_native(theirs, MAX, HANDLERS)
+    tx = decode_cosmos_tx(theirs, MAX, HANDLERS)
     assert tx.sign_mode == SIGN_MODE_LEGACY_AMINO_JSON
     assert verify_signature(tx, CHAIN, ACCOUNT)
     assert not verify_signature(tx, CHAIN, ACCOUNT + 1)
     assert not verify_signature(tx, "other-chain", ACCOUNT)
-    ours = decode_native(amino_tx(msgs, **kw), MAX, HANDLERS)
+    ours = decode_cosmos_tx(amino_tx(msgs, **kw), MAX, HANDLERS)
     # RFC 6979: the same signature and auth info (cosmjs rebuilds a contract message's
     # bytes from its parsed JSON, so only the body may differ).
     assert (tx.signature, tx.auth_info_bytes, tx.amino_msgs) == (ours.signature, ours.auth_info_bytes, ours.amino_msgs)
@@ -316,7 +321,7 @@ def test_amino_form_of_messages_cosmjs_cannot_convert(name: str, cosmjs: dict[st
         memo="m&<>", msgs=amino.Raw(amino.msgs_json([handler.amino(msg)])),
     )
     assert ours == bytes.fromhex(cosmjs[name]["serialize"]["hex"])
-    tx = decode_native(amino_tx([msg], memo="m&<>"), MAX, HANDLERS)
+    tx = decode_cosmos_tx(amino_tx([msg], memo="m&<>"), MAX, HANDLERS)
     assert sign_bytes(tx, CHAIN, ACCOUNT) == ours and verify_signature(tx, CHAIN, ACCOUNT)
 
 
@@ -361,7 +366,7 @@ def test_contract_message_numbers_overflowing_doubles_are_refused() -> None:
         [b"\x01" * 64],
     )
     with pytest.raises(TxError) as e:
-        decode_native(raw, MAX, HANDLERS)
+        decode_cosmos_tx(raw, MAX, HANDLERS)
     assert e.value.code == codes.TX_DECODE
 
 
@@ -373,7 +378,7 @@ def test_amino_mode_refuses_extension_options() -> None:
         [b"\x01" * 64],
     )
     with pytest.raises(TxError) as e:
-        decode_native(raw, MAX, HANDLERS)
+        decode_cosmos_tx(raw, MAX, HANDLERS)
     assert e.value.code == codes.INVALID_REQUEST
     assert "does not support protobuf extension options" in e.value.log
 
@@ -383,22 +388,22 @@ def test_message_without_amino_form_is_refused_in_amino_mode() -> None:
     handlers = {bank.SEND: MsgHandler(send.type_url, send.decode, send.signers, send.validate, send.execute)}
     raw = amino_tx([bank_tx.MsgSend(from_address=ME, to_address=OTHER, amount=[coin()])])
     with pytest.raises(TxError) as e:
-        decode_native(raw, MAX, handlers)
+        decode_cosmos_tx(raw, MAX, handlers)
     assert e.value.code == codes.UNKNOWN_REQUEST
     assert "has no amino JSON form" in e.value.log
 
 
 def test_tampered_amino_tx_fails_verification() -> None:
     raw = amino_tx([bank_tx.MsgSend(from_address=ME, to_address=OTHER, amount=[coin()])], memo="one")
-    tx = decode_native(raw, MAX, HANDLERS)
-    other = decode_native(amino_tx([bank_tx.MsgSend(from_address=ME, to_address=OTHER, amount=[coin("1001")])]), MAX, HANDLERS)
+    tx = decode_cosmos_tx(raw, MAX, HANDLERS)
+    other = decode_cosmos_tx(amino_tx([bank_tx.MsgSend(from_address=ME, to_address=OTHER, amount=[coin("1001")])]), MAX, HANDLERS)
     forged = builder.tx_raw(other.body_bytes, other.auth_info_bytes, [tx.signature])
     assert verify_signature(tx, CHAIN, ACCOUNT)
-    assert not verify_signature(decode_native(forged, MAX, HANDLERS), CHAIN, ACCOUNT)
+    assert not verify_signature(decode_cosmos_tx(forged, MAX, HANDLERS), CHAIN, ACCOUNT)
 
 
 def test_amino_tx_pickles_for_occ_workers() -> None:
-    tx = decode_native(amino_tx(COSMJS_CASES["wasm-instantiate"][0]), MAX, HANDLERS)
+    tx = decode_cosmos_tx(amino_tx(COSMJS_CASES["wasm-instantiate"][0]), MAX, HANDLERS)
     back = pickle.loads(pickle.dumps(tx))
     assert back == tx and back.amino_msgs == tx.amino_msgs
     assert verify_signature(back, CHAIN, ACCOUNT)

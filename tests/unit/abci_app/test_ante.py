@@ -9,8 +9,8 @@ import pytest
 
 from abci_app.cosmos_tx import builder
 from abci_app.cosmos_tx.ante import gas_needed
-from abci_app.cosmos_tx.decode import decode_native
-from abci_app.cosmos_tx.execute import execute_native
+from abci_app.cosmos_tx.decode import decode_cosmos_tx
+from abci_app.cosmos_tx.execute import execute_cosmos_tx
 from abci_app.modules import bank
 from ledger import accounts, codes
 from ledger import bank as ledger_bank
@@ -36,8 +36,8 @@ def send(chain, amount: int = 1000, *, key=None, to=None, **kw) -> bytes:
 
 
 def run(chain, raw: bytes, ctx=None, **kw):
-    tx = decode_native(raw, 1 << 20, chain.handlers)
-    return execute_native(tx, ctx or chain.ctx, chain.view, chain.handlers, **kw)
+    tx = decode_cosmos_tx(raw, 1 << 20, chain.handlers)
+    return execute_cosmos_tx(tx, ctx or chain.ctx, chain.view, chain.handlers, **kw)
 
 
 def test_send_moves_amount_and_returns_the_fee(chain) -> None:
@@ -140,14 +140,14 @@ def test_local_min_gas_price_applies_in_check_only(chain) -> None:
 
 
 def test_verified_account_skips_the_signature_check(chain) -> None:
-    tx = decode_native(send(chain), 1 << 20, chain.handlers)
+    tx = decode_cosmos_tx(send(chain), 1 << 20, chain.handlers)
     forged = dataclasses.replace(tx, signature=bytes(64))
-    assert execute_native(forged, chain.ctx, chain.view, chain.handlers).code == codes.UNAUTHORIZED
-    wrong = execute_native(forged, chain.ctx, chain.view, chain.handlers, verified_account=9)
+    assert execute_cosmos_tx(forged, chain.ctx, chain.view, chain.handlers).code == codes.UNAUTHORIZED
+    wrong = execute_cosmos_tx(forged, chain.ctx, chain.view, chain.handlers, verified_account=9)
     assert wrong.code == codes.UNAUTHORIZED
-    assert execute_native(forged, chain.ctx, chain.view, chain.handlers, verified_account=0).code == codes.OK
+    assert execute_cosmos_tx(forged, chain.ctx, chain.view, chain.handlers, verified_account=0).code == codes.OK
 
 
 def test_gas_is_deterministic_and_static(chain) -> None:
-    tx = decode_native(send(chain), 1 << 20, chain.handlers)
+    tx = decode_cosmos_tx(send(chain), 1 << 20, chain.handlers)
     assert run(chain, send(chain)).gas_used == gas_needed(tx)

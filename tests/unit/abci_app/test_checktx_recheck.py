@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from ledger import codes
 from pysei_pb.tendermint.abci import types_pb2 as abci
-from tests.support.chain import InProcessChain, evm_transfer, make_keys, native_send
+from tests.support.chain import InProcessChain, cosmos_send, evm_transfer, make_keys
 
 
 def test_recheck_drops_txs_a_block_invalidated(tmp_path):
@@ -15,9 +15,9 @@ def test_recheck_drops_txs_a_block_invalidated(tmp_path):
     with InProcessChain(tmp_path, keys) as chain:
         chain.init_chain()
         chain.block([])
-        first = native_send(alice, bob.sei, 5, 0, 0)
-        second = native_send(alice, bob.sei, 6, 0, 1)
-        rival = native_send(alice, bob.sei, 7, 0, 0, fee=2_001)  # same sequence, other bytes
+        first = cosmos_send(alice, bob.sei, 5, 0, 0)
+        second = cosmos_send(alice, bob.sei, 6, 0, 1)
+        rival = cosmos_send(alice, bob.sei, 7, 0, 0, fee=2_001)  # same sequence, other bytes
         assert chain.check(first).code == codes.OK
         assert chain.check(second).code == codes.OK  # admitted after `first` in the pending state
         assert chain.check(rival).code == codes.INVALID_SEQUENCE

@@ -14,8 +14,8 @@ import pytest
 
 from abci_app.cli.commands import add_keys_commands, add_query_commands, add_tx_commands
 from abci_app.cli.keyring import Keyring, KeyringError
-from abci_app.cosmos_tx.decode import decode_native
-from abci_app.cosmos_tx.execute import execute_native
+from abci_app.cosmos_tx.decode import decode_cosmos_tx
+from abci_app.cosmos_tx.execute import execute_cosmos_tx
 from abci_app.module_api import MsgError
 from abci_app.modules import auth, bank
 from ledger import bank as ledger_bank
@@ -66,8 +66,8 @@ class FakeNode:
             except MsgError as e:
                 return {"response": {"code": e.code, "log": e.log, "height": str(self.height)}}
         raw = base64.b64decode(params["tx"])
-        tx = decode_native(raw, 1 << 20, self.chain.handlers)
-        result = execute_native(tx, self.chain.ctx, self.chain.view, self.chain.handlers)
+        tx = decode_cosmos_tx(raw, 1 << 20, self.chain.handlers)
+        result = execute_cosmos_tx(tx, self.chain.ctx, self.chain.view, self.chain.handlers)
         self.height += 1
         out = {"code": result.code, "log": result.log, "gas_used": str(result.gas_used)}
         return {

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from abci_app.cosmos_tx import builder
-from abci_app.cosmos_tx.decode import decode_native
-from abci_app.cosmos_tx.execute import execute_native
+from abci_app.cosmos_tx.decode import decode_cosmos_tx
+from abci_app.cosmos_tx.execute import execute_cosmos_tx
 from abci_app.cosmos_tx.simulate import PATH, simulate, simulate_route
 from abci_app.module_api import MsgError
 from abci_app.modules import auth, bank
@@ -101,8 +101,8 @@ def _send(chain, amount: int = 1000):
     raw = builder.build_and_sign(
         chain.alice.priv, [(bank.SEND, msg)], chain.ctx.chain_id, 0, 0, 2000, 200_000
     )
-    result = execute_native(
-        decode_native(raw, 1 << 20, chain.handlers), chain.ctx, chain.view, chain.handlers
+    result = execute_cosmos_tx(
+        decode_cosmos_tx(raw, 1 << 20, chain.handlers), chain.ctx, chain.view, chain.handlers
     )
     assert result.code == codes.OK, result.log
     return result

@@ -15,8 +15,8 @@ import pytest
 from coincurve import PrivateKey
 
 from abci_app.cosmos_tx import builder, multisig
-from abci_app.cosmos_tx.decode import decode_native, verify_signature
-from abci_app.cosmos_tx.execute import execute_native
+from abci_app.cosmos_tx.decode import decode_cosmos_tx, verify_signature
+from abci_app.cosmos_tx.execute import execute_cosmos_tx
 from abci_app.modules import bank
 from ledger import accounts, codes
 from ledger import bank as ledger_bank
@@ -84,7 +84,7 @@ def test_multisig_address_is_cosmjs(name: str, cosmjs: dict[str, dict[str, Any]]
 @pytest.mark.parametrize("name", list(CASES))
 def test_cosmjs_multisigned_tx_verifies(name: str, cosmjs: dict[str, dict[str, Any]]) -> None:
     n, threshold, signers = CASES[name]
-    tx = decode_native(base64.b64decode(cosmjs[name]["tx"]), MAX, HANDLERS)
+    tx = decode_cosmos_tx(base64.b64decode(cosmjs[name]["tx"]), MAX, HANDLERS)
     assert tx.multisig is not None and tx.pubkey == b""
     assert to_bech32(tx.signer) == cosmjs[name]["address"]
     assert (tx.multisig.threshold, tx.multisig.signed, tx.sequence) == (threshold, tuple(signers), SEQUENCE)
@@ -108,16 +108,16 @@ def _with_signatures(raw: bytes, signatures: list[bytes], signed: list[int] | No
 
 def test_below_threshold_is_refused() -> None:
     raw = ours(3, 2, [0, 1])
-    sigs = list(decode_native(raw, MAX, HANDLERS).multisig.signatures)
+    sigs = list(decode_cosmos_tx(raw, MAX, HANDLERS).multisig.signatures)
     with pytest.raises(TxError) as e:
-        decode_native(_with_signatures(raw, sigs[:1], [0]), MAX, HANDLERS)
+        decode_cosmos_tx(_with_signatures(raw, sigs[:1], [0]), MAX, HANDLERS)
     assert e.value.code == codes.UNAUTHORIZED and "threshold 2" in e.value.log
 
 
 def test_a_swapped_signature_fails() -> None:
     raw = ours(3, 2, [0, 1])
-    sigs = list(decode_native(raw, MAX, HANDLERS).multisig.signatures)
-    forged = decode_native(_with_signatures(raw, sigs[::-1]), MAX, HANDLERS)
+    sigs = list(decode_cosmos_tx(raw, MAX, HANDLERS).multisig.signatures)
+    forged = decode_cosmos_tx(_with_signatures(raw, sigs[::-1]), MAX, HANDLERS)
     assert not verify_signature(forged, CHAIN, ACCOUNT)
 
 
@@ -138,7 +138,7 @@ def test_malformed_multisig_is_refused(mutate, log: str) -> None:
     auth = tx_pb2.AuthInfo.FromString(txraw.auth_info_bytes)
     mutate(auth.signer_infos[0])
     with pytest.raises(TxError) as e:
-        decode_native(builder.tx_raw(txraw.body_bytes, auth.SerializeToString(), list(txraw.signatures)), MAX, HANDLERS)
+        decode_cosmos_tx(builder.tx_raw(txraw.body_bytes, auth.SerializeToString(), list(txraw.signatures)), MAX, HANDLERS)
     assert e.value.code == codes.UNAUTHORIZED and log in e.value.log, e.value.log
 
 
@@ -147,8 +147,8 @@ def test_multisig_account_sends_through_the_ante_step(chain) -> None:
     ledger_bank.add(chain.view, address, "usei", 1_000_000)
     accounts.put_account(chain.view, accounts.Account(address, ACCOUNT, SEQUENCE, b""))
     raw = ours(3, 2, [0, 2])
-    tx = decode_native(raw, MAX, chain.handlers)
-    result = execute_native(tx, chain.ctx.__class__(**{**chain.ctx.__dict__, "chain_id": CHAIN}), chain.view,
+    tx = decode_cosmos_tx(raw, MAX, chain.handlers)
+    result = execute_cosmos_tx(tx, chain.ctx.__class__(**{**chain.ctx.__dict__, "chain_id": CHAIN}), chain.view,
                             chain.handlers)
     assert result.code == codes.OK, result.log
     assert ledger_bank.balance(chain.view, address, "usei") == 1_000_000 - 77 - 5000
@@ -158,7 +158,7 @@ def test_multisig_account_sends_through_the_ante_step(chain) -> None:
 
 
 def test_multisig_tx_pickles_for_occ_workers() -> None:
-    tx = decode_native(ours(3, 2, [0, 2]), MAX, HANDLERS)
+    tx = decode_cosmos_tx(ours(3, 2, [0, 2]), MAX, HANDLERS)
     back = pickle.loads(pickle.dumps(tx))
     assert back == tx and back.multisig == tx.multisig
     assert verify_signature(back, CHAIN, ACCOUNT)

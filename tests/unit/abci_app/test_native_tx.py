@@ -9,7 +9,7 @@ import pytest
 from coincurve import PrivateKey
 
 from abci_app.cosmos_tx import builder
-from abci_app.cosmos_tx.decode import decode_native, sign_bytes, verify_signature
+from abci_app.cosmos_tx.decode import decode_cosmos_tx, sign_bytes, verify_signature
 from abci_app.modules import bank
 from ledger import codes
 from ledger.codes import TxError
@@ -64,7 +64,7 @@ def signed(key: bytes = KEY, **kw) -> bytes:
 
 def rejected(raw: bytes, code: int, **kw) -> str:
     with pytest.raises(TxError) as e:
-        decode_native(raw, kw.pop("max_bytes", MAX), HANDLERS, **kw)
+        decode_cosmos_tx(raw, kw.pop("max_bytes", MAX), HANDLERS, **kw)
     assert e.value.code == code, e.value.log
     return e.value.log
 
@@ -75,7 +75,7 @@ def test_builder_matches_cosmjs_bytes() -> None:
 
 
 def test_cosmjs_tx_decodes_and_verifies() -> None:
-    tx = decode_native(COSMJS_TX, MAX, HANDLERS)
+    tx = decode_cosmos_tx(COSMJS_TX, MAX, HANDLERS)
     assert tx.signer_bech32 == "sei10xcqpzrky6eff2g52qdye53xkk9jxkvrvvt2xz"
     assert (tx.sequence, tx.gas_limit, tx.fee, tx.memo, tx.chain_id) == (
         3,
@@ -93,7 +93,7 @@ def test_cosmjs_tx_decodes_and_verifies() -> None:
 
 
 def test_sign_bytes_are_the_sign_doc() -> None:
-    tx = decode_native(signed(), MAX, HANDLERS)
+    tx = decode_cosmos_tx(signed(), MAX, HANDLERS)
     doc = sign_bytes(tx, "pysei-local-1", 7)
     # field 1 body, field 2 auth info, field 3 chain id, field 4 account number (varint)
     expected = (
@@ -120,14 +120,14 @@ def _varint(n: int) -> bytes:
 
 
 def test_round_trip_and_chain_id_extension() -> None:
-    tx = decode_native(signed(chain_id="pysei-local-1"), MAX, HANDLERS)
+    tx = decode_cosmos_tx(signed(chain_id="pysei-local-1"), MAX, HANDLERS)
     assert tx.chain_id == "pysei-local-1"
     assert verify_signature(tx, "pysei-local-1", 7)
     assert pickle.loads(pickle.dumps(tx)) == tx
 
 
 def test_high_s_and_tampered_signatures_fail() -> None:
-    tx = decode_native(signed(), MAX, HANDLERS)
+    tx = decode_cosmos_tx(signed(), MAX, HANDLERS)
     n = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
     r, s = tx.signature[:32], int.from_bytes(tx.signature[32:], "big")
     high = tx.__class__(**{**tx.__dict__, "signature": r + (n - s).to_bytes(32, "big")})
@@ -173,5 +173,5 @@ def test_cosmjs_simulate_request_decodes_in_simulation_mode() -> None:
 
     raw = service_pb2.SimulateRequest.FromString(COSMJS_SIMULATE).tx_bytes
     rejected(raw, codes.UNAUTHORIZED)  # no signature: only Simulate accepts it
-    tx = decode_native(raw, MAX, HANDLERS, simulate=True)
+    tx = decode_cosmos_tx(raw, MAX, HANDLERS, simulate=True)
     assert tx.signature == b"" and tx.sequence == 3 and tx.fee == ()

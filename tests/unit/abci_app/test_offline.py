@@ -8,7 +8,7 @@ from coincurve import PrivateKey
 
 from abci_app.cli.keyring import Keyring, KeyringError
 from abci_app.cosmos_tx import builder, multisig, offline
-from abci_app.cosmos_tx.decode import decode_native, verify_signature
+from abci_app.cosmos_tx.decode import decode_cosmos_tx, verify_signature
 from abci_app.modules import bank
 from ledger.addresses import sei_address_from_pubkey, to_bech32
 from pysei_pb.cosmos.bank.v1beta1 import tx_pb2 as bank_tx
@@ -34,7 +34,7 @@ def test_unsigned_file_round_trip() -> None:
 
 def test_single_key_offline_tx_verifies() -> None:
     tx = unsigned(to_bech32(sei_address_from_pubkey(PUBS[0])))
-    decoded = decode_native(offline.signed_tx(KEYS[0], tx, HANDLERS), 1 << 20, HANDLERS)
+    decoded = decode_cosmos_tx(offline.signed_tx(KEYS[0], tx, HANDLERS), 1 << 20, HANDLERS)
     assert (decoded.sequence, decoded.fee, decoded.gas_limit, decoded.memo) == (4, (("usei", 3000),), 250_000, "m")
     assert verify_signature(decoded, "c-1", 9)
     assert not verify_signature(decoded, "c-2", 9)
@@ -46,7 +46,7 @@ def test_multisig_offline_tx_verifies_and_checks_members(tmp_path) -> None:
     assert ring.get_multisig("ms") == ms and ms.sei_address == multisig.address(2, PUBS)
     tx = unsigned(ms.bech32)
     parts = [offline.read_partial(offline.partial_signature(KEYS[i], tx, HANDLERS)) for i in (2, 0)]
-    decoded = decode_native(offline.multisigned_tx(tx, ms, parts, HANDLERS), 1 << 20, HANDLERS)
+    decoded = decode_cosmos_tx(offline.multisigned_tx(tx, ms, parts, HANDLERS), 1 << 20, HANDLERS)
     assert decoded.multisig.signed == (0, 2) and verify_signature(decoded, "c-1", 9)
     with pytest.raises(offline.OfflineError, match="1 signatures, the multisig needs 2"):
         offline.multisigned_tx(tx, ms, parts[:1], HANDLERS)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from ledger import accounts, codes
 from pysei_pb.cosmos.tx.v1beta1.tx_pb2 import TxRaw
 from pysei_pb.tendermint.abci import types_pb2 as abci
-from tests.support.chain import InProcessChain, evm_transfer, make_keys, native_send
+from tests.support.chain import InProcessChain, cosmos_send, evm_transfer, make_keys
 
 ACCEPT = abci.ResponseProcessProposal.ACCEPT
 REJECT = abci.ResponseProcessProposal.REJECT
@@ -57,17 +57,17 @@ def test_undecodable_repeated_and_badly_signed_native_txs_are_rejected(tmp_path)
         chain.init_chain()
         chain.block([])
         number = accounts.get_account(chain.app.db.read_view(), alice.sei).number
-        good = native_send(alice, bob.sei, 5, number, 0)
+        good = cosmos_send(alice, bob.sei, 5, number, 0)
         assert process(chain, [good]) == ACCEPT  # verified here: CheckTx never saw it
         assert process(chain, [good, good]) == REJECT
         assert process(chain, [good, b"\xff\x00garbage"]) == REJECT
         assert process(chain, [tampered(good)]) == REJECT
-        assert process(chain, [native_send(alice, bob.sei, 5, number + 1, 0)]) == REJECT  # wrong account number
+        assert process(chain, [cosmos_send(alice, bob.sei, 5, number + 1, 0)]) == REJECT  # wrong account number
         # a signer with no account yet may get one earlier in the block: FinalizeBlock judges
         stranger = make_keys(1, seed="no account")[0]
         assert accounts.get_account(chain.app.db.read_view(), stranger.sei) is None
-        assert process(chain, [tampered(native_send(stranger, carol.sei, 1, 0, 0))]) == ACCEPT
+        assert process(chain, [tampered(cosmos_send(stranger, carol.sei, 1, 0, 0))]) == ACCEPT
         assert chain.check(good).code == codes.OK
         assert process(chain, [good]) == ACCEPT  # verified by CheckTx against this number
-        results = chain.block([good, tampered(native_send(alice, bob.sei, 5, number, 1))]).tx_results
+        results = chain.block([good, tampered(cosmos_send(alice, bob.sei, 5, number, 1))]).tx_results
         assert [r.code for r in results] == [codes.OK, codes.UNAUTHORIZED]

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from abci_app.cosmos_tx.builder import build_and_sign
-from abci_app.cosmos_tx.decode import decode_native
-from abci_app.cosmos_tx.execute import execute_native
+from abci_app.cosmos_tx.decode import decode_cosmos_tx
+from abci_app.cosmos_tx.execute import execute_cosmos_tx
 from abci_app.module_api import Module, MsgHandler
 from abci_app.modules.loader import load_modules
 from ledger import accounts
@@ -61,8 +61,8 @@ class Chain:
         return build_and_sign(key.priv, list(msgs), CHAIN_ID, acct.number, acct.sequence, FEE, GAS)
 
     def tx(self, key: Key, *msgs: Any) -> TxResult:
-        decoded = decode_native(self.signed(key, msgs), 1 << 20, self.handlers)
-        return execute_native(decoded, CTX, self.view, self.handlers)
+        decoded = decode_cosmos_tx(self.signed(key, msgs), 1 << 20, self.handlers)
+        return execute_cosmos_tx(decoded, CTX, self.view, self.handlers)
 
 
 @pytest.fixture

@@ -12,16 +12,16 @@ import pytest
 from eth_account import Account
 
 from abci_app.application.runner import BlockTask
-from abci_app.application.txcodec import EVM, NATIVE, Decoded
+from abci_app.application.txcodec import COSMOS, EVM, Decoded
 from abci_app.cosmos_tx.builder import build_and_sign
-from abci_app.cosmos_tx.decode import NativeTx, decode_native
+from abci_app.cosmos_tx.decode import CosmosTx, decode_cosmos_tx
 from abci_app.modules.loader import load_modules
 from evm_bridge.api import EvmLog, EvmReceipt, EvmTx
 from evm_bridge.txs import decode_tx
 from ledger.addresses import to_checksum_evm
 from ledger.results import Event, TxResult
 from pysei_pb.cosmos.bank.v1beta1 import tx_pb2 as bank_tx
-from tests.support.chain import CHAIN_ID, EVM_CHAIN_ID, evm_transfer, make_keys, native_send
+from tests.support.chain import CHAIN_ID, EVM_CHAIN_ID, cosmos_send, evm_transfer, make_keys
 
 KEYS = make_keys(3, seed="perf-ipc")
 HANDLERS: dict[str, Any] = {}
@@ -69,14 +69,14 @@ def evm_txs() -> list[EvmTx]:
     return [decode_tx(raw, EVM_CHAIN_ID) for raw in raws]
 
 
-def native_txs() -> list[NativeTx]:
-    send = native_send(KEYS[0], KEYS[1].sei, 1000, number=0, sequence=4)
+def cosmos_txs() -> list[CosmosTx]:
+    send = cosmos_send(KEYS[0], KEYS[1].sei, 1000, number=0, sequence=4)
     two = bank_tx.MsgSend(from_address=KEYS[0].bech32, to_address=KEYS[2].bech32)
     two.amount.add(denom="usei", amount="7")
     multi = build_and_sign(
         KEYS[0].privkey, [two, two], CHAIN_ID, 0, 5, 0, 300_000, "memo ✓", with_chain_id=False, timeout_height=9
     )
-    return [decode_native(raw, 1 << 20, HANDLERS) for raw in (send, multi)]
+    return [decode_cosmos_tx(raw, 1 << 20, HANDLERS) for raw in (send, multi)]
 
 
 RECEIPT = EvmReceipt(
@@ -110,10 +110,10 @@ RESULTS = [
 
 
 def block_tasks() -> list[BlockTask]:
-    natives, evms = native_txs(), evm_txs()
+    natives, evms = cosmos_txs(), evm_txs()
     return [
-        BlockTask(Decoded(NATIVE, natives[0], b"\x01" * 32), verified_account=0),
-        BlockTask(Decoded(NATIVE, natives[1], b"\x02" * 32)),
+        BlockTask(Decoded(COSMOS, natives[0], b"\x01" * 32), verified_account=0),
+        BlockTask(Decoded(COSMOS, natives[1], b"\x02" * 32)),
         BlockTask(Decoded(EVM, evms[1], b"\x03" * 32)),
         BlockTask(None, error_code=19, error_log="tx already in cache"),
     ]
@@ -122,7 +122,7 @@ def block_tasks() -> list[BlockTask]:
 def everything() -> list[Any]:
     return [
         *EVENTS, *RESULTS, RECEIPT, CREATION, REVERTED, *RECEIPT.logs,
-        *evm_txs(), *native_txs(), *block_tasks(),
+        *evm_txs(), *cosmos_txs(), *block_tasks(),
     ]
 
 
@@ -151,7 +151,7 @@ def test_a_chunk_round_trips_with_shared_objects() -> None:
 
 
 def test_native_messages_stay_protobuf() -> None:
-    tx = roundtrip(native_txs()[1])
+    tx = roundtrip(cosmos_txs()[1])
     assert [type(m) for _, m in tx.msgs] == [bank_tx.MsgSend, bank_tx.MsgSend]
     assert tx.chain_id is None and tx.timeout_height == 9 and tx.memo == "memo ✓"
     assert tx.signer_bech32 == KEYS[0].bech32

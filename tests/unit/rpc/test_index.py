@@ -43,8 +43,8 @@ def test_tx_and_receipts_with_cumulative_gas_and_native_entries() -> None:
     receipts = idx.receipts(3)
     assert [r["cumulativeGasUsed"] for r in receipts] == [hex(30_000), hex(60_000), hex(110_000)]
     assert idx.evm_count(3) == 2
-    native_hash = hashlib.sha256(blocks[2].txs[-1]).digest()
-    assert idx.receipt(native_hash)["transactionIndex"] == "0x2"
+    cosmos_hash = hashlib.sha256(blocks[2].txs[-1]).digest()
+    assert idx.receipt(cosmos_hash)["transactionIndex"] == "0x2"
     tx = idx.tx(blocks[4].decoded[1].hash)
     assert tx["blockNumber"] == "0x5" and tx["transactionIndex"] == "0x1" and tx["from"] == ec.SENDER
     logs = [lg for r in idx.receipts(5) for lg in r["logs"]]

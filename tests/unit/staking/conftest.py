@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from abci_app.cosmos_tx.builder import build_and_sign
-from abci_app.cosmos_tx.decode import decode_native
-from abci_app.cosmos_tx.execute import execute_native
+from abci_app.cosmos_tx.decode import decode_cosmos_tx
+from abci_app.cosmos_tx.execute import execute_cosmos_tx
 from abci_app.module_api import BlockInfo, Module, MsgHandler, ValidatorUpdate
 from abci_app.modules.loader import load_modules
 from abci_app.modules.staking.genesis import genesis_validator
@@ -69,7 +69,7 @@ class Chain:
         acct = accounts.get_account(self.view, key.address)
         assert acct is not None
         raw = build_and_sign(key.priv, list(msgs), CHAIN_ID, acct.number, acct.sequence, fee, 400_000)
-        result = execute_native(decode_native(raw, 1 << 20, self.handlers), self.ctx, self.view, self.handlers)
+        result = execute_cosmos_tx(decode_cosmos_tx(raw, 1 << 20, self.handlers), self.ctx, self.view, self.handlers)
         self.fees += result.fee_wei
         return result
 

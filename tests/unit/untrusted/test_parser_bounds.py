@@ -26,7 +26,7 @@ from abci_app.modules.wasm import _json_msg
 from abci_app.modules.wasm_precompile import _json
 from eth_rpc.dispatch import Dispatcher
 from evm_bridge.call import call
-from evm_bridge.precompiles.api import NativeCallFailed, PrecompileError
+from evm_bridge.precompiles.api import CosmosCallFailed, PrecompileError
 from evm_bridge.precompiles.base import revert_data, split_types
 from evm_bridge.precompiles.json import ADDRESS as JSON_PRECOMPILE
 from evm_bridge.precompiles.wasmd import parse_coins
@@ -110,7 +110,7 @@ def test_wasm_msg_json(depth: int) -> None:
     else:
         with pytest.raises(MsgError, match="msg must be valid JSON"):
             _json_msg(raw)
-        with pytest.raises(NativeCallFailed, match="msg must be valid JSON"):
+        with pytest.raises(CosmosCallFailed, match="msg must be valid JSON"):
             _json(raw)
 
 

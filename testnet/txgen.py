@@ -13,7 +13,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from abci_app.cosmos_tx.decode import build_and_sign
+from abci_app.cosmos_tx.builder import build_and_sign
 from evm_bridge.signer import sign_tx
 from pysei_pb.cosmos.bank.v1beta1 import tx_pb2 as bank_tx
 from testnet.manifest import LoadAccount

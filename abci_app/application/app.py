@@ -17,6 +17,12 @@ from abci_app.application.blockexec import BlockOutcome, execute_block
 from abci_app.application.checktx import CheckState
 from abci_app.application.queries import QueryRouter
 from abci_app.application.runner import AppTaskRunner, BlockTask
+from abci_app.application.snapshots import (
+    apply_snapshot_chunk,
+    list_snapshots,
+    load_snapshot_chunk,
+    offer_snapshot,
+)
 from abci_app.application.txcodec import Decoded, TxCodec
 from abci_app.application.txpool.pool import TxPool
 from abci_app.application.txpool.proposal import Limits, build_proposal, proposal_fault
@@ -69,7 +75,10 @@ class App:
         self.codec = TxCodec(config.evm_chain_id, config.max_tx_bytes, handlers)
         self.runner = AppTaskRunner(tuple(m.name for m in self.modules), config.chain_id)
         self.pool = TxPool(config.txpool_account_queue, config.txpool_global_queue, config.txpool_queue_ttl_blocks)
-        self.check = CheckState(self, handlers)
+        self.check = CheckState(
+            db, self.codec, self.pool, handlers,
+            chain_id=config.chain_id, evm_chain_id=config.evm_chain_id, min_gas_price=config.min_gas_price,
+        )
         self.queries = QueryRouter(db, self.modules)
         self.queries.routes[SIMULATE_PATH] = simulate_route(
             handlers, lambda view, height: self.check.next_block_context(view), config.max_tx_bytes
@@ -271,23 +280,15 @@ class App:
         return self.queries.query(req)
 
     def list_snapshots(self, req: abci.RequestListSnapshots) -> abci.ResponseListSnapshots:
-        from abci_app.application.snapshots import list_snapshots
-
         return list_snapshots(self.db, req)
 
     def offer_snapshot(self, req: abci.RequestOfferSnapshot) -> abci.ResponseOfferSnapshot:
-        from abci_app.application.snapshots import offer_snapshot
-
         return offer_snapshot(self.db, req)
 
     def load_snapshot_chunk(self, req: abci.RequestLoadSnapshotChunk) -> abci.ResponseLoadSnapshotChunk:
-        from abci_app.application.snapshots import load_snapshot_chunk
-
         return load_snapshot_chunk(self.db, req)
 
     def apply_snapshot_chunk(self, req: abci.RequestApplySnapshotChunk) -> abci.ResponseApplySnapshotChunk:
-        from abci_app.application.snapshots import apply_snapshot_chunk
-
         with self._consensus:
             resp = apply_snapshot_chunk(self.db, req)
             self.check.reset()

@@ -11,24 +11,49 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Mapping
 from typing import Any
 
-from abci_app.application.txcodec import ASSOCIATE, EVM, Decoded
+from abci_app.application.txcodec import ASSOCIATE, EVM, Decoded, TxCodec
 from abci_app.application.txpool.admission import check_evm
+from abci_app.application.txpool.pool import TxPool
 from abci_app.cosmos_tx.associate import execute_associate
+from abci_app.cosmos_tx.execute import execute_cosmos_tx
 from ledger import accounts, codes
 from ledger.codes import TxError
 from ledger.context import BlockContext, make_context
 from ledger.overlay import Overlay
 from pysei_pb.tendermint.abci import types_pb2 as abci
+from store.api import Database
 
 _VERIFIED_CACHE = 100_000
 
 
 class CheckState:
-    def __init__(self, app: Any, handlers: dict) -> None:
-        self.app = app
+    """The pending state CheckTx admits txs against, and the caches it keeps between them.
+
+    It is handed exactly what it reads: the database (committed state, last height), the
+    tx codec, the Ethereum tx pool, the modules' message handlers and the chain settings.
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        codec: TxCodec,
+        pool: TxPool,
+        handlers: Mapping[str, Any],
+        *,
+        chain_id: str,
+        evm_chain_id: int,
+        min_gas_price: str,
+    ) -> None:
+        self.db = db
+        self.codec = codec
+        self.pool = pool
         self.handlers = handlers
+        self.chain_id = chain_id
+        self.evm_chain_id = evm_chain_id
+        self.min_gas_price = min_gas_price
         self.view: Overlay | None = None
         self.last_time_ns = 0
         self._lock = threading.Lock()
@@ -37,35 +62,34 @@ class CheckState:
 
     def reset(self) -> None:
         with self._lock:
-            self.view = Overlay(self.app.db.read_view())
+            self.view = Overlay(self.db.read_view())
 
     def verified_account(self, decoded: Decoded) -> int:
         return self._verified.get(decoded.hash, -1)
 
     def next_block_context(self, view) -> BlockContext:
         """The context the next block will most likely run in (for checks and simulation)."""
-        cfg = self.app.config
         return make_context(
             view,
-            height=self.app.db.last_height() + 1,
+            height=self.db.last_height() + 1,
             time_ns=self.last_time_ns,
-            chain_id=cfg.chain_id,
-            evm_chain_id=cfg.evm_chain_id,
+            chain_id=self.chain_id,
+            evm_chain_id=self.evm_chain_id,
         )
 
     def check(self, raw: bytes, recheck: bool) -> abci.ResponseCheckTx:
         try:
-            decoded = self.app.codec.decode(raw)
+            decoded = self.codec.decode(raw)
         except TxError as e:
             return abci.ResponseCheckTx(code=e.code, log=e.log, codespace=e.codespace)
         with self._lock:
             if self.view is None:
-                self.view = Overlay(self.app.db.read_view())
+                self.view = Overlay(self.db.read_view())
             scratch = Overlay(self.view)
             ctx = self.next_block_context(scratch)
             try:
                 if decoded.kind == EVM:
-                    gas_wanted = check_evm(self.app.pool, decoded.tx, scratch, ctx, self.app.db.last_height(), recheck)
+                    gas_wanted = check_evm(self.pool, decoded.tx, scratch, ctx, self.db.last_height(), recheck)
                     result_code, log, gas_used = codes.OK, "", 0
                 elif decoded.kind == ASSOCIATE:
                     result = execute_associate(decoded.tx, scratch)
@@ -84,12 +108,10 @@ class CheckState:
             return abci.ResponseCheckTx(code=codes.OK, gas_wanted=gas_wanted, gas_used=gas_used)
 
     def _check_cosmos(self, decoded: Decoded, view: Overlay, ctx: BlockContext):
-        from abci_app.cosmos_tx.execute import execute_cosmos_tx
-
         tx = decoded.tx
         verified = self.verified_account(decoded)
         result = execute_cosmos_tx(tx, ctx, view, self.handlers, verified_account=verified, check_only=True,
-                                min_gas_price=self.app.config.min_gas_price)
+                                min_gas_price=self.min_gas_price)
         if result.code == codes.OK and verified < 0:
             acc = accounts.get_account(view, tx.signer)
             if acc is not None:

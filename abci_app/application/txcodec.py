@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from abci_app.cosmos_tx.associate import decode_associate
-from evm_bridge.txs import is_evm_tx
+from abci_app.cosmos_tx.decode import decode_cosmos_tx
+from evm_bridge.api import EvmTxError
+from evm_bridge.txs import decode_tx, is_evm_tx
 from ledger import codes
 from ledger.codes import TxError
 
@@ -85,9 +87,6 @@ class TxCodec:
                 raise TxError(codes.TX_TOO_LARGE, f"tx too large: {len(raw)} bytes > max {self.max_tx_bytes}")
             kind = kind_of(raw)
             if kind == EVM:
-                from evm_bridge.api import EvmTxError
-                from evm_bridge.txs import decode_tx
-
                 try:
                     return Decoded(EVM, decode_tx(raw, self.evm_chain_id), h)
                 except EvmTxError as e:
@@ -95,8 +94,6 @@ class TxCodec:
             association = decode_associate(raw)
             if association is not None:
                 return Decoded(ASSOCIATE, association, h)
-            from abci_app.cosmos_tx.decode import decode_cosmos_tx
-
             return Decoded(COSMOS, decode_cosmos_tx(raw, self.max_tx_bytes, self.handlers), h)
         except TxError as e:
             return e

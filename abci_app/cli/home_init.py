@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import argparse
+import base64
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from abci_app.cli.keyring import Keyring
 from abci_app.config import AppConfig
+from abci_app.modules.staking.genesis import genesis_validator
+from abci_app.modules.staking.records import power
 from abci_app.node import cometbft_home
 from abci_app.node.home import Home
 from ledger.addresses import to_bech32
@@ -71,8 +77,6 @@ def init_home(
     occ_workers: int = 0,
 ) -> Home:
     """Create keys, app config, CometBFT home and genesis under ``root``."""
-    from abci_app.cli.keyring import Keyring
-
     home = Home(Path(root))
     if home.app_toml.exists():
         raise FileExistsError(f"{home.app_toml} exists; refusing to overwrite a home")
@@ -109,11 +113,7 @@ def _genesis_validator(
     """The staking genesis validator of this home's consensus key, self-delegated by the
     ``validator`` key, and genesis.json's matching entry (same power, so CometBFT's set and
     staking agree at height 1). Without a ``validator`` key: none, CometBFT's default."""
-    import base64
-    import json
 
-    from abci_app.modules.staking.genesis import genesis_validator
-    from abci_app.modules.staking.records import power
 
     if "validator" not in key_names:
         return [], None
@@ -121,3 +121,10 @@ def _genesis_validator(
     pub = json.loads((cometbft / "config" / "priv_validator_key.json").read_text())["pub_key"]["value"]
     entry = genesis_validator(operator, base64.b64decode(pub), SELF_DELEGATION, moniker="validator")
     return [entry], [cometbft_home.validator_entry(cometbft, power(SELF_DELEGATION), "validator")]
+
+
+def init_command(args: argparse.Namespace) -> int:
+    """``pysei init --home H --chain-id C [--occ-workers N]``."""
+    home = init_home(Path(args.home), args.chain_id, occ_workers=args.occ_workers)
+    print(f"initialised {home.root} for chain {args.chain_id}")
+    return 0

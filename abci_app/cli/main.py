@@ -6,6 +6,22 @@ import argparse
 import logging
 import sys
 from pathlib import Path
+from typing import Any
+
+from abci_app.cli.commands import add_export_commands, add_keys_commands, add_query_commands, add_tx_commands
+from abci_app.cli.commands.evm import add_evm_commands
+from abci_app.cli.commands.offline import add_offline_commands
+from abci_app.cli.commands.staking import add_staking_commands
+from abci_app.cli.commands.wasm import add_wasm_commands
+from abci_app.cli.deferred import deferred
+from explorer.cli import add_explorer_commands
+from testnet.cli import add_testnet_commands
+
+#: The command groups beside init/start/app, in ``pysei --help`` order.
+COMMAND_GROUPS = (
+    add_keys_commands, add_tx_commands, add_query_commands, add_export_commands, add_wasm_commands,
+    add_staking_commands, add_offline_commands, add_evm_commands, add_testnet_commands, add_explorer_commands,
+)
 
 
 def _setup_logging(level: str = "info") -> None:
@@ -16,24 +32,8 @@ def _setup_logging(level: str = "info") -> None:
     )
 
 
-def _cmd_init(args: argparse.Namespace) -> int:
-    from abci_app.cli.home_init import init_home
-
-    home = init_home(Path(args.home), args.chain_id, occ_workers=args.occ_workers)
-    print(f"initialised {home.root} for chain {args.chain_id}")
-    return 0
-
-
-def _cmd_start(args: argparse.Namespace) -> int:
-    from abci_app.node.supervisor import run_start
-
-    return run_start(Path(args.home))
-
-
-def _cmd_app(args: argparse.Namespace) -> int:
-    from abci_app.node.supervisor import run_app
-
-    return run_app(Path(args.home))
+def _home(args: argparse.Namespace) -> tuple[Any, ...]:
+    return (Path(args.home),)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -45,35 +45,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--home", required=True)
     p.add_argument("--chain-id", default="pysei-local-1")
     p.add_argument("--occ-workers", type=int, default=0, help="OCC worker processes (0 = cores; serial below 4 cores)")
-    p.set_defaults(func=_cmd_init)
+    p.set_defaults(func=deferred("abci_app.cli.home_init:init_command"))
 
     p = sub.add_parser("start", help="run the app and cometbft together")
     p.add_argument("--home", required=True)
-    p.set_defaults(func=_cmd_start)
+    p.set_defaults(func=deferred("abci_app.node.supervisor:run_start", _home))
 
     p = sub.add_parser("app", help="run the app alone (ABCI over gRPC) for an operator-run cometbft")
     p.add_argument("--home", required=True)
-    p.set_defaults(func=_cmd_app)
+    p.set_defaults(func=deferred("abci_app.node.supervisor:run_app", _home))
 
-    for mod, fn in (
-        ("abci_app.cli.commands", "add_keys_commands"),
-        ("abci_app.cli.commands", "add_tx_commands"),
-        ("abci_app.cli.commands", "add_query_commands"),
-        ("abci_app.cli.commands", "add_export_commands"),
-        ("abci_app.cli.commands.wasm", "add_wasm_commands"),
-        ("abci_app.cli.commands.staking", "add_staking_commands"),
-        ("abci_app.cli.commands.offline", "add_offline_commands"),
-        ("abci_app.cli.commands.evm", "add_evm_commands"),
-        ("testnet.cli", "add_testnet_commands"),
-        ("explorer.cli", "add_explorer_commands"),
-    ):
-        try:
-            module = __import__(mod, fromlist=[fn])
-        except ImportError:
-            continue
-        adder = getattr(module, fn, None)
-        if adder is not None:
-            adder(sub)
+    for add_commands in COMMAND_GROUPS:
+        add_commands(sub)
     return parser
 
 

@@ -36,8 +36,9 @@ def _stage(staging: Path) -> list[Path]:
 
 def generate(out_dir: Path) -> None:
     """Write ``pysei_pb`` (messages, gRPC stubs, ``__init__.py`` files) under ``out_dir``."""
-    import grpc_tools
-    from grpc_tools import protoc
+    # grpcio-tools is a development dependency (the ``dev`` extra), not installed with the node.
+    import grpc_tools  # noqa: PLC0415
+    from grpc_tools import protoc  # noqa: PLC0415
 
     well_known = Path(grpc_tools.__file__).parent / "_proto"
     with tempfile.TemporaryDirectory() as tmp:

@@ -12,21 +12,28 @@ store is locked by the node and is read through a RocksDB secondary instance ins
 
 from __future__ import annotations
 
+import argparse
 import base64
 import fcntl
 import hashlib
 import json
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from abci_app.cli.commands.common import CommandError
 from abci_app.config import AppConfig
 from abci_app.module_api import Module, ValidatorUpdate
+from abci_app.modules.loader import load_modules
 from abci_app.node.home import Home
+from abci_app.node.supervisor import _make_db
 from ledger.addresses import ripemd160
 from store.api import ReadView
+from store.multistore import SeiDB
+from store.ss.rocks import VersionUnavailable
 
 
 class ExportError(Exception):
@@ -62,13 +69,10 @@ def _locked_by_node(ss_dir: Path) -> bool:
 @contextmanager
 def state_at(home: Home, config: AppConfig) -> Iterator[Callable[[int | None], tuple[ReadView, int]]]:
     """Yields ``read(height)`` -> (view, height read); ``None`` is the latest height."""
-    from store.ss.rocks import VersionUnavailable
-
     ss_dir = home.data / "ss"
     if not ss_dir.exists():
         raise ExportError(f"no chain state under {home.data}")
     if _locked_by_node(ss_dir):
-        from store.multistore import SeiDB
 
         reader = SeiDB(home.data).state_opener().open()
         try:
@@ -85,7 +89,6 @@ def state_at(home: Home, config: AppConfig) -> Iterator[Callable[[int | None], t
         finally:
             reader.close()
         return
-    from abci_app.node.supervisor import _make_db
 
     db = _make_db(home, config)
     db.start()
@@ -129,7 +132,6 @@ def export_genesis(
 ) -> Export:
     """The genesis document of a new chain holding ``home_dir``'s state at ``height``
     (default: the latest committed height of a stopped node)."""
-    from abci_app.modules.loader import load_modules
 
     home = Home(Path(home_dir))
     if not home.genesis.exists():
@@ -149,3 +151,21 @@ def export_genesis(
     if validators:
         genesis["validators"] = [_genesis_validator(u) for u in validators if u.power > 0]
     return Export(genesis, read_height, tuple(skipped))
+
+
+def export_command(args: argparse.Namespace) -> int:
+    """``pysei export --home H [--height N] [--out F] [--chain-id C]``."""
+    try:
+        result = export_genesis(Path(args.home), args.height, chain_id=args.chain_id)
+    except (ExportError, ValueError) as e:
+        raise CommandError(str(e)) from None
+    text = json.dumps(result.genesis, indent=2, sort_keys=True) + "\n"
+    if args.out:
+        Path(args.out).write_text(text)
+    else:
+        sys.stdout.write(text)
+    note = f"exported height {result.height}" + (f" to {args.out}" if args.out else "")
+    if result.skipped:
+        note += f"; modules without export (state left out): {', '.join(result.skipped)}"
+    print(note, file=sys.stderr)
+    return 0

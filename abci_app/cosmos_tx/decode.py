@@ -29,7 +29,7 @@ ignored.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from operator import attrgetter
 from typing import Any
@@ -325,23 +325,6 @@ def sign_bytes(tx: CosmosTx, chain_id: str, account_number: int) -> bytes:
             timeout_height=tx.timeout_height,
         )
     return sign_doc_bytes(tx.body_bytes, tx.auth_info_bytes, chain_id, account_number)
-
-
-def build_and_sign(
-    privkey: bytes,
-    msgs: Sequence[Any],
-    chain_id: str,
-    account_number: int,
-    sequence: int,
-    fee_amount: coin_codec.Coins | int,
-    gas_limit: int,
-    memo: str = "",
-    **options: Any,
-) -> bytes:
-    """Build and sign a tx: see ``abci_app.cosmos_tx.builder.build_and_sign`` (same arguments)."""
-    from abci_app.cosmos_tx.builder import build_and_sign as build
-
-    return build(privkey, msgs, chain_id, account_number, sequence, fee_amount, gas_limit, memo, **options)
 
 
 def verify_signature(tx: CosmosTx, chain_id: str, account_number: int) -> bool:

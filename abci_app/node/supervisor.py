@@ -16,14 +16,24 @@ from pathlib import Path
 import py_ecc  # noqa: F401 -- raises the recursion limit when imported: imported before configure_process
 
 from abci_app.application.app import App
+from abci_app.application.runner import warm_up
 from abci_app.config import AppConfig
+from abci_app.modules.loader import load_modules
 from abci_app.node import cometbft_home
 from abci_app.node.abci_grpc import GrpcServer
 from abci_app.node.abci_socket import SocketServer
+from abci_app.node.cosmos_grpc_service import grpc_service
+from abci_app.node.cosmos_rest_service import rest_service
+from abci_app.node.evm_rpc_service import rpc_service
+from abci_app.node.explorer_service import explorer_service
 from abci_app.node.home import Home
+from abci_app.node.metrics import metrics_service
 from abci_app.node.occ_report import PATH as OCC_REPORT_PATH
 from abci_app.node.occ_report import OccReports
 from evm_bridge.pointers.artifacts import require_all as require_pointer_contracts
+from occ.executors import ProcessPoolExecutor, SerialExecutor
+from occ.scheduler import OccScheduler
+from store.multistore import SeiDB, StoreConfig
 from untrusted.stack import configure_process
 
 log = logging.getLogger("pysei.node")
@@ -32,12 +42,6 @@ STORAGE_FAILURE_EXIT = 74
 
 
 def _make_scheduler(cfg: AppConfig, db):
-    import time
-
-    from abci_app.application.runner import warm_up
-    from occ.executors import ProcessPoolExecutor, SerialExecutor
-    from occ.scheduler import OccScheduler
-
     workers = cfg.workers()
     if workers <= 1:
         return SerialExecutor()
@@ -48,8 +52,6 @@ def _make_scheduler(cfg: AppConfig, db):
 
 
 def _make_db(home: Home, cfg: AppConfig):
-    from store.multistore import SeiDB, StoreConfig
-
     s = cfg.store
     return SeiDB(
         home.data,
@@ -76,8 +78,6 @@ class Node:
         self._services: list = []
 
     def start(self) -> None:
-        from abci_app.modules.loader import load_modules
-
         configure_process()  # before any thread starts: their stack size, the recursion limit
         cfg = self.config
         if "evm" in cfg.modules:
@@ -144,11 +144,6 @@ def _services():
     ``factory(node) -> service | None`` (None when its address is empty in app.toml).
     Imported eagerly: a broken service must stop the node at start, never be skipped
     silently."""
-    from abci_app.node.cosmos_grpc_service import grpc_service
-    from abci_app.node.cosmos_rest_service import rest_service
-    from abci_app.node.evm_rpc_service import rpc_service
-    from abci_app.node.explorer_service import explorer_service
-    from abci_app.node.metrics import metrics_service
 
     return [metrics_service, rpc_service, rest_service, grpc_service, explorer_service]
 

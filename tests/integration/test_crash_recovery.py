@@ -15,7 +15,7 @@ import pytest
 
 from abci_app.cli.keyring import Keyring
 from abci_app.config import AppConfig
-from abci_app.cosmos_tx.decode import build_and_sign
+from abci_app.cosmos_tx.builder import build_and_sign
 from abci_app.node import cometbft_home
 from ledger.addresses import to_bech32
 from testnet.consistency import store_hashes

@@ -28,7 +28,7 @@ from coincurve import PrivateKey
 
 from abci_app.cli.keyring import Keyring
 from abci_app.config import AppConfig
-from abci_app.cosmos_tx.decode import build_and_sign
+from abci_app.cosmos_tx.builder import build_and_sign
 from abci_app.node import cometbft_home
 from evm_bridge.signer import sign_tx
 from ledger.addresses import evm_address_from_pubkey, to_bech32

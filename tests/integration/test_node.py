@@ -11,7 +11,7 @@ from datetime import datetime
 import pytest
 
 from abci_app.cli.keyring import Keyring
-from abci_app.cosmos_tx.decode import build_and_sign
+from abci_app.cosmos_tx.builder import build_and_sign
 from ledger import codes
 from ledger.addresses import to_bech32
 from pysei_pb.cosmos.bank.v1beta1 import query_pb2 as bank_query

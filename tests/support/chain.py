@@ -19,7 +19,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from abci_app.application.app import App
 from abci_app.cli.home_init import FundedAccount, app_genesis
 from abci_app.config import AppConfig
-from abci_app.cosmos_tx.decode import build_and_sign
+from abci_app.cosmos_tx.builder import build_and_sign
 from abci_app.modules.loader import load_modules
 from ledger.addresses import evm_address_from_pubkey, sei_address_from_pubkey, to_bech32, to_checksum_evm
 from pysei_pb.cosmos.bank.v1beta1 import tx_pb2 as bank_tx

@@ -21,7 +21,7 @@ from pathlib import Path
 from coincurve import PrivateKey
 
 from abci_app.application.app import App
-from abci_app.cosmos_tx.decode import build_and_sign
+from abci_app.cosmos_tx.builder import build_and_sign
 from abci_app.node.supervisor import run_start
 from ledger.addresses import sei_address_from_pubkey, to_bech32
 from ledger.context import block_gas_limit

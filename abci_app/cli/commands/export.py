@@ -3,30 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
-import sys
-from pathlib import Path
 
-from abci_app.cli.commands.common import CommandError, guarded
-
-
-def _export(args: argparse.Namespace) -> int:
-    from abci_app.cli.state_export import ExportError, export_genesis
-
-    try:
-        result = export_genesis(Path(args.home), args.height, chain_id=args.chain_id)
-    except (ExportError, ValueError) as e:
-        raise CommandError(str(e)) from None
-    text = json.dumps(result.genesis, indent=2, sort_keys=True) + "\n"
-    if args.out:
-        Path(args.out).write_text(text)
-    else:
-        sys.stdout.write(text)
-    note = f"exported height {result.height}" + (f" to {args.out}" if args.out else "")
-    if result.skipped:
-        note += f"; modules without export (state left out): {', '.join(result.skipped)}"
-    print(note, file=sys.stderr)
-    return 0
+from abci_app.cli.commands.common import guarded
+from abci_app.cli.deferred import deferred
 
 
 def add_export_commands(sub: argparse._SubParsersAction) -> None:
@@ -35,4 +14,4 @@ def add_export_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--height", type=int, default=None, help="height to export (default: latest; node stopped)")
     p.add_argument("--out", default=None, help="file to write (default: stdout)")
     p.add_argument("--chain-id", default=None, help="chain id of the new chain (default: unchanged)")
-    p.set_defaults(func=guarded(_export))
+    p.set_defaults(func=guarded(deferred("abci_app.cli.state_export:export_command")))

@@ -7,11 +7,10 @@ import sys
 from pathlib import Path
 
 from abci_app.cli.commands.common import CommandError, guarded
+from abci_app.cli.scaffold import scaffold_module
 
 
 def _scaffold_module(args: argparse.Namespace) -> int:
-    from abci_app.cli.scaffold import scaffold_module
-
     try:
         out = scaffold_module(args.name, Path(args.out))
     except (ValueError, FileExistsError) as e:

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from google.protobuf import descriptor_pb2
 
+import pysei_pb
 from abci_app.cli.proto_stubs import dir_differences
 
 CORE_PACKAGE = "pysei_pb"
@@ -30,7 +31,6 @@ _IMPORT = re.compile(r'^import "([^"]+)";', re.M)
 
 def _core_descriptors() -> descriptor_pb2.FileDescriptorSet:
     """Every file descriptor of the core's generated stubs (dependencies first)."""
-    import pysei_pb
 
     out = descriptor_pb2.FileDescriptorSet()
     seen: set[str] = set()
@@ -70,8 +70,9 @@ def _stage(proto_dir: Path, staging: Path, prefix: str) -> list[str]:
 
 def generate(proto_dir: Path, out_dir: Path, py_package: str) -> None:
     """Write ``OUT_DIR/<py_package as a path>`` with one ``_pb2`` per source, plus ``__init__``s."""
-    import grpc_tools
-    from grpc_tools import protoc
+    # grpcio-tools is a development dependency (the ``dev`` extra), not installed with the node.
+    import grpc_tools  # noqa: PLC0415
+    from grpc_tools import protoc  # noqa: PLC0415
 
     prefix = py_package.replace(".", "/")
     well_known = Path(grpc_tools.__file__).parent / "_proto"

@@ -14,9 +14,10 @@ from collections.abc import Sequence
 
 from abci_app.module_api import BlockInfo, ValidatorUpdate
 from abci_app.modules.staking import state
+from abci_app.modules.staking.liveness import on_bonded
 from abci_app.modules.staking.records import BOND_DENOM, BONDED, UNBONDED, UNBONDING, Validator
 from ledger import bank
-from ledger.addresses import BONDED_POOL, NOT_BONDED_POOL
+from ledger.addresses import BONDED_POOL, NOT_BONDED_POOL, VALOPER_PREFIX, to_bech32
 from ledger.context import BlockContext
 from ledger.results import Event, TxResult
 from store.api import KVView
@@ -68,8 +69,6 @@ def validator_updates(ctx: BlockContext, view: KVView) -> list[ValidatorUpdate]:
 
 
 def _bond(ctx: BlockContext, view: KVView, v: Validator) -> None:
-    from abci_app.modules.staking.liveness import on_bonded
-
     on_bonded(ctx, view, state.cons_address(v.pubkey))
     if v.status == UNBONDING:
         state.dequeue_validator_unbonding(view, v.unbonding_time_ns, v.operator)
@@ -85,12 +84,8 @@ def _unbond(ctx: BlockContext, view: KVView, v: Validator) -> None:
 
 
 def _valoper(operator: bytes) -> str:
-    from ledger.addresses import VALOPER_PREFIX, to_bech32
-
     return to_bech32(operator, VALOPER_PREFIX)
 
 
 def _acc(addr: bytes) -> str:
-    from ledger.addresses import to_bech32
-
     return to_bech32(addr)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from abci_app.cosmos_tx.decode import build_and_sign
+from abci_app.cosmos_tx.builder import build_and_sign
 from ledger.addresses import to_bech32
 from pysei_pb.cosmos.bank.v1beta1 import tx_pb2 as bank_tx
 from pysei_pb.cosmwasm.wasm.v1 import query_pb2

@@ -30,6 +30,7 @@ from ledger.context import BlockContext  # noqa: E402
 from ledger.overlay import EmptyView, Overlay  # noqa: E402
 from tests.support.cw import build_contract  # noqa: E402
 from wasm_bridge import messages  # noqa: E402
+from wasm_bridge.cache import ModuleCache  # noqa: E402
 from wasm_bridge.code import store_code  # noqa: E402
 from wasm_bridge.gas import GasMeter  # noqa: E402
 from wasm_bridge.host import func_types  # noqa: E402
@@ -54,7 +55,7 @@ def transfer(to: str) -> bytes:
 
 
 def bench_bridge(code: bytes, n: int) -> float:
-    keeper, view = Keeper(), Overlay(EmptyView())
+    keeper, view = Keeper(ModuleCache()), Overlay(EmptyView())
     store_code(view, keeper.cache, to_bech32(ALICE), code, GasMeter(10**8))
     token, _, _ = keeper.instantiate(view, CTX, GasMeter(10**7), ALICE, 1, init_msg(), label="bench")
     msgs = [transfer(r) for r in recipients(n)]

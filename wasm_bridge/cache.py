@@ -1,6 +1,8 @@
-"""The process's wasmtime engine and its compiled-module cache, keyed by code checksum.
+"""A wasmtime engine and its compiled-module cache, keyed by code checksum.
 
-One engine per process, configured for determinism: fuel metering on, NaN
+``ModuleCache`` is built by whoever builds the ``Keeper`` (the wasm module's factory: once
+per process in each worker) and handed to everything that compiles or runs code; there is
+no process-global cache. The engine is configured for determinism: fuel metering on, NaN
 canonicalisation on (floats are rejected at store time anyway), SIMD, threads, relaxed
 SIMD, multi-memory, memory64 and tail calls off, a bounded Wasm stack (deep recursion traps
 the same way everywhere). Two LRU tiers: live ``wasmtime.Module`` objects, and their
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict
+from collections.abc import Callable
 
 import wasmtime
 
@@ -56,7 +59,7 @@ class ModuleCache:
         self._remember(checksum, module)
         return module
 
-    def get(self, checksum: bytes, load_code: object) -> wasmtime.Module:
+    def get(self, checksum: bytes, load_code: Callable[[], bytes]) -> wasmtime.Module:
         """The module for ``checksum``; ``load_code()`` gives the code on a full miss."""
         module = self._live.get(checksum)
         if module is not None:
@@ -70,7 +73,7 @@ class ModuleCache:
             self._live[checksum] = module
             self._trim()
             return module
-        return self.compile(load_code())  # type: ignore[operator]
+        return self.compile(load_code())
 
     def _remember(self, checksum: bytes, module: wasmtime.Module) -> None:
         self._live[checksum] = module
@@ -82,14 +85,3 @@ class ModuleCache:
             self._live.popitem(last=False)
         while len(self._serialized) > SERIALIZED_MODULES:
             self._serialized.popitem(last=False)
-
-
-_DEFAULT: ModuleCache | None = None
-
-
-def default_cache() -> ModuleCache:
-    """The per-process cache (created on first use, so importing starts nothing)."""
-    global _DEFAULT
-    if _DEFAULT is None:
-        _DEFAULT = ModuleCache()
-    return _DEFAULT

@@ -1,5 +1,6 @@
 """Sei's ``evm`` bindings for contracts: the ``call_evm`` custom message and the ``evm``
-route's ``static_call`` custom query, run through the keeper's ``EvmCaller``.
+route's ``static_call`` custom query, run through the keeper's ``EvmCaller`` (None: this
+chain has no EVM bindings, and both are refused).
 
 * message ``{"custom": {"call_evm": {"value": "0", "to": "0x…", "data": "<base64>"}}}``:
   the contract calls ``to``; the gas used is charged to the contract's meter, a revert
@@ -12,16 +13,14 @@ route's ``static_call`` custom query, run through the keeper's ``EvmCaller``.
 from __future__ import annotations
 
 import base64
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ledger.addresses import AddressError, from_bech32
 from ledger.results import Event
 from store.api import KVView, ReadView
 from wasm_bridge import messages
-from wasm_bridge.api import EvmCallFailed, ValidationError
-
-if TYPE_CHECKING:
-    from wasm_bridge.keeper import Frame, Keeper
+from wasm_bridge.api import EvmCaller, EvmCallFailed, ValidationError
+from wasm_bridge.frame import Frame
 
 CALL_EVM_URL = "/seiprotocol.seichain.evm.MsgInternalEVMCall"
 
@@ -44,21 +43,21 @@ def _uint(text: Any, what: str) -> int:
     return int(raw)
 
 
-def _caller(keeper: Keeper) -> Any:
-    if keeper.evm is None:
+def _caller(evm: EvmCaller | None) -> EvmCaller:
+    if evm is None:
         raise ValidationError("this chain has no EVM bindings")
-    return keeper.evm
+    return evm
 
 
 def call_evm(
-    keeper: Keeper, view: KVView, frame: Frame, sender: bytes, args: dict[str, Any]
+    evm: EvmCaller | None, view: KVView, frame: Frame, sender: bytes, args: dict[str, Any]
 ) -> tuple[list[Event], bytes | None, str, bytes]:
     """Run a ``call_evm`` message of ``sender``: (events, data, response type url, response)."""
-    evm = _caller(keeper)
+    caller = _caller(evm)
     to, data = _evm_address(args.get("to")), messages.unb64(args.get("data"), "data")
     value = _uint(args.get("value"), "value")
     try:
-        out = evm.call(view, frame.ctx, sender, to, value, data, frame.meter.remaining)
+        out = caller.call(view, frame.ctx, sender, to, value, data, frame.meter.remaining)
     except EvmCallFailed as e:
         frame.meter.charge(min(e.gas_used, frame.meter.remaining))
         raise
@@ -66,9 +65,9 @@ def call_evm(
     return list(out.events), out.output, CALL_EVM_URL, out.output
 
 
-def static_call(keeper: Keeper, view: ReadView, frame: Frame, query_data: Any) -> dict[str, str]:
+def static_call(evm: EvmCaller | None, view: ReadView, frame: Frame, query_data: Any) -> dict[str, str]:
     """Answer an ``evm`` route query (only ``static_call``)."""
-    evm = _caller(keeper)
+    caller = _caller(evm)
     if not isinstance(query_data, dict) or set(query_data) != {"static_call"}:
         raise ValidationError("unsupported evm query")
     args = query_data["static_call"]
@@ -78,7 +77,7 @@ def static_call(keeper: Keeper, view: ReadView, frame: Frame, query_data: Any) -
         raise ValidationError(f"invalid from address: {e}") from None
     to, data = _evm_address(args.get("to")), messages.unb64(args.get("data"), "data")
     try:
-        out = evm.static_call(view, frame.ctx, sender, to, data, frame.meter.remaining)
+        out = caller.static_call(view, frame.ctx, sender, to, data, frame.meter.remaining)
     except EvmCallFailed as e:
         frame.meter.charge(min(e.gas_used, frame.meter.remaining))
         raise

@@ -35,6 +35,8 @@ MEMORY_BYTES_PER_GAS = 1_024  # copying data into and out of contract memory
 
 #: Gas limit of a contract call when the caller gives none (queries).
 DEFAULT_QUERY_GAS = 3_000_000
+#: Most gas one meter may hold whatever the caller's limit (keeps wasmtime fuel in a u64).
+MAX_GAS_LIMIT = 10**15
 
 
 @dataclass

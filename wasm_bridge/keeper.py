@@ -6,14 +6,17 @@ A contract call runs its entry point (``instance.call_export``), turns the ``Res
 into events (``execute``/``instantiate``/``migrate``/``reply`` with ``_contract_address``,
 ``wasm`` with the attributes, ``wasm-<type>`` for custom events) and dispatches its
 submessages (``router``), each on its own overlay, calling ``reply`` as ``reply_on`` asks.
-Nesting (submessages, replies, contract queries) is limited to ``MAX_CALL_DEPTH``.
+Nesting (submessages, replies, contract queries) is limited to ``frame.MAX_CALL_DEPTH``;
+``router`` and ``querier`` reach the keeper back only through ``frame.Contracts``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from typing import TypeVar
 
-from ledger import bank
+import wasmtime
+
 from ledger.addresses import to_bech32
 from ledger.context import BlockContext
 from ledger.overlay import Overlay
@@ -27,44 +30,34 @@ from wasm_bridge.api import (
     OutOfGas,
     Unauthorized,
     ValidationError,
-    VmError,
     WasmError,
 )
-from wasm_bridge.cache import ModuleCache, default_cache
+from wasm_bridge.cache import ModuleCache
+from wasm_bridge.frame import Frame
 from wasm_bridge.fuel import FuelAccount
+from wasm_bridge.funds import transfer_funds
 from wasm_bridge.gas import GasMeter
 from wasm_bridge.host import HostEnv
 from wasm_bridge.instance import call_export
 from wasm_bridge.querier import Querier
+from wasm_bridge.router import dispatch_submessages
 
-MAX_CALL_DEPTH = 10
 MAX_LABEL = 128
-
-
-@dataclass
-class Frame:
-    """What every call of one operation shares."""
-
-    ctx: BlockContext
-    meter: GasMeter
-    depth: int = 0
-
-    def deeper(self, meter: GasMeter | None = None) -> Frame:
-        if self.depth + 1 > MAX_CALL_DEPTH:
-            raise VmError(f"maximum call depth {MAX_CALL_DEPTH} exceeded")
-        return Frame(self.ctx, meter or self.meter, self.depth + 1)
+T = TypeVar("T")
 
 
 class Keeper:
-    """The VM's entry points over a ``KVView``; stateless apart from the module cache."""
+    """The VM's entry points over a ``KVView``. Holds no chain state: only the compiled-module
+    ``cache`` (shared by every call in the process that was handed this keeper) and ``evm``,
+    Sei's evm bindings (``evm_bindings``; None refuses them). Implements ``frame.Contracts``."""
 
-    def __init__(self, cache: ModuleCache | None = None, evm: EvmCaller | None = None) -> None:
-        self.cache = cache or default_cache()
-        self.evm = evm  # Sei's evm bindings (``evm_bindings``); None: refused
+    def __init__(self, cache: ModuleCache, evm: EvmCaller | None = None) -> None:
+        self.cache = cache
+        self.evm = evm
 
     # ---- running entry points ----
 
-    def _module(self, view: ReadView, code_id: int):  # noqa: ANN202 - wasmtime.Module
+    def _module(self, view: ReadView, code_id: int) -> wasmtime.Module:
         info = state.code_info(view, code_id)
         return self.cache.get(info.checksum, lambda: state.code_bytes(view, info.checksum))
 
@@ -81,8 +74,6 @@ class Keeper:
     def _respond(
         self, view: KVView, frame: Frame, contract: ContractInfo, action: Event, ok: object
     ) -> tuple[list[Event], bytes | None]:
-        from wasm_bridge.router import dispatch_submessages
-
         response = messages.parse_response(ok)
         address = to_bech32(contract.address)
         tag = (("_contract_address", address),)
@@ -94,17 +85,6 @@ class Keeper:
         return events + sub_events, data
 
     # ---- operations (internal: on the given view, no overlay) ----
-
-    def _transfer_funds(self, view: KVView, sender: bytes, recipient: bytes, funds: Coins) -> list[Event]:
-        for denom, amount in funds:
-            try:
-                bank.transfer(view, sender, recipient, denom, amount)
-            except bank.InsufficientFunds as e:
-                raise ValidationError(f"{e}: insufficient funds") from None
-        if not funds:
-            return []
-        text = ",".join(f"{a}{d}" for d, a in funds)
-        return [Event("transfer", (("recipient", to_bech32(recipient)), ("sender", to_bech32(sender)), ("amount", text)))]
 
     def do_instantiate(
         self, view: KVView, frame: Frame, sender: bytes, code_id: int, msg: bytes, funds: Coins,
@@ -118,7 +98,7 @@ class Keeper:
             raise WasmError(f"contract address {to_bech32(address)} already exists")
         info = ContractInfo(address, code_id, to_bech32(sender), admin, label, frame.ctx.height)
         state.put_contract(view, info)
-        events = self._transfer_funds(view, sender, address, funds)
+        events = transfer_funds(view, sender, address, funds)
         text = to_bech32(address)
         args = [messages.env_json(frame.ctx, text), messages.info_json(to_bech32(sender), funds), msg]
         ok = self.run(view, frame, info, "instantiate", args)
@@ -130,7 +110,7 @@ class Keeper:
         self, view: KVView, frame: Frame, sender: bytes, contract: bytes, msg: bytes, funds: Coins
     ) -> tuple[list[Event], bytes | None]:
         info = state.contract_info(view, contract)
-        events = self._transfer_funds(view, sender, contract, funds)
+        events = transfer_funds(view, sender, contract, funds)
         text = to_bech32(contract)
         args = [messages.env_json(frame.ctx, text), messages.info_json(to_bech32(sender), funds), msg]
         ok = self.run(view, frame, info, "execute", args)
@@ -196,17 +176,12 @@ class Keeper:
         ok = self.run(Overlay(view), frame, info, "query", [env, msg], readonly=True)
         return messages.unb64(ok, "query result")
 
-    @staticmethod
-    def query_raw(view: ReadView, contract: bytes, key: bytes) -> bytes | None:
-        state.contract_info(view, contract)
-        return view.get(state.STORE, state.state_prefix(contract) + key)
 
-
-def _atomic(view: KVView, work):  # noqa: ANN001, ANN202 - generic over the result
+def _atomic(view: KVView, work: Callable[[KVView], T]) -> T:
     scratch = Overlay(view)
     result = work(scratch)
     scratch.flush()
     return result
 
 
-__all__ = ["Frame", "Keeper", "OutOfGas"]
+__all__ = ["Keeper", "OutOfGas"]

@@ -10,7 +10,7 @@ is not an answer: it stops the whole call.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ledger import bank
 from ledger.addresses import AddressError, from_bech32
@@ -18,9 +18,7 @@ from store.api import ReadView
 from untrusted import json_text
 from wasm_bridge import evm_bindings, messages, state
 from wasm_bridge.api import NotFound, OutOfGas, WasmError
-
-if TYPE_CHECKING:
-    from wasm_bridge.keeper import Frame, Keeper
+from wasm_bridge.frame import Contracts, Frame
 
 
 def _ok(value: Any) -> bytes:
@@ -32,10 +30,11 @@ def _system(kind: str, detail: dict[str, Any]) -> bytes:
 
 
 class Querier:
-    """Bound to one call frame: the view it reads and the frame (for gas and depth)."""
+    """Bound to one call frame: the view it reads and the frame (for gas and depth);
+    ``contracts`` (the keeper) runs ``wasm.smart`` queries and holds the EVM bindings."""
 
-    def __init__(self, keeper: Keeper, view: ReadView, frame: Frame) -> None:
-        self.keeper, self.view, self.frame = keeper, view, frame
+    def __init__(self, contracts: Contracts, view: ReadView, frame: Frame) -> None:
+        self.contracts, self.view, self.frame = contracts, view, frame
 
     def answer(self, request: bytes) -> bytes:
         try:
@@ -49,7 +48,7 @@ class Querier:
             return _system("invalid_request", {"error": "malformed query request", "request": messages.b64(request)})
         try:
             if kind == "custom" and action == "evm":
-                return _ok(evm_bindings.static_call(self.keeper, self.view, self.frame, args.get("query_data")))
+                return _ok(evm_bindings.static_call(self.contracts.evm, self.view, self.frame, args.get("query_data")))
             return self._route(kind, action, args)
         except OutOfGas:
             raise
@@ -73,9 +72,9 @@ class Querier:
         if kind == "wasm" and action == "smart":
             contract = from_bech32(args["contract_addr"])
             msg = messages.unb64(args.get("msg"), "msg")
-            return _ok(self.keeper.smart(view, self.frame.deeper(), contract, msg))
+            return _ok(self.contracts.smart(view, self.frame.deeper(), contract, msg))
         if kind == "wasm" and action == "raw":
-            value = self.keeper.query_raw(view, from_bech32(args["contract_addr"]), messages.unb64(args.get("key"), "key"))
+            value = state.raw_state(view, from_bech32(args["contract_addr"]), messages.unb64(args.get("key"), "key"))
             return _ok(value or b"")
         if kind == "wasm" and action == "contract_info":
             info = state.contract_info(view, from_bech32(args["contract_addr"]))

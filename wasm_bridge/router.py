@@ -11,7 +11,7 @@ the tx's meter and out-of-gas aborts everything. Supported: ``bank.send``, ``ban
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ledger import bank
 from ledger.addresses import AddressError, from_bech32, to_bech32
@@ -21,9 +21,8 @@ from ledger.results import Event
 from store.api import KVView
 from wasm_bridge import evm_bindings, messages
 from wasm_bridge.api import ContractInfo, OutOfGas, ValidationError, WasmError
-
-if TYPE_CHECKING:
-    from wasm_bridge.keeper import Frame, Keeper
+from wasm_bridge.frame import Contracts, Frame
+from wasm_bridge.funds import transfer_funds
 
 EXECUTE_URL = "/cosmwasm.wasm.v1.MsgExecuteContract"
 INSTANTIATE_URL = "/cosmwasm.wasm.v1.MsgInstantiateContract"
@@ -51,7 +50,7 @@ def _address(text: Any) -> bytes:
 
 
 def dispatch_msg(
-    keeper: Keeper, view: KVView, frame: Frame, contract: ContractInfo, msg: dict[str, Any]
+    contracts: Contracts, view: KVView, frame: Frame, contract: ContractInfo, msg: dict[str, Any]
 ) -> tuple[list[Event], bytes | None, str, bytes]:
     """Run one ``CosmosMsg`` sent by ``contract``: (events, data, response type url, response)."""
     sender = contract.address
@@ -64,12 +63,12 @@ def dispatch_msg(
     if not isinstance(args, dict):
         raise ValidationError(f"malformed {kind}.{action} message")
     if kind == "custom" and action == "call_evm":
-        return evm_bindings.call_evm(keeper, view, frame, sender, args)
+        return evm_bindings.call_evm(contracts.evm, view, frame, sender, args)
     if kind == "bank" and action == "send":
         to, coins = _address(args.get("to_address")), messages.parse_coins(args.get("amount"))
         if not can_receive(view, to):
             raise ValidationError(f"{to_bech32(to)} is the cast address of an associated account: invalid bank recipient")
-        events = keeper._transfer_funds(view, sender, to, coins)
+        events = transfer_funds(view, sender, to, coins)
         return events, None, SEND_URL, b""
     if kind == "bank" and action == "burn":
         for denom, amount in messages.parse_coins(args.get("amount")):
@@ -80,13 +79,13 @@ def dispatch_msg(
         return [Event("burn", (("burner", to_bech32(sender)),))], None, "/cosmos.bank.v1beta1.MsgBurn", b""
     if kind == "wasm" and action == "execute":
         target, funds = _address(args.get("contract_addr")), messages.parse_coins(args.get("funds"))
-        events, data = keeper.do_execute(view, frame, sender, target, messages.unb64(args.get("msg"), "msg"), funds)
+        events, data = contracts.do_execute(view, frame, sender, target, messages.unb64(args.get("msg"), "msg"), funds)
         return events, data, EXECUTE_URL, _proto_bytes(1, data or b"")
     if kind == "wasm" and action == "instantiate":
         admin = args.get("admin") or ""
         if admin:
             _address(admin)
-        address, events, data = keeper.do_instantiate(
+        address, events, data = contracts.do_instantiate(
             view, frame, sender, int(args.get("code_id", 0)), messages.unb64(args.get("msg"), "msg"),
             messages.parse_coins(args.get("funds")), str(args.get("label", "")), admin,
         )
@@ -94,7 +93,7 @@ def dispatch_msg(
         return events, data, INSTANTIATE_URL, response
     if kind == "wasm" and action == "migrate":
         target = _address(args.get("contract_addr"))
-        events, data = keeper.do_migrate(
+        events, data = contracts.do_migrate(
             view, frame, sender, target, int(args.get("new_code_id", 0)), messages.unb64(args.get("msg"), "msg")
         )
         return events, data, MIGRATE_URL, _proto_bytes(1, data or b"")
@@ -102,13 +101,13 @@ def dispatch_msg(
         admin = str(args.get("admin", "")) if action == "update_admin" else ""
         if admin:
             _address(admin)
-        events = keeper.do_update_admin(view, sender, _address(args.get("contract_addr")), admin)
+        events = contracts.do_update_admin(view, sender, _address(args.get("contract_addr")), admin)
         return events, None, "/cosmwasm.wasm.v1.MsgUpdateAdmin", b""
     raise ValidationError(f"unsupported message {kind}.{action}")
 
 
 def dispatch_submessages(
-    keeper: Keeper, view: KVView, frame: Frame, contract: ContractInfo,
+    contracts: Contracts, view: KVView, frame: Frame, contract: ContractInfo,
     subs: tuple[messages.SubMsg, ...], data: bytes | None,
 ) -> tuple[list[Event], bytes | None]:
     events: list[Event] = []
@@ -117,7 +116,7 @@ def dispatch_submessages(
         own_meter = frame.meter.sub(sub.gas_limit) if sub.gas_limit is not None else None
         inner = frame.deeper(own_meter)
         try:
-            sub_events, sub_data, type_url, response = dispatch_msg(keeper, scratch, inner, contract, sub.msg)
+            sub_events, sub_data, type_url, response = dispatch_msg(contracts, scratch, inner, contract, sub.msg)
             ok: tuple | None = (tuple(sub_events), sub_data, type_url + "Response", response)
             error = ""
         except OutOfGas as e:
@@ -137,7 +136,7 @@ def dispatch_submessages(
         if (ok is not None and sub.reply_on in ("success", "always")) or (ok is None and sub.reply_on in ("error", "always")):
             used = own_meter.used if own_meter is not None else 0
             reply = messages.reply_json(sub, used, ok, error)
-            reply_events, reply_data = keeper.do_reply(view, frame.deeper(), contract, reply)
+            reply_events, reply_data = contracts.do_reply(view, frame.deeper(), contract, reply)
             events.extend(reply_events)
             if reply_data is not None:
                 data = reply_data

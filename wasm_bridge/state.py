@@ -123,6 +123,12 @@ def state_prefix(address: bytes) -> bytes:
     return CONTRACT_STATE + address
 
 
+def raw_state(view: ReadView, address: bytes, key: bytes) -> bytes | None:
+    """The value under ``key`` in the contract's own storage; ``NotFound`` without the contract."""
+    contract_info(view, address)
+    return view.get(STORE, state_prefix(address) + key)
+
+
 def iterate_state(view: ReadView, address: bytes) -> Iterator[tuple[bytes, bytes]]:
     prefix = state_prefix(address)
     for key, value in view.iterate(STORE, prefix, prefix_end(prefix)):

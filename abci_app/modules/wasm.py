@@ -5,13 +5,20 @@ Messages (wasmd type URLs): ``MsgStoreCode``, ``MsgInstantiateContract``,
 Queries: ``/cosmwasm.wasm.v1.Query/SmartContractState``, ``RawContractState``, ``Code``,
 ``ContractInfo``. State lives in the ``wasm`` store (layout in ``wasm_bridge.state``).
 
+The factory ``module()`` builds one ``Keeper`` with its own compiled-module cache
+(``wasm_bridge.cache.ModuleCache``) and the EVM bindings (``wasm_evm.AppEvmCaller``), and
+hands it to the message and smart-query handlers (``Handlers``) and to the wasmd and
+pointer precompiles (``wasm_precompile.AppWasmBackend``, in ``Module.precompiles``); the
+app loads modules once per process, so each process compiles a contract once. Error codes
+and logs: ``wasm_errors``; amino JSON: ``wasm_amino``.
+
 Gas: the handlers are ``metered``: each message's Wasm work (``wasm_bridge.gas``: fuel,
 host calls, storage, compilation) runs under what the tx's gas limit leaves (capped at
-``MSG_GAS_CAP``) and is charged to the tx's ``GasMeter`` on top of the handler's flat
-``gas``, also when the message fails; running out fails the tx with ``OUT_OF_GAS`` (code
-11) at its gas limit. Queries run with ``QUERY_GAS_LIMIT`` and an ``env.block`` of the
-queried height with time 0. EVM contracts reach the same keeper through the wasmd
-precompile (``wasm_native``).
+``wasm_bridge.gas.MAX_GAS_LIMIT``) and is charged to the tx's ``GasMeter`` on top of the
+handler's flat ``gas``, also when the message fails; running out fails the tx with
+``OUT_OF_GAS`` (code 11) at its gas limit. Queries run with
+``wasm_bridge.gas.DEFAULT_QUERY_GAS`` and an ``env.block`` of the queried height with time
+0. EVM contracts reach the same keeper through the wasmd precompile.
 
 Genesis::
 
@@ -33,7 +40,23 @@ from abci_app.cosmos_tx import coins as coin_codec
 from abci_app.module_api import GasMeter as TxGasMeter
 from abci_app.module_api import Module, MsgError, MsgHandler
 from abci_app.modules.wasm_amino import converter as amino_converter
+from abci_app.modules.wasm_errors import (
+    CODE_CREATE,
+    CODE_EXECUTE,
+    CODE_INSTANTIATE,
+    CODE_INVALID,
+    CODE_MIGRATE,
+    CODESPACE,
+    failure,
+    query_failure,
+)
+from abci_app.modules.wasm_evm import AppEvmCaller
+from abci_app.modules.wasm_precompile import AppWasmBackend
 from evm_bridge.pointers.synthetic import cw20_transfer_events
+from evm_bridge.precompiles.pointer import ADDRESS as POINTER
+from evm_bridge.precompiles.pointer import PointerPrecompile
+from evm_bridge.precompiles.wasmd import ADDRESS as WASMD
+from evm_bridge.precompiles.wasmd import WasmdPrecompile
 from ledger import codes
 from ledger.addresses import AddressError, from_bech32, to_bech32
 from ledger.context import BlockContext, query_context
@@ -43,31 +66,15 @@ from store.api import KVView, ReadView
 from untrusted import json_text
 from wasm_bridge import api as wasm_api
 from wasm_bridge import state
+from wasm_bridge.cache import ModuleCache
 from wasm_bridge.code import store_code
-from wasm_bridge.gas import GasMeter
+from wasm_bridge.gas import DEFAULT_QUERY_GAS, MAX_GAS_LIMIT, GasMeter
 from wasm_bridge.keeper import Keeper
 
 PREFIX = "/cosmwasm.wasm.v1."
 QUERY = PREFIX + "Query/"
-#: Most gas one message may use whatever the tx's limit (keeps wasmtime fuel in a u64).
-MSG_GAS_CAP = 10**15
-QUERY_GAS_LIMIT = 3_000_000
-CODESPACE = "wasm"
-#: wasmd's error codes (codespace ``wasm``).
-CODE_CREATE, CODE_INSTANTIATE, CODE_EXECUTE, CODE_GAS, CODE_QUERY = 2, 4, 5, 6, 9
-CODE_NOT_FOUND, CODE_MIGRATE, CODE_INVALID = 22, 11, 14
 
-_KEEPER: Keeper | None = None
 T = TypeVar("T")
-
-
-def keeper() -> Keeper:
-    global _KEEPER
-    if _KEEPER is None:
-        from abci_app.modules.wasm_evm import AppEvmCaller  # py-evm: imported once a contract runs
-
-        _KEEPER = Keeper(evm=AppEvmCaller())
-    return _KEEPER
 
 
 def _addr(text: str, what: str) -> bytes:
@@ -77,28 +84,10 @@ def _addr(text: str, what: str) -> bytes:
         raise MsgError(codes.INVALID_ADDRESS, f"invalid {what} address: {e}: invalid address") from None
 
 
-def failure(e: wasm_api.WasmError, code: int) -> MsgError:
-    """Map a ``wasm_bridge`` error to the tx log wasmd would show."""
-    if isinstance(e, wasm_api.OutOfGas):
-        return MsgError(codes.OUT_OF_GAS, str(e))
-    if isinstance(e, wasm_api.NotFound):
-        return MsgError(CODE_NOT_FOUND, str(e), CODESPACE)
-    if isinstance(e, wasm_api.Unauthorized):
-        return MsgError(codes.UNAUTHORIZED, str(e))
-    if isinstance(e, wasm_api.ValidationError) and "insufficient funds" in str(e):
-        return MsgError(codes.INSUFFICIENT_FUNDS, str(e))
-    if isinstance(e, wasm_api.ContractError):
-        return MsgError(code, f"{e}: {_VERB[code]} wasm contract failed", CODESPACE)
-    return MsgError(code, f"{e}: {_VERB.get(code, 'wasm')} wasm contract failed", CODESPACE)
-
-
-_VERB = {CODE_CREATE: "create", CODE_INSTANTIATE: "instantiate", CODE_EXECUTE: "execute", CODE_MIGRATE: "migrate"}
-
-
 def _metered(meter: TxGasMeter, code: int, work: Callable[[GasMeter], T]) -> T:
     """Run ``work`` on a Wasm meter holding what the tx has left; charge the tx what it used
     (out of Wasm gas is out of tx gas)."""
-    wasm_meter = GasMeter(min(meter.remaining, MSG_GAS_CAP))
+    wasm_meter = GasMeter(min(meter.remaining, MAX_GAS_LIMIT))
     try:
         result = work(wasm_meter)
     except wasm_api.OutOfGas as e:
@@ -122,22 +111,13 @@ def _json_msg(raw: bytes) -> None:
         raise MsgError(CODE_INVALID, "msg must be valid JSON: invalid", CODESPACE) from None
 
 
-# ---- messages ----
+# ---- validation (stateless) ----
 
 
 def _validate_store(msg: tx_pb2.MsgStoreCode) -> None:
     _addr(msg.sender, "sender")
     if not msg.wasm_byte_code:
         raise MsgError(CODE_CREATE, "empty wasm code: create wasm contract failed", CODESPACE)
-
-
-def _store(
-    msg: tx_pb2.MsgStoreCode, ctx: BlockContext, view: KVView, meter: TxGasMeter
-) -> tuple[Sequence[Event], bytes]:
-    info, events = _metered(
-        meter, CODE_CREATE, lambda gas: store_code(view, keeper().cache, msg.sender, msg.wasm_byte_code, gas)
-    )
-    return events, tx_pb2.MsgStoreCodeResponse(code_id=info.code_id, checksum=info.checksum).SerializeToString()
 
 
 def _validate_instantiate(msg: tx_pb2.MsgInstantiateContract) -> None:
@@ -150,19 +130,6 @@ def _validate_instantiate(msg: tx_pb2.MsgInstantiateContract) -> None:
     _coins(msg.funds)
 
 
-def _instantiate(
-    msg: tx_pb2.MsgInstantiateContract, ctx: BlockContext, view: KVView, meter: TxGasMeter
-) -> tuple[Sequence[Event], bytes]:
-    address, events, data = _metered(
-        meter, CODE_INSTANTIATE,
-        lambda gas: keeper().instantiate(
-            view, ctx, gas, from_bech32(msg.sender), msg.code_id, msg.msg, _coins(msg.funds), msg.label, msg.admin
-        ),
-    )
-    resp = tx_pb2.MsgInstantiateContractResponse(address=to_bech32(address), data=data or b"")
-    return events, resp.SerializeToString()
-
-
 def _validate_execute(msg: tx_pb2.MsgExecuteContract) -> None:
     _addr(msg.sender, "sender")
     _addr(msg.contract, "contract")
@@ -170,35 +137,10 @@ def _validate_execute(msg: tx_pb2.MsgExecuteContract) -> None:
     _coins(msg.funds)
 
 
-def _execute(
-    msg: tx_pb2.MsgExecuteContract, ctx: BlockContext, view: KVView, meter: TxGasMeter
-) -> tuple[Sequence[Event], bytes]:
-    events, data = _metered(
-        meter, CODE_EXECUTE,
-        lambda gas: keeper().execute(
-            view, ctx, gas, from_bech32(msg.sender), from_bech32(msg.contract), msg.msg, _coins(msg.funds)
-        ),
-    )
-    events = [*events, *cw20_transfer_events(view, events)]
-    return events, tx_pb2.MsgExecuteContractResponse(data=data or b"").SerializeToString()
-
-
 def _validate_migrate(msg: tx_pb2.MsgMigrateContract) -> None:
     _addr(msg.sender, "sender")
     _addr(msg.contract, "contract")
     _json_msg(msg.msg)
-
-
-def _migrate(
-    msg: tx_pb2.MsgMigrateContract, ctx: BlockContext, view: KVView, meter: TxGasMeter
-) -> tuple[Sequence[Event], bytes]:
-    events, data = _metered(
-        meter, CODE_MIGRATE,
-        lambda gas: keeper().migrate(
-            view, ctx, gas, from_bech32(msg.sender), from_bech32(msg.contract), msg.code_id, msg.msg
-        ),
-    )
-    return events, tx_pb2.MsgMigrateContractResponse(data=data or b"").SerializeToString()
 
 
 def _validate_admin(msg: Any) -> None:
@@ -208,16 +150,79 @@ def _validate_admin(msg: Any) -> None:
         _addr(msg.new_admin, "new admin")
 
 
-def _update_admin(msg: Any, ctx: BlockContext, view: KVView) -> tuple[Sequence[Event], bytes]:
-    new_admin = getattr(msg, "new_admin", "")
-    try:
-        events = keeper().do_update_admin(view, from_bech32(msg.sender), from_bech32(msg.contract), new_admin)
-    except wasm_api.WasmError as e:
-        raise failure(e, CODE_MIGRATE) from None
-    return events, b""
+# ---- messages and smart queries (on the keeper) ----
 
 
-# ---- queries ----
+class Handlers:
+    """The message handlers' ``execute`` and the smart query, on the module's keeper."""
+
+    def __init__(self, keeper: Keeper) -> None:
+        self.keeper = keeper
+
+    def store(
+        self, msg: tx_pb2.MsgStoreCode, ctx: BlockContext, view: KVView, meter: TxGasMeter
+    ) -> tuple[Sequence[Event], bytes]:
+        info, events = _metered(
+            meter, CODE_CREATE, lambda gas: store_code(view, self.keeper.cache, msg.sender, msg.wasm_byte_code, gas)
+        )
+        return events, tx_pb2.MsgStoreCodeResponse(code_id=info.code_id, checksum=info.checksum).SerializeToString()
+
+    def instantiate(
+        self, msg: tx_pb2.MsgInstantiateContract, ctx: BlockContext, view: KVView, meter: TxGasMeter
+    ) -> tuple[Sequence[Event], bytes]:
+        address, events, data = _metered(
+            meter, CODE_INSTANTIATE,
+            lambda gas: self.keeper.instantiate(
+                view, ctx, gas, from_bech32(msg.sender), msg.code_id, msg.msg, _coins(msg.funds), msg.label, msg.admin
+            ),
+        )
+        resp = tx_pb2.MsgInstantiateContractResponse(address=to_bech32(address), data=data or b"")
+        return events, resp.SerializeToString()
+
+    def execute(
+        self, msg: tx_pb2.MsgExecuteContract, ctx: BlockContext, view: KVView, meter: TxGasMeter
+    ) -> tuple[Sequence[Event], bytes]:
+        events, data = _metered(
+            meter, CODE_EXECUTE,
+            lambda gas: self.keeper.execute(
+                view, ctx, gas, from_bech32(msg.sender), from_bech32(msg.contract), msg.msg, _coins(msg.funds)
+            ),
+        )
+        events = [*events, *cw20_transfer_events(view, events)]
+        return events, tx_pb2.MsgExecuteContractResponse(data=data or b"").SerializeToString()
+
+    def migrate(
+        self, msg: tx_pb2.MsgMigrateContract, ctx: BlockContext, view: KVView, meter: TxGasMeter
+    ) -> tuple[Sequence[Event], bytes]:
+        events, data = _metered(
+            meter, CODE_MIGRATE,
+            lambda gas: self.keeper.migrate(
+                view, ctx, gas, from_bech32(msg.sender), from_bech32(msg.contract), msg.code_id, msg.msg
+            ),
+        )
+        return events, tx_pb2.MsgMigrateContractResponse(data=data or b"").SerializeToString()
+
+    def update_admin(self, msg: Any, ctx: BlockContext, view: KVView) -> tuple[Sequence[Event], bytes]:
+        new_admin = getattr(msg, "new_admin", "")
+        try:
+            events = self.keeper.do_update_admin(view, from_bech32(msg.sender), from_bech32(msg.contract), new_admin)
+        except wasm_api.WasmError as e:
+            raise failure(e, CODE_MIGRATE) from None
+        return events, b""
+
+    def smart(self, data: bytes, view: ReadView, height: int) -> bytes:
+        req = _request(query_pb2.QuerySmartContractStateRequest, data)
+        contract = _addr(req.address, "contract")
+        try:
+            out = self.keeper.query_smart(
+                view, query_context(height), GasMeter(DEFAULT_QUERY_GAS), contract, req.query_data
+            )
+        except wasm_api.WasmError as e:
+            raise _query_failure(e) from None
+        return query_pb2.QuerySmartContractStateResponse(data=out).SerializeToString()
+
+
+# ---- queries (on the state alone) ----
 
 
 def _request(cls: Any, data: bytes) -> Any:
@@ -227,30 +232,16 @@ def _request(cls: Any, data: bytes) -> Any:
         raise MsgError(codes.INVALID_REQUEST, f"invalid request: {e}") from None
 
 
-def _query_ctx(height: int) -> BlockContext:
-    return query_context(height)
-
-
 def _query_failure(e: wasm_api.WasmError) -> MsgError:
     if isinstance(e, wasm_api.NotFound):
         return MsgError(codes.NOT_FOUND, f"rpc error: code = NotFound desc = {e}")
-    return MsgError(CODE_QUERY, f"{e}: query wasm contract failed", CODESPACE)
-
-
-def _smart(data: bytes, view: ReadView, height: int) -> bytes:
-    req = _request(query_pb2.QuerySmartContractStateRequest, data)
-    contract = _addr(req.address, "contract")
-    try:
-        out = keeper().query_smart(view, _query_ctx(height), GasMeter(QUERY_GAS_LIMIT), contract, req.query_data)
-    except wasm_api.WasmError as e:
-        raise _query_failure(e) from None
-    return query_pb2.QuerySmartContractStateResponse(data=out).SerializeToString()
+    return query_failure(e)
 
 
 def _raw(data: bytes, view: ReadView, height: int) -> bytes:
     req = _request(query_pb2.QueryRawContractStateRequest, data)
     try:
-        value = Keeper.query_raw(view, _addr(req.address, "contract"), req.query_data)
+        value = state.raw_state(view, _addr(req.address, "contract"), req.query_data)
     except wasm_api.WasmError as e:
         raise _query_failure(e) from None
     return query_pb2.QueryRawContractStateResponse(data=value or b"").SerializeToString()
@@ -332,10 +323,9 @@ def _export_genesis(view: ReadView) -> Mapping[str, Any]:
 
 
 def module() -> Module:
-    from abci_app.modules.wasm_precompile import AppWasmBackend
-    from evm_bridge.precompiles.pointer import ADDRESS as POINTER
-    from evm_bridge.precompiles.pointer import PointerPrecompile
-    from evm_bridge.precompiles.wasmd import ADDRESS, WasmdPrecompile
+    """The ``wasm`` module (entry point ``pysei.modules: wasm``) around a keeper of its own."""
+    keeper = Keeper(ModuleCache(), evm=AppEvmCaller())
+    run, backend = Handlers(keeper), AppWasmBackend(keeper)
 
     def handler(name: str, cls: Any, validate: Any, execute: Any, gas: int, metered: bool = True) -> MsgHandler:
         return MsgHandler(
@@ -344,24 +334,24 @@ def module() -> Module:
         )
 
     handlers = [
-        handler("MsgStoreCode", tx_pb2.MsgStoreCode, _validate_store, _store, 100_000),
-        handler("MsgInstantiateContract", tx_pb2.MsgInstantiateContract, _validate_instantiate, _instantiate, 50_000),
-        handler("MsgExecuteContract", tx_pb2.MsgExecuteContract, _validate_execute, _execute, 30_000),
-        handler("MsgMigrateContract", tx_pb2.MsgMigrateContract, _validate_migrate, _migrate, 50_000),
-        handler("MsgUpdateAdmin", tx_pb2.MsgUpdateAdmin, _validate_admin, _update_admin, 10_000, False),
-        handler("MsgClearAdmin", tx_pb2.MsgClearAdmin, _validate_admin, _update_admin, 10_000, False),
+        handler("MsgStoreCode", tx_pb2.MsgStoreCode, _validate_store, run.store, 100_000),
+        handler("MsgInstantiateContract", tx_pb2.MsgInstantiateContract, _validate_instantiate, run.instantiate, 50_000),
+        handler("MsgExecuteContract", tx_pb2.MsgExecuteContract, _validate_execute, run.execute, 30_000),
+        handler("MsgMigrateContract", tx_pb2.MsgMigrateContract, _validate_migrate, run.migrate, 50_000),
+        handler("MsgUpdateAdmin", tx_pb2.MsgUpdateAdmin, _validate_admin, run.update_admin, 10_000, False),
+        handler("MsgClearAdmin", tx_pb2.MsgClearAdmin, _validate_admin, run.update_admin, 10_000, False),
     ]
     return Module(
         name="wasm",
         store_names=(state.STORE,),
         messages={h.type_url: h for h in handlers},
         queries={
-            QUERY + "SmartContractState": _smart,
+            QUERY + "SmartContractState": run.smart,
             QUERY + "RawContractState": _raw,
             QUERY + "Code": _code,
             QUERY + "ContractInfo": _contract_info,
         },
         init_genesis=_init_genesis,
         export_genesis=_export_genesis,
-        precompiles={ADDRESS: WasmdPrecompile(AppWasmBackend()), POINTER: PointerPrecompile(wasm=AppWasmBackend())},
+        precompiles={WASMD: WasmdPrecompile(backend), POINTER: PointerPrecompile(wasm=backend)},
     )

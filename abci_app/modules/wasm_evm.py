@@ -50,7 +50,7 @@ def _check(ctx: BlockContext) -> None:
 
 
 class AppEvmCaller:
-    """Stateless; rebuilt in every worker process with the wasm module's keeper."""
+    """Stateless; the wasm module's factory hands one to its keeper (in every process)."""
 
     def call(
         self, view: KVView, ctx: BlockContext, sender: bytes, to: bytes, value: int, data: bytes, gas_limit: int

@@ -1,7 +1,8 @@
 """``AppWasmBackend``: the wasm module's keeper behind the wasmd precompile's ``WasmBackend``.
 
 Each call runs on the precompile's view with a Wasm ``GasMeter`` of the call's gas limit
-(capped at ``MSG_GAS_CAP``); errors read as the native message's would.
+(capped at ``wasm_bridge.gas.MAX_GAS_LIMIT``); errors read as the native message's would
+(``wasm_errors``).
 """
 
 from __future__ import annotations
@@ -9,23 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from abci_app.module_api import MsgError
-from abci_app.modules.wasm import (
-    CODE_EXECUTE,
-    CODE_INSTANTIATE,
-    CODE_QUERY,
-    CODESPACE,
-    MSG_GAS_CAP,
-    failure,
-    keeper,
-)
+from abci_app.modules.wasm_errors import CODE_EXECUTE, CODE_INSTANTIATE, CODE_QUERY, failure, query_failure
 from evm_bridge.precompiles.api import CosmosCallFailed, WasmCall, WasmOutcome
 from ledger.addresses import AddressError, from_bech32, to_bech32
 from ledger.context import BlockContext, query_context
 from store.api import KVView, ReadView
 from untrusted import json_text
 from wasm_bridge import api as wasm_api
-from wasm_bridge.gas import GasMeter
+from wasm_bridge.gas import MAX_GAS_LIMIT, GasMeter
+from wasm_bridge.keeper import Keeper
 
 T = TypeVar("T")
 
@@ -49,18 +42,22 @@ def _json(raw: bytes) -> None:
 
 
 def _metered(call: WasmCall, code: int, work: Callable[[GasMeter], T]) -> tuple[T, int]:
-    meter = GasMeter(min(call.gas_limit, MSG_GAS_CAP))
+    meter = GasMeter(min(call.gas_limit, MAX_GAS_LIMIT))
     try:
         return work(meter), meter.used
     except wasm_api.OutOfGas as e:
         raise CosmosCallFailed(str(e), meter.limit, out_of_gas=True) from None
     except wasm_api.WasmError as e:
-        err = failure(e, code) if code != CODE_QUERY else MsgError(code, f"{e}: query wasm contract failed", CODESPACE)
+        err = failure(e, code) if code != CODE_QUERY else query_failure(e)
         raise CosmosCallFailed(err.log, meter.used) from None
 
 
 class AppWasmBackend:
-    """Stateless; safe to share between calls and to rebuild in every worker process."""
+    """The precompile's ``WasmBackend`` on ``keeper`` (the wasm module's, built by its
+    factory in every process); holds no state of its own."""
+
+    def __init__(self, keeper: Keeper) -> None:
+        self.keeper = keeper
 
     def instantiate(
         self, view: KVView, call: WasmCall, code_id: int, admin: str, msg: bytes, label: str
@@ -70,7 +67,7 @@ class AppWasmBackend:
         _json(msg)
         (address, _, data), used = _metered(
             call, CODE_INSTANTIATE,
-            lambda gas: keeper().instantiate(
+            lambda gas: self.keeper.instantiate(
                 view, _context(call), gas, call.sender, code_id, msg, call.funds, label, admin
             ),
         )
@@ -81,13 +78,13 @@ class AppWasmBackend:
         _json(msg)
         (_, data), used = _metered(
             call, CODE_EXECUTE,
-            lambda gas: keeper().execute(view, _context(call), gas, call.sender, target, msg, call.funds),
+            lambda gas: self.keeper.execute(view, _context(call), gas, call.sender, target, msg, call.funds),
         )
         return WasmOutcome(data or b"", used)
 
     def query(self, view: ReadView, call: WasmCall, contract: str, req: bytes) -> WasmOutcome:
         target = _address(contract, "contract")
         data, used = _metered(
-            call, CODE_QUERY, lambda gas: keeper().query_smart(view, _context(call), gas, target, req)
+            call, CODE_QUERY, lambda gas: self.keeper.query_smart(view, _context(call), gas, target, req)
         )
         return WasmOutcome(data, used)

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from abci_app.module_api import GasMeter, MsgError
-from abci_app.modules import wasm
+from abci_app.module_api import GasMeter, Module, MsgError
+from abci_app.modules import wasm, wasm_errors
 from ledger import codes
 from ledger.addresses import to_bech32
 from ledger.overlay import EmptyView, Overlay
@@ -17,11 +17,15 @@ from pysei_pb.cosmwasm.wasm.v1 import query_pb2, tx_pb2
 from .conftest import ALICE, BOB, CAROL, CTX, wat
 
 A, B, C = to_bech32(ALICE), to_bech32(BOB), to_bech32(CAROL)
-MOD = wasm.module()
 
 
-def handle(view, name: str, msg) -> tuple:
-    handler = MOD.messages[wasm.PREFIX + name]
+@pytest.fixture(scope="module")
+def mod() -> Module:
+    return wasm.module()
+
+
+def handle(mod: Module, view, name: str, msg) -> tuple:
+    handler = mod.messages[wasm.PREFIX + name]
     decoded = handler.decode(msg.SerializeToString())
     handler.validate(decoded)
     scratch = Overlay(view)
@@ -31,38 +35,38 @@ def handle(view, name: str, msg) -> tuple:
     return events, data
 
 
-def store(view, code: bytes) -> int:
-    _, data = handle(view, "MsgStoreCode", tx_pb2.MsgStoreCode(sender=A, wasm_byte_code=code))
+def store(mod: Module, view, code: bytes) -> int:
+    _, data = handle(mod, view, "MsgStoreCode", tx_pb2.MsgStoreCode(sender=A, wasm_byte_code=code))
     return tx_pb2.MsgStoreCodeResponse.FromString(data).code_id
 
 
-def instantiate(view, code_id: int, msg: dict, label: str = "token") -> str:
+def instantiate(mod: Module, view, code_id: int, msg: dict, label: str = "token") -> str:
     pb = tx_pb2.MsgInstantiateContract(sender=A, admin=A, code_id=code_id, label=label, msg=json.dumps(msg).encode())
-    _, data = handle(view, "MsgInstantiateContract", pb)
+    _, data = handle(mod, view, "MsgInstantiateContract", pb)
     return tx_pb2.MsgInstantiateContractResponse.FromString(data).address
 
 
-def execute(view, contract: str, msg: dict, sender: str = A) -> tuple:
+def execute(mod: Module, view, contract: str, msg: dict, sender: str = A) -> tuple:
     pb = tx_pb2.MsgExecuteContract(sender=sender, contract=contract, msg=json.dumps(msg).encode())
-    return handle(view, "MsgExecuteContract", pb)
+    return handle(mod, view, "MsgExecuteContract", pb)
 
 
-def smart(view, contract: str, msg: dict) -> dict:
+def smart(mod: Module, view, contract: str, msg: dict) -> dict:
     req = query_pb2.QuerySmartContractStateRequest(address=contract, query_data=json.dumps(msg).encode())
-    out = MOD.queries[wasm.QUERY + "SmartContractState"](req.SerializeToString(), view, CTX.height)
+    out = mod.queries[wasm.QUERY + "SmartContractState"](req.SerializeToString(), view, CTX.height)
     return json.loads(query_pb2.QuerySmartContractStateResponse.FromString(out).data)
 
 
-def balance(view, token: str, who: str) -> int:
-    return int(smart(view, token, {"balance": {"address": who}})["balance"])
+def balance(mod: Module, view, token: str, who: str) -> int:
+    return int(smart(mod, view, token, {"balance": {"address": who}})["balance"])
 
 
 @pytest.fixture
-def token(view, cw20_code) -> str:
-    code_id = store(view, cw20_code)
+def token(mod, view, cw20_code) -> str:
+    code_id = store(mod, view, cw20_code)
     init = {"name": "Token", "symbol": "TOK", "decimals": 6,
             "initial_balances": [{"address": A, "amount": "1000"}, {"address": B, "amount": "50"}]}
-    return instantiate(view, code_id, init)
+    return instantiate(mod, view, code_id, init)
 
 
 def test_instantiate_address_is_wasmd_classic(token):
@@ -70,71 +74,71 @@ def test_instantiate_address_is_wasmd_classic(token):
     assert token.startswith("sei14hj2tavq8fpesdwxxcu44rty3hh90vhujrvcmstl4zr3txmfvw9s")
 
 
-def test_transfer_and_queries(view, token):
-    events, _ = execute(view, token, {"transfer": {"recipient": C, "amount": "10"}})
+def test_transfer_and_queries(mod, view, token):
+    events, _ = execute(mod, view, token, {"transfer": {"recipient": C, "amount": "10"}})
     wasm_event = next(e for e in events if e.type == "wasm")
     assert wasm_event.attributes[0] == ("_contract_address", token)
     assert ("action", "transfer") in wasm_event.attributes
-    assert (balance(view, token, A), balance(view, token, C)) == (990, 10)
-    assert smart(view, token, {"token_info": {}})["total_supply"] == "1050"
+    assert (balance(mod, view, token, A), balance(mod, view, token, C)) == (990, 10)
+    assert smart(mod, view, token, {"token_info": {}})["total_supply"] == "1050"
     raw = query_pb2.QueryRawContractStateRequest(address=token, query_data=b"token_info")
-    out = MOD.queries[wasm.QUERY + "RawContractState"](raw.SerializeToString(), view, 7)
+    out = mod.queries[wasm.QUERY + "RawContractState"](raw.SerializeToString(), view, 7)
     assert json.loads(query_pb2.QueryRawContractStateResponse.FromString(out).data)["symbol"] == "TOK"
-    info = MOD.queries[wasm.QUERY + "ContractInfo"](query_pb2.QueryContractInfoRequest(address=token).SerializeToString(), view, 7)
+    info = mod.queries[wasm.QUERY + "ContractInfo"](query_pb2.QueryContractInfoRequest(address=token).SerializeToString(), view, 7)
     assert query_pb2.QueryContractInfoResponse.FromString(info).contract_info.code_id == 1
 
 
-def test_send_calls_the_receiver(view, token):
-    receiver = instantiate(view, store(view, wat()), {}, "receiver")
+def test_send_calls_the_receiver(mod, view, token):
+    receiver = instantiate(mod, view, store(mod, view, wat()), {}, "receiver")
     inner = base64.b64encode(b'{"hello":1}').decode()
-    events, _ = execute(view, token, {"send": {"contract": receiver, "amount": "7", "msg": inner}})
+    events, _ = execute(mod, view, token, {"send": {"contract": receiver, "amount": "7", "msg": inner}})
     assert [e.type for e in events].count("execute") == 2  # the token, then the receiver
-    assert balance(view, token, receiver) == 7
+    assert balance(mod, view, token, receiver) == 7
 
 
-def test_failing_execute_returns_contract_error_and_leaves_no_trace(view, token):
+def test_failing_execute_returns_contract_error_and_leaves_no_trace(mod, view, token):
     before = {k: dict(v) for k, v in view.writes().items()}
     with pytest.raises(MsgError) as info:
-        execute(view, token, {"transfer": {"recipient": C, "amount": "5000"}})
-    assert info.value.code == wasm.CODE_EXECUTE and info.value.codespace == "wasm"
+        execute(mod, view, token, {"transfer": {"recipient": C, "amount": "5000"}})
+    assert info.value.code == wasm_errors.CODE_EXECUTE and info.value.codespace == "wasm"
     assert "Cannot Sub" in info.value.log
     assert {k: dict(v) for k, v in view.writes().items()} == before
 
 
-def test_cw1_whitelist_proxies_a_transfer_and_reverts_it_all(view, token, cw1_code):
-    proxy = instantiate(view, store(view, cw1_code), {"admins": [A], "mutable": False}, "proxy")
-    execute(view, token, {"transfer": {"recipient": proxy, "amount": "100"}})
+def test_cw1_whitelist_proxies_a_transfer_and_reverts_it_all(mod, view, token, cw1_code):
+    proxy = instantiate(mod, view, store(mod, view, cw1_code), {"admins": [A], "mutable": False}, "proxy")
+    execute(mod, view, token, {"transfer": {"recipient": proxy, "amount": "100"}})
     transfer = {"transfer": {"recipient": C, "amount": "30"}}
     wasm_msg = {"wasm": {"execute": {"contract_addr": token, "msg": base64.b64encode(json.dumps(transfer).encode()).decode(), "funds": []}}}
-    execute(view, proxy, {"execute": {"msgs": [wasm_msg]}})
-    assert (balance(view, token, proxy), balance(view, token, C)) == (70, 30)
+    execute(mod, view, proxy, {"execute": {"msgs": [wasm_msg]}})
+    assert (balance(mod, view, token, proxy), balance(mod, view, token, C)) == (70, 30)
     too_much = dict(wasm_msg)
     big = {"transfer": {"recipient": C, "amount": "999"}}
     too_much = {"wasm": {"execute": {"contract_addr": token, "msg": base64.b64encode(json.dumps(big).encode()).decode(), "funds": []}}}
     with pytest.raises(MsgError, match="Cannot Sub"):
-        execute(view, proxy, {"execute": {"msgs": [wasm_msg, too_much]}})
-    assert (balance(view, token, proxy), balance(view, token, C)) == (70, 30)
+        execute(mod, view, proxy, {"execute": {"msgs": [wasm_msg, too_much]}})
+    assert (balance(mod, view, token, proxy), balance(mod, view, token, C)) == (70, 30)
     with pytest.raises(MsgError, match="Unauthorized"):
-        execute(view, proxy, {"execute": {"msgs": [wasm_msg]}}, sender=B)
+        execute(mod, view, proxy, {"execute": {"msgs": [wasm_msg]}}, sender=B)
 
 
-def test_invalid_code_and_missing_contract(view):
+def test_invalid_code_and_missing_contract(mod, view):
     with pytest.raises(MsgError) as info:
-        store(view, b"\x00asm\x01\x00\x00\x00")
+        store(mod, view, b"\x00asm\x01\x00\x00\x00")
     assert "exactly one memory" in info.value.log
     with pytest.raises(MsgError) as info:
-        execute(view, to_bech32(b"\x05" * 32), {"x": {}})
-    assert info.value.code == wasm.CODE_NOT_FOUND
+        execute(mod, view, to_bech32(b"\x05" * 32), {"x": {}})
+    assert info.value.code == wasm_errors.CODE_NOT_FOUND
     req = query_pb2.QuerySmartContractStateRequest(address=to_bech32(b"\x05" * 32), query_data=b"{}")
     with pytest.raises(MsgError) as info:
-        MOD.queries[wasm.QUERY + "SmartContractState"](req.SerializeToString(), view, 7)
+        mod.queries[wasm.QUERY + "SmartContractState"](req.SerializeToString(), view, 7)
     assert info.value.code == codes.NOT_FOUND
 
 
-def test_genesis_round_trip(view, token):
-    execute(view, token, {"transfer": {"recipient": C, "amount": "1"}})
-    exported = MOD.export_genesis(view)
+def test_genesis_round_trip(mod, view, token):
+    execute(mod, view, token, {"transfer": {"recipient": C, "amount": "1"}})
+    exported = mod.export_genesis(view)
     fresh = Overlay(EmptyView())
-    MOD.init_genesis(fresh, json.loads(json.dumps(exported)))
+    mod.init_genesis(fresh, json.loads(json.dumps(exported)))
     assert fresh.writes()["wasm"] == {k: v for k, v in view.writes()["wasm"].items() if v is not None}
-    assert balance(fresh, token, C) == 1
+    assert balance(mod, fresh, token, C) == 1

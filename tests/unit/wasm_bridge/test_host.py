@@ -16,10 +16,10 @@ from ledger import bank
 from ledger.addresses import to_bech32
 from wasm_bridge import crypto, state
 from wasm_bridge.api import OutOfGas, VmError
+from wasm_bridge.frame import Frame
 from wasm_bridge.fuel import FuelAccount
 from wasm_bridge.gas import FUEL_PER_GAS, READ_FLAT, GasMeter
 from wasm_bridge.host import HostEnv, Imports
-from wasm_bridge.keeper import Frame
 from wasm_bridge.querier import Querier
 from wasm_bridge.regions import ContractMemory, decode_sections, encode_sections
 

@@ -11,8 +11,8 @@ from ledger import bank
 from ledger.addresses import to_bech32
 from wasm_bridge import state
 from wasm_bridge.api import ContractError, ValidationError
+from wasm_bridge.frame import Frame
 from wasm_bridge.gas import GasMeter
-from wasm_bridge.keeper import Frame
 
 from .conftest import ALICE, BOB, CTX, deploy, wat
 

@@ -1,9 +1,8 @@
-"""The REST server: aiohttp on its own asyncio loop in a background thread.
+"""The REST server: a ``LoopThreadServer`` (aiohttp on its own loop thread).
 
-``start()`` binds and returns once serving (raising if the port is taken); ``close()``
-stops and joins the thread. App queries run on a small thread pool, so the loop never
-waits on the state store and the consensus path never waits on HTTP clients. Every
-failure answers the SDK's error body; nothing a client sends can stop the server.
+App queries run on a small thread pool, so the loop never waits on the state store and the
+consensus path never waits on HTTP clients. Every failure answers the SDK's error body;
+nothing a client sends can stop the server.
 """
 
 from __future__ import annotations
@@ -11,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import threading
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -22,6 +20,7 @@ from cosmos_api import auth, bank, errors, gateway, openapi, staking, tendermint
 from cosmos_api.api import AbciQuery, Context, QueryAnswer, Request, RestConfig
 from cosmos_api.comet import CometClient
 from cosmos_api.routes import Router, table
+from http_service import LoopThreadServer
 
 log = logging.getLogger("pysei.rest")
 
@@ -40,77 +39,49 @@ def default_router() -> Router:
     return table(bank.ROUTES, auth.ROUTES, staking.ROUTES, wasm.ROUTES, tx.ROUTES, tendermint.ROUTES, gateway.ROUTES)
 
 
-def split_address(address: str) -> tuple[str, int]:
-    host, _, port = address.rpartition(":")
-    return host or "127.0.0.1", int(port)
+class RestServer(LoopThreadServer):
+    """The Cosmos REST API on ``config.address``."""
 
+    thread_name = "cosmos-rest"
 
-class RestServer:
     def __init__(self, config: RestConfig, abci_query: AbciQuery, router: Router | None = None) -> None:
+        super().__init__({"http": config.address})
         self.config = config
         self.abci_query = abci_query
         self.router = router or default_router()
         self.executor = ThreadPoolExecutor(config.query_threads, thread_name_prefix="rest")
-        self.loop: asyncio.AbstractEventLoop | None = None
-        self.port = 0
-        self._thread: threading.Thread | None = None
-        self._runner: web.AppRunner | None = None
         self._ctx: Context | None = None
 
-    # ---- lifecycle ----
+    # ---- lifecycle (LoopThreadServer) ----
 
-    def start(self) -> None:
-        ready = threading.Event()
-        failure: list[BaseException] = []
+    @property
+    def port(self) -> int:
+        return self.ports.get("http", 0)
 
-        def run() -> None:
-            loop = asyncio.new_event_loop()
-            self.loop = loop
-            asyncio.set_event_loop(loop)
-            try:
-                loop.run_until_complete(self._serve())
-            except BaseException as e:  # bind errors go back to start()
-                failure.append(e)
-                ready.set()
-                return
-            ready.set()
-            loop.run_forever()
-            loop.run_until_complete(self._shutdown())
-            loop.close()
-
-        self._thread = threading.Thread(target=run, name="cosmos-rest", daemon=True)
-        self._thread.start()
-        ready.wait()
-        if failure:
-            self._thread.join()
-            self.executor.shutdown(wait=False)
-            raise failure[0]
-
-    async def _serve(self) -> None:
+    async def build_app(self) -> web.Application:
         cfg = self.config
         self._ctx = Context(query=self._query, comet=CometClient(cfg.cometbft_rpc), config=cfg)
         # The body limit is checked by ``_body`` (aiohttp's own limit answers in plain text).
         app = web.Application(client_max_size=cfg.max_body_bytes + 1)
         app.router.add_route("*", "/{tail:.*}", self._http)
-        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
-        await self._runner.setup()
-        host, port = split_address(cfg.address)
-        site = web.TCPSite(self._runner, host, port, reuse_address=True)
-        await site.start()
-        sockets = getattr(site._server, "sockets", None) or []
-        self.port = sockets[0].getsockname()[1] if sockets else port
-        log.info("Cosmos REST API serving %s", cfg.address)
+        return app
 
-    async def _shutdown(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
+    async def on_started(self) -> None:
+        log.info("Cosmos REST API serving %s", self.config.address)
+
+    async def on_close(self) -> None:
         if self._ctx is not None:
             await self._ctx.comet.close()
 
+    def start(self) -> None:
+        try:
+            super().start()
+        except BaseException:
+            self.executor.shutdown(wait=False)
+            raise
+
     def close(self) -> None:
-        if self.loop is not None and self._thread is not None and self._thread.is_alive():
-            self.loop.call_soon_threadsafe(self.loop.stop)
-            self._thread.join(timeout=10)
+        super().close()
         self.executor.shutdown(wait=False, cancel_futures=True)
 
     # ---- requests ----

@@ -1,4 +1,4 @@
-"""The JSON-RPC server: aiohttp on its own asyncio loop in a background thread.
+"""The JSON-RPC server: a ``LoopThreadServer`` (aiohttp on its own asyncio loop thread).
 
 HTTP on ``http_address`` (POST JSON-RPC; a WebSocket upgrade on the same port works too,
 like geth) and WebSocket on ``ws_address``. Browser dapps get CORS headers. Bodies over
@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -23,7 +22,6 @@ from aiohttp import WSMsgType, web
 
 from eth_rpc.backend import Backend
 from eth_rpc.cometbft import CometClient
-from eth_rpc.config import split_address
 from eth_rpc.dispatch import Dispatcher, dumps, error_response
 from eth_rpc.errors import INVALID_REQUEST, RpcError
 from eth_rpc.filters import FilterManager
@@ -31,6 +29,7 @@ from eth_rpc.index import RenderedBlock
 from eth_rpc.mempool import Mempool
 from eth_rpc.method_table import build_method_table
 from eth_rpc.subscriptions import Connection, SubscriptionHub
+from http_service import LoopThreadServer
 
 log = logging.getLogger("pysei.rpc")
 
@@ -45,48 +44,23 @@ _WS_QUEUE = 10_000
 MEMPOOL_POLL_S = 1.0
 
 
-class RpcServer:
+class RpcServer(LoopThreadServer):
+    """The JSON-RPC on ``http_address`` and ``ws_address`` (one socket when they are equal)."""
+
+    thread_name = "evm-rpc"
+    join_timeout_s = 15.0
+
     def __init__(self, backend: Backend) -> None:
-        self.backend = backend
         cfg = backend.config
+        super().__init__({"http": cfg.http_address, "ws": cfg.ws_address})
+        self.backend = backend
         self.executor = ThreadPoolExecutor(cfg.worker_threads, thread_name_prefix="rpc")
         self.dispatcher = Dispatcher(backend, build_method_table(), self.executor, cfg.max_batch)
-        self.loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
-        self._runner: web.AppRunner | None = None
         self._poller: asyncio.Task[None] | None = None
-        self.ports: dict[str, int] = {}
 
-    # ---- lifecycle ----
+    # ---- lifecycle (LoopThreadServer) ----
 
-    def start(self) -> None:
-        ready = threading.Event()
-        failure: list[BaseException] = []
-
-        def run() -> None:
-            loop = asyncio.new_event_loop()
-            self.loop = loop
-            asyncio.set_event_loop(loop)
-            try:
-                loop.run_until_complete(self._serve())
-            except BaseException as e:  # bind errors go back to start()
-                failure.append(e)
-                ready.set()
-                return
-            ready.set()
-            loop.run_forever()
-            loop.run_until_complete(self._shutdown())
-            loop.close()
-
-        self._thread = threading.Thread(target=run, name="evm-rpc", daemon=True)
-        self._thread.start()
-        ready.wait()
-        if failure:
-            self._thread.join()
-            self.executor.shutdown(wait=False)
-            raise failure[0]
-
-    async def _serve(self) -> None:
+    async def build_app(self) -> web.Application:
         b, cfg = self.backend, self.backend.config
         if b.comet is None:
             b.comet = CometClient(cfg.cometbft_rpc, lanes=cfg.broadcast_lanes)
@@ -95,20 +69,11 @@ class RpcServer:
         b.hub = SubscriptionHub(cfg.max_subscriptions)
         app = web.Application(client_max_size=cfg.max_body_bytes)
         app.router.add_route("*", "/{tail:.*}", self._http)
-        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
-        await self._runner.setup()
-        for name, addr in (("http", cfg.http_address), ("ws", cfg.ws_address)):
-            if not addr or (name == "ws" and addr == cfg.http_address):  # one port may serve both
-                if addr and "http" in self.ports:
-                    self.ports[name] = self.ports["http"]
-                continue
-            host, port = split_address(addr)
-            site = web.TCPSite(self._runner, host, port, reuse_address=True)
-            await site.start()
-            server = site._server
-            sockets = getattr(server, "sockets", None) or []
-            self.ports[name] = sockets[0].getsockname()[1] if sockets else port
+        return app
+
+    async def on_started(self) -> None:
         self._poller = asyncio.get_running_loop().create_task(self._watch_mempool())
+        cfg = self.backend.config
         log.info("JSON-RPC serving http=%s ws=%s", cfg.http_address, cfg.ws_address)
 
     async def _watch_mempool(self) -> None:
@@ -127,26 +92,22 @@ class RpcServer:
                     b.hub.publish_pending(tx.hash)
                     b.filters.add_pending(tx.hash)
 
-    async def _shutdown(self) -> None:
+    async def on_close(self) -> None:
         if self._poller is not None:
             self._poller.cancel()
-        if self._runner is not None:
-            await self._runner.cleanup()
         if self.backend.comet is not None:
             await self.backend.comet.close()
 
+    def start(self) -> None:
+        try:
+            super().start()
+        except BaseException:
+            self.executor.shutdown(wait=False)
+            raise
+
     def close(self) -> None:
-        if self.loop is not None and self._thread is not None and self._thread.is_alive():
-            self.loop.call_soon_threadsafe(self.loop.stop)
-            self._thread.join(timeout=15)
+        super().close()
         self.executor.shutdown(wait=False, cancel_futures=True)
-
-    def __enter__(self) -> RpcServer:
-        self.start()
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.close()
 
     # ---- blocks from the consensus thread ----
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import threading
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -23,6 +22,7 @@ from explorer import account, addresses, block, decode, home, inputs, tx
 from explorer.api import ExplorerConfig, PageError, RpcError
 from explorer.chain import headers, latest_height
 from explorer.client import NodeClient
+from http_service import LoopThreadServer, split_address
 
 log = logging.getLogger("pysei.explorer")
 
@@ -45,11 +45,6 @@ def templates() -> jinja2.Environment:
     env.filters["checksum"] = decode.checksum
     env.tests["address"] = addresses.is_address
     return env
-
-
-def split_address(address: str) -> tuple[str, int]:
-    host, _, port = address.rpartition(":")
-    return host or "127.0.0.1", int(port)
 
 
 class Explorer:
@@ -170,64 +165,22 @@ async def _drain(ws: web.WebSocketResponse) -> None:
             break
 
 
-class ExplorerServer:
+class ExplorerServer(LoopThreadServer):
     """Serves an ``Explorer`` on ``config.address`` from a background thread."""
 
+    thread_name = "explorer"
+
     def __init__(self, config: ExplorerConfig) -> None:
+        super().__init__({"http": config.address})
         self.config = config
-        self.loop: asyncio.AbstractEventLoop | None = None
-        self.port = 0
-        self._thread: threading.Thread | None = None
-        self._runner: web.AppRunner | None = None
 
-    def start(self) -> None:
-        ready = threading.Event()
-        failure: list[BaseException] = []
+    @property
+    def port(self) -> int:
+        return self.ports.get("http", 0)
 
-        def run() -> None:
-            loop = asyncio.new_event_loop()
-            self.loop = loop
-            asyncio.set_event_loop(loop)
-            try:
-                loop.run_until_complete(self._serve())
-            except BaseException as e:  # bind errors go back to start()
-                failure.append(e)
-                ready.set()
-                return
-            ready.set()
-            loop.run_forever()
-            loop.run_until_complete(self._shutdown())
-            loop.close()
+    async def build_app(self) -> web.Application:
+        return Explorer(self.config).app()
 
-        self._thread = threading.Thread(target=run, name="explorer", daemon=True)
-        self._thread.start()
-        ready.wait()
-        if failure:
-            self._thread.join()
-            raise failure[0]
-
-    async def _serve(self) -> None:
-        self._runner = web.AppRunner(Explorer(self.config).app(), access_log=None, handle_signals=False)
-        await self._runner.setup()
-        host, port = split_address(self.config.address)
-        site = web.TCPSite(self._runner, host, port, reuse_address=True)
-        await site.start()
-        sockets = getattr(site._server, "sockets", None) or []
-        self.port = sockets[0].getsockname()[1] if sockets else port
+    async def on_started(self) -> None:
+        host, _ = split_address(self.config.address)
         log.info("explorer serving http://%s:%d", host, self.port)
-
-    async def _shutdown(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-
-    def close(self) -> None:
-        if self.loop is not None and self._thread is not None and self._thread.is_alive():
-            self.loop.call_soon_threadsafe(self.loop.stop)
-            self._thread.join(timeout=10)
-
-    def __enter__(self) -> ExplorerServer:
-        self.start()
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.close()

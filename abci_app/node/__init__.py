@@ -1,1 +1,12 @@
-"""TODO map."""
+"""One running node: processes, transports and services around the ABCI application.
+
+* ``supervisor.py``     ``pysei start``: opens SeiDB, builds the scheduler and the app,
+  serves ABCI, starts CometBFT as a child (dies with it) and the services below
+* ``abci_socket.py``, ``abci_grpc.py``  ABCI transports (decode, call the app, encode);
+  ``abci_calls.py`` the call table and the answer to an unexpected exception
+* ``cometbft_home.py``  CometBFT's binary, config.toml and genesis; ``home.py`` the layout
+  of a node home
+* ``evm_rpc_service.py``, ``cosmos_rest_service.py``, ``cosmos_grpc_service.py``,
+  ``explorer_service.py``  each builds one service from ``app.toml`` (or none)
+* ``metrics.py``        Prometheus metrics; ``occ_report.py`` the per-block OCC report query
+"""

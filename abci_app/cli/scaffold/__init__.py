@@ -1,7 +1,7 @@
 """``pysei scaffold module NAME``: a new module package, ready to install and test.
 
 Map: ``templates`` holds the skeleton's files; ``scaffold_module`` (here) writes them and
-generates the protobuf stubs; ``protogen`` turns a module package's ``.proto`` files into
+generates the protobuf stubs; ``module_stubs`` turns a module package's ``.proto`` files into
 stubs that import the core's types (used by the skeleton and by ``modules/tokenfactory``).
 """
 

@@ -1,7 +1,8 @@
 """Blocks mixing ERC-20 pointer moves of a CW20 (``transfer``, ``transferFrom``) with
 direct Wasm transfers of the same CW20, wasmd precompile transfers, EVM value transfers
 and native sends give identical results and app hashes at 1 worker and with 4 OCC worker
-processes; the CW20's balances always add up to its total supply.
+processes (``tests.support.wasm_occ``); the CW20's balances always add up to its total
+supply.
 
 The two chains are built once (cw20-base stored and instantiated, its pointer registered,
 each user approving the next one through the pointer) and every example appends its
@@ -10,26 +11,22 @@ blocks to both; each tx is signed once and fed to both chains.
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
-from eth_abi import encode
-from eth_hash.auto import keccak
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from evm_bridge.pointers import registry
 from evm_bridge.pointers.build import ensure_built
 from evm_bridge.precompiles.pointer import ADDRESS as POINTER
-from evm_bridge.precompiles.wasmd import ADDRESS as WASMD
 from ledger.addresses import to_bech32
-from tests.support.chain import InProcessChain, make_keys
 from tests.support.cw import build_contract
-from tests.unit.wasm_bridge.chaintxs import WASM_MODULES, Signer, smart
+from tests.support.wasm_occ import N_USERS, Op, Pair, abi_call, assert_oracle_catches, cw20_init
+from tests.unit.wasm_bridge.chaintxs import smart
 from wasm_bridge.state import contract_address
 
-N_USERS = 4
-WEI = 10**12
 HELD = 10**6
 TOKEN = to_bech32(contract_address(1, 1))
 OP = st.tuples(
@@ -38,101 +35,73 @@ OP = st.tuples(
 )
 
 
-def _call(sig: str, types: list[str], args: list) -> bytes:
-    return keccak(sig.encode())[:4] + encode(types, args)
+class PointerPair:
+    """The chain pair with the CW20 and its ERC-20 pointer; user ``i`` approved ``i + 1``."""
 
-
-class Pair:
-    """The serial (1 worker) and OCC (4 workers) chains, fed the same signed txs."""
-
-    def __init__(self, folder) -> None:
-        ensure_built()
-        self.keys = make_keys(N_USERS, seed="cw20-pointer-occ")
-        self.s = Signer(self.keys)
-        self.chains = [InProcessChain(folder / f"w{w}", self.keys, workers=w, modules=WASM_MODULES) for w in (1, 4)]
-        for c in self.chains:
-            c.init_chain()
-        cw20 = {"name": "Token", "symbol": "TOK", "decimals": 6,
-                "initial_balances": [{"address": k.bech32, "amount": str(HELD)} for k in self.keys]}
-        self.ok(self.block([self.s.store(0, build_contract("cw20-base", "2.0.0").read_bytes())]))
-        self.ok(self.block([self.s.instantiate(0, 1, cw20)]))
-        register = _call("addCW20Pointer(string)", ["string"], [TOKEN])
-        self.ok(self.block([self.s.evm(0, POINTER, register, gas=3_000_000)]))
-        found = registry.get(self.chains[0].db.read_view(), registry.Kind.CW20, TOKEN)
+    def __init__(self, pair: Pair) -> None:
+        self.pair = pair
+        found = registry.get(pair.chains[0].db.read_view(), registry.Kind.CW20, TOKEN)
         assert found is not None
         self.pointer = found.address
-        self.ok(self.block([self.s.evm(i, self.pointer, _call("approve(address,uint256)", ["address", "uint256"],
-                                                              ["0x" + self.spender(i).evm.hex(), 10**9]), gas=1_000_000)
-                            for i in range(N_USERS)]))
 
-    def spender(self, owner: int):
-        return self.keys[(owner + 1) % N_USERS]
-
-    @staticmethod
-    def ok(results: list) -> None:
-        assert all(code == 0 for code, *_ in results), results
-
-    def block(self, txs: list[bytes]) -> list:
-        responses = [c.block(txs) for c in self.chains]
-        serial, occ = ([(r.code, r.log, r.gas_used, r.data) for r in resp.tx_results] for resp in responses)
-        assert occ == serial
-        assert responses[1].app_hash == responses[0].app_hash
-        return serial
-
-    def tx(self, op: tuple[str, int, int, int]) -> bytes:
+    def tx(self, op: Op) -> bytes:
         kind, i, j, amount = op
-        to = self.keys[j]
-        transfer = {"transfer": {"recipient": to.bech32, "amount": str(amount)}}
-        if kind == "wasm":
-            return self.s.execute(i, TOKEN, transfer, gas=400_000)
+        keys, s = self.pair.keys, self.pair.s
+        to = keys[j]
         if kind == "pointer":
-            data = _call("transfer(address,uint256)", ["address", "uint256"], ["0x" + to.evm.hex(), amount])
-            return self.s.evm(i, self.pointer, data, gas=1_000_000)
+            data = abi_call("transfer(address,uint256)", ["address", "uint256"], ["0x" + to.evm.hex(), amount])
+            return s.evm(i, self.pointer, data, gas=1_000_000)
         if kind == "pointer_from":  # i's spender moves i's tokens to j
-            owner, spender = self.keys[i], (i + 1) % N_USERS
-            data = _call("transferFrom(address,address,uint256)", ["address", "address", "uint256"],
-                         ["0x" + owner.evm.hex(), "0x" + to.evm.hex(), amount])
-            return self.s.evm(spender, self.pointer, data, gas=1_000_000)
-        if kind == "evm_wasm":
-            data = _call("execute(string,bytes,bytes)", ["string", "bytes", "bytes"],
-                         [TOKEN, json.dumps(transfer).encode(), b""])
-            return self.s.evm(i, WASMD, data, gas=400_000)
-        if kind == "evm":
-            return self.s.evm(i, to.evm, value=amount * WEI, gas=21_000)
-        return self.s.send(i, to.sei, amount)
+            owner, spender = keys[i], (i + 1) % N_USERS
+            data = abi_call("transferFrom(address,address,uint256)", ["address", "address", "uint256"],
+                            ["0x" + owner.evm.hex(), "0x" + to.evm.hex(), amount])
+            return s.evm(spender, self.pointer, data, gas=1_000_000)
+        return self.pair.transfer(op, TOKEN)
 
-    def cw20_total(self) -> tuple[int, int]:
-        """(sum of the users' balances, total supply) on the serial chain."""
-        chain = self.chains[0]
-        held = sum(int(smart(chain, TOKEN, {"balance": {"address": k.bech32}})["balance"]) for k in self.keys)
-        return held, int(smart(chain, TOKEN, {"token_info": {}})["total_supply"])
+    def balances(self) -> list[int]:
+        """Each user's CW20 balance on the serial chain."""
+        chain = self.pair.chains[0]
+        return [int(smart(chain, TOKEN, {"balance": {"address": k.bech32}})["balance"]) for k in self.pair.keys]
 
-    def close(self) -> None:
-        for c in self.chains:
-            c.close()
+    def total_supply(self) -> int:
+        return int(smart(self.pair.chains[0], TOKEN, {"token_info": {}})["total_supply"])
 
 
 @pytest.fixture(scope="module")
-def pair(tmp_path_factory):
-    p = Pair(tmp_path_factory.mktemp("cw20-pointer-occ"))
-    yield p
+def pp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PointerPair]:
+    ensure_built()
+    p = Pair(Path(tmp_path_factory.mktemp("cw20-pointer-occ")), seed="cw20-pointer-occ")
+    p.ok(p.block([p.s.store(0, build_contract("cw20-base", "2.0.0").read_bytes())]))
+    p.ok(p.block([p.s.instantiate(0, 1, cw20_init(p.keys, HELD))]))
+    p.ok(p.block([p.s.evm(0, POINTER, abi_call("addCW20Pointer(string)", ["string"], [TOKEN]), gas=3_000_000)]))
+    pointer_pair = PointerPair(p)
+    approve = [abi_call("approve(address,uint256)", ["address", "uint256"], ["0x" + p.keys[(i + 1) % N_USERS].evm.hex(), 10**9])
+               for i in range(N_USERS)]
+    p.ok(p.block([p.s.evm(i, pointer_pair.pointer, approve[i], gas=1_000_000) for i in range(N_USERS)]))
+    yield pointer_pair
     p.close()
 
 
 @settings(max_examples=5, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 @given(blocks=st.lists(st.lists(OP, min_size=1, max_size=12), min_size=1, max_size=2))
-def test_mixed_blocks_agree_at_1_and_4_workers(pair: Pair, blocks: list) -> None:
+def test_mixed_blocks_agree_at_1_and_4_workers(pp: PointerPair, blocks: list[list[Op]]) -> None:
     for ops in blocks:
-        results = pair.block([pair.tx(op) for op in ops])
+        results = pp.pair.block([pp.tx(op) for op in ops])
         for op, (code, log, _, _) in zip(ops, results, strict=True):
             assert code == 0, (op, log)  # balances (10^6) and allowances outlast every example
-        assert pair.cw20_total() == (N_USERS * HELD, N_USERS * HELD)
+        assert (sum(pp.balances()), pp.total_supply()) == (N_USERS * HELD, N_USERS * HELD)
 
 
-def test_a_block_of_every_kind_moves_the_expected_amounts(pair: Pair) -> None:
+def test_a_block_of_every_kind_moves_the_expected_amounts(pp: PointerPair) -> None:
     """The oracle is not vacuous: one block of each kind between users 0 -> 1 -> 2."""
-    before = [int(smart(pair.chains[0], TOKEN, {"balance": {"address": k.bech32}})["balance"]) for k in pair.keys]
+    before = pp.balances()
     ops = [("wasm", 0, 1, 5), ("pointer", 1, 2, 7), ("pointer_from", 2, 3, 11), ("evm_wasm", 3, 0, 13)]
-    pair.ok(pair.block([pair.tx(op) for op in ops]))
-    after = [int(smart(pair.chains[0], TOKEN, {"balance": {"address": k.bech32}})["balance"]) for k in pair.keys]
+    pp.pair.ok(pp.pair.block([pp.tx(op) for op in ops]))
+    after = pp.balances()
     assert [a - b for a, b in zip(after, before, strict=True)] == [-5 + 13, 5 - 7, 7 - 11, 11 - 13]
+
+
+def test_the_oracle_catches_a_divergent_occ_result(pp: PointerPair) -> None:
+    """The comparison is not vacuous: any changed result or app hash of the OCC chain fails it."""
+    ops = [("pointer", 0, 1, 3), ("pointer_from", 1, 2, 5), ("wasm", 2, 3, 7)]
+    assert_oracle_catches(pp.pair, [pp.tx(op) for op in ops])

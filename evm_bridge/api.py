@@ -12,6 +12,8 @@ from dataclasses import dataclass, fields, replace
 from operator import attrgetter
 from typing import Any, NamedTuple, Protocol
 
+from ledger import codes
+
 #: Tx envelope types (EIP-2718). Legacy txs carry type 0 here. Blob txs (type 3) are
 #: refused: this chain carries no blob data (as Sei).
 LEGACY_TX = 0
@@ -54,24 +56,11 @@ def is_delegation(code: bytes) -> bool:
     return len(code) == 23 and code[:3] == DELEGATION_PREFIX
 
 
-# Result codes; the same numbers as ``ledger/codes.py`` (which evm_bridge may not import).
-CODE_INVALID_NONCE = 3
-CODE_INSUFFICIENT_FUNDS = 5
-CODE_INSUFFICIENT_FEE = 13
-CODE_TX_TOO_LARGE = 21
-CODE_INVALID_CHAIN_ID = 28
-CODE_INVALID_GAS_LIMIT = 29
-CODE_REVERTED = 100
-CODE_INVALID = 101
-CODE_DECODE = 102
-CODE_INTERNAL = 111
-
-
 class EvmTxError(ValueError):
     """A malformed or unacceptable Ethereum tx; the message uses geth's wording and
     ``code`` is the ABCI result code to answer with."""
 
-    def __init__(self, message: str, code: int = CODE_DECODE) -> None:
+    def __init__(self, message: str, code: int = codes.EVM_DECODE) -> None:
         super().__init__(message)
         self.code = code
 

@@ -9,13 +9,6 @@ from __future__ import annotations
 
 from evm_bridge.account_db import EMPTY_CODE_HASH, STORE, code_key, read_nonce
 from evm_bridge.api import (
-    CODE_INSUFFICIENT_FEE,
-    CODE_INSUFFICIENT_FUNDS,
-    CODE_INVALID,
-    CODE_INVALID_CHAIN_ID,
-    CODE_INVALID_GAS_LIMIT,
-    CODE_INVALID_NONCE,
-    CODE_TX_TOO_LARGE,
     SET_CODE_TX,
     EvmTx,
     EvmTxError,
@@ -23,7 +16,7 @@ from evm_bridge.api import (
     is_delegation,
 )
 from evm_bridge.gas import MAX_INITCODE_SIZE
-from ledger import bank
+from ledger import bank, codes
 from ledger.accounts import sei_for_evm
 from ledger.addresses import to_checksum_evm
 from store.api import ReadView
@@ -66,7 +59,7 @@ def validate(
     gas limit rules, and the fee-cap rule when it offers no fee.
     """
     if tx.type == SET_CODE_TX and not tx.authorization_list:
-        raise EvmTxError("EIP-7702 transaction with empty auth list", CODE_INVALID)
+        raise EvmTxError("EIP-7702 transaction with empty auth list", codes.EVM_INVALID)
     if simulation:
         _validate_gas_and_funds(tx, balance, calldata_floor)
         if tx.max_fee_per_gas:
@@ -75,14 +68,14 @@ def validate(
     addr = _Lazy(tx.sender)
     if tx.nonce != nonce:
         if tx.nonce < nonce:
-            raise EvmTxError(f"nonce too low: address {addr}, tx: {tx.nonce} state: {nonce}", CODE_INVALID_NONCE)
-        raise EvmTxError(f"nonce too high: address {addr}, tx: {tx.nonce} state: {nonce}", CODE_INVALID_NONCE)
+            raise EvmTxError(f"nonce too low: address {addr}, tx: {tx.nonce} state: {nonce}", codes.INVALID_SEQUENCE)
+        raise EvmTxError(f"nonce too high: address {addr}, tx: {tx.nonce} state: {nonce}", codes.INVALID_SEQUENCE)
     if nonce >= _NONCE_MAX:
-        raise EvmTxError(f"nonce has max value: address {addr}, nonce: {nonce}", CODE_INVALID_NONCE)
+        raise EvmTxError(f"nonce has max value: address {addr}, nonce: {nonce}", codes.INVALID_SEQUENCE)
     if code_hash is not None and code_hash != EMPTY_CODE_HASH:
-        raise EvmTxError(f"sender not an eoa: address {addr}, codehash: 0x{code_hash.hex()}", CODE_INVALID)
+        raise EvmTxError(f"sender not an eoa: address {addr}, codehash: 0x{code_hash.hex()}", codes.EVM_INVALID)
     if tx.gas > gas_limit:
-        raise EvmTxError(f"exceeds block gas limit: tx gas {tx.gas}, block gas limit {gas_limit}", CODE_INVALID_GAS_LIMIT)
+        raise EvmTxError(f"exceeds block gas limit: tx gas {tx.gas}, block gas limit {gas_limit}", codes.INVALID_GAS_LIMIT)
     _validate_fees(tx, base_fee)
     _validate_gas_and_funds(tx, balance, calldata_floor)
 
@@ -93,13 +86,13 @@ def _validate_fees(tx: EvmTx, base_fee: int) -> None:
         raise EvmTxError(
             f"max priority fee per gas higher than max fee per gas: address {addr}, "
             f"maxPriorityFeePerGas: {tx.max_priority_fee_per_gas}, maxFeePerGas: {tx.max_fee_per_gas}",
-            CODE_INSUFFICIENT_FEE,
+            codes.INSUFFICIENT_FEE,
         )
     if tx.max_fee_per_gas < base_fee:
         raise EvmTxError(
             f"max fee per gas less than block base fee: address {addr}, "
             f"maxFeePerGas: {tx.max_fee_per_gas}, baseFee: {base_fee}",
-            CODE_INSUFFICIENT_FEE,
+            codes.INSUFFICIENT_FEE,
         )
 
 
@@ -108,17 +101,17 @@ def _validate_gas_and_funds(tx: EvmTx, balance: int, calldata_floor: bool) -> No
     if balance < want:
         raise EvmTxError(
             f"insufficient funds for gas * price + value: address {_Lazy(tx.sender)} have {balance} want {want}",
-            CODE_INSUFFICIENT_FUNDS,
+            codes.INSUFFICIENT_FUNDS,
         )
     if tx.gas < tx.intrinsic_gas:
-        raise EvmTxError(f"intrinsic gas too low: have {tx.gas}, want {tx.intrinsic_gas}", CODE_INVALID_GAS_LIMIT)
+        raise EvmTxError(f"intrinsic gas too low: have {tx.gas}, want {tx.intrinsic_gas}", codes.INVALID_GAS_LIMIT)
     if calldata_floor and tx.gas < tx.floor_gas:
         raise EvmTxError(
-            f"insufficient gas for floor data gas cost: have {tx.gas}, want {tx.floor_gas}", CODE_INVALID_GAS_LIMIT
+            f"insufficient gas for floor data gas cost: have {tx.gas}, want {tx.floor_gas}", codes.INVALID_GAS_LIMIT
         )
     if tx.to is None and len(tx.data) > MAX_INITCODE_SIZE:
         raise EvmTxError(
-            f"max initcode size exceeded: code size {len(tx.data)} limit {MAX_INITCODE_SIZE}", CODE_INVALID
+            f"max initcode size exceeded: code size {len(tx.data)} limit {MAX_INITCODE_SIZE}", codes.EVM_INVALID
         )
 
 
@@ -134,9 +127,9 @@ def spendable_wei(view: ReadView, tx: EvmTx) -> int:
 def check_tx(tx: EvmTx, view: ReadView, ctx: FeeContext) -> None:
     """CheckTx: raise ``EvmTxError`` unless ``tx`` could run next on ``view``."""
     if len(tx.raw) > MAX_TX_SIZE:
-        raise EvmTxError(f"oversized data: transaction size {len(tx.raw)}, limit {MAX_TX_SIZE}", CODE_TX_TOO_LARGE)
+        raise EvmTxError(f"oversized data: transaction size {len(tx.raw)}, limit {MAX_TX_SIZE}", codes.TX_TOO_LARGE)
     if tx.chain_id != ctx.evm_chain_id:
-        raise EvmTxError(f"invalid chain id for signer: have {tx.chain_id} want {ctx.evm_chain_id}", CODE_INVALID_CHAIN_ID)
+        raise EvmTxError(f"invalid chain id for signer: have {tx.chain_id} want {ctx.evm_chain_id}", codes.INVALID_CHAIN_ID)
     validate(
         tx, ctx.gas_limit, ctx.base_fee_wei, read_nonce(view, tx.sender), spendable_wei(view, tx),
         sender_code_hash(view, tx.sender),

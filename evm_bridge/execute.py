@@ -21,11 +21,11 @@ from eth.exceptions import OutOfGas, Revert
 from eth.vm.execution_context import ExecutionContext
 
 from evm_bridge.account_db import EMPTY_CODE_HASH, STORE, read_nonce
-from evm_bridge.api import CODE_INTERNAL, CODE_REVERTED, EvmLog, EvmReceipt, EvmTx, EvmTxError
+from evm_bridge.api import EvmLog, EvmReceipt, EvmTx, EvmTxError
 from evm_bridge.checks import sender_code_hash, validate
 from evm_bridge.receipts import EMPTY_BLOOM, logs_bloom
 from evm_bridge.vm import NEWEST_FORK, VmTx, execution_context, state_class
-from ledger import bank
+from ledger import bank, codes
 from ledger.accounts import associated_sei
 from ledger.association import link
 from ledger.context import BlockContext
@@ -118,7 +118,7 @@ def run(
             state.account_db.flush()
     except Exception as e:  # a py-evm invariant broke: report, never halt the chain
         log = f"internal EVM error: {e}"
-        return Execution(TxResult(code=CODE_INTERNAL, log=log, codespace="evm", gas_wanted=tx.gas))
+        return Execution(TxResult(code=codes.INTERNAL, log=log, codespace="evm", gas_wanted=tx.gas))
     return _result(tx, base_fee, computation)
 
 
@@ -147,7 +147,7 @@ def _result(tx: EvmTx, base_fee: int, computation: Any) -> Execution:
         attrs.append(("contract_address", "0x" + created.hex()))
     attrs += [("gas_used", str(gas_used)), ("status", str(receipt.status))]
     return Execution(TxResult(
-        code=0 if ok else CODE_REVERTED,
+        code=0 if ok else codes.EVM_REVERTED,
         log="" if ok else error,
         codespace="" if ok else "evm",
         gas_wanted=tx.gas,

@@ -16,7 +16,6 @@ from eth_hash.auto import keccak
 from evm_bridge.api import (
     ACCESS_LIST_TX,
     BLOB_TX,
-    CODE_INVALID_CHAIN_ID,
     DYNAMIC_FEE_TX,
     LEGACY_TX,
     SET_CODE_TX,
@@ -27,6 +26,7 @@ from evm_bridge.api import (
 )
 from evm_bridge.gas import floor_gas, intrinsic_gas
 from evm_bridge.rlpscan import Item, RlpError, encode_length, encode_uint, scan_list, scan_nested
+from ledger import codes
 from ledger.addresses import ripemd160
 
 SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
@@ -159,7 +159,7 @@ def _decode_legacy(raw: bytes, chain_id: int) -> EvmTx:
         raise EvmTxError("invalid transaction v, r, s values")
     tx_chain, parity = divmod(v - 35, 2)
     if tx_chain != chain_id:
-        raise EvmTxError(f"invalid chain id for signer: have {tx_chain} want {chain_id}", CODE_INVALID_CHAIN_ID)
+        raise EvmTxError(f"invalid chain id for signer: have {tx_chain} want {chain_id}", codes.INVALID_CHAIN_ID)
     # signing payload (EIP-155): the first six fields as signed, then chain id, 0, 0
     payload = raw[it[0][0] : it[6][0]] + encode_uint(chain_id) + b"\x80\x80"
     sighash = keccak(encode_length(len(payload), 0xC0) + payload)
@@ -175,7 +175,7 @@ def _decode_typed(raw: bytes, chain_id: int, tx_type: int) -> EvmTx:
     it = _scan(raw, 1, what, count)
     tx_chain, nonce = _int(raw, it[0], "ChainID"), _int(raw, it[1], "Nonce")
     if tx_chain != chain_id:
-        raise EvmTxError(f"invalid chain id for signer: have {tx_chain} want {chain_id}", CODE_INVALID_CHAIN_ID)
+        raise EvmTxError(f"invalid chain id for signer: have {tx_chain} want {chain_id}", codes.INVALID_CHAIN_ID)
     if tx_type == ACCESS_LIST_TX:
         tip = fee = _int(raw, it[2], "GasPrice")
         rest = it[3:]

@@ -9,11 +9,10 @@ from eth_abi import encode
 from eth_hash.auto import keccak
 
 from evm_bridge.account_db import STORE, read_nonce, read_storage
-from evm_bridge.api import CODE_INSUFFICIENT_FUNDS, CODE_INVALID_NONCE, CODE_REVERTED
 from evm_bridge.blockhash import record_block_hash
 from evm_bridge.receipts import logs_bloom
 from evm_bridge.signer import address_of
-from ledger import bank
+from ledger import bank, codes
 from ledger.accounts import associated_evm, associated_sei
 from ledger.overlay import Overlay
 from tests.unit.evm_bridge.conftest import ALICE, BASE_FEE, BOB, START, Chain, calldata
@@ -77,7 +76,7 @@ def test_revert_consumes_gas_bumps_nonce_and_reverts_state(chain: Chain, counter
     addr = chain.send(ALICE, None, data=counter_code, gas=500_000).evm.contract_address
     before = chain.balance(alice)
     r = chain.send(ALICE, addr, data=calldata("incrementThenRevert()"))
-    assert r.code == CODE_REVERTED and r.evm.status == 0 and r.evm.error == "execution reverted"
+    assert r.code == codes.EVM_REVERTED and r.evm.status == 0 and r.evm.error == "execution reverted"
     assert b"no way" in r.evm.output and r.evm.logs == ()
     assert 21_000 < r.gas_used < 100_000 and r.fee_wei == r.gas_used * r.evm.effective_gas_price
     assert chain.balance(alice) == before - r.fee_wei
@@ -88,7 +87,7 @@ def test_revert_consumes_gas_bumps_nonce_and_reverts_state(chain: Chain, counter
 def test_out_of_gas_consumes_all_gas(chain: Chain, counter_code: bytes) -> None:
     addr = chain.send(ALICE, None, data=counter_code, gas=500_000).evm.contract_address
     r = chain.send(ALICE, addr, data=calldata("burnGas()"), gas=80_000)
-    assert r.code == CODE_REVERTED and r.evm.error == "out of gas" and r.gas_used == 80_000
+    assert r.code == codes.EVM_REVERTED and r.evm.error == "out of gas" and r.gas_used == 80_000
     assert read_storage(chain.view, addr, 0) == 0
 
 
@@ -97,11 +96,11 @@ def test_invalid_txs_change_nothing(chain: Chain) -> None:
     base = chain.view
     chain.view = Overlay(base)
     low = chain.run(chain.tx(ALICE, CAROL, value=1, nonce=0))
-    assert low.code == CODE_INVALID_NONCE and low.log.startswith("nonce too low: address 0x")
+    assert low.code == codes.INVALID_SEQUENCE and low.log.startswith("nonce too low: address 0x")
     high = chain.run(chain.tx(ALICE, CAROL, value=1, nonce=5))
-    assert high.code == CODE_INVALID_NONCE and "nonce too high" in high.log
+    assert high.code == codes.INVALID_SEQUENCE and "nonce too high" in high.log
     poor = chain.run(chain.tx(ALICE, CAROL, value=START * 2))
-    assert poor.code == CODE_INSUFFICIENT_FUNDS
+    assert poor.code == codes.INSUFFICIENT_FUNDS
     assert poor.log.startswith("insufficient funds for gas * price + value: address 0x")
     cheap = chain.run(chain.tx(ALICE, CAROL, fee=BASE_FEE - 1))
     assert "max fee per gas less than block base fee" in cheap.log

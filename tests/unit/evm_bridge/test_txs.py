@@ -7,9 +7,10 @@ import rlp
 from eth_account import Account
 from eth_hash.auto import keccak
 
-from evm_bridge.api import ACCESS_LIST_TX, CODE_INVALID_CHAIN_ID, DYNAMIC_FEE_TX, LEGACY_TX, EvmTxError
+from evm_bridge.api import ACCESS_LIST_TX, DYNAMIC_FEE_TX, LEGACY_TX, EvmTxError
 from evm_bridge.signer import address_of, sign_tx
 from evm_bridge.txs import decode_tx, is_evm_tx
+from ledger import codes
 from ledger.addresses import sei_address_from_pubkey
 from tests.unit.evm_bridge.conftest import ALICE, CHAIN_ID
 
@@ -53,7 +54,7 @@ def test_wrong_chain_id() -> None:
     raw = sign_tx(ALICE, chain_id=1, nonce=0, gas=21_000, to=TO, max_fee_per_gas=1)
     with pytest.raises(EvmTxError, match="invalid chain id") as e:
         decode_tx(raw, CHAIN_ID)
-    assert e.value.code == CODE_INVALID_CHAIN_ID
+    assert e.value.code == codes.INVALID_CHAIN_ID
 
 
 def test_malformed_inputs() -> None:

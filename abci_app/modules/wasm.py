@@ -8,9 +8,10 @@ Queries: ``/cosmwasm.wasm.v1.Query/SmartContractState``, ``RawContractState``, `
 The factory ``module()`` builds one ``Keeper`` with its own compiled-module cache
 (``wasm_bridge.cache.ModuleCache``) and the EVM bindings (``wasm_evm.AppEvmCaller``), and
 hands it to the message and smart-query handlers (``Handlers``) and to the wasmd and
-pointer precompiles (``wasm_precompile.AppWasmBackend``, in ``Module.precompiles``); the
-app loads modules once per process, so each process compiles a contract once. Error codes
-and logs: ``wasm_errors``; amino JSON: ``wasm_amino``.
+pointer precompiles (``wasm_precompile.AppWasmBackend``, in ``Module.precompiles``). A
+contract is compiled once per ``module()`` call, so once per process where the app loads
+its modules once per process. Error codes and logs: ``wasm_errors``; amino JSON:
+``wasm_amino``.
 
 Gas: the handlers are ``metered``: each message's Wasm work (``wasm_bridge.gas``: fuel,
 host calls, storage, compilation) runs under what the tx's gas limit leaves (capped at

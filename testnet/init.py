@@ -12,6 +12,7 @@ for tests).
 
 from __future__ import annotations
 
+import argparse
 import base64
 import json
 import shutil
@@ -173,3 +174,15 @@ def write_genesis(
     source = first / "config" / "genesis.json"
     for n in nodes[1:]:
         shutil.copyfile(source, n.home / "cometbft" / "config" / "genesis.json")
+
+
+def init_command(args: argparse.Namespace) -> int:
+    """``pysei testnet init``: write the localnet and print where each node lives."""
+    net = init_localnet(
+        Path(args.out), args.validators, workers=args.workers, base_port=args.base_port,
+        accounts=args.accounts, chain_id=args.chain_id, snapshot_interval=args.snapshot_interval,
+    )
+    for n in net.nodes:
+        print(f"{n.name}: {n.home} workers={n.workers} rpc={n.rpc_url} id={n.node_id}")
+    print(f"localnet of {len(net.nodes)} validators in {net.root}")
+    return 0

@@ -9,6 +9,7 @@ from pathlib import Path
 from testnet import rpc
 from testnet.manifest import Localnet
 from testnet.process import alive, read_pid, start_node
+from testnet.status import print_status
 
 
 def start(root: Path, wait_height: int = 1, timeout: float = 120) -> Localnet:
@@ -36,7 +37,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=120)
     args = parser.parse_args(argv)
     net = start(Path(args.dir), args.wait_height, args.timeout)
-    from testnet.status import print_status
 
     print_status(net)
     return 0

@@ -25,6 +25,12 @@ import time
 from functools import partial
 from pathlib import Path
 
+from occ.executors import ProcessPoolExecutor, SerialExecutor
+from occ.memory import MemoryOpener, MemoryView
+from occ.scheduler import OccScheduler
+from store.multistore import SeiDB
+from tests.support.solc import compile_contract
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -70,7 +76,6 @@ def keys(n: int, tag: bytes) -> list[bytes]:
 
 
 def token_runtime() -> bytes:
-    from tests.support.solc import compile_contract
 
     _, creation = compile_contract(ROOT / "tests" / "contracts" / "Token.sol", "Token")
     deployer = keys(1, b"deployer")[0]
@@ -140,7 +145,6 @@ def raw_pyevm(senders: list[bytes], runtime: bytes, raws: list[bytes]) -> tuple[
 
 
 def bridge_memory(genesis: dict[str, dict[bytes, bytes]], txs: list[EvmTx]) -> tuple[float, float]:
-    from occ.memory import MemoryView
 
     view = Overlay(MemoryView(genesis))
     t0 = time.perf_counter()
@@ -153,7 +157,6 @@ def bridge_memory(genesis: dict[str, dict[bytes, bytes]], txs: list[EvmTx]) -> t
 
 
 def bridge_rocksdb(genesis: dict[str, dict[bytes, bytes]], txs: list[EvmTx]) -> tuple[float, float]:
-    from store.multistore import SeiDB
 
     with tempfile.TemporaryDirectory() as home, SeiDB(home) as db:
         db.stage(1, ChangeSet.from_writes(genesis))
@@ -170,9 +173,6 @@ def bridge_rocksdb(genesis: dict[str, dict[bytes, bytes]], txs: list[EvmTx]) -> 
 
 
 def occ_speedup(genesis: dict[str, dict[bytes, bytes]], txs: list[EvmTx], workers: int) -> str:
-    from occ.executors import ProcessPoolExecutor, SerialExecutor
-    from occ.memory import MemoryOpener, MemoryView
-    from occ.scheduler import OccScheduler
 
     base, runner = MemoryView(genesis), EvmRunner()
     t0 = time.perf_counter()

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
-from eth_abi import decode
+from eth_abi import decode, encode
 from eth_account import Account
 from eth_utils import function_signature_to_4byte_selector as selector
 
@@ -81,7 +81,6 @@ def _send(chain: Chain, to: bytes | None, data: bytes, value: int = 0):
 
 
 def _abi(sig: str, types: list[str], args: list) -> bytes:
-    from eth_abi import encode
 
     return selector(sig) + encode(types, args)
 

@@ -10,6 +10,7 @@ import shutil
 import signal
 import subprocess
 import threading
+import time
 
 import pytest
 
@@ -88,7 +89,6 @@ def assert_same_state_as_a_node_that_never_crashed(tmp_path, ports: dict[str, in
 
 def kill_campaign(tmp_path, kills: int, min_heights: int, seed: int, snapshot_interval: int = 5) -> dict:
     """Kill -9 a loaded node ``kills`` times at random moments; returns the run's figures."""
-    import time
 
     node = LocalNode(tmp_path / "home")
     node.init()

@@ -9,7 +9,11 @@ import time
 
 import pytest
 
+from testnet.load import run_load
+from testnet.process import start_node
 from tests.integration.test_crash_recovery import kill_campaign
+from tests.integration.test_localnet import _agree
+from tests.support.localnet import LocalnetRunner
 
 pytestmark = pytest.mark.soak
 KILLS = int(os.environ.get("PYSEI_SOAK_KILLS", "30"))
@@ -25,10 +29,6 @@ def test_kill_9_campaign_single_node(tmp_path):
 
 
 def test_localnet_long_load_with_a_kill(tmp_path):
-    from testnet.load import run_load
-    from testnet.process import start_node
-    from tests.integration.test_localnet import _agree
-    from tests.support.localnet import LocalnetRunner
 
     runner = LocalnetRunner(tmp_path / "net", snapshot_interval=50)
     runner.init()

@@ -21,6 +21,7 @@ from abci_app.cli.home_init import FundedAccount, app_genesis
 from abci_app.config import AppConfig
 from abci_app.cosmos_tx.builder import build_and_sign
 from abci_app.modules.loader import load_modules
+from abci_app.node.supervisor import _make_scheduler
 from ledger.addresses import evm_address_from_pubkey, sei_address_from_pubkey, to_bech32, to_checksum_evm
 from pysei_pb.cosmos.bank.v1beta1 import tx_pb2 as bank_tx
 from pysei_pb.tendermint.abci import types_pb2 as abci
@@ -80,7 +81,6 @@ class InProcessChain:
 
     def __init__(self, folder: Path, keys: Sequence[TestKey], workers: int = 1, balance: int = 10**15,
                  modules: Sequence[str] = ("auth", "bank", "evm")) -> None:
-        from abci_app.node.supervisor import _make_scheduler
 
         self.config = AppConfig(chain_id=CHAIN_ID, evm_chain_id=EVM_CHAIN_ID, occ_workers=workers,
                                 modules=list(modules))

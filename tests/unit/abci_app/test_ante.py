@@ -14,7 +14,7 @@ from abci_app.cosmos_tx.execute import execute_cosmos_tx
 from abci_app.modules import bank
 from ledger import accounts, codes
 from ledger import bank as ledger_bank
-from ledger.addresses import FEE_COLLECTOR, evm_address_from_pubkey
+from ledger.addresses import FEE_COLLECTOR, evm_address_from_pubkey, to_bech32
 from pysei_pb.cosmos.bank.v1beta1 import tx_pb2 as bank_tx
 from pysei_pb.cosmos.base.abci.v1beta1 import abci_pb2
 from pysei_pb.cosmos.base.v1beta1 import coin_pb2
@@ -126,7 +126,6 @@ def test_failed_message_keeps_fee_and_sequence_only(chain) -> None:
 
 
 def test_send_to_module_account_is_refused(chain) -> None:
-    from ledger.addresses import to_bech32
 
     result = run(chain, send(chain, to=to_bech32(FEE_COLLECTOR)))
     assert result.code == codes.UNAUTHORIZED and "not allowed to receive funds" in result.log

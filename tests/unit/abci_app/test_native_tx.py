@@ -12,11 +12,12 @@ from abci_app.cosmos_tx import builder
 from abci_app.cosmos_tx.decode import decode_cosmos_tx, sign_bytes, verify_signature
 from abci_app.modules import bank
 from ledger import codes
+from ledger.addresses import sei_address_from_pubkey, to_bech32
 from ledger.codes import TxError
 from pysei_pb.cosmos.bank.v1beta1 import tx_pb2 as bank_tx
 from pysei_pb.cosmos.base.v1beta1 import coin_pb2
 from pysei_pb.cosmos.tx.signing.v1beta1 import signing_pb2
-from pysei_pb.cosmos.tx.v1beta1 import tx_pb2
+from pysei_pb.cosmos.tx.v1beta1 import service_pb2, tx_pb2
 
 MAX = 1 << 20
 HANDLERS = bank.module().messages
@@ -50,7 +51,6 @@ def send_msg(sender: str, to: str = RECIPIENT, amount: str = "1000", denom: str 
 
 
 def sender(key: bytes = KEY) -> str:
-    from ledger.addresses import sei_address_from_pubkey, to_bech32
 
     return to_bech32(sei_address_from_pubkey(PrivateKey(key).public_key.format(compressed=True)))
 
@@ -169,7 +169,6 @@ def test_decode_rejects_foreign_signing_setups() -> None:
 
 
 def test_cosmjs_simulate_request_decodes_in_simulation_mode() -> None:
-    from pysei_pb.cosmos.tx.v1beta1 import service_pb2
 
     raw = service_pb2.SimulateRequest.FromString(COSMJS_SIMULATE).tx_bytes
     rejected(raw, codes.UNAUTHORIZED)  # no signature: only Simulate accepts it

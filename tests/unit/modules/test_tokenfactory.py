@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from pysei_tokenfactory import denoms
 from pysei_tokenfactory.pb.cosmos.bank.v1beta1 import bank_pb2
 from pysei_tokenfactory.pb.seiprotocol.seichain.tokenfactory import query_pb2, tx_pb2
 
+from abci_app.cli.scaffold.module_stubs import stale
 from abci_app.module_api import MsgError
 from ledger import bank, codes
 from ledger.codes import TxError
@@ -150,9 +153,7 @@ def test_genesis_round_trip_rebuilds_the_store(chain: Chain) -> None:
 
 
 def test_generated_stubs_are_current() -> None:
-    from pathlib import Path
 
-    from abci_app.cli.scaffold.module_stubs import stale
 
     folder = Path(__file__).resolve().parents[3] / "modules" / "tokenfactory"
     assert stale(folder / "proto", folder, "pysei_tokenfactory.pb") == []

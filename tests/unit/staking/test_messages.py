@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from google.protobuf.any_pb2 import Any as AnyPb
 
+from abci_app.module_api import BlockInfo, Misbehavior, Vote
 from abci_app.modules.staking import state
 from abci_app.modules.staking.records import BONDED, DEC, UNBONDING
 from ledger import bank
@@ -157,7 +158,6 @@ def test_fees_are_distributed_with_commission_and_withdrawn(chain: Chain) -> Non
 
 
 def test_unjail_too_early_then_in_time(chain: Chain) -> None:
-    from abci_app.module_api import BlockInfo, Vote
 
     cons = state.cons_address(VAL.cons_pubkey)
     chain.tx(ALICE, create(ALICE, 2 * 10**6))
@@ -181,7 +181,6 @@ def test_unjail_too_early_then_in_time(chain: Chain) -> None:
 
 
 def test_double_sign_slashes_jails_and_tombstones(chain: Chain) -> None:
-    from abci_app.module_api import BlockInfo, Misbehavior
 
     cons = state.cons_address(VAL.cons_pubkey)
     supply = bank.supply(chain.view, "usei")

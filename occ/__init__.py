@@ -19,9 +19,13 @@ which is final by construction since every lower tx is, and both its write sets 
 dirty. So each tx is settled once, in order, and the block always terminates.
 
 ``occ.executors.SerialExecutor`` is the oracle every schedule must equal: outputs in block
-order and the change set of every key written. ``occ.runtime`` holds process knobs (garbage
-collection, worker priority), ``occ.memory`` an in-memory state for tests and benchmarks;
-interfaces are in ``occ.api``.
+order and the change set of every key written. The coordinator's own segment and the serial
+executor write through a plain ``store.overlay.Overlay``; ``TxView`` is that overlay plus
+read recording. Both executors run each block inside the garbage-collector policy they are
+given (``store.gc_policy``). ``occ.runtime`` sets up the processes that execute (keccak
+backend, worker priority), ``occ.memory`` is an in-memory state for tests and benchmarks;
+interfaces are in ``occ.api``. ``BlockStats`` counts what this engine does: executions,
+re-executions, worker segments, and whether worker txs fell back to in-order execution.
 
 A tx's path through the coordinator::
 

@@ -7,25 +7,10 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, NamedTuple, Protocol
 
-from store.api import ChangeSet, KVView, ReadView
+from store.api import ChangeSet, KVView, ReadView, StoreKey, Writes
 
-#: A state key as the scheduler tracks it: (module store name, key).
-StoreKey = tuple[str, bytes]
-#: A tx's write set: None is a delete.
-Writes = dict[StoreKey, bytes | None]
 #: A range a tx iterated: (store, start, end); None bounds are open.
 RangeRead = tuple[str, bytes | None, bytes | None]
-
-
-def changeset_of(writes: Writes) -> ChangeSet:
-    """Every key written in the block with its final value (None = delete)."""
-    by_store: dict[str, dict[bytes, bytes | None]] = {}
-    for (store, key), value in writes.items():
-        kv = by_store.get(store)
-        if kv is None:
-            kv = by_store[store] = {}
-        kv[key] = value
-    return ChangeSet.from_writes(by_store)
 
 
 class TaskFailed(Exception):
@@ -49,12 +34,12 @@ class WorkerCrashed(RuntimeError):
 class TaskRunner(Protocol):
     """Executes one task. Must be picklable and a pure function of (task, context, view):
     no clock, randomness or I/O besides the view. Its return value is opaque to ``occ`` and
-    must be picklable; the scheduler returns the final incarnation's value unchanged. Tasks
+    must be picklable; the scheduler returns the value of the tx's final execution unchanged. Tasks
     and the context must be picklable too (the context is sent once per block per worker).
 
     It may run several times per task, in any process, on views that later prove stale, so
     it must tolerate inconsistent reads (an exception there is only discarded). A runner that
-    raises an ``Exception`` on its final incarnation fails the block with ``TaskFailed``,
+    raises an ``Exception`` in its final execution fails the block with ``TaskFailed``,
     the same as in serial execution; other ``BaseException``s in a worker are a crash.
     ``view.iterate`` reflects the view when called: writes made while iterating are unseen."""
 
@@ -66,13 +51,18 @@ class BlockStats:
     """What the scheduler did for one block."""
 
     tasks: int = 0
-    incarnations: int = 0
+    #: Tx executions, wherever they ran: every tx once (in order by the coordinator or
+    #: speculatively by a worker), plus the re-executions.
+    executions: int = 0
+    #: Worker outcomes found invalid and executed again by the coordinator, in order.
     re_executions: int = 0
-    #: Speculative rounds: 1 when workers ran a part of the block, else 0.
-    rounds: int = 0
-    #: A worker's segment met a burst of conflicts: most of its outcomes were re-executed
-    #: in order (the planner then gives workers only a probe until conflicts ease).
-    fallback_used: bool = False
+    #: Segments given to worker processes (0: the coordinator ran the whole block).
+    worker_segments: int = 0
+    #: The coordinator ran worker txs in order instead of taking their outcomes: a burst of
+    #: conflicts in a segment (most of its outcomes re-executed; the planner then gives
+    #: workers only a probe until conflicts ease), a stalled worker (the rest of its segment
+    #: run in order), or a crashed one (the whole block run again serially).
+    in_order_fallback: bool = False
     #: Txs the coordinator executed in block order: its own segment and re-executions.
     in_order_txs: int = 0
     #: Txs sent to worker processes.
@@ -81,6 +71,19 @@ class BlockStats:
     validate_ms: int = 0
     #: The keys that caused most invalidations: ((store, key hex), count), most first.
     conflict_keys: tuple[tuple[tuple[str, str], int], ...] = ()
+
+    # Former names, read by ``abci_app.application.queries`` until it moves to the above.
+    @property
+    def incarnations(self) -> int:
+        return self.executions
+
+    @property
+    def rounds(self) -> int:
+        return 1 if self.worker_segments else 0
+
+    @property
+    def fallback_used(self) -> bool:
+        return self.in_order_fallback
 
 
 @dataclass(frozen=True)

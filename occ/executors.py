@@ -10,6 +10,7 @@ import pickle
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import nullcontext
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Any, NoReturn
@@ -24,22 +25,24 @@ from occ.api import (
     WorkerCrashed,
     Writes,
     as_outcome,
-    changeset_of,
 )
-from occ.runtime import paused_gc
-from occ.view import OverlayView
 from occ.worker import BLOCK, CANCEL, FATAL, PROTOCOL, READY, SEGMENT, STOP, run_segment, worker_main
 from store.api import ReadView, StateOpener
+from store.gc_policy import GcPolicy
+from store.overlay import Overlay, changeset_of
 
 
 class SerialExecutor:
     """A ``Scheduler`` that runs the tasks one by one over one overlay of the block's writes
-    (with automatic garbage collection paused, as ``OccScheduler`` does).
+    (inside ``gc_policy.block()`` if a policy is given, as ``OccScheduler`` does).
 
     It is the oracle OCC must match: outputs in block order, and the change set of every key
     any task wrote, with its last value. A runner that raises stops the block with
     ``TaskFailed(index)`` from the runner's exception.
     """
+
+    def __init__(self, gc_policy: GcPolicy | None = None) -> None:
+        self._gc_policy = gc_policy
 
     def start(self) -> None:
         pass
@@ -51,16 +54,17 @@ class SerialExecutor:
         self, tasks: Sequence[Any], context: Any, base: ReadView, base_version: int, runner: TaskRunner
     ) -> Schedule:
         writes: Writes = {}
-        view = OverlayView(base, writes)
+        view = Overlay(base, writes)
         outputs = []
-        with paused_gc():
+        policy = self._gc_policy
+        with nullcontext() if policy is None else policy.block():
             for index, task in enumerate(tasks):
                 try:
                     outputs.append(runner.run(task, context, view))
                 except Exception as exc:
                     raise TaskFailed(index) from exc
             changeset = changeset_of(writes)
-        stats = BlockStats(tasks=len(tasks), incarnations=len(tasks), in_order_txs=len(tasks))
+        stats = BlockStats(tasks=len(tasks), executions=len(tasks), in_order_txs=len(tasks))
         return Schedule(tuple(outputs), changeset, stats)
 
 
@@ -132,7 +136,9 @@ class ProcessPoolExecutor:
     to import what the runner needs so a block never waits on a worker's imports.
     Processes start in ``start()``, which returns once each has opened the state and warmed
     up (raising ``WorkerCrashed`` if one cannot), and stop in ``close()``, or as soon as
-    this process dies, however it dies (``untrusted.lifeline``).
+    this process dies, however it dies (``untrusted.lifeline``). ``gc_policy`` (picklable)
+    drives each worker's garbage collector (``GcPolicy.between_segments``); without one the
+    workers leave it alone.
     """
 
     def __init__(
@@ -142,9 +148,11 @@ class ProcessPoolExecutor:
         start_method: str = "forkserver",
         *,
         warm_up: Callable[[], object] | None = None,
+        gc_policy: GcPolicy | None = None,
     ) -> None:
         self._opener = state_opener
         self._warm_up = warm_up
+        self._gc_policy = gc_policy
         self._workers = workers or multiprocessing.cpu_count()
         self._start_method = start_method
         self._procs: list[BaseProcess] = []
@@ -164,7 +172,7 @@ class ProcessPoolExecutor:
         ctx = multiprocessing.get_context(self._start_method)
         for worker in range(self._workers):
             parent, child = ctx.Pipe(duplex=True)
-            args = (child, self._opener, worker, self._warm_up, os.getpid())
+            args = (child, self._opener, worker, self._warm_up, os.getpid(), self._gc_policy)
             proc = ctx.Process(target=worker_main, args=args, daemon=True)
             proc.start()
             child.close()

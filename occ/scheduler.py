@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import Counter, deque
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import replace
 from itertools import chain
 from typing import Any
@@ -27,14 +28,14 @@ from occ.api import (
     TaskRunner,
     WorkerCrashed,
     Writes,
-    changeset_of,
 )
 from occ.executors import SerialExecutor
 from occ.planner import Costs, Planner
-from occ.runtime import paused_gc
 from occ.validation import Dirty
-from occ.view import OverlayView, TxView
+from occ.view import TxView
 from store.api import ReadView
+from store.gc_policy import GcPolicy
+from store.overlay import Overlay, changeset_of
 
 #: Outcomes per reply from a worker: its segment divided in ``BATCHES`` batches of
 #: ``MIN_BATCH`` to ``MAX_BATCH`` txs, so the coordinator settles the first while the last
@@ -74,7 +75,8 @@ class OccScheduler:
 
     ``planner`` decides how many txs each worker speculates on (learning from the blocks
     it ran when ``clock`` is given, e.g. ``time.perf_counter_ns``; the clock also feeds
-    ``BlockStats`` timings, never a result).
+    ``BlockStats`` timings, never a result). ``gc_policy`` (``store.gc_policy``), if given,
+    drives the garbage collector around each block.
     """
 
     def __init__(
@@ -83,10 +85,12 @@ class OccScheduler:
         *,
         planner: Planner | None = None,
         clock: Callable[[], int] = _no_clock,
+        gc_policy: GcPolicy | None = None,
     ) -> None:
         self._executor = executor
         self.planner = planner or Planner()
         self._clock = clock
+        self._gc_policy = gc_policy
 
     def start(self) -> None:
         self._executor.start()
@@ -109,7 +113,7 @@ class OccScheduler:
         run = _BlockRun(self._executor, tasks, context, base, runner, self._clock)
         if self._clock is not _no_clock:
             run.stall_s = stall_seconds(self.planner.costs, batch_size(m))
-        with paused_gc():
+        with self._gc_block():
             try:
                 if m:
                     self._executor.begin_block(runner, context, base, base_version)
@@ -130,6 +134,9 @@ class OccScheduler:
             self.planner.observe_conflicts(1000 * s.re_executions // s.speculated_txs)
         return schedule
 
+    def _gc_block(self) -> AbstractContextManager[None]:
+        return nullcontext() if self._gc_policy is None else self._gc_policy.block()
+
     def _serially(
         self, tasks: Sequence[Any], context: Any, base: ReadView, base_version: int, runner: TaskRunner
     ) -> Schedule:
@@ -137,8 +144,8 @@ class OccScheduler:
         could not restart: the block runs again here, serially, which gives the same result
         by definition (``SerialExecutor`` is the oracle); the pool restarts before the next
         block."""
-        schedule = SerialExecutor().execute_block(tasks, context, base, base_version, runner)
-        return replace(schedule, stats=replace(schedule.stats, fallback_used=True))
+        schedule = SerialExecutor(self._gc_policy).execute_block(tasks, context, base, base_version, runner)
+        return replace(schedule, stats=replace(schedule.stats, in_order_fallback=True))
 
 
 class _BlockRun:
@@ -237,7 +244,7 @@ class _BlockRun:
     def _run_in_order(self, start: int, end: int, poll: Callable[[], None] | None = None) -> None:
         """Execute txs ``start..end-1`` here, in order, over the final writes (every lower
         tx is final, so each is final too); ``poll`` every ``POLL_EVERY`` txs."""
-        view = OverlayView(self.base, self.final)
+        view = Overlay(self.base, self.final)
         runner, tasks, context, outputs = self.runner, self.tasks, self.context, self.outputs
         for index in range(start, end):
             try:
@@ -255,18 +262,18 @@ class _BlockRun:
             self.outputs[index] = self.runner.run(self.tasks[index], self.context, view)
         except Exception as exc:
             raise TaskFailed(index) from exc
-        self.final.update(view.writes)
-        return view.writes
+        self.final.update(view.layer)
+        return view.layer
 
     def stats(self) -> BlockStats:
         speculated = self.n - self.own
         top = sorted(self.conflicts.items(), key=lambda kv: (-kv[1], kv[0]))[:10]
         return BlockStats(
             tasks=self.n,
-            incarnations=self.n + self.re_executions,
+            executions=self.n + self.re_executions,
             re_executions=self.re_executions,
-            rounds=1 if speculated else 0,
-            fallback_used=self.burst or self.stalled > 0,
+            worker_segments=len(self.segments),
+            in_order_fallback=self.burst or self.stalled > 0,
             in_order_txs=self.own + self.re_executions + self.stalled,
             speculated_txs=speculated,
             execute_ms=self.ns["total"] // 1_000_000,

@@ -20,9 +20,10 @@ from queue import SimpleQueue
 from typing import Any
 
 from occ.api import Outcome, RemoteTaskError, TaskRunner, Writes
-from occ.runtime import collect_between_blocks, yield_to_coordinator
+from occ.runtime import use_fast_keccak, yield_to_coordinator
 from occ.view import TxView
 from store.api import ReadView, StateOpener
+from store.gc_policy import GcPolicy
 from untrusted.lifeline import exit_with
 from untrusted.stack import configure_process, run_on_sized_stack
 
@@ -61,7 +62,7 @@ def run_segment(
         view = TxView(index, base, below)
         try:
             outcomes.append(view.fields(runner.run(task, context, view), None))
-            below.update(view.writes)
+            below.update(view.layer)
         except Exception as exc:
             outcomes.append(view.fields(None, exc))
         if len(outcomes) == batch or index == last_index:
@@ -101,19 +102,28 @@ def worker_main(
     worker: int,
     warm_up: Callable[[], object] | None = None,
     coordinator: int | None = None,
+    gc_policy: GcPolicy | None = None,
 ) -> None:
     """Worker process number ``worker``: open the state, run ``warm_up``, serve BLOCK and
-    SEGMENT until STOP, on a thread with the stack ``untrusted.stack`` sizes. The process
-    exits as soon as the ``coordinator`` process (a pid) does, however it died."""
+    SEGMENT until STOP, on a thread with the stack ``untrusted.stack`` sizes, collecting
+    garbage as ``gc_policy`` says. The process exits as soon as the ``coordinator`` process
+    (a pid) does, however it died."""
     if coordinator is not None:
         exit_with(coordinator)
+    use_fast_keccak()  # before warm-up: its imports hash
     try:
-        run_on_sized_stack(_serve, conn, opener, worker, warm_up, name="occ-worker")
+        run_on_sized_stack(_serve, conn, opener, worker, warm_up, gc_policy, name="occ-worker")
     except KeyboardInterrupt:
         return
 
 
-def _serve(conn: Connection, opener: StateOpener, worker: int, warm_up: Callable[[], object] | None) -> None:
+def _serve(
+    conn: Connection,
+    opener: StateOpener,
+    worker: int,
+    warm_up: Callable[[], object] | None,
+    gc_policy: GcPolicy | None,
+) -> None:
     reader = None
     yield_to_coordinator()
     inbox: SimpleQueue[bytes | None] = SimpleQueue()
@@ -127,7 +137,8 @@ def _serve(conn: Connection, opener: StateOpener, worker: int, warm_up: Callable
         if warm_up is not None:
             warm_up()
         configure_process()  # after warm-up: importing the EVM raises the recursion limit
-        collect_between_blocks()  # automatic collection off from the start
+        if gc_policy is not None:
+            gc_policy.between_segments()  # automatic collection off from the start
         conn.send_bytes(pickle.dumps((READY, None), PROTOCOL))
         runner = context = base = None
         while (message := inbox.get()) is not None:
@@ -146,7 +157,8 @@ def _serve(conn: Connection, opener: StateOpener, worker: int, warm_up: Callable
                     reply = (OK, (outcomes, last, now - begin))
                     conn.send_bytes(pickle.dumps(reply, PROTOCOL))  # the coordinator drains
                     begin = now
-                collect_between_blocks()  # while the coordinator settles, not on its path
+                if gc_policy is not None:
+                    gc_policy.between_segments()  # while the coordinator settles, not on its path
             elif kind == STOP:
                 return
     except KeyboardInterrupt:

@@ -8,7 +8,8 @@ One facade, two independent layers::
       │                          (app hash)                    + snapshots
       └── ss/  state store       RocksDB, versioned keys ◀──── SS batch ◀──── reads, workers
 
-* ``api``        -- the interfaces (views, ``ChangeSet``, ``StateStore``, ``Committer``, ``Database``).
+* ``api``        -- the interfaces (views, ``ChangeSet``, the write layout ``Writes``, ``StateStore``,
+  ``Committer``, ``Database``).
 * ``config``     -- ``StoreConfig``, the operator knobs.
 * ``encoding``   -- varints and the canonical change-set encoding.
 * ``multistore`` -- ``SeiDB``: stage/commit, restart and SS repair, queries, state-sync entry points.
@@ -18,6 +19,10 @@ One facade, two independent layers::
   changelog (WAL), snapshot (export/import, files), committer (durable SC), proof (IAVL proofs).
 * ``proofs``     -- ``query(prove=True)`` ProofOps and ``verify_proof``.
 * ``statesync``  -- snapshot chunks for CometBFT state sync, and restore.
+* ``overlay``    -- ``Overlay``, the one buffered ``KVView`` (one flat layer of writes) that
+  execution, ``ledger``'s users and ``occ`` all use; ``EmptyView``.
+* ``gc_policy``  -- ``GcPolicy``: when the garbage collector is paused, frozen, thawed and
+  run (after loading the state, around each block, in OCC workers), and why.
 
 Rules: ``ss`` and ``sc`` never import each other; nothing here knows about modules; every
 encoding that feeds a hash is documented beside its code (sc/node.py, sc/merkle.py).

@@ -9,6 +9,12 @@ from typing import Protocol
 #: Module store names known to the node. Order here is irrelevant: every hash sorts by name.
 STORE_NAMES: tuple[str, ...] = ("acc", "bank", "staking", "evm", "wasm", "params", "distr", "meta")
 
+#: A state key as execution addresses it: (module store name, key).
+StoreKey = tuple[str, bytes]
+#: A layer of buffered writes, the one layout every overlay uses (``store.overlay``): None is
+#: a delete.
+Writes = dict[StoreKey, bytes | None]
+
 
 class ReadView(Protocol):
     """Read-only access to key/values of named module stores at one fixed version."""

@@ -4,18 +4,20 @@ app hash, kept in step.
 Per height: ``stage`` (FinalizeBlock) computes the app hash in memory; ``commit``
 (Commit) appends + fsyncs the changelog entry, then writes the SS batch. A crash between
 the two leaves SS one height behind; ``start`` replays the missing heights from the
-changelog into SS. ``last_height`` is the changelog's last durable height.
+changelog into SS. ``last_height`` is the changelog's last durable height. The loaded state
+is handed to the garbage-collector policy (``store.gc_policy``) when one is given.
 """
 
 from __future__ import annotations
 
-import gc
 import shutil
 from pathlib import Path
 from types import TracebackType
 
 from store.api import ChangeSet, QueryResult, ReadView
 from store.config import StoreConfig
+from store.gc_policy import GcPolicy
+from store.proofs import prove_key
 from store.sc.committer import CommitStore
 from store.sc.multitree import iter_leaves
 from store.ss.pruner import Pruner
@@ -27,9 +29,12 @@ from store.statesync import SnapshotInfo, StateSync
 class SeiDB:
     """State store + state commitment under ``home`` (``ss/``, ``sc/``)."""
 
-    def __init__(self, home: str | Path, config: StoreConfig | None = None) -> None:
+    def __init__(
+        self, home: str | Path, config: StoreConfig | None = None, gc_policy: GcPolicy | None = None
+    ) -> None:
         self.home = Path(home)
         self.config = config or StoreConfig()
+        self._gc_policy = gc_policy
         self._ss: RocksStateStore | None = None
         self._sc: CommitStore | None = None
         self._pruner: Pruner | None = None
@@ -45,9 +50,8 @@ class SeiDB:
         last = self._sc.open()
         self._repair_ss(last)
         self._sc.base = (0, {})
-        # The loaded trees are millions of long-lived, acyclic objects: keep the cyclic
-        # collector from rescanning them on every full collection (refcounting still frees them).
-        gc.freeze()
+        if self._gc_policy is not None:
+            self._gc_policy.after_load()  # the loaded trees live as long as the node
         self._pruner = Pruner(self._ss, cfg.ss_keep_recent)
         self._pruner.start()
         self._sync = StateSync(self._sc, self._ss, self.home / "sc" / "restore")
@@ -149,8 +153,6 @@ class SeiDB:
         value = self.read_view(h).get(store, key)
         if not prove:
             return QueryResult(value, h)
-        from store.proofs import prove_key  # local: proofs are only built on demand
-
         roots = self.sc.trees.roots_at(h)
         if roots is None:
             raise VersionUnavailable(f"no commitment trees kept for height {h}")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import py_ecc  # noqa: F401 -- raises the recursion limit when imported: imported before the policy applies
 import pytest
 
+from occ.runtime import use_fast_keccak
 from tests.support.leftovers import kill, mark_session, wait_for_leftovers
 from untrusted.stack import configure_process
 
@@ -16,6 +17,7 @@ LEFTOVER_GRACE_S = 15.0
 
 def pytest_configure(config: pytest.Config) -> None:
     configure_process()
+    use_fast_keccak()
     config.stash[SESSION] = mark_session()
 
 

@@ -152,7 +152,7 @@ def test_a_worker_crash_mid_block_runs_the_block_serially_and_the_pool_restarts(
     serial = execute(SerialExecutor(), ["a", "crash", "b", "c"])
     assert (crashed.outputs, crashed.changeset) == (serial.outputs, serial.changeset) == ((1, 2, 3, 4),
                                                                                           serial.changeset)
-    assert crashed.stats.fallback_used and crashed.stats.speculated_txs == 0
+    assert crashed.stats.in_order_fallback and crashed.stats.speculated_txs == 0
     with pytest.raises(WorkerCrashed, match="exited with code 3|connection lost"):
         pool.collect()  # the executor itself still reports the crash
     schedule = execute(occ, ["a", "b", "c"])
@@ -170,7 +170,7 @@ def test_a_worker_that_cannot_open_the_state_fails_the_start_and_the_block_runs_
     with pytest.raises(WorkerCrashed, match="state store unavailable"):
         executor.begin_block(Runner(), None, BASE, 1)  # nor does a block run on them
     schedule = execute(occ_scheduler(executor), ["a", "b"])  # the scheduler runs it serially
-    assert schedule.outputs == (1, 2) and schedule.stats.fallback_used and schedule.stats.speculated_txs == 0
+    assert schedule.outputs == (1, 2) and schedule.stats.in_order_fallback and schedule.stats.speculated_txs == 0
     executor.close()
 
 
@@ -271,7 +271,7 @@ def test_serial_executor_is_the_reference() -> None:
     assert schedule.outputs == (1, 2, 3)
     assert schedule.changeset.changes == {"bank": ((b"n", b"3"),)}
     s = schedule.stats
-    assert (s.tasks, s.incarnations, s.in_order_txs, s.speculated_txs, s.rounds) == (3, 3, 3, 0, 0)
+    assert (s.tasks, s.executions, s.in_order_txs, s.speculated_txs, s.worker_segments) == (3, 3, 3, 0, 0)
     with pytest.raises(TaskFailed) as failed:
         execute(SerialExecutor(), ["a", "raise", "raise"])
     assert failed.value.index == 1 and isinstance(failed.value.__cause__, ValueError)
@@ -296,14 +296,14 @@ def test_a_stalled_worker_is_not_waited_for_and_its_segment_is_cut_short(pool: P
     took = time.perf_counter() - begin
     assert schedule.outputs == tuple(range(1, 41))  # the serial result
     s = schedule.stats
-    assert s.fallback_used and s.speculated_txs > 0 and s.in_order_txs == 40
+    assert s.in_order_fallback and s.speculated_txs > 0 and s.in_order_txs == 40
     assert took < 1.0  # far less than one worker task (0.5 s) per tx of its segment
     # Cancelled, the workers drop the rest of their segments (about 10 s of sleeps each)
     # once their current task ends: a block after that gets their outcomes again.
     time.sleep(0.6)
     begin = time.perf_counter()
     schedule = scheduler.execute_block(tasks, 0.0, BASE, 1, SlowInWorkers())
-    assert schedule.outputs == tuple(range(1, 41)) and not schedule.stats.fallback_used
+    assert schedule.outputs == tuple(range(1, 41)) and not schedule.stats.in_order_fallback
     assert time.perf_counter() - begin < 1.0
 
 

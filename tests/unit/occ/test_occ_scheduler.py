@@ -77,9 +77,9 @@ def test_independent_tasks_are_never_re_executed() -> None:
     assert schedule is not None and schedule.outputs == (1,) * 100
     s = schedule.stats
     # Default costs, 2 workers: 33 txs each, the coordinator keeps the first 34.
-    assert (s.tasks, s.incarnations, s.re_executions, s.rounds) == (100, 100, 0, 1)
+    assert (s.tasks, s.executions, s.re_executions, s.worker_segments) == (100, 100, 0, 2)
     assert (s.in_order_txs, s.speculated_txs) == (34, 66)
-    assert not s.fallback_used and s.conflict_keys == ()
+    assert not s.in_order_fallback and s.conflict_keys == ()
 
 
 def test_the_coordinator_keeps_the_first_segment_and_each_worker_gets_a_later_one() -> None:
@@ -103,7 +103,7 @@ def test_a_block_too_small_to_split_runs_on_the_coordinator_alone() -> None:
     assert schedule is not None and schedule.outputs == (1, 1, 2)
     assert executor.blocks == 0 and executor.submitted == []
     s = schedule.stats
-    assert (s.rounds, s.speculated_txs, s.in_order_txs, s.incarnations) == (0, 0, 3, 3)
+    assert (s.worker_segments, s.speculated_txs, s.in_order_txs, s.executions) == (0, 0, 3, 3)
 
 
 def test_a_hot_key_is_re_executed_in_order_and_reported() -> None:
@@ -111,13 +111,13 @@ def test_a_hot_key_is_re_executed_in_order_and_reported() -> None:
     schedule = assert_same_as_serial(OccScheduler(InProcessExecutor(2)), tasks)
     assert schedule is not None and schedule.outputs == tuple(range(1, 201)) + (1,) * 4
     s = schedule.stats
-    assert s.speculated_txs > 100 and s.rounds == 1
+    assert s.speculated_txs > 100 and s.worker_segments == 2
     # Every speculated hot tx read a key written below it; the cold ones are valid.
     assert s.re_executions == s.speculated_txs - 4 > 0
-    assert s.incarnations == 204 + s.re_executions
+    assert s.executions == 204 + s.re_executions
     assert s.in_order_txs == 204 - s.speculated_txs + s.re_executions
     assert s.conflict_keys == ((("bank", b"hot".hex()), s.re_executions),)
-    assert s.fallback_used  # a burst of invalid outcomes
+    assert s.in_order_fallback  # a burst of invalid outcomes
 
 
 def test_a_later_segment_sees_the_final_writes_of_earlier_segments() -> None:

@@ -1,5 +1,6 @@
 """``occ.view``: layered reads, read-set and range recording, writes kept apart, and the
-iteration merge (base, writes below, own writes) in both directions."""
+iteration merge (base, writes below, own writes) in both directions. The plain overlay and
+the merge itself are tested in ``tests/unit/store/test_overlay.py``."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import random
 from typing import Any
 
 from occ.memory import MemoryView
-from occ.view import OverlayView, TxView, merge_layers
+from occ.view import TxView
+from store.overlay import Overlay
 
 BASE = MemoryView({"bank": {b"a": b"base-a", b"c": b"base-c", b"e": b"base-e"}, "other": {b"a": b"x"}})
 
@@ -61,7 +63,7 @@ def test_tx_view_keeps_its_writes_apart_from_below_and_base() -> None:
     view.set("bank", b"n", b"own-n")
     view.delete("bank", b"c")
     assert below == {("bank", b"a"): b"below-a"}
-    assert view.writes == {("bank", b"a"): b"own-a", ("bank", b"n"): b"own-n", ("bank", b"c"): None}
+    assert view.layer == {("bank", b"a"): b"own-a", ("bank", b"n"): b"own-n", ("bank", b"c"): None}
     assert BASE.get("bank", b"c") == b"base-c"
     other = TxView(2, BASE, below)
     assert other.get("bank", b"a") == b"below-a" and other.get("bank", b"n") is None
@@ -99,23 +101,8 @@ def test_tx_view_iteration_merges_base_below_and_own_writes_both_ways() -> None:
     assert list(view.iterate("other", None, None)) == [(b"a", b"x"), (b"d", b"not bank")]
 
 
-def test_overlay_view_reads_its_writes_over_base_and_writes_into_the_given_dict() -> None:
-    writes: dict[Any, Any] = {("bank", b"a"): b"w-a"}
-    view = OverlayView(BASE, writes)
-    assert view.get("bank", b"a") == b"w-a"
-    assert view.get("bank", b"c") == b"base-c"
-    view.delete("bank", b"c")
-    view.set("bank", b"d", b"w-d")
-    assert view.get("bank", b"c") is None and view.get("bank", b"d") == b"w-d"
-    assert writes == {("bank", b"a"): b"w-a", ("bank", b"c"): None, ("bank", b"d"): b"w-d"}
-    want = [(b"a", b"w-a"), (b"d", b"w-d"), (b"e", b"base-e")]
-    assert list(view.iterate("bank", None, None)) == want
-    assert list(view.iterate("bank", None, None, reverse=True)) == want[::-1]
-    assert list(view.iterate("bank", b"b", b"e")) == [(b"d", b"w-d")]
-
-
 def test_iterate_snapshots_the_view_when_called() -> None:
-    overlay = OverlayView(BASE, {})
+    overlay = Overlay(BASE, {})
     it = overlay.iterate("bank", None, None)
     overlay.set("bank", b"b", b"later")
     overlay.delete("bank", b"e")
@@ -126,15 +113,6 @@ def test_iterate_snapshots_the_view_when_called() -> None:
     tx.set("bank", b"d", b"later")
     below[("bank", b"b")] = b"later"
     assert [k for k, _ in it] == [b"e", b"c", b"a"]
-
-
-def test_merge_layers_upper_wins_and_none_hides_in_both_directions() -> None:
-    lower = [(b"a", b"1"), (b"c", b"3"), (b"e", b"5")]
-    upper = [(b"0", b"u0"), (b"c", None), (b"d", b"u4"), (b"e", b"u5"), (b"z", None)]
-    want = [(b"0", b"u0"), (b"a", b"1"), (b"d", b"u4"), (b"e", b"u5")]
-    assert list(merge_layers(iter(lower), upper, False)) == want
-    assert list(merge_layers(iter(lower[::-1]), upper[::-1], True)) == want[::-1]
-    assert list(merge_layers(iter([]), [(b"a", None)], False)) == []
 
 
 def _random_case(rng: random.Random, keys: list[bytes]) -> tuple[dict[bytes, bytes], list[dict[bytes, Any]]]:
@@ -178,19 +156,3 @@ def test_random_tx_view_iterations_match_a_dict_model() -> None:
         for reverse in (False, True):
             assert list(view.iterate("s", start, end, reverse)) == _expected(truth, start, end, reverse)
         assert view.ranges == (("s", start, end),) * 2
-
-
-def test_random_overlay_view_iterations_match_a_dict_model() -> None:
-    rng = random.Random(11)
-    keys = [bytes([k]) for k in range(8)]
-    for _ in range(400):
-        base, (layer, _) = _random_case(rng, keys)
-        view = OverlayView(MemoryView({"s": base}), {("t", keys[0]): b"other store"})
-        for k, v in layer.items():
-            view.set("s", k, v) if v is not None else view.delete("s", k)
-        truth: dict[bytes, Any] = {**base, **layer}
-        for k in rng.sample(keys, 3):
-            assert view.get("s", k) == truth.get(k)
-        start, end = _bounds(rng, keys)
-        for reverse in (False, True):
-            assert list(view.iterate("s", start, end, reverse)) == _expected(truth, start, end, reverse)

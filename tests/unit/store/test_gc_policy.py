@@ -1,12 +1,13 @@
-"""``occ.runtime.paused_gc``: no automatic collection inside a block, no scan of the
-block's survivors after it, and their cycles collected when they are thawed."""
+"""``store.gc_policy.GcPolicy``: no automatic collection inside a block, no scan of the
+block's survivors after it, their cycles collected when they are thawed, and the worker's
+collect-and-freeze between segments."""
 
 from __future__ import annotations
 
 import gc
 import weakref
 
-from occ import runtime
+from store.gc_policy import GcPolicy
 
 
 class Node:
@@ -21,24 +22,39 @@ def cycle() -> weakref.ref[Node]:
 
 
 def test_blocks_run_without_automatic_collection_and_restore_it() -> None:
+    policy = GcPolicy()
     assert gc.isenabled()
-    with runtime.paused_gc():
+    with policy.block():
+        assert not gc.isenabled()
+        with policy.block():  # a nested block is part of the outer one
+            assert not gc.isenabled()
         assert not gc.isenabled()
     assert gc.isenabled()
+    gc.unfreeze()
 
 
 def test_a_blocks_survivors_are_frozen_then_thawed_so_cycles_are_collected() -> None:
     gc.collect()
     gc.unfreeze()
-    runtime._blocks = 0
+    policy = GcPolicy(thaw_every=8)
     refs = []
-    for _ in range(runtime.THAW_EVERY - 1):
-        with runtime.paused_gc():
+    for _ in range(policy.thaw_every - 1):
+        with policy.block():
             refs.append(cycle())
         assert gc.get_freeze_count() > 0  # frozen: the next collection does not scan them
     gc.collect()
     assert all(r() is not None for r in refs)  # frozen cycles wait for the thaw
-    with runtime.paused_gc():
+    with policy.block():
         refs.append(cycle())
-    assert gc.get_freeze_count() == 0  # the THAW_EVERY-th block thaws and collects
+    assert gc.get_freeze_count() == 0  # the thaw_every-th block thaws and collects
     assert all(r() is None for r in refs)
+
+
+def test_between_segments_collects_then_freezes_with_automatic_collection_off() -> None:
+    ref = cycle()
+    try:
+        GcPolicy().between_segments()
+        assert not gc.isenabled() and ref() is None and gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        gc.enable()

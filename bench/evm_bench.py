@@ -52,9 +52,9 @@ from ledger import accounts, bank  # noqa: E402
 from ledger.addresses import sei_address_from_pubkey  # noqa: E402
 from ledger.context import BlockContext  # noqa: E402
 from ledger.encoding import encode_uint  # noqa: E402
-from ledger.overlay import EmptyView, Overlay  # noqa: E402
 from ledger.results import TxResult  # noqa: E402
 from store.api import ChangeSet, KVView  # noqa: E402
+from store.overlay import EmptyView, Overlay  # noqa: E402
 
 CHAIN_ID = 713714
 FUNDS = 10**24

@@ -27,7 +27,7 @@ import wasmtime  # noqa: E402
 
 from ledger.addresses import from_bech32, to_bech32  # noqa: E402
 from ledger.context import BlockContext  # noqa: E402
-from ledger.overlay import EmptyView, Overlay  # noqa: E402
+from store.overlay import EmptyView, Overlay  # noqa: E402
 from tests.support.cw import build_contract  # noqa: E402
 from wasm_bridge import messages  # noqa: E402
 from wasm_bridge.cache import ModuleCache  # noqa: E402

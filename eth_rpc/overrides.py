@@ -19,8 +19,8 @@ from evm_bridge.api import BlockOverrides
 from ledger import bank
 from ledger.accounts import sei_for_evm
 from ledger.encoding import encode_uint
-from ledger.overlay import Overlay
 from store.api import ReadView
+from store.overlay import Overlay
 
 
 def _slots(value: Any, what: str) -> dict[int, int]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from evm_bridge.account_db import read_balance, read_code, read_nonce, read_storage
-from ledger.overlay import Overlay
+from store.overlay import Overlay
 
 Json = dict[str, Any]
 

@@ -29,8 +29,8 @@ from evm_bridge.call import ZERO_ADDRESS, Message, message_tx
 from evm_bridge.execute import Execution, run
 from evm_bridge.vm import execution_context
 from ledger.context import BlockContext
-from ledger.overlay import Overlay
 from store.api import ReadView
+from store.overlay import Overlay
 
 Json = dict[str, Any]
 MAX_BLOCKS = 256

@@ -29,8 +29,8 @@ from evm_bridge.execute import Execution, Instrument, run
 from evm_bridge.gas import floor_gas, intrinsic_gas
 from evm_bridge.vm import execution_context
 from ledger.context import BlockContext
-from ledger.overlay import Overlay
 from store.api import ReadView
+from store.overlay import Overlay
 
 #: Sei's default gas cap for simulations.
 SIMULATION_GAS_LIMIT = 10_000_000

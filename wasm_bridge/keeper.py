@@ -19,9 +19,9 @@ import wasmtime
 
 from ledger.addresses import to_bech32
 from ledger.context import BlockContext
-from ledger.overlay import Overlay
 from ledger.results import Event
 from store.api import KVView, ReadView
+from store.overlay import Overlay
 from wasm_bridge import messages, state
 from wasm_bridge.api import (
     Coins,

@@ -16,9 +16,9 @@ from typing import Any
 from ledger import bank
 from ledger.addresses import AddressError, from_bech32, to_bech32
 from ledger.association import can_receive
-from ledger.overlay import Overlay
 from ledger.results import Event
 from store.api import KVView
+from store.overlay import Overlay
 from wasm_bridge import evm_bindings, messages
 from wasm_bridge.api import ContractInfo, OutOfGas, ValidationError, WasmError
 from wasm_bridge.frame import Contracts, Frame

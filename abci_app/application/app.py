@@ -37,7 +37,6 @@ from ledger.blocks import CommittedBlock
 from ledger.codes import TxError
 from ledger.context import KEY_MAX_GAS, PARAMS, base_fee, block_gas_limit, make_context
 from ledger.encoding import encode_uint
-from ledger.overlay import EmptyView, Overlay
 from ledger.results import TxResult
 from occ.api import Scheduler
 from occ.executors import SerialExecutor
@@ -45,6 +44,7 @@ from pysei_pb.tendermint.abci import types_pb2 as abci
 from pysei_pb.tendermint.crypto import keys_pb2
 from pysei_pb.tendermint.types.validator_pb2 import BLOCK_ID_FLAG_COMMIT
 from store.api import ChangeSet, Database, KVView
+from store.overlay import EmptyView, Overlay
 from untrusted import json_text
 
 log = logging.getLogger("pysei.app")

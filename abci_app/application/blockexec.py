@@ -14,10 +14,10 @@ from abci_app.module_api import BlockInfo, Module, ValidatorUpdate
 from ledger import bank
 from ledger.addresses import FEE_COLLECTOR
 from ledger.context import BlockContext
-from ledger.overlay import Overlay
 from ledger.results import Event, TxResult
 from occ.api import BlockStats, Scheduler
 from store.api import ChangeSet, ReadView
+from store.overlay import Overlay
 
 NO_INFO = BlockInfo()
 

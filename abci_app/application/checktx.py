@@ -22,9 +22,9 @@ from abci_app.cosmos_tx.execute import execute_cosmos_tx
 from ledger import accounts, codes
 from ledger.codes import TxError
 from ledger.context import BlockContext, make_context
-from ledger.overlay import Overlay
 from pysei_pb.tendermint.abci import types_pb2 as abci
 from store.api import Database
+from store.overlay import Overlay
 
 _VERIFIED_CACHE = 100_000
 

@@ -26,10 +26,10 @@ from ledger import codes
 from ledger.bank import InsufficientFunds
 from ledger.codes import TxError
 from ledger.context import BlockContext
-from ledger.overlay import Overlay
 from ledger.results import Event, TxResult
 from pysei_pb.cosmos.base.abci.v1beta1 import abci_pb2
 from store.api import KVView
+from store.overlay import Overlay
 
 #: Gas metered messages may use in a simulation when the block has no gas limit.
 SIMULATION_GAS_LIMIT = 100_000_000

@@ -18,11 +18,11 @@ from abci_app.module_api import MsgError, MsgHandler
 from ledger import codes
 from ledger.codes import TxError
 from ledger.context import BlockContext
-from ledger.overlay import Overlay
 from pysei_pb.cosmos.base.abci.v1beta1 import abci_pb2
 from pysei_pb.cosmos.tx.v1beta1 import service_pb2
 from pysei_pb.tendermint.abci import types_pb2
 from store.api import ReadView
+from store.overlay import Overlay
 
 PATH = "/cosmos.tx.v1beta1.Service/Simulate"
 

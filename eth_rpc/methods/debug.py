@@ -17,7 +17,7 @@ from eth_rpc.tracing import replay_evm_txs, trace
 from evm_bridge.execute import run
 from evm_bridge.txs import decode_tx
 from evm_bridge.vm import execution_context
-from ledger.overlay import Overlay
+from store.overlay import Overlay
 
 
 def _trace_block(b: Any, height: int, config: TraceConfig, only: int | None = None) -> list[Any]:

@@ -21,8 +21,8 @@ from typing import Any
 from ledger import bank
 from ledger.accounts import associated_evm
 from ledger.encoding import addr_key, decode_uint, encode_uint
-from ledger.overlay import Overlay
 from store.api import KVView
+from store.overlay import Overlay
 
 _USEI = bank.NATIVE_DENOM.encode()
 _scratch: weakref.WeakKeyDictionary[Any, Overlay] = weakref.WeakKeyDictionary()

@@ -13,7 +13,7 @@ from evm_bridge.txs import decode_tx
 from ledger import bank
 from ledger.context import BlockContext
 from ledger.encoding import decode_uint
-from ledger.overlay import EmptyView, Overlay
+from store.overlay import EmptyView, Overlay
 
 CHAIN_ID = 713714
 KEYS = [bytes([i + 1]) * 32 for i in range(3)]

@@ -33,12 +33,12 @@ from ledger import bank
 from ledger.addresses import sei_address_from_pubkey, to_bech32
 from ledger.context import BlockContext
 from ledger.encoding import decode_uint
-from ledger.overlay import EmptyView, Overlay
 from occ.executors import InProcessExecutor, SerialExecutor
 from occ.memory import MemoryView
 from occ.scheduler import OccScheduler
 from pysei_pb.cosmos.bank.v1beta1 import tx_pb2 as bank_tx
 from pysei_pb.cosmos.base.v1beta1 import coin_pb2
+from store.overlay import EmptyView, Overlay
 
 CHAIN_ID = "pysei-prop-1"
 EVM_CHAIN_ID = 713714

@@ -23,12 +23,12 @@ from abci_app.cosmos_tx.builder import build_and_sign
 from abci_app.modules.loader import load_modules
 from ledger.addresses import sei_address_from_pubkey, to_bech32
 from ledger.context import BlockContext
-from ledger.overlay import EmptyView, Overlay
 from occ.executors import InProcessExecutor, SerialExecutor
 from occ.memory import MemoryView
 from occ.scheduler import OccScheduler
 from pysei_pb.cosmos.bank.v1beta1 import tx_pb2 as bank_tx
 from pysei_pb.cosmos.base.v1beta1 import coin_pb2
+from store.overlay import EmptyView, Overlay
 
 CHAIN_ID = "pysei-prop-1"
 MODULES = ("auth", "bank", "evm", "tokenfactory")

@@ -21,9 +21,9 @@ from evm_bridge.txs import decode_tx
 from ledger import bank
 from ledger.blocks import CommittedBlock
 from ledger.context import BlockContext
-from ledger.overlay import Overlay
 from store.api import ChangeSet
 from store.multistore import SeiDB
+from store.overlay import Overlay
 
 CHAIN_ID = 713714
 KEYS = ["0x" + f"{i:02x}" * 32 for i in (0x11, 0x22, 0x33)]

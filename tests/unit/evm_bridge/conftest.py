@@ -16,8 +16,8 @@ from evm_bridge.signer import address_of, sign_tx
 from evm_bridge.txs import decode_tx
 from ledger import bank
 from ledger.context import BlockContext
-from ledger.overlay import EmptyView, Overlay
 from ledger.results import TxResult
+from store.overlay import EmptyView, Overlay
 
 CHAIN_ID = 713714
 ALICE = bytes.fromhex("a1" * 32)

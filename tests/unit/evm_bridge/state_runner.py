@@ -35,7 +35,7 @@ from evm_bridge.txs import decode_tx
 from ledger import bank
 from ledger.accounts import sei_for_evm
 from ledger.encoding import encode_uint
-from ledger.overlay import EmptyView, Overlay
+from store.overlay import EmptyView, Overlay
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "evm" / "GeneralStateTests"
 PRAGUE_FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "evm" / "PragueStateTests"

@@ -14,7 +14,7 @@ from evm_bridge.receipts import logs_bloom
 from evm_bridge.signer import address_of
 from ledger import bank, codes
 from ledger.accounts import associated_evm, associated_sei
-from ledger.overlay import Overlay
+from store.overlay import Overlay
 from tests.unit.evm_bridge.conftest import ALICE, BASE_FEE, BOB, START, Chain, calldata
 
 CAROL = bytes.fromhex("cc" * 20)

@@ -15,7 +15,7 @@ from evm_bridge.execute import execute_tx
 from evm_bridge.signer import address_of, sign_authorization, sign_tx
 from evm_bridge.txs import decode_tx
 from evm_bridge.vm import execution_context
-from ledger.overlay import Overlay
+from store.overlay import Overlay
 from tests.unit.evm_bridge.conftest import ALICE, BASE_FEE, BOB, CHAIN_ID, Chain, calldata
 
 TO = bytes.fromhex("44" * 20)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pysei_tokenfactory import denoms
 
-from ledger.overlay import EmptyView, Overlay
+from store.overlay import EmptyView, Overlay
 
 
 @pytest.mark.parametrize("last", [0x00, 0xFE, 0xFF])

@@ -11,7 +11,7 @@ import wasmtime
 from ledger import bank
 from ledger.addresses import to_bech32
 from ledger.context import BlockContext
-from ledger.overlay import EmptyView, Overlay
+from store.overlay import EmptyView, Overlay
 from tests.support.cw import build_contract
 from wasm_bridge import state
 from wasm_bridge.api import CodeInfo

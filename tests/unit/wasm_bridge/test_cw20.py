@@ -11,8 +11,8 @@ from abci_app.module_api import GasMeter, Module, MsgError
 from abci_app.modules import wasm, wasm_errors
 from ledger import codes
 from ledger.addresses import to_bech32
-from ledger.overlay import EmptyView, Overlay
 from pysei_pb.cosmwasm.wasm.v1 import query_pb2, tx_pb2
+from store.overlay import EmptyView, Overlay
 
 from .conftest import ALICE, BOB, CAROL, CTX, wat
 

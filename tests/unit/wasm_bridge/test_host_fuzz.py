@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ledger.overlay import EmptyView, Overlay
+from store.overlay import EmptyView, Overlay
 from tests.fuzz.conftest import FUZZ
 from wasm_bridge.api import WasmError
 from wasm_bridge.cache import ModuleCache

@@ -11,6 +11,7 @@ import hashlib
 from functools import lru_cache
 
 from coincurve import PublicKey
+from Crypto.Hash import RIPEMD160
 from eth_hash.auto import keccak
 
 from ledger import bech32_codec
@@ -30,8 +31,6 @@ def ripemd160(data: bytes) -> bytes:
         h.update(data)
         return h.digest()
     except ValueError:  # OpenSSL builds without legacy ripemd160
-        from Crypto.Hash import RIPEMD160
-
         return RIPEMD160.new(data).digest()
 
 

@@ -1,4 +1,4 @@
-"""The SS key layout in RocksDB.
+"""The SS key and value layout in RocksDB: every encoding and decoding of it is here.
 
 Data entry, one per (store, key, version)::
 
@@ -23,16 +23,21 @@ from __future__ import annotations
 MAX_VERSION = (1 << 64) - 1
 META_LATEST = b"m/latest"
 META_EARLIEST = b"m/earliest"
+#: The first byte of every data entry.
+DATA = b"d"
 TOMBSTONE = b"\x00"
 SET_FLAG = 0x01
+_SET = b"\x01"
 _TERM = b"\x00\x01"
+#: Bytes of the version at the end of a data entry.
+VERSION_BYTES = 8
 
 
 def store_prefix(store: str) -> bytes:
     name = store.encode()
     if not name or len(name) > 200:
         raise ValueError(f"bad store name {store!r}")
-    return b"d" + bytes([len(name)]) + name
+    return DATA + bytes([len(name)]) + name
 
 
 def prefix_end(prefix: bytes) -> bytes:
@@ -49,12 +54,27 @@ def next_head(h: bytes) -> bytes:
 
 
 def version_suffix(version: int) -> bytes:
-    return (MAX_VERSION - version).to_bytes(8, "big")
+    return (MAX_VERSION - version).to_bytes(VERSION_BYTES, "big")
+
+
+def entry(prefix: bytes, key: bytes, version: int) -> bytes:
+    """The data entry key of ``key`` (in the store of ``prefix``) at ``version``."""
+    return head(prefix, key) + version_suffix(version)
 
 
 def split(entry: bytes) -> tuple[bytes, int]:
     """(head, version) of a data entry key."""
-    return entry[:-8], MAX_VERSION - int.from_bytes(entry[-8:], "big")
+    return entry[:-VERSION_BYTES], MAX_VERSION - int.from_bytes(entry[-VERSION_BYTES:], "big")
+
+
+def encode_value(value: bytes | None) -> bytes:
+    """A set's stored value, or the tombstone of a delete."""
+    return TOMBSTONE if value is None else _SET + value
+
+
+def decode_value(stored: bytes) -> bytes | None:
+    """The value a stored entry holds; None for a tombstone."""
+    return stored[1:] if stored[0] == SET_FLAG else None
 
 
 def user_key(prefix_len: int, h: bytes) -> bytes:

@@ -15,6 +15,7 @@ from rocksdict import AccessType, Options, Rdict, RdictIter, WriteBatch
 
 from store.api import ChangeSet
 from store.ss import keys as K
+from store.ss.keys import decode_value, head
 from store.ss.rocks_view import RocksView
 
 _PRUNE_BATCH = 10_000
@@ -88,16 +89,13 @@ class RocksStateStore:
         return loc.it
 
     def get(self, store: str, key: bytes, version: int) -> bytes | None:
-        # hot path: K.head and the thread's iterator, inlined
-        p = self._prefixes.get(store) or self._prefix(store)
-        h = p + key.replace(b"\x00", b"\x00\xff") + b"\x00\x01"
+        h = head(self._prefixes.get(store) or self._prefix(store), key)
         loc = self._local
         it = loc.it if loc.gen == self._generation else self._fresh_iter()
-        it.seek(h + (K.MAX_VERSION - version).to_bytes(8, "big"))
+        it.seek(h + K.version_suffix(version))
         if not it.valid() or not it.key().startswith(h):  # heads are prefix-free
             return None
-        v = it.value()
-        return v[1:] if v[0] == 1 else None
+        return decode_value(it.value())
 
     def view(self, version: int) -> RocksView:
         """A fast ``ReadView`` at ``version`` (see ``store.ss.rocks_view``)."""
@@ -116,36 +114,38 @@ class RocksStateStore:
 
     @staticmethod
     def _forward(it: RdictIter, plen: int, lo: bytes, hi: bytes, vs: bytes) -> Iterator[tuple[bytes, bytes]]:
+        n = -K.VERSION_BYTES
         it.seek(lo)
         while it.valid():
             entry = it.key()
             if entry >= hi:
                 return
-            h = entry[:-8]
-            if entry[-8:] < vs:  # newer than the version read: seek to the newest <= it
+            h = entry[:n]
+            if entry[n:] < vs:  # newer than the version read: seek to the newest <= it
                 it.seek(h + vs)
                 if not it.valid():
                     return
-                if it.key()[:-8] != h:
+                if it.key()[:n] != h:
                     continue  # no version of h <= v; the iterator already sits on the next key
-            value = it.value()
-            if value[0] == K.SET_FLAG:
-                yield K.user_key(plen, h), value[1:]
+            value = decode_value(it.value())
+            if value is not None:
+                yield K.user_key(plen, h), value
             it.seek(K.next_head(h))
 
     @staticmethod
     def _reverse(it: RdictIter, plen: int, lo: bytes, hi: bytes, vs: bytes) -> Iterator[tuple[bytes, bytes]]:
+        n = -K.VERSION_BYTES
         it.seek_for_prev(hi)
         while it.valid():
             entry = it.key()
             if entry < lo:
                 return
-            h = entry[:-8]
+            h = entry[:n]
             it.seek(h + vs)
-            if it.valid() and it.key()[:-8] == h:
-                value = it.value()
-                if value[0] == K.SET_FLAG:
-                    yield K.user_key(plen, h), value[1:]
+            if it.valid() and it.key()[:n] == h:
+                value = decode_value(it.value())
+                if value is not None:
+                    yield K.user_key(plen, h), value
             it.seek_for_prev(h)
 
     # -- writes -----------------------------------------------------------------------
@@ -159,8 +159,7 @@ class RocksStateStore:
         for store, pairs in changeset.changes.items():
             prefix = self._prefix(store)
             for key, value in pairs:
-                entry = K.head(prefix, key) + suffix
-                batch.put(entry, K.TOMBSTONE if value is None else b"\x01" + value)
+                batch.put(head(prefix, key) + suffix, K.encode_value(value))
         batch.put(K.META_LATEST, K.be64(version))
         if self._earliest == 0:
             batch.put(K.META_EARLIEST, K.be64(version))
@@ -179,7 +178,7 @@ class RocksStateStore:
         suffix = K.version_suffix(version)
         batch = WriteBatch(raw_mode=True)
         for store, key, value in items:
-            batch.put(K.head(self._prefix(store), key) + suffix, b"\x01" + value)
+            batch.put(head(self._prefix(store), key) + suffix, K.encode_value(value))
             if batch.len() >= _PRUNE_BATCH:
                 self._db.write(batch)
                 batch = WriteBatch(raw_mode=True)
@@ -208,16 +207,17 @@ class RocksStateStore:
         cut_suffix = K.version_suffix(cut)
         batch = WriteBatch(raw_mode=True)
         it = self._db.iter()
-        it.seek(b"d")
+        n = -K.VERSION_BYTES
+        it.seek(K.DATA)
         current, kept = b"", False
         while it.valid():
             entry = it.key()
-            if entry[:1] != b"d":
+            if not entry.startswith(K.DATA):
                 break
-            h = entry[:-8]
+            h = entry[:n]
             if h != current:
                 current, kept = h, False
-            if entry[-8:] >= cut_suffix:  # version <= cut
+            if entry[n:] >= cut_suffix:  # version <= cut
                 if kept or it.value() == K.TOMBSTONE:
                     batch.delete(entry)
                     if batch.len() >= _PRUNE_BATCH:

@@ -2,30 +2,29 @@
 
 It keeps its own iterator (created on first use, by the thread that made the view) and
 the version suffix precomputed, so a get is: build the key head, one seek, one compare.
-Other threads fall back to the store's per-thread iterators.
+Other threads fall back to the store's own reads (its per-thread iterators).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from threading import get_ident
-from typing import TYPE_CHECKING
 
 from rocksdict import RdictIter
 
-from store.ss import keys as K
-
-if TYPE_CHECKING:
-    from store.ss.rocks import RocksStateStore
+from store.api import StateStore
+from store.ss.keys import decode_value, head, store_prefix, version_suffix
 
 
 class RocksView:
+    """Reads ``ss`` (the RocksDB store ``it`` iterates) at ``version``."""
+
     __slots__ = ("ss", "version", "_suffix", "_owner", "_it", "_prefixes")
 
-    def __init__(self, ss: RocksStateStore, version: int, it: RdictIter) -> None:
+    def __init__(self, ss: StateStore, version: int, it: RdictIter) -> None:
         self.ss = ss
         self.version = version
-        self._suffix = K.version_suffix(version)
+        self._suffix = version_suffix(version)
         self._owner = get_ident()
         self._it = it
         self._prefixes: dict[str, bytes] = {}
@@ -35,14 +34,13 @@ class RocksView:
             return self.ss.get(store, key, self.version)
         p = self._prefixes.get(store)
         if p is None:
-            p = self._prefixes[store] = K.store_prefix(store)
-        h = p + key.replace(b"\x00", b"\x00\xff") + b"\x00\x01"
+            p = self._prefixes[store] = store_prefix(store)
+        h = head(p, key)
         it = self._it
         it.seek(h + self._suffix)
         if not it.valid() or not it.key().startswith(h):  # heads are prefix-free
             return None
-        v = it.value()
-        return v[1:] if v[0] == 1 else None
+        return decode_value(it.value())
 
     def iterate(
         self, store: str, start: bytes | None, end: bytes | None, reverse: bool = False

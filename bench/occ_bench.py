@@ -56,8 +56,10 @@ from ledger.results import Event, TxResult  # noqa: E402
 from occ.api import Schedule, TaskRunner  # noqa: E402
 from occ.executors import ProcessPoolExecutor, SerialExecutor  # noqa: E402
 from occ.memory import MemoryOpener, MemoryView  # noqa: E402
+from occ.runtime import use_fast_keccak  # noqa: E402
 from occ.scheduler import OccScheduler  # noqa: E402
 from store.api import KVView, ReadView, StateOpener  # noqa: E402
+from store.gc_policy import GcPolicy  # noqa: E402
 
 DENOM = bank.NATIVE_DENOM
 FEE = 2_000
@@ -361,9 +363,10 @@ def parallel_capacity(workers: int) -> float:
 def bench_case(case: Case, args: argparse.Namespace) -> None:
     """Serial and OCC on the same block, alternating; checks they agree; prints one case."""
     n = len(case.tasks)
-    serial = SerialExecutor()
-    pool = ProcessPoolExecutor(case.opener, args.workers - 1, warm_up=case.warm_up)
-    with OccScheduler(pool, clock=time.perf_counter_ns) as occ:
+    gc_policy = GcPolicy()  # one per process, shared, as in the node
+    serial = SerialExecutor(gc_policy)
+    pool = ProcessPoolExecutor(case.opener, args.workers - 1, warm_up=case.warm_up, gc_policy=gc_policy)
+    with OccScheduler(pool, clock=time.perf_counter_ns, gc_policy=gc_policy) as occ:
         planner = occ.planner
 
         def run_serial() -> Schedule:
@@ -394,8 +397,9 @@ def bench_case(case: Case, args: argparse.Namespace) -> None:
         f"   ratio {best_s / best_o:.2f}x (best vs best; median of pairs {statistics.median(ratios):.2f}x)"
     )
     print(
-        f"  incarnations {st.incarnations}, re-executions {st.re_executions}, speculated"
-        f" {st.speculated_txs}, in order {st.in_order_txs}, burst {st.fallback_used}, validate {st.validate_ms} ms;"
+        f"  executions {st.executions}, re-executions {st.re_executions}, speculated"
+        f" {st.speculated_txs}, in order {st.in_order_txs}, in-order fallback {st.in_order_fallback},"
+        f" validate {st.validate_ms} ms;"
         f" CPU beyond serial {overhead:.0f} us/tx (coordinator + workers)"
     )
     c = planner.costs
@@ -429,6 +433,7 @@ def main() -> None:
     )
     parser.add_argument("--no-app", action="store_true", help="skip the cases through the app and SeiDB")
     args = parser.parse_args()
+    use_fast_keccak()
     n = args.txs
     print(
         f"OCC bench: {n} txs per block, {args.workers} workers (the coordinator and {args.workers - 1}"

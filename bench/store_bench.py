@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from rocksdict import Options, Rdict  # noqa: E402
 
+from occ.runtime import use_fast_keccak  # noqa: E402
 from store.api import ChangeSet  # noqa: E402
 from store.config import StoreConfig  # noqa: E402
 from store.multistore import SeiDB  # noqa: E402
@@ -152,6 +153,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
     args = ap.parse_args()
+    use_fast_keccak()  # as the node does at start
     keys = 20_000 if args.quick else 100_000
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp)

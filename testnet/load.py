@@ -36,7 +36,7 @@ class LoadReport:
     block_ms_p99: float
     finality_ms_median: float
     finality_ms_p99: float
-    reexecution_rate: float  # OCC re-executions per incarnation, over the run, all nodes
+    reexecution_rate: float  # OCC re-executions per tx execution, over the run, all nodes
     blocks: int
     heights: tuple[int, int]
     submit_seconds: float = 0.0  # first send to last CheckTx answer
@@ -52,7 +52,7 @@ class LoadReport:
             f"committed TPS {r.tps:.1f} over heights {r.heights[0]}..{r.heights[1]} ({r.blocks} blocks)",
             f"block interval median {r.block_ms_median:.0f} ms, p99 {r.block_ms_p99:.0f} ms",
             f"finality median {r.finality_ms_median:.0f} ms, p99 {r.finality_ms_p99:.0f} ms",
-            f"OCC re-execution rate {r.reexecution_rate:.3f} per incarnation",
+            f"OCC re-execution rate {r.reexecution_rate:.3f} per execution",
         ]
 
 
@@ -128,7 +128,7 @@ def _report(net, load, sub, landed: Landed, lost: set[str], before, after) -> Lo
     for name, end in after.items():
         start = before.get(name, {})
         occ[name] = {k: v - start.get(k, 0.0) for k, v in end.items()}
-    inc = sum(d.get("pysei_occ_incarnations", 0) for d in occ.values())
+    executions = sum(d.get("pysei_occ_executions", 0) for d in occ.values())
     rex = sum(d.get("pysei_occ_reexecutions", 0) for d in occ.values())
     return LoadReport(
         txs=len(load),
@@ -142,7 +142,7 @@ def _report(net, load, sub, landed: Landed, lost: set[str], before, after) -> Lo
         block_ms_p99=percentile(gaps, 99),
         finality_ms_median=statistics.median(finality) if finality else 0.0,
         finality_ms_p99=percentile(finality, 99),
-        reexecution_rate=rex / inc if inc else 0.0,
+        reexecution_rate=rex / executions if executions else 0.0,
         blocks=len(heights),
         heights=(first, last),
         submit_seconds=sub.finished - sub.started,

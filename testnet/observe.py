@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from testnet import rpc
 
-OCC_COUNTERS = ("pysei_occ_incarnations", "pysei_occ_reexecutions", "pysei_txs")
+OCC_COUNTERS = ("pysei_occ_executions", "pysei_occ_reexecutions", "pysei_txs")
 
 
 @dataclass

@@ -262,10 +262,10 @@ class App:
                 block, outcome = staged
                 s = outcome.stats
                 log.info(
-                    "block height=%d txs=%d gas=%d execute_ms=%d commit_ms=%d occ_incarnations=%d "
-                    "occ_reexecutions=%d occ_rounds=%d occ_fallback=%s app_hash=%s",
+                    "block height=%d txs=%d gas=%d execute_ms=%d commit_ms=%d occ_executions=%d "
+                    "occ_reexecutions=%d occ_worker_segments=%d occ_in_order_fallback=%s app_hash=%s",
                     block.height, len(block.txs), block.gas_used, self._finalize_ms, commit_ms,
-                    s.incarnations, s.re_executions, s.rounds, s.fallback_used, block.app_hash.hex()[:16],
+                    s.executions, s.re_executions, s.worker_segments, s.in_order_fallback, block.app_hash.hex()[:16],
                 )
                 for observer in self.observers:
                     try:

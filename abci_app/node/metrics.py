@@ -20,10 +20,14 @@ class Metrics:
         self.failed_txs = Counter("pysei_failed_txs", "committed txs with a non-zero code", registry=r)
         self.gas = Counter("pysei_gas_used", "gas used by committed txs", registry=r)
         self.execute_ms = Gauge("pysei_block_execute_ms", "FinalizeBlock time of the last block", registry=r)
-        self.incarnations = Counter("pysei_occ_incarnations", "OCC incarnations", registry=r)
-        self.re_executions = Counter("pysei_occ_reexecutions", "OCC re-executions", registry=r)
-        self.rounds = Counter("pysei_occ_rounds", "OCC rounds", registry=r)
-        self.fallbacks = Counter("pysei_occ_fallbacks", "blocks that fell back to serial", registry=r)
+        self.executions = Counter("pysei_occ_executions", "tx executions, re-executions included", registry=r)
+        self.re_executions = Counter("pysei_occ_reexecutions", "worker outcomes re-executed in order", registry=r)
+        self.worker_segments = Counter("pysei_occ_worker_segments", "block segments run by workers", registry=r)
+        self.in_order_fallbacks = Counter(
+            "pysei_occ_in_order_fallbacks",
+            "blocks whose worker txs fell back to in-order execution (conflict burst, stalled or crashed worker)",
+            registry=r,
+        )
         self.mempool = Gauge("pysei_checktx_admitted", "txs admitted by CheckTx since the last commit", registry=r)
         self._server = None
 
@@ -34,11 +38,11 @@ class Metrics:
         self.txs.inc(len(block.txs))
         self.failed_txs.inc(sum(1 for r in block.results if r.code))
         self.gas.inc(block.gas_used)
-        self.incarnations.inc(s.incarnations)
+        self.executions.inc(s.executions)
         self.re_executions.inc(s.re_executions)
-        self.rounds.inc(s.rounds)
-        if s.fallback_used:
-            self.fallbacks.inc()
+        self.worker_segments.inc(s.worker_segments)
+        if s.in_order_fallback:
+            self.in_order_fallbacks.inc()
         self.execute_ms.set(s.execute_ms + s.validate_ms)
 
     def start(self) -> None:

@@ -24,6 +24,7 @@ import tempfile
 import time
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from occ.executors import ProcessPoolExecutor, SerialExecutor
 from occ.memory import MemoryOpener, MemoryView
@@ -45,6 +46,7 @@ from eth_hash.auto import keccak  # noqa: E402
 from evm_bridge.account_db import STORE, read_code  # noqa: E402
 from evm_bridge.api import EvmTx  # noqa: E402
 from evm_bridge.execute import execute_tx  # noqa: E402
+from evm_bridge.precompiles.registry import PrecompileTable, precompile_table  # noqa: E402
 from evm_bridge.signer import address_of, sign_tx  # noqa: E402
 from evm_bridge.txs import decode_tx  # noqa: E402
 from evm_bridge.vm import execution_context  # noqa: E402
@@ -65,10 +67,22 @@ CTX = BlockContext(height=2, time_ns=1_700_000_000 * 10**9, chain_id="bench", ev
 
 
 class EvmRunner:
-    """``occ`` task runner: a task is a decoded ``EvmTx``."""
+    """``occ`` task runner: a task is a decoded ``EvmTx``, run with the built-in precompiles
+    (built once per process that unpickles the runner)."""
+
+    def __init__(self) -> None:
+        self._precompiles: PrecompileTable | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self._precompiles = None
 
     def run(self, task: EvmTx, context: BlockContext, view: KVView) -> TxResult:
-        return execute_tx(task, context, view)
+        if self._precompiles is None:
+            self._precompiles = precompile_table()
+        return execute_tx(task, context, view, self._precompiles)
 
 
 def keys(n: int, tag: bytes) -> list[bytes]:
@@ -84,7 +98,7 @@ def token_runtime() -> bytes:
     args = encode(["string", "string", "uint256"], ["Bench", "BEN", 10**30])
     raw = sign_tx(deployer, chain_id=CHAIN_ID, nonce=0, gas=3_000_000, to=None, data=creation + args,
                   max_fee_per_gas=2 * 10**9)
-    result = execute_tx(decode_tx(raw, CHAIN_ID), CTX, view)
+    result = execute_tx(decode_tx(raw, CHAIN_ID), CTX, view, precompile_table())
     assert result.ok, result.log
     return read_code(view, result.evm.contract_address)
 
@@ -147,9 +161,10 @@ def raw_pyevm(senders: list[bytes], runtime: bytes, raws: list[bytes]) -> tuple[
 def bridge_memory(genesis: dict[str, dict[bytes, bytes]], txs: list[EvmTx]) -> tuple[float, float]:
 
     view = Overlay(MemoryView(genesis))
+    precompiles = precompile_table()
     t0 = time.perf_counter()
     for tx in txs:
-        r = execute_tx(tx, CTX, view)
+        r = execute_tx(tx, CTX, view, precompiles)
         assert r.ok, r.log
     t1 = time.perf_counter()
     ChangeSet.from_writes(view.writes())
@@ -162,9 +177,10 @@ def bridge_rocksdb(genesis: dict[str, dict[bytes, bytes]], txs: list[EvmTx]) -> 
         db.stage(1, ChangeSet.from_writes(genesis))
         db.commit()
         view = Overlay(db.read_view(1))
+        precompiles = precompile_table()
         t0 = time.perf_counter()
         for tx in txs:
-            r = execute_tx(tx, CTX, view)
+            r = execute_tx(tx, CTX, view, precompiles)
             assert r.ok, r.log
         t1 = time.perf_counter()
         db.stage(2, ChangeSet.from_writes(view.writes()))

@@ -56,7 +56,7 @@ def create_access_list(sim: Simulation) -> tuple[AccessList, CallResult]:
     """The stable access list of ``sim``'s call and the result of running with it."""
     msg = sim.msg
     to = msg.to if msg.to is not None else generate_contract_address(msg.sender, read_nonce(sim.view, msg.sender))
-    exclude = frozenset({msg.sender, to, bytes(sim.context.coinbase)}) | precompile_addresses()
+    exclude = frozenset({msg.sender, to, bytes(sim.context.coinbase)}) | precompile_addresses(sim.precompiles)
     current = _as_list({a: set(s) for a, s in msg.access_list}, exclude)
     for _ in range(MAX_ROUNDS):
         touched: dict[bytes, set[int]] = {a: set(s) for a, s in current}

@@ -19,6 +19,7 @@ from eth_rpc.index import BlockIndex
 from eth_rpc.index.render import genesis_header
 from evm_bridge.account_db import read_nonce
 from evm_bridge.basefee import next_base_fee
+from evm_bridge.precompiles.registry import PrecompileTable
 from ledger.context import DEFAULT_MAX_GAS, BlockContext, header_context
 from store.api import Database, KVView, ReadView
 
@@ -26,10 +27,13 @@ Json = dict[str, Any]
 
 
 class Backend:
-    def __init__(self, config: RpcConfig, index: BlockIndex, db: Database) -> None:
+    def __init__(self, config: RpcConfig, index: BlockIndex, db: Database, precompiles: PrecompileTable) -> None:
         self.config = config
         self.index = index
         self.db = db
+        #: The chain's precompile table, the one its blocks execute with (the app's runner's):
+        #: calls, estimates, access lists and traces run with it too.
+        self.precompiles = precompiles
         self.comet: Any = None  # cometbft.CometClient, set by the server once its loop runs
         self.filters: Any = None  # filters.FilterManager
         self.hub: Any = None  # subscriptions.SubscriptionHub

@@ -132,7 +132,7 @@ def _run_call(b: Any, view: Overlay, block: _Block, index: int, obj: Any, valida
     if validation:
         _validate(view, tx, block.ctx.base_fee_wei)
     context = execution_context(block.ctx, BlockOverrides(prev_randao=block.prev_randao))
-    execution = run(tx, view, context, simulation=True, keep_writes=True)
+    execution = run(tx, view, context, b.precompiles, simulation=True, keep_writes=True)
     if execution.result.evm is None:
         raise RpcError(-32000, execution.result.log or "invalid call")
     tx_hash = keccak(b"simulated" + block.ctx.height.to_bytes(8, "big") + index.to_bytes(4, "big") + tx.sender

@@ -21,6 +21,7 @@ from evm_bridge.account_db import read_balance
 from evm_bridge.api import AccessList, CallResult
 from evm_bridge.call import ZERO_ADDRESS, Message, call_result, simulate
 from evm_bridge.execute import Execution, Instrument
+from evm_bridge.precompiles.registry import PrecompileTable
 from evm_bridge.vm import execution_context
 from store.api import ReadView
 
@@ -31,6 +32,7 @@ class Simulation:
     context: ExecutionContext
     msg: Message
     chain_id: int
+    precompiles: PrecompileTable
     #: Whether the call object set its own gas limit.
     gas_given: bool
 
@@ -39,7 +41,7 @@ class Simulation:
         msg = self.msg if gas is None else self.msg.with_gas(gas)
         if access_list is not None:
             msg = msg.with_access_list(access_list)
-        return simulate(self.view, self.context, msg, self.chain_id, instrument)
+        return simulate(self.view, self.context, msg, self.chain_id, self.precompiles, instrument)
 
     def call(self, gas: int | None = None) -> CallResult:
         return call_result(self.run(gas))
@@ -71,7 +73,7 @@ def prepare(b: Any, obj: Any, ref: Any, state_overrides: Any = None, overrides: 
         max_priority_fee_per_gas=c["maxPriorityFeePerGas"], access_list=c["accessList"],
         authorization_list=c["authorizationList"],
     )
-    return Simulation(view, context, msg, b.config.evm_chain_id, c["gas"] is not None)
+    return Simulation(view, context, msg, b.config.evm_chain_id, b.precompiles, c["gas"] is not None)
 
 
 def raise_failure(r: CallResult) -> None:

@@ -28,6 +28,7 @@ from eth_rpc.prestate import PrestateTracer
 from eth_rpc.trace_config import CALL_TRACER, FLAT_CALL_TRACER, PRESTATE_TRACER, TraceConfig
 from evm_bridge.api import EvmTxError
 from evm_bridge.execute import Execution, Instrument, error_text, execute_tx
+from evm_bridge.precompiles.registry import PrecompileTable
 from evm_bridge.txs import decode_tx, is_evm_tx
 from ledger.context import BlockContext
 from store.api import KVView
@@ -185,7 +186,9 @@ def call_frame(c: Any, top: bool = True, tx_gas: int | None = None, gas_used: in
     return frame
 
 
-def replay_evm_txs(chain_id: int) -> Callable[[KVView, BlockContext, list[bytes]], None]:
+def replay_evm_txs(
+    chain_id: int, precompiles: PrecompileTable
+) -> Callable[[KVView, BlockContext, list[bytes]], None]:
     """A replayer that runs a block's EVM txs (``execute_tx``) and skips the others."""
 
     def replay(view: KVView, ctx: BlockContext, raws: list[bytes]) -> None:
@@ -195,7 +198,7 @@ def replay_evm_txs(chain_id: int) -> Callable[[KVView, BlockContext, list[bytes]
                     tx = decode_tx(raw, chain_id)
                 except EvmTxError:
                     continue
-                execute_tx(tx, ctx, view)
+                execute_tx(tx, ctx, view, precompiles)
 
     return replay
 

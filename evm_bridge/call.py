@@ -27,6 +27,7 @@ from evm_bridge.api import (
 )
 from evm_bridge.execute import Execution, Instrument, run
 from evm_bridge.gas import floor_gas, intrinsic_gas
+from evm_bridge.precompiles.registry import PrecompileTable
 from evm_bridge.vm import execution_context
 from ledger.context import BlockContext
 from store.api import ReadView
@@ -88,11 +89,18 @@ def message_tx(view: ReadView, msg: Message, chain_id: int) -> EvmTx:
 
 
 def simulate(
-    view: ReadView, context: ExecutionContext, msg: Message, chain_id: int, instrument: Instrument | None = None
+    view: ReadView,
+    context: ExecutionContext,
+    msg: Message,
+    chain_id: int,
+    precompiles: PrecompileTable,
+    instrument: Instrument | None = None,
 ) -> Execution:
-    """Run ``msg`` on a scratch overlay of ``view`` in the block ``context`` (``execute.run``,
-    not committed): precompiles' native writes land in the overlay and are dropped."""
-    return run(message_tx(view, msg, chain_id), Overlay(view), context, simulation=True, instrument=instrument)
+    """Run ``msg`` on a scratch overlay of ``view`` in the block ``context`` with the chain's
+    ``precompiles`` (``execute.run``, not committed): precompiles' native writes land in the
+    overlay and are dropped."""
+    tx = message_tx(view, msg, chain_id)
+    return run(tx, Overlay(view), context, precompiles, simulation=True, instrument=instrument)
 
 
 def call_result(execution: Execution) -> CallResult:
@@ -108,6 +116,7 @@ def call_result(execution: Execution) -> CallResult:
 def call(
     view: ReadView,
     ctx: BlockContext,
+    precompiles: PrecompileTable,
     sender: bytes | None,
     to: bytes | None,
     data: bytes = b"",
@@ -116,8 +125,9 @@ def call(
     gas_price: int = 0,
 ) -> CallResult:
     """Execute a call (``to`` set) or a creation (``to`` None) from ``sender`` in the block
-    ``ctx`` and return success, return data and the gas a real tx would use."""
+    ``ctx`` with the chain's ``precompiles`` and return success, return data and the gas a
+    real tx would use."""
     gas = min(gas or SIMULATION_GAS_LIMIT, max(ctx.gas_limit, SIMULATION_GAS_LIMIT))
     msg = Message(sender or ZERO_ADDRESS, to, gas, data, value, gas_price=gas_price or None)
-    return call_result(simulate(view, execution_context(ctx), msg, ctx.evm_chain_id))
+    return call_result(simulate(view, execution_context(ctx), msg, ctx.evm_chain_id, precompiles))
 

@@ -23,6 +23,7 @@ from eth.vm.execution_context import ExecutionContext
 from evm_bridge.account_db import EMPTY_CODE_HASH, STORE, read_nonce
 from evm_bridge.api import EvmLog, EvmReceipt, EvmTx, EvmTxError
 from evm_bridge.checks import sender_code_hash, validate
+from evm_bridge.precompiles.registry import PrecompileTable
 from evm_bridge.receipts import EMPTY_BLOOM, logs_bloom
 from evm_bridge.vm import NEWEST_FORK, VmTx, execution_context, state_class
 from ledger import bank, codes
@@ -63,27 +64,32 @@ class Execution:
     refund: int = 0
 
 
-def execute_tx(tx: EvmTx, ctx: BlockContext, view: KVView) -> TxResult:
-    """Execute ``tx`` in the block ``ctx`` on ``view``; see the module docstring."""
-    return run(tx, view, execution_context(ctx)).result
+def execute_tx(tx: EvmTx, ctx: BlockContext, view: KVView, precompiles: PrecompileTable) -> TxResult:
+    """Execute ``tx`` in the block ``ctx`` on ``view`` with the chain's ``precompiles``; see
+    the module docstring."""
+    return run(tx, view, execution_context(ctx), precompiles).result
 
 
-def run_tx(tx: EvmTx, view: KVView, context: ExecutionContext, fork: str = NEWEST_FORK) -> TxResult:
+def run_tx(
+    tx: EvmTx, view: KVView, context: ExecutionContext, precompiles: PrecompileTable, fork: str = NEWEST_FORK
+) -> TxResult:
     """``execute_tx`` with py-evm's block context and a chosen fork (fixtures use older ones)."""
-    return run(tx, view, context, fork).result
+    return run(tx, view, context, precompiles, fork).result
 
 
 def run(
     tx: EvmTx,
     view: KVView,
     context: ExecutionContext,
+    precompiles: PrecompileTable,
     fork: str = NEWEST_FORK,
     *,
     simulation: bool = False,
     keep_writes: bool = False,
     instrument: Instrument | None = None,
 ) -> Execution:
-    """The one execution of an Ethereum tx, for blocks and simulations alike.
+    """The one execution of an Ethereum tx, for blocks and simulations alike, with the
+    chain's ``precompiles`` (``evm_bridge.precompiles.registry.precompile_table``).
 
     A ``simulation`` (eth_call, estimates, access lists, traced calls) has no signature: it
     skips the nonce, sender-code and fee-cap rules as geth's eth_call does, associates no
@@ -110,7 +116,7 @@ def run(
         _associate_signer(view, tx)
         sei = tx.sender_sei
     cls = state_class(fork)
-    state = (instrument(cls) if instrument is not None else cls)(view, context)
+    state = (instrument(cls) if instrument is not None else cls)(view, context, precompiles)
     state.account_db.seed(tx.sender, sei, nonce, balance, code_hash or EMPTY_CODE_HASH)
     try:
         computation = state.transaction_executor_class(state)(VmTx.of(tx))

@@ -10,6 +10,7 @@ tx-level validity checks run before (``execute``), so py-evm's are skipped.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -27,7 +28,7 @@ from evm_bridge.account_db import ViewAccountDB
 from evm_bridge.api import BlockOverrides, EvmTx
 from evm_bridge.blockhash import block_hash
 from evm_bridge.gas import initcode_word_gas
-from evm_bridge.precompiles.registry import with_module_precompiles
+from evm_bridge.precompiles.registry import PrecompileTable
 from ledger.context import BlockContext
 from store.api import KVView
 
@@ -125,15 +126,20 @@ class _ExecutorMixin:
 
 
 class _StateMixin:
-    """Construction over a view, journaled snapshots, transient storage, BLOCKHASH."""
+    """Construction over a view with the chain's precompile table, journaled snapshots,
+    transient storage, BLOCKHASH."""
 
     _account_db: ViewAccountDB
     execution_context: Any
+    computation_class: Any
+    #: The fork's precompiles plus pysei's, as every computation of this state sees them.
+    precompiles: Mapping[Any, Any]
 
-    def __init__(self, view: KVView, execution_context: ExecutionContext) -> None:
+    def __init__(self, view: KVView, execution_context: ExecutionContext, precompiles: PrecompileTable) -> None:
         self._db = None
         self.execution_context = execution_context
         self._account_db = self.account_db_class(view)
+        self.precompiles = fork_precompiles(self.computation_class, precompiles)
 
     @property
     def account_db(self) -> ViewAccountDB:
@@ -160,7 +166,7 @@ class _StateMixin:
     def is_address_warm(self, address: bytes) -> bool:
         """Warm if accessed in this tx or a precompile of the fork, pysei's own included
         (as geth's ``ActivePrecompiles``, which Sei's precompiles join)."""
-        return self._account_db.is_address_warm(address) or address in self.computation_class.precompile_table()
+        return self._account_db.is_address_warm(address) or address in self.precompiles
 
     def has_code_or_nonce(self, address: bytes) -> bool:
         """The creation-collision test; like geth (EIP-7610), storage also collides."""
@@ -206,13 +212,14 @@ class _ComputationMixin:
 
     @property
     def precompiles(self) -> Any:
-        """The fork's precompiles plus pysei's (``evm_bridge.precompiles.registry``)."""
-        return self.precompile_table()
+        """The state's table: the fork's precompiles plus the chain's (``fork_precompiles``)."""
+        return self.state.precompiles  # type: ignore[attr-defined]
 
-    @classmethod
-    def precompile_table(cls) -> Any:
-        standard = cls.get_precompiles()  # type: ignore[attr-defined]
-        return with_module_precompiles(standard) if cls.module_precompiles else standard
+
+def fork_precompiles(computation_class: Any, precompiles: PrecompileTable) -> Mapping[Any, Any]:
+    """py-evm's precompiles of the fork, plus ``precompiles`` when the fork runs pysei's."""
+    standard = computation_class.get_precompiles()
+    return {**standard, **precompiles} if computation_class.module_precompiles else standard
 
 
 class PragueViewComputation(_ComputationMixin, PragueComputation):  # type: ignore[misc]
@@ -272,11 +279,6 @@ def execution_context(ctx: BlockContext, overrides: BlockOverrides | None = None
     )
 
 
-def new_state(view: KVView, ctx: BlockContext, fork: str = NEWEST_FORK) -> Any:
-    """A fresh VM state for one tx over ``view``."""
-    return _STATE_CLASSES[fork](view, execution_context(ctx))
-
-
-def precompile_addresses(fork: str = NEWEST_FORK) -> frozenset[bytes]:
-    """Every precompile address of ``fork`` (pysei's own included on Prague)."""
-    return frozenset(bytes(a) for a in _STATE_CLASSES[fork].computation_class.precompile_table())
+def precompile_addresses(precompiles: PrecompileTable, fork: str = NEWEST_FORK) -> frozenset[bytes]:
+    """Every precompile address of ``fork`` (the chain's ``precompiles`` included on Prague)."""
+    return frozenset(bytes(a) for a in fork_precompiles(_STATE_CLASSES[fork].computation_class, precompiles))

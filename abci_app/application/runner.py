@@ -1,17 +1,26 @@
 """The OCC task runner: executes one decoded tx on the tx's view (in any process).
 
-Picklable by design: it carries only the enabled module names and chain constants; the
-message handlers are rebuilt from the module registry in each process that unpickles it.
+Picklable by design: it carries the enabled modules' factories (pickled by reference) and
+the chain id; each process that unpickles it calls the factories on first use to build the
+message handlers and the EVM precompile table (``evm_bridge.precompiles.registry``), which
+depends only on the enabled modules, so every process of every validator runs the same one.
+Runners compare equal by those values, so an OCC worker keeps its runner, and the modules
+it built, across blocks.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from abci_app.application.txcodec import ASSOCIATE, EVM, Decoded
 from abci_app.cosmos_tx.associate import execute_associate
+from abci_app.cosmos_tx.execute import execute_cosmos_tx
+from abci_app.module_api import Module, ModuleFactory, MsgHandler
+from abci_app.modules.loader import available, load_modules
+from evm_bridge.execute import execute_tx
+from evm_bridge.precompiles.registry import PrecompileTable, precompile_table
 from ledger.context import BlockContext
 from ledger.results import TxResult
 from store.api import KVView
@@ -54,55 +63,66 @@ def _decoded(kind: str, tx: Any, hash_: bytes) -> Decoded:
     return decoded
 
 
-#: Message handlers and precompiles per set of enabled modules, loaded once per process: an
-#: OCC worker unpickles the runner every block, and loading the modules took ~3.5 ms.
-_LOADED: dict[tuple[str, ...], tuple[dict[str, Any], list[Any]]] = {}
-
-
-def _handlers_of(module_names: tuple[str, ...]) -> dict[str, Any]:
-    """The modules' message handlers, with their precompiles installed in this process."""
-    from evm_bridge.precompiles.registry import install
-
-    loaded = _LOADED.get(module_names)
-    if loaded is None:
-        from abci_app.modules.loader import load_modules
-
-        modules = load_modules(module_names)
-        handlers = {name: h for module in modules for name, h in module.messages.items()}
-        loaded = _LOADED[module_names] = (handlers, [module.precompiles for module in modules])
-    for precompiles in loaded[1]:
-        install(precompiles)  # idempotent and cheap: kept even if a test reset the registry
-    return loaded[0]
+def _built(modules: Sequence[Module]) -> tuple[Mapping[str, MsgHandler], PrecompileTable]:
+    """The message handlers and the precompile table of ``modules``."""
+    handlers = {name: h for module in modules for name, h in module.messages.items()}
+    return handlers, precompile_table(module.precompiles for module in modules)
 
 
 def warm_up(module_names: tuple[str, ...], chain_id: str) -> None:
-    """Load what executing any tx needs (an OCC worker, when it starts): the modules, their
-    precompiles, and the EVM, so no block waits on a worker's imports."""
-    AppTaskRunner(module_names, chain_id)
-    import evm_bridge.execute  # noqa: F401
-    from abci_app.cosmos_tx import execute  # noqa: F401
+    """Prepare an OCC worker when it starts: importing this module imported both execution
+    paths (the EVM's and the Cosmos SDK's); ``prepare`` builds the modules, so no block waits
+    on a worker's imports."""
+    AppTaskRunner(module_names, chain_id).prepare()
 
 
 class AppTaskRunner:
+    """Runs a block's tasks: association txs, EVM txs (with the chain's precompile table)
+    and native txs (with the modules' message handlers)."""
+
     def __init__(self, module_names: tuple[str, ...], chain_id: str) -> None:
+        modules = load_modules(module_names)  # fails loudly on an unknown or incompatible set
+        entry_points = available()
         self.module_names = module_names
         self.chain_id = chain_id
-        self._handlers: dict[str, Any] | None = None
-        self.handlers  # noqa: B018 -- installs the modules' precompiles in this process too (eth_call)
+        self._factories: tuple[ModuleFactory, ...] = tuple(entry_points[n].load() for n in module_names)
+        self._loaded: tuple[Mapping[str, MsgHandler], PrecompileTable] | None = _built(modules)
 
-    def __getstate__(self) -> dict:
-        return {"module_names": self.module_names, "chain_id": self.chain_id}
+    def __getstate__(self) -> dict[str, Any]:
+        return {"module_names": self.module_names, "chain_id": self.chain_id, "factories": self._factories}
 
-    def __setstate__(self, state: dict) -> None:
+    def __setstate__(self, state: dict[str, Any]) -> None:
         self.module_names = state["module_names"]
         self.chain_id = state["chain_id"]
-        self._handlers = None
+        self._factories = state["factories"]
+        self._loaded = None
+
+    def __eq__(self, other: object) -> bool:
+        """Equal runners run txs alike: an OCC worker keeps the one it has (and what it
+        built) while the coordinator ships an equal one each block."""
+        if not isinstance(other, AppTaskRunner):
+            return NotImplemented
+        return (self.module_names, self.chain_id, self._factories) == (
+            other.module_names, other.chain_id, other._factories)
+
+    def __hash__(self) -> int:
+        return hash((self.module_names, self.chain_id, self._factories))
+
+    def prepare(self) -> tuple[Mapping[str, MsgHandler], PrecompileTable]:
+        """The modules' message handlers and the precompile table, built on first use."""
+        if self._loaded is None:
+            self._loaded = _built([factory() for factory in self._factories])
+        return self._loaded
 
     @property
-    def handlers(self) -> dict[str, Any]:
-        if self._handlers is None:
-            self._handlers = _handlers_of(self.module_names)
-        return self._handlers
+    def handlers(self) -> Mapping[str, MsgHandler]:
+        """Message handlers by type URL, of every enabled module."""
+        return self.prepare()[0]
+
+    @property
+    def precompiles(self) -> PrecompileTable:
+        """The chain's EVM precompile table: blocks, simulations and traces all run with it."""
+        return self.prepare()[1]
 
     def run(self, task: BlockTask, context: BlockContext, view: KVView) -> TxResult:
         if task.decoded is None:
@@ -110,11 +130,5 @@ class AppTaskRunner:
         if task.decoded.kind == ASSOCIATE:
             return execute_associate(task.decoded.tx, view)
         if task.decoded.kind == EVM:
-            from evm_bridge.execute import execute_tx
-
-            self.handlers  # noqa: B018 -- modules' precompiles installed before the first EVM tx
-
-            return execute_tx(task.decoded.tx, context, view)
-        from abci_app.cosmos_tx.execute import execute_cosmos_tx
-
+            return execute_tx(task.decoded.tx, context, view, self.precompiles)
         return execute_cosmos_tx(task.decoded.tx, context, view, self.handlers, verified_account=task.verified_account)

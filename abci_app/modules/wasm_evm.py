@@ -21,6 +21,7 @@ from evm_bridge.call import Message, call, message_tx
 from evm_bridge.execute import run
 from evm_bridge.pointers.synthetic import log_event
 from evm_bridge.precompiles.base import ERROR_SELECTOR
+from evm_bridge.precompiles.registry import PrecompileTable, precompile_table
 from evm_bridge.vm import execution_context
 from ledger.accounts import evm_for_sei
 from ledger.context import BlockContext
@@ -50,7 +51,11 @@ def _check(ctx: BlockContext) -> None:
 
 
 class AppEvmCaller:
-    """Stateless; the wasm module's factory hands one to its keeper (in every process)."""
+    """The wasm module's factory hands one to its keeper (in every process); it runs the EVM
+    with ``precompiles`` (None: the built-in ones only, ``precompile_table()``)."""
+
+    def __init__(self, precompiles: PrecompileTable | None = None) -> None:
+        self.precompiles = precompile_table() if precompiles is None else precompiles
 
     def call(
         self, view: KVView, ctx: BlockContext, sender: bytes, to: bytes, value: int, data: bytes, gas_limit: int
@@ -60,7 +65,7 @@ class AppEvmCaller:
             raise EvmCallFailed("call_evm with a value is not supported", 0)
         msg = Message(evm_for_sei(view, sender), to, _gas(ctx, gas_limit), data)
         tx: EvmTx = message_tx(view, msg, ctx.evm_chain_id)
-        result = run(tx, view, execution_context(ctx), simulation=True, keep_writes=True).result
+        result = run(tx, view, execution_context(ctx), self.precompiles, simulation=True, keep_writes=True).result
         if result.evm is None:
             raise EvmCallFailed(f"evm call failed: {result.log}", 0)
         if result.code != 0:
@@ -71,7 +76,7 @@ class AppEvmCaller:
         self, view: ReadView, ctx: BlockContext, sender: bytes, to: bytes, data: bytes, gas_limit: int
     ) -> EvmCallOutcome:
         _check(ctx)
-        out = call(view, ctx, evm_for_sei(view, sender), to, data, gas=_gas(ctx, gas_limit))
+        out = call(view, ctx, self.precompiles, evm_for_sei(view, sender), to, data, gas=_gas(ctx, gas_limit))
         if not out.valid:
             raise EvmCallFailed(f"evm call failed: {out.error}", 0)
         if not out.success:

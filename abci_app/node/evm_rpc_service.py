@@ -67,7 +67,7 @@ class RpcService:
         self.indexer = Indexer(self.index, render_process=True)
         self.indexer.start()  # re-indexes blocks journaled before an unclean stop
         self.index.check_gap(node.db.last_height())
-        backend = Backend(self.config, self.index, node.db)
+        backend = Backend(self.config, self.index, node.db, node.app.runner.precompiles)
         backend.replay = app_replayer(node.app)
         backend.admit = node.app.codec.remember
         backend.association_tx = encode_associate

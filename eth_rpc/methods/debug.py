@@ -29,7 +29,7 @@ def _trace_block(b: Any, height: int, config: TraceConfig, only: int | None = No
     raws, positions = b.index.raw_txs(height), b.index.evm_positions(height)
     ctx = b.context_at(height)
     context = execution_context(ctx)
-    replay = b.replay or replay_evm_txs(b.config.evm_chain_id)
+    replay = b.replay or replay_evm_txs(b.config.evm_chain_id, b.precompiles)
     view = Overlay(b.state_at(height - 1))
     out, done = [], 0
     for i in range(len(positions)) if only is None else [only]:
@@ -39,7 +39,7 @@ def _trace_block(b: Any, height: int, config: TraceConfig, only: int | None = No
         tx = decode_tx(raws[pos], b.config.evm_chain_id)
         place = TxPlace("0x" + ctx.block_hash.hex(), height, "0x" + tx.hash.hex(), i)
         try:
-            result = trace(config, tx.gas, lambda inst, tx=tx: run(tx, Overlay(view), context, instrument=inst), place)
+            result = trace(config, tx.gas, lambda inst, tx=tx: run(tx, Overlay(view), context, b.precompiles, instrument=inst), place)
         except RpcError as e:  # an invalid tx: it did not run (geth reports the error per tx)
             out.append({"txHash": "0x" + tx.hash.hex(), "error": e.message})
             continue

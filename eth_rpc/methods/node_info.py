@@ -15,7 +15,7 @@ from eth.vm.forks.prague.computation import PragueComputation
 from eth_rpc import params as P
 from eth_rpc.errors import METHOD_NOT_FOUND, RpcError
 from eth_rpc.method_spec import rpc
-from evm_bridge.precompiles.registry import installed
+from evm_bridge.precompiles.registry import PrecompileTable
 from ledger.addresses import FEE_COLLECTOR, to_checksum_evm
 from store.sc.multitree import KEEP_ROOTS
 
@@ -38,13 +38,14 @@ def _address_hex(addr: bytes) -> str:
     return "0x" + addr.hex()
 
 
-def precompile_names() -> dict[str, str]:
-    """EIP-7910 name -> address of every precompile a tx can call here, pysei's own included."""
+def precompile_names(precompiles: PrecompileTable) -> dict[str, str]:
+    """EIP-7910 name -> address of every precompile a tx can call here, the chain's
+    ``precompiles`` included."""
     out = {}
     for addr in PragueComputation._precompiles:
         number = int.from_bytes(addr, "big")
         out[STANDARD_PRECOMPILES.get(number, f"PRECOMPILE_{number:#x}")] = _address_hex(addr)
-    for addr, impl in sorted(installed().items()):
+    for addr, impl in sorted(precompiles.items()):
         out["SEI_" + type(impl).__name__.removesuffix("Precompile").upper()] = _address_hex(addr)
     return out
 
@@ -69,7 +70,7 @@ def config(b: Any, params: list) -> Json:
         "blobSchedule": dict(BLOB_SCHEDULE),
         "chainId": hex(b.config.evm_chain_id),
         "forkId": fork_id(),
-        "precompiles": precompile_names(),
+        "precompiles": precompile_names(b.precompiles),
         "systemContracts": {},
     }
     return {"current": current, "next": None, "last": None}

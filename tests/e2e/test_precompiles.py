@@ -17,7 +17,7 @@ from abci_app.modules.staking import state
 from evm_bridge.account_db import read_nonce
 from evm_bridge.call import call
 from evm_bridge.execute import execute_tx
-from evm_bridge.precompiles import registry
+from evm_bridge.precompiles.registry import precompile_table
 from evm_bridge.txs import decode_tx
 from ledger import bank
 from ledger.addresses import evm_address_from_pubkey, to_checksum_evm
@@ -77,7 +77,7 @@ def _send(chain: Chain, to: bytes | None, data: bytes, value: int = 0):
     if to is not None:
         tx["to"] = to_checksum_evm(to)
     raw = bytes(Account.sign_transaction(tx, ALICE.priv).raw_transaction)
-    return execute_tx(decode_tx(raw, 713714), chain.ctx, chain.view)
+    return execute_tx(decode_tx(raw, 713714), chain.ctx, chain.view, chain.precompiles)
 
 
 def _abi(sig: str, types: list[str], args: list) -> bytes:
@@ -88,8 +88,7 @@ def _abi(sig: str, types: list[str], args: list) -> bytes:
 @pytest.fixture
 def deployed(compiled) -> tuple[Chain, bytes]:
     chain = Chain()
-    for m in chain.modules:
-        registry.install(m.precompiles)
+    chain.precompiles = precompile_table(m.precompiles for m in chain.modules)  # type: ignore[attr-defined]
     res = _send(chain, None, compiled[1])
     assert res.code == 0, res.log
     return chain, res.evm.contract_address
@@ -108,15 +107,15 @@ def test_contract_delegates_with_msg_value(deployed) -> None:
 def test_contract_reads_bank_addr_and_json(deployed) -> None:
     chain, contract = deployed
     evm = evm_address_from_pubkey(ALICE.pubkey)
-    out = call(chain.view, chain.ctx, evm, contract, _abi("balanceOf(address)", ["address"], [to_checksum_evm(evm)]))
+    out = call(chain.view, chain.ctx, chain.precompiles, evm, contract, _abi("balanceOf(address)", ["address"], [to_checksum_evm(evm)]))
     assert decode(["uint256"], out.output) == (bank.balance(chain.view, ALICE.address),)
-    out = call(chain.view, chain.ctx, evm, contract, _abi("seiOf(address)", ["address"], [to_checksum_evm(evm)]))
+    out = call(chain.view, chain.ctx, chain.precompiles, evm, contract, _abi("seiOf(address)", ["address"], [to_checksum_evm(evm)]))
     assert decode(["string"], out.output) == (ALICE.bech32,)
-    out = call(chain.view, chain.ctx, evm, contract, _abi("evmOf(string)", ["string"], [ALICE.bech32]))
+    out = call(chain.view, chain.ctx, chain.precompiles, evm, contract, _abi("evmOf(string)", ["string"], [ALICE.bech32]))
     assert decode(["address"], out.output)[0].lower() == "0x" + evm.hex()
-    out = call(chain.view, chain.ctx, evm, contract, _abi("seiOf(address)", ["address"], ["0x" + "77" * 20]))
+    out = call(chain.view, chain.ctx, chain.precompiles, evm, contract, _abi("seiOf(address)", ["address"], ["0x" + "77" * 20]))
     assert not out.success and b"is not associated" in out.output
-    out = call(chain.view, chain.ctx, evm, contract,
+    out = call(chain.view, chain.ctx, chain.precompiles, evm, contract,
                _abi("extract(bytes,string)", ["bytes", "string"], [b'{"amount":"12345"}', "amount"]))
     assert decode(["uint256"], out.output) == (12345,)
 
@@ -124,7 +123,7 @@ def test_contract_reads_bank_addr_and_json(deployed) -> None:
 def test_static_and_delegate_calls_to_delegate_fail(deployed) -> None:
     chain, contract = deployed
     evm = evm_address_from_pubkey(ALICE.pubkey)
-    out = call(chain.view, chain.ctx, evm, contract, _abi("staticDelegate(string)", ["string"], [VAL.valoper]))
+    out = call(chain.view, chain.ctx, chain.precompiles, evm, contract, _abi("staticDelegate(string)", ["string"], [VAL.valoper]))
     assert out.success and decode(["bool"], out.output) == (False,)
     res = _send(chain, contract, _abi("delegateCallDelegate(string)", ["string"], [VAL.valoper]))
     assert res.code == 0 and decode(["bool"], res.data) == (False,)

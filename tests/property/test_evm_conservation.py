@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from evm_bridge.account_db import read_balance, read_nonce
 from evm_bridge.execute import execute_tx
+from evm_bridge.precompiles.registry import precompile_table
 from evm_bridge.signer import address_of, sign_tx
 from evm_bridge.txs import decode_tx
 from ledger import bank
@@ -39,11 +40,12 @@ def test_transfers_conserve_wei(txs: list[tuple[int, int, int, int]], funds: lis
         bank.set_wei_balance(view, addr, wei)
     before = sum(read_balance(view, a) for a in everyone)
     fees, executed = 0, dict.fromkeys(senders, 0)
+    precompiles = precompile_table()
     for i, to, value, fee in txs:
         sender = senders[i]
         raw = sign_tx(KEYS[i], chain_id=CHAIN_ID, nonce=executed[sender], gas=21_000, to=everyone[to],
                       value=value, max_fee_per_gas=fee, max_priority_fee_per_gas=fee // 2)
-        result = execute_tx(decode_tx(raw, CHAIN_ID), CTX, view)
+        result = execute_tx(decode_tx(raw, CHAIN_ID), CTX, view, precompiles)
         if result.evm is not None:
             executed[sender] += 1
             fees += result.fee_wei

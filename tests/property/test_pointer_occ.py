@@ -27,6 +27,7 @@ from abci_app.modules.loader import load_modules
 from evm_bridge.execute import execute_tx
 from evm_bridge.pointers.build import ensure_built
 from evm_bridge.precompiles.pointer import ADDRESS as POINTER
+from evm_bridge.precompiles.registry import precompile_table
 from evm_bridge.signer import address_of, sign_tx
 from evm_bridge.txs import decode_tx
 from ledger import bank
@@ -76,14 +77,16 @@ def _genesis() -> dict[str, dict[bytes, bytes]]:
         "tokenfactory": {"factory_denoms": [{"denom": GOLD, "authority_metadata": {"admin": NAMES[0]}}]},
     }
     view = Overlay(EmptyView())
-    for module in load_modules(MODULES):
+    modules = load_modules(MODULES)
+    precompiles = precompile_table(m.precompiles for m in modules)
+    for module in modules:
         if module.init_genesis is not None:
             module.init_genesis(view, state.get(module.name, {}))
     view.set(bank.STORE, b"m" + GOLD.encode(), b'{"base":"' + GOLD.encode() + b'","denom_units":[]}')
     for nonce, denom in enumerate(ASSETS):
         data = keccak(b"addNativePointer(string)")[:4] + encode(["string"], [denom])
         raw = sign_tx(PRIVS[0], chain_id=EVM_CHAIN_ID, nonce=nonce, gas=3_000_000, to=POINTER, data=data)
-        result = execute_tx(decode_tx(raw, EVM_CHAIN_ID), CTX, view)
+        result = execute_tx(decode_tx(raw, EVM_CHAIN_ID), CTX, view, precompiles)
         assert result.code == 0, result.log
     return {store: {k: v for k, v in pairs.items() if v is not None} for store, pairs in view.writes().items()}
 

@@ -17,6 +17,7 @@ from eth_rpc.index import BlockIndex
 from eth_rpc.index.kv import MemoryKV
 from evm_bridge.basefee import INITIAL_BASE_FEE_WEI
 from evm_bridge.execute import execute_tx
+from evm_bridge.precompiles.registry import precompile_table
 from evm_bridge.txs import decode_tx
 from ledger import bank
 from ledger.blocks import CommittedBlock
@@ -72,7 +73,8 @@ class MiniChain:
             bank.mint(view, bytes.fromhex(addr[2:]), bank.NATIVE_DENOM, FUNDS_WEI // bank.WEI_PER_USEI)
         self._genesis = view  # written with the first block (the store starts at height 1)
         cfg = RpcConfig(http_address="127.0.0.1:0", ws_address="127.0.0.1:0", evm_chain_id=CHAIN_ID, **rpc)
-        backend = Backend(cfg, self.index, self.db)
+        self.precompiles = precompile_table()
+        backend = Backend(cfg, self.index, self.db, self.precompiles)
         backend.comet = FakeComet(self)
         self.server = RpcServer(backend)
         self.index.add_listener(self.server.on_block)
@@ -104,7 +106,7 @@ class MiniChain:
         for raw in raws:
             tx = decode_tx(raw, CHAIN_ID)
             decoded.append(tx)
-            results.append(execute_tx(tx, ctx, view))
+            results.append(execute_tx(tx, ctx, view, self.precompiles))
         app_hash = self.db.stage(h, ChangeSet.from_writes(view.writes()))
         self.db.commit()
         block = CommittedBlock(

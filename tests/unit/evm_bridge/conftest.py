@@ -10,8 +10,11 @@ import pytest
 from eth_abi import decode, encode
 from eth_hash.auto import keccak
 
+from evm_bridge.account_db import read_balance
 from evm_bridge.api import DYNAMIC_FEE_TX, EvmTx
+from evm_bridge.call import call
 from evm_bridge.execute import execute_tx
+from evm_bridge.precompiles.registry import PrecompileTable, precompile_table
 from evm_bridge.signer import address_of, sign_tx
 from evm_bridge.txs import decode_tx
 from ledger import bank
@@ -40,6 +43,7 @@ class Chain:
     view: Overlay
     ctx: BlockContext
     nonces: dict[bytes, int] = field(default_factory=dict)
+    precompiles: PrecompileTable = field(default_factory=precompile_table)
 
     def tx(self, key: bytes, to: bytes | None, value: int = 0, data: bytes = b"", gas: int = 100_000,
            nonce: int | None = None, tx_type: int = DYNAMIC_FEE_TX, fee: int = 2 * BASE_FEE) -> EvmTx:
@@ -50,7 +54,7 @@ class Chain:
         return decode_tx(raw, CHAIN_ID)
 
     def run(self, tx: EvmTx) -> TxResult:
-        result = execute_tx(tx, self.ctx, self.view)
+        result = execute_tx(tx, self.ctx, self.view, self.precompiles)
         if result.evm is not None:
             self.nonces[tx.sender] = tx.nonce + 1
         return result
@@ -59,14 +63,10 @@ class Chain:
         return self.run(self.tx(key, to, value, data, gas))
 
     def balance(self, addr: bytes) -> int:
-        from evm_bridge.account_db import read_balance
-
         return read_balance(self.view, addr)
 
     def call(self, to: bytes, data: bytes, out_types: list[str]) -> tuple[Any, ...]:
-        from evm_bridge.call import call
-
-        res = call(self.view, self.ctx, None, to, data)
+        res = call(self.view, self.ctx, self.precompiles, None, to, data)
         assert res.success, res.error
         return decode(out_types, res.output)
 

@@ -30,6 +30,7 @@ from evm_bridge.account_db import EMPTY_CODE_HASH, STORE, read_balance, read_non
 from evm_bridge.api import EvmTxError
 from evm_bridge.blockhash import record_block_hash
 from evm_bridge.execute import run_tx
+from evm_bridge.precompiles.registry import precompile_table
 from evm_bridge.signer import address_of, sign_tx
 from evm_bridge.txs import decode_tx
 from ledger import bank
@@ -213,7 +214,7 @@ def run_case(case: Case) -> str | None:
     except (EvmTxError, ValueError, OverflowError) as e:  # incl. fields too big to encode
         return None if expect_error else f"decode rejected: {e}"
     assert tx.sender == address_of(_hex(test["transaction"]["secretKey"]))
-    result = run_tx(tx, view, ctx, case.fork)
+    result = run_tx(tx, view, ctx, precompile_table(), case.fork)
     if result.evm is None:
         if not expect_error:
             return f"rejected: {result.log}"

@@ -38,10 +38,10 @@ def test_bloom_matches_reference_and_receipt_round_trips() -> None:
 def test_call_does_not_write(chain: Chain, counter_code: bytes) -> None:
     addr = chain.send(ALICE, None, data=counter_code, gas=500_000).evm.contract_address
     writes = {k: dict(v) for k, v in chain.view.writes().items()}
-    res = call(chain.view, chain.ctx, None, addr, calldata("increment()"))
+    res = call(chain.view, chain.ctx, chain.precompiles, None, addr, calldata("increment()"))
     assert res.success and res.gas_used > 21_000 and len(res.logs) == 1
     assert chain.view.writes() == writes
-    bad = call(chain.view, chain.ctx, None, addr, calldata("incrementThenRevert()"))
+    bad = call(chain.view, chain.ctx, chain.precompiles, None, addr, calldata("incrementThenRevert()"))
     assert not bad.success and bad.error == "execution reverted" and b"no way" in bad.output
-    create = call(chain.view, chain.ctx, None, None, counter_code)
+    create = call(chain.view, chain.ctx, chain.precompiles, None, None, counter_code)
     assert create.success and create.gas_used > 53_000

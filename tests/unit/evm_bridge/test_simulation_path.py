@@ -65,9 +65,9 @@ def test_simulation_equals_execution(chain: Chain, counter_code: bytes, name: st
     assert chain.send(ALICE, TO, value=1).evm.status == 1  # Alice's first tx associates her
     tx = _signed(name, counter_code)
     before = {k: dict(v) for k, v in chain.view.writes().items()}
-    simulated = simulate(chain.view, execution_context(chain.ctx), _message(tx), CHAIN_ID).result
+    simulated = simulate(chain.view, execution_context(chain.ctx), _message(tx), CHAIN_ID, chain.precompiles).result
     assert {k: dict(v) for k, v in chain.view.writes().items()} == before  # nothing written
-    executed = execute_tx(tx, chain.ctx, Overlay(chain.view))
+    executed = execute_tx(tx, chain.ctx, Overlay(chain.view), chain.precompiles)
     assert executed.evm is not None and simulated.evm is not None
     assert executed.evm.status == (0 if name in ("revert", "out_of_gas") else 1)
     assert (simulated.gas_used, simulated.evm.status, simulated.evm.output, simulated.evm.logs, simulated.fee_wei) == (

@@ -12,10 +12,10 @@ from eth_hash.auto import keccak
 
 from evm_bridge.account_db import read_nonce
 from evm_bridge.execute import execute_tx
-from evm_bridge.precompiles import registry as precompiles
 from evm_bridge.precompiles.addr import ADDRESS as ADDR
 from evm_bridge.precompiles.bank import ADDRESS as BANK
 from evm_bridge.precompiles.base import revert_data
+from evm_bridge.precompiles.registry import precompile_table
 from evm_bridge.txs import decode_tx
 from ledger import accounts, bank, codes
 from ledger.addresses import evm_address_from_pubkey, to_bech32, to_checksum_evm
@@ -36,7 +36,6 @@ def evm_of(key: Key) -> bytes:
 @pytest.fixture
 def chain() -> Chain:
     c = Chain()
-    precompiles.reset()
     accounts.associate(c.view, ALICE.address, evm_of(ALICE))
     cast = evm_of(CAROL)
     bank.set_wei_balance(c.view, cast, CAST_WEI)
@@ -49,7 +48,7 @@ def evm_send(chain: Chain, key: Key, to: bytes, data: bytes, value: int = 0):
     tx = {"type": 2, "chainId": 713714, "nonce": read_nonce(chain.view, evm_of(key)), "gas": 500_000,
           "maxFeePerGas": 10**9, "maxPriorityFeePerGas": 0, "to": to_checksum_evm(to), "value": value, "data": data}
     return execute_tx(decode_tx(bytes(Account.sign_transaction(tx, key.priv).raw_transaction), 713714),
-                      chain.ctx, chain.view)
+                      chain.ctx, chain.view, precompile_table())
 
 
 def associate_call(key: Key, message: str = "link me") -> bytes:

@@ -15,11 +15,11 @@ from evm_bridge.pointers import registry
 from evm_bridge.pointers.artifacts import NATIVE, version_of
 from evm_bridge.pointers.build import ensure_built
 from evm_bridge.pointers.synthetic import logs_of
-from evm_bridge.precompiles import registry as precompiles
 from evm_bridge.precompiles.bank import ADDRESS as BANK
 from evm_bridge.precompiles.base import revert_data
 from evm_bridge.precompiles.pointer import ADDRESS as POINTER
 from evm_bridge.precompiles.pointerview import ADDRESS as POINTERVIEW
+from evm_bridge.precompiles.registry import precompile_table
 from evm_bridge.txs import decode_tx
 from ledger import accounts, bank
 from ledger.addresses import evm_address_from_pubkey, to_checksum_evm
@@ -43,7 +43,6 @@ def built() -> None:
 @pytest.fixture
 def chain() -> Chain:
     c = Chain()
-    precompiles.reset()
     for key in (ALICE, BOB):  # as their first signed txs would
         accounts.associate(c.view, key.address, evm_of(key))
     return c
@@ -57,11 +56,11 @@ def send(chain: Chain, key, to: bytes, payload: bytes):
     tx = {"type": 2, "chainId": 713714, "nonce": read_nonce(chain.view, evm_of(key)), "gas": 3_000_000,
           "maxFeePerGas": 10**9, "maxPriorityFeePerGas": 0, "to": to_checksum_evm(to), "value": 0, "data": payload}
     return execute_tx(decode_tx(bytes(Account.sign_transaction(tx, key.priv).raw_transaction), 713714),
-                      chain.ctx, chain.view)
+                      chain.ctx, chain.view, precompile_table())
 
 
 def view_call(chain: Chain, to: bytes, payload: bytes, out: list[str]) -> tuple:
-    res = call(chain.view, chain.ctx, evm_of(ALICE), to, payload)
+    res = call(chain.view, chain.ctx, precompile_table(), evm_of(ALICE), to, payload)
     assert res.success, res.error
     return decode(out, res.output)
 

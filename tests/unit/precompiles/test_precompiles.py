@@ -12,13 +12,14 @@ from eth_account import Account
 from eth_hash.auto import keccak
 
 from abci_app.modules.staking import state
+from evm_bridge.account_db import read_nonce
 from evm_bridge.call import call
 from evm_bridge.execute import execute_tx
-from evm_bridge.precompiles import registry
 from evm_bridge.precompiles.addr import ADDRESS as ADDR
 from evm_bridge.precompiles.bank import ADDRESS as BANK
 from evm_bridge.precompiles.base import revert_data
 from evm_bridge.precompiles.json import ADDRESS as JSON
+from evm_bridge.precompiles.registry import precompile_table
 from evm_bridge.precompiles.staking import ADDRESS as STAKING
 from evm_bridge.precompiles.staking import DELEGATE_TOPIC
 from evm_bridge.txs import decode_tx
@@ -40,20 +41,17 @@ def calldata(sig: str, types: list[str], args: list) -> bytes:
 @pytest.fixture
 def chain() -> Chain:
     c = Chain()
-    for m in c.modules:
-        registry.install(m.precompiles)
+    c.precompiles = precompile_table(m.precompiles for m in c.modules)  # type: ignore[attr-defined]
     return c
 
 
 def send(chain: Chain, to: bytes, data: bytes, value: int = 0, nonce: int | None = None):
     evm = evm_address_from_pubkey(ALICE.pubkey)
-    from evm_bridge.account_db import read_nonce
-
     tx = {"type": 2, "chainId": 713714, "nonce": read_nonce(chain.view, evm) if nonce is None else nonce,
           "gas": 500_000, "maxFeePerGas": 10**9, "maxPriorityFeePerGas": 0, "to": to_checksum_evm(to),
           "value": value, "data": data}
     raw = bytes(Account.sign_transaction(tx, ALICE.priv).raw_transaction)
-    return execute_tx(decode_tx(raw, 713714), chain.ctx, chain.view)
+    return execute_tx(decode_tx(raw, 713714), chain.ctx, chain.view, chain.precompiles)
 
 
 def test_delegate_with_msg_value_records_the_delegation_and_logs(chain: Chain) -> None:
@@ -89,7 +87,7 @@ def test_undelegate_and_delegation_view(chain: Chain) -> None:
     res = send(chain, STAKING, calldata("undelegate(string,uint256)", ["string", "uint256"], [VAL.valoper, 2]))
     assert res.code == 0, res.log
     evm = evm_address_from_pubkey(ALICE.pubkey)
-    out = call(chain.view, chain.ctx, evm, STAKING,
+    out = call(chain.view, chain.ctx, chain.precompiles, evm, STAKING,
                calldata("delegation(address,string)", ["address", "string"], [to_checksum_evm(evm), VAL.valoper]))
     assert out.success, out.error
     ((balance, denom), (delegator, shares, decimals, val)) = decode(
@@ -102,7 +100,7 @@ def test_undelegate_and_delegation_view(chain: Chain) -> None:
 def test_bank_balance_equals_the_native_balance(chain: Chain) -> None:
     evm = evm_address_from_pubkey(ALICE.pubkey)
     send(chain, BANK, calldata("balance(address,string)", ["address", "string"], [to_checksum_evm(evm), "usei"]))
-    out = call(chain.view, chain.ctx, evm, BANK,
+    out = call(chain.view, chain.ctx, chain.precompiles, evm, BANK,
                calldata("balance(address,string)", ["address", "string"], [to_checksum_evm(evm), "usei"]))
     assert decode(["uint256"], out.output) == (bank.balance(chain.view, ALICE.address),)
 
@@ -110,23 +108,23 @@ def test_bank_balance_equals_the_native_balance(chain: Chain) -> None:
 def test_addr_round_trip_and_unassociated_revert(chain: Chain) -> None:
     evm = evm_address_from_pubkey(ALICE.pubkey)
     send(chain, BANK, calldata("supply(string)", ["string"], ["usei"]))  # first tx associates Alice
-    out = call(chain.view, chain.ctx, evm, ADDR, calldata("getSeiAddr(address)", ["address"], [to_checksum_evm(evm)]))
+    out = call(chain.view, chain.ctx, chain.precompiles, evm, ADDR, calldata("getSeiAddr(address)", ["address"], [to_checksum_evm(evm)]))
     assert decode(["string"], out.output) == (ALICE.bech32,)
-    out = call(chain.view, chain.ctx, evm, ADDR, calldata("getEvmAddr(string)", ["string"], [ALICE.bech32]))
+    out = call(chain.view, chain.ctx, chain.precompiles, evm, ADDR, calldata("getEvmAddr(string)", ["string"], [ALICE.bech32]))
     assert decode(["address"], out.output)[0].lower() == "0x" + evm.hex()
-    out = call(chain.view, chain.ctx, evm, ADDR, calldata("getSeiAddr(address)", ["address"], ["0x" + "77" * 20]))
+    out = call(chain.view, chain.ctx, chain.precompiles, evm, ADDR, calldata("getSeiAddr(address)", ["address"], ["0x" + "77" * 20]))
     assert not out.success and out.output == revert_data("address 0x" + "77" * 20 + " is not associated")
 
 
 def test_json_extraction(chain: Chain) -> None:
     blob = b'{"name":"sei","n":42,"list":["a",1]}'
-    out = call(chain.view, chain.ctx, None, JSON, calldata("extractAsUint256(bytes,string)", ["bytes", "string"], [blob, "n"]))
+    out = call(chain.view, chain.ctx, chain.precompiles, None, JSON, calldata("extractAsUint256(bytes,string)", ["bytes", "string"], [blob, "n"]))
     assert decode(["uint256"], out.output) == (42,)
-    out = call(chain.view, chain.ctx, None, JSON, calldata("extractAsBytes(bytes,string)", ["bytes", "string"], [blob, "name"]))
+    out = call(chain.view, chain.ctx, chain.precompiles, None, JSON, calldata("extractAsBytes(bytes,string)", ["bytes", "string"], [blob, "name"]))
     assert decode(["bytes"], out.output) == (b"sei",)
-    out = call(chain.view, chain.ctx, None, JSON, calldata("extractAsBytesList(bytes,string)", ["bytes", "string"], [blob, "list"]))
+    out = call(chain.view, chain.ctx, chain.precompiles, None, JSON, calldata("extractAsBytesList(bytes,string)", ["bytes", "string"], [blob, "list"]))
     assert decode(["bytes[]"], out.output) == ((b"a", b"1"),)
-    out = call(chain.view, chain.ctx, None, JSON, calldata("extractAsBytes(bytes,string)", ["bytes", "string"], [blob, "x"]))
+    out = call(chain.view, chain.ctx, chain.precompiles, None, JSON, calldata("extractAsBytes(bytes,string)", ["bytes", "string"], [blob, "x"]))
     assert not out.success and out.output == revert_data("input does not contain key x")
 
 
@@ -138,7 +136,7 @@ def _fake(data: bytes, *, static: bool = False, delegated: bool = False, value: 
 
 @pytest.mark.parametrize("kind", ["static", "delegated"])
 def test_state_changing_methods_revert_under_staticcall_and_delegatecall(chain: Chain, kind: str) -> None:
-    impl = registry.installed()[STAKING]
+    impl = chain.precompiles[STAKING]
     comp = _fake(calldata("delegate(string)", ["string"], [VAL.valoper]), static=kind == "static",
                  delegated=kind == "delegated")
     with pytest.raises(Revert):

@@ -213,7 +213,7 @@ def test_traces_replay_every_earlier_tx_of_the_block_through_the_backend_replaye
 
     backend = rpc.chain.server.backend
     calls: list[list[bytes]] = []
-    inner = replay_evm_txs(backend.config.evm_chain_id)
+    inner = replay_evm_txs(backend.config.evm_chain_id, backend.precompiles)
 
     def recording(view, ctx, raws):  # noqa: ANN001, ANN202
         calls.append(list(raws))

@@ -29,6 +29,7 @@ from evm_bridge.call import call
 from evm_bridge.precompiles.api import CosmosCallFailed, PrecompileError
 from evm_bridge.precompiles.base import revert_data, split_types
 from evm_bridge.precompiles.json import ADDRESS as JSON_PRECOMPILE
+from evm_bridge.precompiles.registry import precompile_table
 from evm_bridge.precompiles.wasmd import parse_coins
 from evm_bridge.rlpscan import encode_length
 from evm_bridge.txs import EvmTxError, decode_tx
@@ -73,7 +74,8 @@ def staking_chain() -> Chain:
 def test_json_precompile(staking_chain: Chain, depth: int) -> None:
     blob = ('{"a":' + nested(depth - 1) + "}").encode()
     data = keccak(b"extractAsBytes(bytes,string)")[:4] + encode(["bytes", "string"], [blob, "a"])
-    out = call(staking_chain.view, staking_chain.ctx, None, JSON_PRECOMPILE, data)
+    precompiles = precompile_table(m.precompiles for m in staking_chain.modules)
+    out = call(staking_chain.view, staking_chain.ctx, precompiles, None, JSON_PRECOMPILE, data)
     if depth <= MAX_DEPTH:
         assert out.success and decode(["bytes"], out.output) == (nested(depth - 1).encode(),)
     else:

@@ -145,7 +145,9 @@ def _serve(
             begin = time.perf_counter_ns()
             kind, body = pickle.loads(message)
             if kind == BLOCK:
-                runner, context, version = body
+                shipped, context, version = body
+                if shipped != runner:  # an equal runner is kept with what it built before
+                    runner = shipped
                 base = reader.view(version)
             elif kind == SEGMENT:
                 first, tasks, batch = body

@@ -21,12 +21,13 @@ from eth_rpc import params as P
 from eth_rpc.errors import RpcError, invalid_params, reverted
 from eth_rpc.index.codec import qty
 from eth_rpc.index.render import header_rlp
-from eth_rpc.index.roots import EMPTY_ROOT, EMPTY_UNCLES, logs_bloom, or_blooms
+from eth_rpc.index.roots import EMPTY_ROOT, EMPTY_UNCLES
 from eth_rpc.overrides import apply_overrides, block_overrides
 from evm_bridge.account_db import read_nonce
 from evm_bridge.api import BlockOverrides, EvmLog, EvmTx
 from evm_bridge.call import ZERO_ADDRESS, Message, message_tx
 from evm_bridge.execute import Execution, run
+from evm_bridge.receipts import logs_bloom, or_blooms
 from evm_bridge.vm import execution_context
 from ledger.context import BlockContext
 from store.api import ReadView

@@ -8,7 +8,7 @@ the expensive step and happens only once.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from operator import attrgetter
 from typing import Any, NamedTuple, Protocol
 
@@ -121,18 +121,14 @@ class EvmLog:
 
 @dataclass(frozen=True, slots=True)
 class EvmReceipt:
-    """The Ethereum receipt of one executed tx.
-
-    ``cumulative_gas_used`` equals ``gas_used`` when produced by ``execute_tx`` (a tx does
-    not know its neighbours under OCC); the block assembler sets the running sum with
-    ``with_cumulative`` once the block order is final.
-    """
+    """The Ethereum receipt of one executed tx: what the tx alone determines. Its cumulative
+    gas depends on the block order (a tx does not know its neighbours under OCC), so the
+    JSON-RPC index computes it when it renders the block (``eth_rpc.index.render``)."""
 
     tx_hash: bytes
     type: int
     status: int  # 1 success, 0 failure (reverted, out of gas, ...)
     gas_used: int
-    cumulative_gas_used: int
     logs: tuple[EvmLog, ...]
     bloom: bytes  # 256 bytes
     contract_address: bytes | None
@@ -141,9 +137,6 @@ class EvmReceipt:
     to: bytes | None
     output: bytes = b""  # return data (the revert payload when status = 0)
     error: str = ""  # "execution reverted", "out of gas", ... ("" on success)
-
-    def with_cumulative(self, cumulative_gas_used: int) -> EvmReceipt:
-        return replace(self, cumulative_gas_used=cumulative_gas_used)
 
     def __reduce__(self) -> tuple[Callable[..., EvmReceipt], tuple[Any, ...]]:
         return _evm_receipt, _receipt_fields(self)

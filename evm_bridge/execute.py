@@ -142,7 +142,7 @@ def _result(tx: EvmTx, base_fee: int, computation: Any) -> Execution:
     output = b"" if ok and created else c.output
     receipt = EvmReceipt(
         tx_hash=tx.hash, type=tx.type, status=1 if ok else 0, gas_used=gas_used,
-        cumulative_gas_used=gas_used, logs=logs, bloom=logs_bloom(logs) if logs else EMPTY_BLOOM,
+        logs=logs, bloom=logs_bloom(logs) if logs else EMPTY_BLOOM,
         contract_address=created, effective_gas_price=price, sender=tx.sender, to=tx.to,
         output=output, error=error,
     )

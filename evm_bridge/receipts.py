@@ -1,60 +1,58 @@
-"""Receipts: the logs bloom and a canonical byte encoding for storing receipts.
+"""What a receipt derives from its logs, defined once: the logs bloom (Ethereum's 2048-bit
+filter), a block's bloom, bloom membership (log filters), and a receipt's consensus
+encoding, the value the receipts root commits to: ``rlp([status, cumulativeGas, bloom,
+logs])``, prefixed by the type byte unless legacy.
 
-Encoding (RLP list, for the block and tx-hash indexes): ``[tx_hash, type, status,
-gas_used, cumulative_gas_used, [[address, [topics...], data]...], contract_address or
-b"", effective_gas_price, sender, to or b"", output, error]``. The bloom is recomputed
-from the logs on decode (it is a pure function of them).
+Execution (``execute``) sets each receipt's bloom; the JSON-RPC index (``eth_rpc.index``)
+adds the block-level facts a tx cannot know under OCC (its cumulative gas, the block bloom)
+and encodes receipts for the root with ``receipt_encoding``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 import rlp
 from eth_hash.auto import keccak
 
-from evm_bridge.api import EvmLog, EvmReceipt
+from evm_bridge.api import LEGACY_TX, EvmLog
 
 EMPTY_BLOOM = bytes(256)
 
 
+def _bloom_bits(item: bytes) -> int:
+    """The three bits ``item`` sets: 11-bit indexes from the first three byte pairs of its keccak."""
+    h = keccak(item)
+    bits = 0
+    for i in (0, 2, 4):
+        bits |= 1 << (((h[i] << 8) | h[i + 1]) & 2047)
+    return bits
+
+
 def logs_bloom(logs: Iterable[EvmLog]) -> bytes:
-    """The 2048-bit Ethereum bloom of the log addresses and topics."""
+    """The bloom of the log addresses and topics (256 bytes, big-endian bits)."""
     bits = 0
     for log in logs:
         for item in (log.address, *log.topics):
-            h = keccak(item)
-            for i in (0, 2, 4):
-                bits |= 1 << (((h[i] << 8) | h[i + 1]) & 2047)
+            bits |= _bloom_bits(item)
     return bits.to_bytes(256, "big")
 
 
-def block_bloom(receipts: Sequence[EvmReceipt]) -> bytes:
+def or_blooms(blooms: Iterable[bytes]) -> bytes:
+    """The union of blooms (a block's bloom from its receipts')."""
     acc = 0
-    for r in receipts:
-        acc |= int.from_bytes(r.bloom, "big")
+    for b in blooms:
+        acc |= int.from_bytes(b, "big")
     return acc.to_bytes(256, "big")
 
 
-def encode_receipt(r: EvmReceipt) -> bytes:
-    return rlp.encode([
-        r.tx_hash, r.type, r.status, r.gas_used, r.cumulative_gas_used,
-        [[log.address, list(log.topics), log.data] for log in r.logs],
-        r.contract_address or b"", r.effective_gas_price, r.sender, r.to or b"",
-        r.output, r.error.encode(),
-    ])
+def bloom_may_contain(bloom: bytes, item: bytes) -> bool:
+    """False when ``item`` (an address or topic) is certainly not in ``bloom``."""
+    bits = _bloom_bits(item)
+    return int.from_bytes(bloom, "big") & bits == bits
 
 
-def _u(b: bytes) -> int:
-    return int.from_bytes(b, "big")
-
-
-def decode_receipt(raw: bytes) -> EvmReceipt:
-    f = rlp.decode(raw)
-    logs = tuple(EvmLog(a, tuple(t), d) for a, t, d in f[5])
-    return EvmReceipt(
-        tx_hash=f[0], type=_u(f[1]), status=_u(f[2]), gas_used=_u(f[3]),
-        cumulative_gas_used=_u(f[4]), logs=logs, bloom=logs_bloom(logs),
-        contract_address=f[6] or None, effective_gas_price=_u(f[7]), sender=f[8],
-        to=f[9] or None, output=f[10], error=f[11].decode(),
-    )
+def receipt_encoding(tx_type: int, status: int, cumulative_gas: int, bloom: bytes, logs: Iterable[EvmLog]) -> bytes:
+    """The consensus encoding of a receipt (a leaf of the receipts trie, ``debug_getRawReceipts``)."""
+    body = rlp.encode([status, cumulative_gas, bloom, [[lg.address, list(lg.topics), lg.data] for lg in logs]])
+    return body if tx_type == LEGACY_TX else bytes([tx_type]) + body

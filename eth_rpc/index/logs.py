@@ -10,8 +10,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from eth_rpc.index.roots import bloom_may_contain
 from eth_rpc.index.store import BlockIndex
+from evm_bridge.receipts import bloom_may_contain
 
 Json = dict[str, Any]
 

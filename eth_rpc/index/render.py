@@ -30,16 +30,10 @@ import rlp
 from eth_hash.auto import keccak
 
 from eth_rpc.index.codec import address, data, hash32, qty
-from eth_rpc.index.roots import (
-    EMPTY_ROOT,
-    EMPTY_UNCLES,
-    logs_bloom,
-    or_blooms,
-    receipt_encoding,
-    trie_root,
-)
+from eth_rpc.index.roots import EMPTY_ROOT, EMPTY_UNCLES, trie_root
 from evm_bridge.api import DYNAMIC_FEE_TX, LEGACY_TX, SET_CODE_TX, EvmLog, EvmReceipt, EvmTx, EvmTxError
 from evm_bridge.pointers.synthetic import logs_of
+from evm_bridge.receipts import EMPTY_BLOOM, logs_bloom, or_blooms, receipt_encoding
 from evm_bridge.rlpscan import encode_length
 from evm_bridge.txs import decode_tx, is_evm_tx
 from ledger.addresses import evm_address_from_pubkey
@@ -125,8 +119,8 @@ def tx_object(tx: EvmTx, base_fee: int, where: Json) -> Json:
 
 def _failed_receipt(tx: EvmTx, result: TxResult, base_fee: int) -> EvmReceipt:
     return EvmReceipt(
-        tx_hash=tx.hash, type=tx.type, status=0, gas_used=result.gas_used, cumulative_gas_used=0, logs=(),
-        bloom=b"\0" * 256, contract_address=None, effective_gas_price=tx.effective_gas_price(base_fee),
+        tx_hash=tx.hash, type=tx.type, status=0, gas_used=result.gas_used, logs=(),
+        bloom=EMPTY_BLOOM, contract_address=None, effective_gas_price=tx.effective_gas_price(base_fee),
         sender=tx.sender, to=tx.to, error=result.log or "transaction failed",
     )
 
@@ -147,8 +141,8 @@ class _Builder:
 
     def add(self, tx_obj: Json, r: EvmReceipt, tx_type: int, native: bool) -> None:
         i = len(self.out.txs)
-        self.cumulative += r.gas_used
-        bloom = r.bloom if any(r.bloom) or not r.logs else logs_bloom(r.logs)
+        self.cumulative += r.gas_used  # the receipt's cumulativeGasUsed: only the block order knows it
+        bloom = r.bloom
         tx_hash = tx_obj["hash"]
         logs = []
         for lg in r.logs:
@@ -190,7 +184,7 @@ def _cosmos_entry(block: CommittedBlock, i: int, result: TxResult, where: Json) 
         "type": "0x0", "v": "0x0", "r": "0x0", "s": "0x0",
     }
     receipt = EvmReceipt(
-        tx_hash=h, type=LEGACY_TX, status=1 if result.ok else 0, gas_used=result.gas_used, cumulative_gas_used=0,
+        tx_hash=h, type=LEGACY_TX, status=1 if result.ok else 0, gas_used=result.gas_used,
         logs=logs, bloom=logs_bloom(logs), contract_address=None, effective_gas_price=gas_price,
         sender=sender, to=None,
     )

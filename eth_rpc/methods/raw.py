@@ -12,9 +12,9 @@ from typing import Any
 from eth_rpc import params as P
 from eth_rpc.errors import server_error
 from eth_rpc.index.render import block_rlp, header_rlp
-from eth_rpc.index.roots import receipt_encoding
 from eth_rpc.method_spec import rpc
 from evm_bridge.api import EvmLog
+from evm_bridge.receipts import receipt_encoding
 
 Json = dict[str, Any]
 

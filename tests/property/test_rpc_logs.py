@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 
 from eth_rpc.index import BlockIndex
 from eth_rpc.index.logs import LogFilter, query
-from eth_rpc.index.roots import logs_bloom
 from evm_bridge.api import EvmLog, EvmReceipt
+from evm_bridge.receipts import logs_bloom
 from ledger.blocks import CommittedBlock
 from ledger.results import TxResult
 
@@ -32,7 +32,7 @@ def _cosmos_block(height: int, txs_logs: list[list[EvmLog]]) -> CommittedBlock:
     """Blocks of native txs whose results carry EVM-visible logs (no tx decoding needed)."""
     results = []
     for i, logs in enumerate(txs_logs):
-        r = EvmReceipt(bytes([height, i]) * 16, 0, 1, 1, 1, tuple(logs), logs_bloom(logs), None, 0, b"\0" * 20, None)
+        r = EvmReceipt(bytes([height, i]) * 16, 0, 1, 1, tuple(logs), logs_bloom(logs), None, 0, b"\0" * 20, None)
         results.append(TxResult(gas_used=1, evm=r))
     return CommittedBlock(
         height=height, hash=height.to_bytes(32, "big"), time_ns=0, proposer=b"\1" * 20, app_hash=b"\2" * 32,

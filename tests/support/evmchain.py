@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from eth_account import Account
 
-from eth_rpc.index.roots import logs_bloom
 from evm_bridge.api import EvmLog, EvmReceipt, EvmTx
+from evm_bridge.receipts import logs_bloom
 from evm_bridge.txs import decode_tx
 from ledger.addresses import to_checksum_evm
 from ledger.blocks import CommittedBlock
@@ -31,7 +31,7 @@ def signed_tx(nonce: int, to: bytes | None = b"\x22" * 20, data: bytes = b"", ke
 
 def receipt(tx: EvmTx, logs: tuple[EvmLog, ...] = (), status: int = 1, gas: int = 21_000) -> EvmReceipt:
     return EvmReceipt(
-        tx_hash=tx.hash, type=tx.type, status=status, gas_used=gas, cumulative_gas_used=gas, logs=logs,
+        tx_hash=tx.hash, type=tx.type, status=status, gas_used=gas, logs=logs,
         bloom=logs_bloom(logs), contract_address=None, effective_gas_price=tx.effective_gas_price(10**9),
         sender=tx.sender, to=tx.to, output=b"", error="" if status else "execution reverted",
     )

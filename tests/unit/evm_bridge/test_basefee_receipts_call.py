@@ -1,13 +1,17 @@
-"""Base fee rule, receipt encoding and bloom, and eth_call without writes."""
+"""Base fee rule, receipt encoding and bloom (against py-evm's and eth-bloom's), and eth_call
+without writes."""
 
 from __future__ import annotations
 
+import rlp
+from eth.rlp.logs import Log
+from eth.rlp.receipts import Receipt
 from eth_bloom import BloomFilter
 
-from evm_bridge.api import EvmLog, EvmReceipt
+from evm_bridge.api import DYNAMIC_FEE_TX, LEGACY_TX, EvmLog
 from evm_bridge.basefee import MIN_BASE_FEE_WEI, next_base_fee
 from evm_bridge.call import call
-from evm_bridge.receipts import decode_receipt, encode_receipt, logs_bloom
+from evm_bridge.receipts import bloom_may_contain, logs_bloom, or_blooms, receipt_encoding
 from tests.unit.evm_bridge.conftest import ALICE, Chain, calldata
 
 
@@ -20,7 +24,7 @@ def test_base_fee_rule() -> None:
     assert next_base_fee(0, 30_000_000, 30_000_000) == MIN_BASE_FEE_WEI
 
 
-def test_bloom_matches_reference_and_receipt_round_trips() -> None:
+def test_bloom_and_receipt_encoding_match_the_references() -> None:
     logs = (EvmLog(b"\x11" * 20, (b"\x22" * 32, b"\x33" * 32), b"data"), EvmLog(b"\x44" * 20, (), b""))
     ref = BloomFilter()
     for lg in logs:
@@ -28,11 +32,14 @@ def test_bloom_matches_reference_and_receipt_round_trips() -> None:
         for t in lg.topics:
             ref.add(t)
     assert int.from_bytes(logs_bloom(logs), "big") == int(ref)
-    r = EvmReceipt(tx_hash=b"\x01" * 32, type=2, status=1, gas_used=50_000, cumulative_gas_used=90_000, logs=logs,
-                   bloom=logs_bloom(logs), contract_address=None, effective_gas_price=7, sender=b"\x05" * 20,
-                   to=b"\x06" * 20, output=b"ok", error="")
-    assert decode_receipt(encode_receipt(r)) == r
-    assert r.with_cumulative(1).cumulative_gas_used == 1
+    bloom = logs_bloom(logs)
+    assert all(bloom_may_contain(bloom, item) for item in (b"\x11" * 20, b"\x22" * 32, b"\x44" * 20))
+    assert not bloom_may_contain(bytes(256), b"\x11" * 20)
+    assert or_blooms([bloom, logs_bloom(logs[1:])]) == bloom
+    ref_logs = [Log(lg.address, [int.from_bytes(t, "big") for t in lg.topics], lg.data) for lg in logs]
+    legacy = rlp.encode(Receipt(state_root=b"\x01", gas_used=90_000, logs=ref_logs, bloom=int.from_bytes(bloom, "big")))
+    assert receipt_encoding(LEGACY_TX, 1, 90_000, bloom, logs) == legacy
+    assert receipt_encoding(DYNAMIC_FEE_TX, 1, 90_000, bloom, logs) == bytes([DYNAMIC_FEE_TX]) + legacy
 
 
 def test_call_does_not_write(chain: Chain, counter_code: bytes) -> None:

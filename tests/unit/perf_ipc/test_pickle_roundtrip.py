@@ -80,17 +80,17 @@ def cosmos_txs() -> list[CosmosTx]:
 
 
 RECEIPT = EvmReceipt(
-    tx_hash=b"\x11" * 32, type=2, status=1, gas_used=51_000, cumulative_gas_used=51_000,
+    tx_hash=b"\x11" * 32, type=2, status=1, gas_used=51_000,
     logs=(EvmLog(b"\x22" * 20, (b"\x33" * 32, b"\x44" * 32), b"\x00" * 32), EvmLog(b"\x22" * 20, (), b"")),
     bloom=bytes(range(256)), contract_address=None, effective_gas_price=1_875_000_000,
     sender=b"\x55" * 20, to=b"\x22" * 20,
 )
 CREATION = EvmReceipt(
-    tx_hash=b"\x66" * 32, type=0, status=1, gas_used=90_000, cumulative_gas_used=90_000, logs=(),
+    tx_hash=b"\x66" * 32, type=0, status=1, gas_used=90_000, logs=(),
     bloom=bytes(256), contract_address=b"\x77" * 20, effective_gas_price=10**10, sender=b"\x55" * 20, to=None,
 )
 REVERTED = EvmReceipt(
-    tx_hash=b"\x88" * 32, type=2, status=0, gas_used=23_000, cumulative_gas_used=23_000, logs=(),
+    tx_hash=b"\x88" * 32, type=2, status=0, gas_used=23_000, logs=(),
     bloom=bytes(256), contract_address=None, effective_gas_price=1, sender=b"\x55" * 20, to=b"\x22" * 20,
     output=b"\x08\xc3\x79\xa0" + bytes(64), error="execution reverted",
 )

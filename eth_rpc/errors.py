@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from eth_abi import decode
+
 PARSE_ERROR = -32700
 INVALID_REQUEST = -32600
 METHOD_NOT_FOUND = -32601
@@ -38,8 +40,6 @@ def server_error(message: str) -> RpcError:
 
 def reverted(output: bytes) -> RpcError:
     """geth's revert error: the reason (when ``Error(string)``) in the message, raw data in ``data``."""
-    from eth_abi import decode
-
     message = "execution reverted"
     if output[:4] == bytes.fromhex("08c379a0"):
         try:

@@ -23,6 +23,9 @@ from typing import Any
 from eth_hash.auto import keccak
 
 from abci_app.module_api import BlockInfo, Module
+from evm_bridge.account_db import code_hash_key, code_key, nonce_key
+from evm_bridge.basefee import next_base_fee
+from evm_bridge.blockhash import record_block_hash
 from evm_bridge.pointers import registry as pointers
 from ledger import accounts
 from ledger.addresses import from_bech32, parse_evm_address, to_bech32
@@ -57,8 +60,6 @@ def _word(text: str, what: str) -> bytes:
 
 
 def _init_account(view: KVView, entry: Mapping[str, Any]) -> None:
-    from evm_bridge.account_db import code_hash_key, code_key, nonce_key
-
     addr = parse_evm_address(entry["address"])
     nonce = int(entry.get("nonce") or 0)
     if nonce:
@@ -97,8 +98,6 @@ def _init_genesis(view: KVView, state: Mapping[str, Any]) -> None:
 
 
 def _export_accounts(view: ReadView) -> list[dict[str, Any]]:
-    from evm_bridge.account_db import code_key
-
     found: dict[bytes, dict[str, Any]] = {}
 
     def entry(addr: bytes) -> dict[str, Any]:
@@ -137,9 +136,6 @@ def _export_genesis(view: ReadView) -> Mapping[str, Any]:
 def _end_block(ctx: BlockContext, view: KVView, results: Sequence[TxResult], info: BlockInfo) -> Sequence[Event]:
     """Record the block hash for BLOCKHASH and set the next block's EIP-1559 base fee from
     the EVM gas this block used."""
-    from evm_bridge.basefee import next_base_fee
-    from evm_bridge.blockhash import record_block_hash
-
     record_block_hash(view, ctx.height, ctx.block_hash)
     evm_gas = sum(r.gas_used for r in results if r.evm is not None)
     nxt = next_base_fee(ctx.base_fee_wei, evm_gas, ctx.gas_limit)

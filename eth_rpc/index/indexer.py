@@ -116,8 +116,8 @@ class Indexer:
 
 
 def _warm_up() -> None:
-    """Runs first in the render process: importing the renderer is its slow part."""
-    import eth_rpc.index.store  # noqa: F401
+    """Runs first in the render process: unpickling it imports this module, and with it the
+    renderer (``render_rows``), the slow part of starting; nothing is left to do."""
 
 
 class _Marker:

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 
 from abci_app.module_api import BlockInfo, Module
 from abci_app.modules.staking import bonded, genesis, liveness, messages, queries, rewards, state
+from abci_app.modules.staking.precompile_backend import AppStakingBackend
+from evm_bridge.precompiles.staking import ADDRESS, StakingPrecompile
 from ledger.context import BlockContext
 from ledger.results import Event, TxResult
 from store.api import KVView
@@ -19,9 +21,6 @@ def _allocate(ctx: BlockContext, view: KVView, results: Sequence[TxResult], info
 
 
 def staking() -> Module:
-    from abci_app.modules.staking.precompile_backend import AppStakingBackend
-    from evm_bridge.precompiles.staking import ADDRESS, StakingPrecompile
-
     return Module(
         name="staking",
         store_names=(state.STORE,),

@@ -1,15 +1,21 @@
-"""Ethereum JSON-RPC over HTTP and WebSocket (see README.md here for the method list).
+"""Ethereum JSON-RPC over HTTP and WebSocket; the method list is ``method_table.py``.
 
-* ``server.py``   aiohttp on its own loop thread: HTTP, WebSocket, CORS, body limit
+* ``server.py``   a ``LoopThreadServer``: HTTP, WebSocket, CORS, body limit
 * ``dispatch.py`` JSON-RPC 2.0: parsing, batches, errors (``errors.py``), method calls
-* ``registry.py`` name -> method; ``methods/`` one module per family
-* ``backend.py``  what methods share: index, state store, block tags, block contexts
-* ``params.py``   parameter parsing with -32602 messages
+* ``method_spec.py``  ``@rpc(name, mode, ...)`` marks a function as a method
+* ``method_table.py`` name -> method, collected explicitly from ``methods/`` (one module per family)
+* ``backend.py``  what methods share: config, index, state store, the chain's precompile
+  table (the one blocks execute with), block tags, block contexts
+* ``config.py``, ``params.py``, ``ids.py``  settings, parameter parsing with -32602 messages,
+  filter and subscription ids
 * ``filters.py``, ``subscriptions.py``  polled filters and WebSocket subscriptions
 * ``mempool.py``, ``cometbft.py``  pending txs and the CometBFT client
 * ``simulation.py``  a call object, block and overrides as one simulation on the block's
-  own execution path (``evm_bridge.execute.run``), in the next block's context
-* ``overrides.py``, ``accesslist.py``, ``tracing.py``  state/block overrides, access lists, traces
+  own execution path (``evm_bridge.execute.run``), in the next block's context;
+  ``simulate_blocks.py`` eth_simulateV1's blocks of calls
+* ``overrides.py``, ``accesslist.py``  state/block overrides, access lists
+* ``tracing.py``, ``trace_config.py``, ``prestate.py``, ``flat_calls.py``  geth's tracers
+* ``index/``  the block, tx, receipt and log index the methods read
 """
 
 from eth_rpc.backend import Backend

@@ -36,7 +36,7 @@ _NONCE_MAX = 2**64 - 1
 
 def is_evm_tx(raw: bytes) -> bool:
     """True for an Ethereum envelope (0x01-0x04 typed, or an RLP list); native txs are
-    protobuf and start with 0x0a."""
+    protobuf and start with 0x0a. The one first-byte test: the app's tx codec routes by it."""
     return bool(raw) and (ACCESS_LIST_TX <= raw[0] <= SET_CODE_TX or raw[0] >= 0xC0)
 
 

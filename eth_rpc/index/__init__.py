@@ -4,13 +4,15 @@ An observer of committed blocks (``Indexer.observe``, or ``BlockIndex.observe`` 
 turns each ``CommittedBlock`` into the Ethereum view of it and writes that in one batch:
 
 * ``render.py``  CommittedBlock -> block header, tx objects and receipts (pure; owns every
-  definition of the Ethereum view: hash, parentHash, roots, synthetic entries for native txs)
-* ``roots.py``   transactions/receipts Merkle-Patricia roots, blooms, header size
+  definition of the Ethereum view: hash, parentHash, roots, each receipt's
+  cumulativeGasUsed in block order, synthetic entries for native txs); blooms and the
+  receipt encoding are execution's (``evm_bridge.receipts``)
+* ``roots.py``   transactions/receipts Merkle-Patricia roots and the empty roots
 * ``codec.py``   hex quantities and data as JSON-RPC writes them
 * ``kv.py``      the key/value backends (RocksDB, in-memory for tests)
 * ``store.py``   ``BlockIndex``: key layout, batched writes, lookups, restart gap check
 * ``indexer.py``  ``Indexer``: the app observer; journals each block, renders it on a
-  background thread, replays the journal after a crash
+  background thread (or a helper process), replays the journal after a crash
 * ``logs.py``    log filters (block range, addresses, topics) with per-block bloom skipping
 """
 

@@ -117,7 +117,7 @@ class Indexer:
 
 def _warm_up() -> None:
     """Runs first in the render process: unpickling it imports this module, and with it the
-    renderer (``render_rows``), the slow part of starting; nothing is left to do."""
+    renderer (``store.render_rows``), the slow part of starting; nothing is left to do."""
 
 
 class _Marker:

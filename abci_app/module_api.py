@@ -182,6 +182,11 @@ class Module:
     #: EVM precompiles this module provides: 20-byte address -> implementation (see
     #: ``evm_bridge.precompiles``).
     precompiles: Mapping[bytes, Any] = field(default_factory=dict)
+    #: Called once with the chain's whole precompile table (the built-ins and every enabled
+    #: module's) when a process assembles its modules (``abci_app.modules.loader``): a module
+    #: whose code calls into the EVM (wasm's ``call_evm``) then runs it with the precompiles
+    #: blocks run with, including those of modules loaded after it.
+    use_precompile_table: Callable[[Mapping[bytes, Any]], None] | None = None
     #: The validator set the state describes, for the ``validators`` of an exported
     #: genesis (``pysei export``); None keeps the exporting chain's genesis validators.
     genesis_validators: Callable[[ReadView], Sequence[ValidatorUpdate]] | None = None

@@ -73,7 +73,7 @@ class App:
         for m in self.modules:
             handlers.update(m.messages)
         self.codec = TxCodec(config.evm_chain_id, config.max_tx_bytes, handlers)
-        self.runner = AppTaskRunner(tuple(m.name for m in self.modules), config.chain_id)
+        self.runner = AppTaskRunner(tuple(m.name for m in self.modules), config.chain_id, self.modules)
         self.pool = TxPool(config.txpool_account_queue, config.txpool_global_queue, config.txpool_queue_ttl_blocks)
         self.check = CheckState(
             db, self.codec, self.pool, handlers,

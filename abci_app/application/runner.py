@@ -18,9 +18,9 @@ from abci_app.application.txcodec import ASSOCIATE, EVM, Decoded
 from abci_app.cosmos_tx.associate import execute_associate
 from abci_app.cosmos_tx.execute import execute_cosmos_tx
 from abci_app.module_api import Module, ModuleFactory, MsgHandler
-from abci_app.modules.loader import available, load_modules
+from abci_app.modules.loader import available, load_modules, share_precompile_table
 from evm_bridge.execute import execute_tx
-from evm_bridge.precompiles.registry import PrecompileTable, precompile_table
+from evm_bridge.precompiles.registry import PrecompileTable
 from ledger.context import BlockContext
 from ledger.results import TxResult
 from store.api import KVView
@@ -64,9 +64,10 @@ def _decoded(kind: str, tx: Any, hash_: bytes) -> Decoded:
 
 
 def _built(modules: Sequence[Module]) -> tuple[Mapping[str, MsgHandler], PrecompileTable]:
-    """The message handlers and the precompile table of ``modules``."""
+    """The message handlers and the precompile table of ``modules`` (handed to the modules
+    that call into the EVM, as ``load_modules`` does)."""
     handlers = {name: h for module in modules for name, h in module.messages.items()}
-    return handlers, precompile_table(module.precompiles for module in modules)
+    return handlers, share_precompile_table(modules)
 
 
 def warm_up(module_names: tuple[str, ...], chain_id: str) -> None:
@@ -80,8 +81,15 @@ class AppTaskRunner:
     """Runs a block's tasks: association txs, EVM txs (with the chain's precompile table)
     and native txs (with the modules' message handlers)."""
 
-    def __init__(self, module_names: tuple[str, ...], chain_id: str) -> None:
-        modules = load_modules(module_names)  # fails loudly on an unknown or incompatible set
+    def __init__(
+        self, module_names: tuple[str, ...], chain_id: str, modules: Sequence[Module] | None = None
+    ) -> None:
+        """``modules``: the process's already loaded modules of ``module_names`` (the app's,
+        so queries and blocks share one set and its caches); loaded here when None."""
+        if modules is None:
+            modules = load_modules(module_names)  # fails loudly on an unknown or incompatible set
+        elif tuple(m.name for m in modules) != tuple(module_names):
+            raise ValueError(f"modules {[m.name for m in modules]} are not {list(module_names)}")
         entry_points = available()
         self.module_names = module_names
         self.chain_id = chain_id

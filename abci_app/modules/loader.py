@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from importlib.metadata import EntryPoint, entry_points
 
 from abci_app.module_api import Module
+from evm_bridge.precompiles.registry import PrecompileTable, precompile_table
 
 GROUP = "pysei.modules"
 
@@ -35,7 +36,18 @@ def load_modules(names: Sequence[str]) -> list[Module]:
             raise TypeError(f"entry point {name!r} did not return Module {name!r}")
         modules.append(module)
     check_compatible(modules)
+    share_precompile_table(modules)
     return modules
+
+
+def share_precompile_table(modules: Sequence[Module]) -> PrecompileTable:
+    """The chain's precompile table (built-ins, then each module's in order), handed to every
+    module that asked for it (``Module.use_precompile_table``)."""
+    table = precompile_table(module.precompiles for module in modules)
+    for module in modules:
+        if module.use_precompile_table is not None:
+            module.use_precompile_table(table)
+    return table
 
 
 def check_compatible(modules: Sequence[Module]) -> None:

@@ -325,7 +325,8 @@ def _export_genesis(view: ReadView) -> Mapping[str, Any]:
 
 def module() -> Module:
     """The ``wasm`` module (entry point ``pysei.modules: wasm``) around a keeper of its own."""
-    keeper = Keeper(ModuleCache(), evm=AppEvmCaller())
+    evm = AppEvmCaller()
+    keeper = Keeper(ModuleCache(), evm=evm)
     run, backend = Handlers(keeper), AppWasmBackend(keeper)
 
     def handler(name: str, cls: Any, validate: Any, execute: Any, gas: int, metered: bool = True) -> MsgHandler:
@@ -355,4 +356,5 @@ def module() -> Module:
         init_genesis=_init_genesis,
         export_genesis=_export_genesis,
         precompiles={WASMD: WasmdPrecompile(backend), POINTER: PointerPrecompile(wasm=backend)},
+        use_precompile_table=evm.use,
     )

@@ -21,7 +21,7 @@ from evm_bridge.call import Message, call, message_tx
 from evm_bridge.execute import run
 from evm_bridge.pointers.synthetic import log_event
 from evm_bridge.precompiles.base import ERROR_SELECTOR
-from evm_bridge.precompiles.registry import PrecompileTable, precompile_table
+from evm_bridge.precompiles.registry import PrecompileTable
 from evm_bridge.vm import execution_context
 from ledger.accounts import evm_for_sei
 from ledger.context import BlockContext
@@ -52,10 +52,20 @@ def _check(ctx: BlockContext) -> None:
 
 class AppEvmCaller:
     """The wasm module's factory hands one to its keeper (in every process); it runs the EVM
-    with ``precompiles`` (None: the built-in ones only, ``precompile_table()``)."""
+    with the chain's precompile table, which the module loader hands over (``use``) once
+    every module exists (the table holds the wasm module's own precompiles too)."""
 
-    def __init__(self, precompiles: PrecompileTable | None = None) -> None:
-        self.precompiles = precompile_table() if precompiles is None else precompiles
+    def __init__(self) -> None:
+        self._precompiles: PrecompileTable | None = None
+
+    def use(self, precompiles: PrecompileTable) -> None:
+        self._precompiles = precompiles
+
+    @property
+    def precompiles(self) -> PrecompileTable:
+        if self._precompiles is None:
+            raise RuntimeError("the wasm module's EVM caller has no precompile table: load modules with load_modules")
+        return self._precompiles
 
     def call(
         self, view: KVView, ctx: BlockContext, sender: bytes, to: bytes, value: int, data: bytes, gas_limit: int

@@ -72,19 +72,6 @@ class BlockStats:
     #: The keys that caused most invalidations: ((store, key hex), count), most first.
     conflict_keys: tuple[tuple[tuple[str, str], int], ...] = ()
 
-    # Former names, read by ``abci_app.application.queries`` until it moves to the above.
-    @property
-    def incarnations(self) -> int:
-        return self.executions
-
-    @property
-    def rounds(self) -> int:
-        return 1 if self.worker_segments else 0
-
-    @property
-    def fallback_used(self) -> bool:
-        return self.in_order_fallback
-
 
 @dataclass(frozen=True)
 class Schedule:

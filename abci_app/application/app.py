@@ -44,6 +44,7 @@ from pysei_pb.tendermint.abci import types_pb2 as abci
 from pysei_pb.tendermint.crypto import keys_pb2
 from pysei_pb.tendermint.types.validator_pb2 import BLOCK_ID_FLAG_COMMIT
 from store.api import ChangeSet, Database, KVView
+from store.gc_policy import GcPolicy
 from store.overlay import EmptyView, Overlay
 from untrusted import json_text
 
@@ -63,12 +64,16 @@ class App:
         scheduler: Scheduler,
         modules: Sequence[Module],
         observers: Sequence[Callable[[CommittedBlock, BlockOutcome], None]] = (),
+        gc_policy: GcPolicy | None = None,
     ) -> None:
+        """``gc_policy``: the process's collector policy (``store.gc_policy``), also used by
+        the serial run of block 1 (which commits the genesis state)."""
         self.config = config
         self.db = db
         self.scheduler = scheduler
         self.modules = list(modules)
         self.observers = list(observers)
+        self.gc_policy = gc_policy
         handlers: dict = {}
         for m in self.modules:
             handlers.update(m.messages)
@@ -196,7 +201,7 @@ class App:
             scheduler = self.scheduler
             if base_version == 0:  # block 1 also commits the genesis state (see init_chain)
                 base = _preloaded(base, self._genesis)
-                scheduler = SerialExecutor()
+                scheduler = SerialExecutor(self.gc_policy)
             time_ns = req.time.seconds * 1_000_000_000 + req.time.nanos
             ctx = make_context(
                 base,

@@ -42,10 +42,10 @@ class QueryRouter:
             {
                 "height": block.height,
                 "txs": len(block.txs),
-                "incarnations": s.incarnations,
+                "executions": s.executions,
                 "re_executions": s.re_executions,
-                "rounds": s.rounds,
-                "fallback_used": s.fallback_used,
+                "worker_segments": s.worker_segments,
+                "in_order_fallback": s.in_order_fallback,
                 "conflict_keys": [{"store": k[0], "key": k[1], "count": n} for k, n in s.conflict_keys],
             }
         )

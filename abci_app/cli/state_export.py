@@ -29,7 +29,7 @@ from abci_app.config import AppConfig
 from abci_app.module_api import Module, ValidatorUpdate
 from abci_app.modules.loader import load_modules
 from abci_app.node.home import Home
-from abci_app.node.supervisor import _make_db
+from abci_app.node.supervisor import open_db
 from ledger.addresses import ripemd160
 from store.api import ReadView
 from store.multistore import SeiDB
@@ -90,7 +90,7 @@ def state_at(home: Home, config: AppConfig) -> Iterator[Callable[[int | None], t
             reader.close()
         return
 
-    db = _make_db(home, config)
+    db = open_db(home, config)
     db.start()
     try:
 

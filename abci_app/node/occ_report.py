@@ -52,9 +52,6 @@ class OccReports:
             "re_executed": s.re_executions,
             "worker_segments": s.worker_segments,
             "in_order_fallback": s.in_order_fallback,
-            # former names, read by explorer/templates/block.html until it moves to the above
-            "incarnations": s.executions,
-            "fallback_used": s.in_order_fallback,
             "execute_ms": s.execute_ms,
             "validate_ms": s.validate_ms,
             "conflict_keys": [{"store": k[0], "key": k[1], "count": n} for k, n in s.conflict_keys],

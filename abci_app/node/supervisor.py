@@ -32,7 +32,9 @@ from abci_app.node.occ_report import PATH as OCC_REPORT_PATH
 from abci_app.node.occ_report import OccReports
 from evm_bridge.pointers.artifacts import require_all as require_pointer_contracts
 from occ.executors import ProcessPoolExecutor, SerialExecutor
+from occ.runtime import use_fast_keccak
 from occ.scheduler import OccScheduler
+from store.gc_policy import GcPolicy
 from store.multistore import SeiDB, StoreConfig
 from untrusted.stack import configure_process
 
@@ -41,17 +43,19 @@ log = logging.getLogger("pysei.node")
 STORAGE_FAILURE_EXIT = 74
 
 
-def _make_scheduler(cfg: AppConfig, db):
+def make_scheduler(cfg: AppConfig, db: SeiDB, gc_policy: GcPolicy | None):
+    """The block scheduler ``app.toml`` asks for: serial, or OCC with ``workers - 1``
+    worker processes beside the app process (which executes too)."""
     workers = cfg.workers()
     if workers <= 1:
-        return SerialExecutor()
-    # The app process executes too: ``workers - 1`` processes beside it.
+        return SerialExecutor(gc_policy)
     warm = partial(warm_up, tuple(cfg.modules), cfg.chain_id)
-    pool = ProcessPoolExecutor(db.state_opener(), workers - 1, warm_up=warm)
-    return OccScheduler(pool, clock=time.perf_counter_ns)
+    pool = ProcessPoolExecutor(db.state_opener(), workers - 1, warm_up=warm, gc_policy=gc_policy)
+    return OccScheduler(pool, clock=time.perf_counter_ns, gc_policy=gc_policy)
 
 
-def _make_db(home: Home, cfg: AppConfig):
+def open_db(home: Home, cfg: AppConfig, gc_policy: GcPolicy | None = None) -> SeiDB:
+    """SeiDB under ``home/data`` with ``app.toml``'s store settings (not started)."""
     s = cfg.store
     return SeiDB(
         home.data,
@@ -62,6 +66,7 @@ def _make_db(home: Home, cfg: AppConfig):
             sc_snapshot_keep_recent=s.sc_snapshot_keep_recent,
             async_commit=s.async_commit,
         ),
+        gc_policy=gc_policy,
     )
 
 
@@ -79,15 +84,19 @@ class Node:
 
     def start(self) -> None:
         configure_process()  # before any thread starts: their stack size, the recursion limit
+        use_fast_keccak()
         cfg = self.config
         if "evm" in cfg.modules:
             require_pointer_contracts()  # without them this node would revert what peers accept
-        self.db = _make_db(self.home, cfg)
+        # One collector policy for the process: the store freezes what it loads, blocks
+        # pause collection, workers collect after their segments (store.gc_policy).
+        gc_policy = GcPolicy()
+        self.db = open_db(self.home, cfg, gc_policy)
         self.db.start()
-        self.scheduler = _make_scheduler(cfg, self.db)
+        self.scheduler = make_scheduler(cfg, self.db, gc_policy)
         self.scheduler.start()
         modules = load_modules(cfg.modules)
-        self.app = App(cfg, self.db, self.scheduler, modules)
+        self.app = App(cfg, self.db, self.scheduler, modules, gc_policy=gc_policy)
         self.app.observers.append(self.app.queries.record_block)
         reports = OccReports(cfg.workers())
         self.app.observers.append(reports.record)

@@ -21,7 +21,7 @@ from abci_app.cli.home_init import FundedAccount, app_genesis
 from abci_app.config import AppConfig
 from abci_app.cosmos_tx.builder import build_and_sign
 from abci_app.modules.loader import load_modules
-from abci_app.node.supervisor import _make_scheduler
+from abci_app.node.supervisor import make_scheduler
 from ledger.addresses import evm_address_from_pubkey, sei_address_from_pubkey, to_bech32, to_checksum_evm
 from pysei_pb.cosmos.bank.v1beta1 import tx_pb2 as bank_tx
 from pysei_pb.tendermint.abci import types_pb2 as abci
@@ -86,7 +86,7 @@ class InProcessChain:
                                 modules=list(modules))
         self.db = SeiDB(Path(folder), StoreConfig(sc_snapshot_interval=0))
         self.db.start()
-        self.scheduler = _make_scheduler(self.config, self.db)
+        self.scheduler = make_scheduler(self.config, self.db, None)
         self.scheduler.start()
         self.app = App(self.config, self.db, self.scheduler, load_modules(self.config.modules))
         self.keys = list(keys)

@@ -28,8 +28,8 @@ def test_report_of_a_height() -> None:
     reports.record(_block(9), _outcome(**stats))
     assert json.loads(reports.query(b"", None, 9)) == {
         "height": 9, "txs": 3, "workers": 2, "speculated": 2, "in_order": 3, "executions": 5,
-        "re_executed": 2, "worker_segments": 1, "in_order_fallback": False, "incarnations": 5,
-        "fallback_used": False, "execute_ms": 7, "validate_ms": 1,
+        "re_executed": 2, "worker_segments": 1, "in_order_fallback": False,
+        "execute_ms": 7, "validate_ms": 1,
         "conflict_keys": [{"store": "evm", "key": "6e" + "ab" * 20, "count": 2}],
         "lanes": [{"lane": "app", "first": 0, "end": 1}, {"lane": "worker 1", "first": 1, "end": 3}],
     }

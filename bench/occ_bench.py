@@ -47,19 +47,38 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from coincurve import PrivateKey, PublicKey  # noqa: E402
+from eth._utils.address import generate_contract_address  # noqa: E402
+from eth_abi import encode  # noqa: E402
+from eth_hash.auto import keccak  # noqa: E402
 
+from abci_app.application.runner import warm_up  # noqa: E402
 from ledger import bank  # noqa: E402
 from ledger.accounts import Account, get_account, put_account  # noqa: E402
 from ledger.addresses import sei_address_from_pubkey, to_bech32  # noqa: E402
+from ledger.context import make_context  # noqa: E402
 from ledger.encoding import addr_key, encode_uint  # noqa: E402
 from ledger.results import Event, TxResult  # noqa: E402
-from occ.api import Schedule, TaskRunner  # noqa: E402
+from occ.api import (  # noqa: E402
+    Outcome,
+    Schedule,
+    TaskRunner,
+)
 from occ.executors import ProcessPoolExecutor, SerialExecutor  # noqa: E402
 from occ.memory import MemoryOpener, MemoryView  # noqa: E402
 from occ.runtime import use_fast_keccak  # noqa: E402
 from occ.scheduler import OccScheduler  # noqa: E402
+from occ.worker import OK, PROTOCOL, SEGMENT, run_segment  # noqa: E402
 from store.api import KVView, ReadView, StateOpener  # noqa: E402
 from store.gc_policy import GcPolicy  # noqa: E402
+from tests.support.chain import (  # noqa: E402
+    CHAIN_ID,
+    EVM_CHAIN_ID,
+    InProcessChain,
+    cosmos_send,
+    evm_transfer,  # noqa: E402
+    make_keys,
+)
+from tests.support.solc import compile_contract  # noqa: E402
 
 DENOM = bank.NATIVE_DENOM
 FEE = 2_000
@@ -190,8 +209,6 @@ def synthetic_case(label: str, n: int, hot: bool, runner: SendRunner, show_ipc: 
 
 def erc20_transfer(recipient: bytes, amount: int) -> bytes:
     """Calldata of ``transfer(recipient, amount)``."""
-    from eth_abi import encode
-    from eth_hash.auto import keccak
 
     return keccak(b"transfer(address,uint256)")[:4] + encode(["address", "uint256"], [recipient, amount])
 
@@ -199,11 +216,7 @@ def erc20_transfer(recipient: bytes, amount: int) -> bytes:
 def deploy_token(chain: Any, deployer: Any, holders: list[Any]) -> bytes:
     """Deploy ``tests/contracts/Token.sol`` from ``deployer`` and give each holder tokens, in
     setup blocks through the app's FinalizeBlock; returns the token's address."""
-    from eth._utils.address import generate_contract_address
-    from eth_abi import encode
 
-    from tests.support.chain import evm_transfer
-    from tests.support.solc import compile_contract
 
     _, creation = compile_contract(ROOT / "tests" / "contracts" / "Token.sol", "Token")
     code = creation + encode(["string", "string", "uint256"], ["Bench", "BEN", 10**30])
@@ -226,16 +239,6 @@ def app_cases(n: int) -> Iterator[list[Case]]:
     checked by CheckTx as in a node's mempool, then decoded into the app's ``BlockTask``s and
     run by its ``AppTaskRunner``; workers read the state store through ``db.state_opener()``.
     The ERC-20 token is deployed, and its senders funded, in setup blocks."""
-    from abci_app.application.runner import warm_up
-    from ledger.context import make_context
-    from tests.support.chain import (
-        CHAIN_ID,
-        EVM_CHAIN_ID,
-        InProcessChain,
-        cosmos_send,
-        evm_transfer,
-        make_keys,
-    )
 
     keys = make_keys(2 * n + 1, seed="occ-bench")
     with tempfile.TemporaryDirectory() as folder, InProcessChain(Path(folder), keys, workers=1) as chain:
@@ -311,8 +314,6 @@ def _best_us(fn: Callable[[], object], per: int, batches: int = 15, rounds: int 
 def ipc_per_tx(case: Case) -> Ipc:
     """What crosses between coordinator and a worker for 32 txs: a segment of 32 txs sent,
     and their 32 outcomes returned; each the best of a few batches (the machine is shared)."""
-    from occ.api import Outcome
-    from occ.worker import OK, PROTOCOL, SEGMENT, run_segment
 
     tasks = case.tasks[:32]
     (fields, _), *_ = run_segment(case.runner, case.context, case.base, 0, tasks, len(tasks))

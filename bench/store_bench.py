@@ -24,10 +24,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from rocksdict import Options, Rdict  # noqa: E402
 
+from abci_app.application.blockexec import execute_block  # noqa: E402
+from abci_app.application.runner import BlockTask  # noqa: E402
+from ledger.context import make_context  # noqa: E402
+from occ.executors import SerialExecutor  # noqa: E402
 from occ.runtime import use_fast_keccak  # noqa: E402
 from store.api import ChangeSet  # noqa: E402
 from store.config import StoreConfig  # noqa: E402
 from store.multistore import SeiDB  # noqa: E402
+from tests.support.chain import CHAIN_ID, EVM_CHAIN_ID, InProcessChain, cosmos_send, make_keys  # noqa: E402
 
 
 def progress(msg: str) -> None:
@@ -124,11 +129,6 @@ def bench_restart(home: Path, keys: int, interval: int, extra: int) -> tuple[flo
 def bench_block(home: Path, txs: int) -> tuple[float, float, int]:
     """Execute a block of ``txs`` native transfers (serially, through the real app), then
     stage and commit its change set; returns (execute ms, commit ms, keys written)."""
-    from abci_app.application.blockexec import execute_block
-    from abci_app.application.runner import BlockTask
-    from ledger.context import make_context
-    from occ.executors import SerialExecutor
-    from tests.support.chain import CHAIN_ID, EVM_CHAIN_ID, InProcessChain, cosmos_send, make_keys
 
     keys = make_keys(txs + 1, seed="store-bench")
     with InProcessChain(home / "block", keys) as chain:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from testnet import rpc
 from testnet.chainstate import next_sequences
+from testnet.erc20 import deploy_token, token_code
 from testnet.manifest import Localnet
 from testnet.observe import Landed, percentile, scrape, wait_committed
 from testnet.submit import Endpoints, submit
@@ -88,7 +89,6 @@ def run_load(
     )
     token = None
     if counts.get(ERC20):
-        from testnet.erc20 import deploy_token, token_code
 
         if token_code() is None:
             print("no solc for the ERC-20 contract: its share goes to EVM transfers")

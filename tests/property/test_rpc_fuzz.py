@@ -17,6 +17,7 @@ import pytest
 from eth_abi import encode
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from websockets.sync.client import connect
 
 from eth_rpc.method_table import build_method_table
 from tests.support.rpc_chain import ADDRESSES, MiniChain
@@ -181,7 +182,6 @@ def test_server_still_serves_after_fuzzing(server: Any) -> None:
     lambda mp: json.dumps({"jsonrpc": "2.0", "id": 7, "method": mp[0], "params": mp[1]})), min_size=1, max_size=4))
 def test_websocket_messages(server: Any, messages: list[str]) -> None:
     """Over one WebSocket: every message with an id gets a valid answer; the socket stays up."""
-    from websockets.sync.client import connect
 
     chain, _ = server
     with connect(chain.ws_url, open_timeout=10) as ws:

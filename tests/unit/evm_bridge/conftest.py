@@ -21,6 +21,7 @@ from ledger import bank
 from ledger.context import BlockContext
 from ledger.results import TxResult
 from store.overlay import EmptyView, Overlay
+from tests.support.solc import compile_contract
 
 CHAIN_ID = 713714
 ALICE = bytes.fromhex("a1" * 32)
@@ -84,13 +85,11 @@ def chain() -> Chain:
 
 @pytest.fixture(scope="session")
 def counter_code() -> bytes:
-    from tests.support.solc import compile_contract
 
     return compile_contract(CONTRACTS / "Counter.sol", "Counter")[1]
 
 
 @pytest.fixture(scope="session")
 def token_code() -> bytes:
-    from tests.support.solc import compile_contract
 
     return compile_contract(CONTRACTS / "Token.sol", "Token")[1]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import urllib.request
 
@@ -66,7 +67,6 @@ def test_client_version_and_sha3(rpc: Client) -> None:
 
 
 def test_slow_calls_time_out(rpc: Client) -> None:
-    import dataclasses
 
     backend = rpc.chain.server.backend
     saved, backend.config = backend.config, dataclasses.replace(backend.config, call_timeout_s=0.0)

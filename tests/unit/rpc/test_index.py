@@ -8,10 +8,10 @@ import rlp
 from eth_hash.auto import keccak
 from trie import HexaryTrie
 
-from eth_rpc.index import BlockIndex
+from eth_rpc.index import BlockIndex, Indexer
 from eth_rpc.index.kv import RocksKV
 from eth_rpc.index.logs import LogFilter, query
-from eth_rpc.index.roots import EMPTY_ROOT
+from eth_rpc.index.roots import EMPTY_ROOT, trie_root
 from tests.support import evmchain as ec
 
 
@@ -84,7 +84,6 @@ def test_state_root_and_mix_hash_definitions() -> None:
 
 
 def test_trie_root_matches_py_trie() -> None:
-    from eth_rpc.index.roots import trie_root
 
     for n in (1, 2, 3, 16, 17, 127, 128, 129, 300):
         items = [bytes([i % 251]) * (1 + i % 40) for i in range(n)]
@@ -95,7 +94,6 @@ def test_trie_root_matches_py_trie() -> None:
 
 
 def test_indexer_journals_and_replays_after_a_crash(tmp_path) -> None:
-    from eth_rpc.index import Indexer
 
     blocks = ec.simple_chain(4)
     idx = BlockIndex(RocksKV(tmp_path), ec.CHAIN_ID)

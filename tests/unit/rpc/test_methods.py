@@ -6,7 +6,9 @@ import dataclasses
 
 import pytest
 from eth_abi import decode, encode
+from eth_hash.auto import keccak
 
+from eth_rpc.tracing import replay_evm_txs
 from evm_bridge.basefee import next_base_fee
 from tests.support.rpc_chain import ADDRESSES, FUNDS_WEI
 from tests.unit.rpc.conftest import Client, RpcFailure
@@ -57,7 +59,6 @@ def test_eth_call_and_revert_reason(rpc: Client) -> None:
 
 def test_state_overrides(rpc: Client) -> None:
     slot = int.from_bytes(bytes.fromhex(encode(["address", "uint256"], [A2, 3]).hex()), "big")
-    from eth_hash.auto import keccak
 
     key = "0x" + keccak(slot.to_bytes(64, "big")).hex()
     overrides = {rpc.token: {"stateDiff": {key: "0x" + (7).to_bytes(32, "big").hex()}}}
@@ -209,7 +210,6 @@ def test_check_tx_rejection_maps_to_geth_error(rpc: Client) -> None:
 
 
 def test_traces_replay_every_earlier_tx_of_the_block_through_the_backend_replayer(rpc: Client) -> None:
-    from eth_rpc.tracing import replay_evm_txs
 
     backend = rpc.chain.server.backend
     calls: list[list[bytes]] = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from eth_abi import encode
 
 from eth_rpc import params as P
 from eth_rpc.errors import INVALID_PARAMS, RpcError, reverted
@@ -46,7 +47,6 @@ def test_arity_and_call_objects() -> None:
 
 
 def test_revert_messages() -> None:
-    from eth_abi import encode
 
     err = reverted(bytes.fromhex("08c379a0") + encode(["string"], ["nope"]))
     assert err.code == 3 and err.message == "execution reverted: nope" and err.data.startswith("0x08c379a0")

@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
+import time
 
 import aiohttp
 from eth_abi import encode
+from eth_hash.auto import keccak
 
 from tests.support.rpc_chain import ADDRESSES
 from tests.unit.rpc.conftest import Client
@@ -124,7 +126,6 @@ def test_filters_expire(rpc: Client) -> None:
 
 
 def test_pending_filter_sees_txs_that_reached_the_mempool_elsewhere(rpc: Client) -> None:
-    import time
 
     fid = rpc.call("eth_newPendingTransactionFilter")
     nonce = int(rpc.call("eth_getTransactionCount", ADDRESSES[0], "pending"), 16)
@@ -134,7 +135,6 @@ def test_pending_filter_sees_txs_that_reached_the_mempool_elsewhere(rpc: Client)
     while not seen and time.time() < deadline:
         time.sleep(0.3)
         seen = rpc.call("eth_getFilterChanges", fid)
-    from eth_hash.auto import keccak
 
     assert seen == ["0x" + keccak(raw).hex()]
     rpc.chain.mine()

@@ -33,8 +33,3 @@ class RpcConfig:
     broadcast_lanes: int = 8
     #: Priority fee suggested when recent blocks carry no tips (1 gwei, as ethers assumes).
     default_tip_wei: int = 1_000_000_000
-
-
-def split_address(addr: str) -> tuple[str, int]:
-    host, _, port = addr.rpartition(":")
-    return host or "127.0.0.1", int(port)

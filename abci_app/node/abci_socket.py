@@ -19,6 +19,7 @@ from typing import Any
 
 from abci_app.application.app import App
 from abci_app.node.abci_calls import METHODS, fallbacks
+from http_service import split_address
 from pysei_pb.tendermint.abci import types_pb2 as abci
 
 log = logging.getLogger("pysei.socket")
@@ -81,8 +82,7 @@ class SocketServer:
         self._tags = _envelope_tags()
 
     def start(self) -> None:
-        host, _, port = self.address.removeprefix("tcp://").rpartition(":")
-        listener = socket.create_server((host, int(port)), reuse_port=False)
+        listener = socket.create_server(split_address(self.address.removeprefix("tcp://")), reuse_port=False)
         self._listener = listener
         accept = threading.Thread(target=self._accept, name="abci-accept", daemon=True)
         accept.start()

@@ -17,6 +17,7 @@ from types import TracebackType
 from store.api import ChangeSet, QueryResult, ReadView
 from store.config import StoreConfig
 from store.gc_policy import GcPolicy
+from store.pause_points import NO_PAUSES, PausePoints
 from store.proofs import prove_key
 from store.sc.committer import CommitStore
 from store.sc.multitree import iter_leaves
@@ -30,11 +31,16 @@ class SeiDB:
     """State store + state commitment under ``home`` (``ss/``, ``sc/``)."""
 
     def __init__(
-        self, home: str | Path, config: StoreConfig | None = None, gc_policy: GcPolicy | None = None
+        self,
+        home: str | Path,
+        config: StoreConfig | None = None,
+        gc_policy: GcPolicy | None = None,
+        pause_points: PausePoints = NO_PAUSES,
     ) -> None:
         self.home = Path(home)
         self.config = config or StoreConfig()
         self._gc_policy = gc_policy
+        self._pause_points = pause_points
         self._ss: RocksStateStore | None = None
         self._sc: CommitStore | None = None
         self._pruner: Pruner | None = None
@@ -46,7 +52,9 @@ class SeiDB:
         self.home.mkdir(parents=True, exist_ok=True)
         shutil.rmtree(self._secondary_root(), ignore_errors=True)
         self._ss = RocksStateStore(self.home / "ss")
-        self._sc = CommitStore(self.home / "sc", cfg.sc_snapshot_interval, cfg.sc_snapshot_keep_recent)
+        self._sc = CommitStore(
+            self.home / "sc", cfg.sc_snapshot_interval, cfg.sc_snapshot_keep_recent, self._pause_points
+        )
         last = self._sc.open()
         self._repair_ss(last)
         self._sc.base = (0, {})
@@ -143,7 +151,9 @@ class SeiDB:
             raise RuntimeError("commit without a staged height")
         version, cs = staged
         self.sc.commit()
+        self._pause_points.reach("commit.after_changelog")
         self.ss.apply(version, cs)
+        self._pause_points.reach("commit.after_state_store")
         interval = self.config.ss_prune_interval_heights
         if self._pruner is not None and interval and version % interval == 0:
             self._pruner.request()

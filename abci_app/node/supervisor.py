@@ -10,6 +10,7 @@ import signal
 import subprocess
 import threading
 import time
+from collections.abc import Mapping
 from functools import partial
 from pathlib import Path
 
@@ -36,11 +37,14 @@ from occ.runtime import use_fast_keccak
 from occ.scheduler import OccScheduler
 from store.gc_policy import GcPolicy
 from store.multistore import SeiDB, StoreConfig
+from store.pause_points import NO_PAUSES, PausePoints
 from untrusted.stack import configure_process
 
 log = logging.getLogger("pysei.node")
 #: ``pysei start``'s exit status when the data directory could not be written (sysexits' EX_IOERR).
 STORAGE_FAILURE_EXIT = 74
+#: Names the crash tests' pause points (``store.pause_points``); never set in production.
+PAUSE_AT_VARIABLE = "PYSEI_PAUSE_AT"
 
 
 def make_scheduler(cfg: AppConfig, db: SeiDB, gc_policy: GcPolicy | None):
@@ -54,7 +58,16 @@ def make_scheduler(cfg: AppConfig, db: SeiDB, gc_policy: GcPolicy | None):
     return OccScheduler(pool, clock=time.perf_counter_ns, gc_policy=gc_policy)
 
 
-def open_db(home: Home, cfg: AppConfig, gc_policy: GcPolicy | None = None) -> SeiDB:
+def pause_points_from(environment: Mapping[str, str], home: Home) -> PausePoints:
+    """The crash tests' pause points (``store.pause_points``) named in ``PYSEI_PAUSE_AT``
+    (comma-separated); markers go to ``<home>/pause``. Unset: none (always in production)."""
+    names = [n.strip() for n in environment.get(PAUSE_AT_VARIABLE, "").split(",") if n.strip()]
+    return PausePoints(names, home.root / "pause") if names else NO_PAUSES
+
+
+def open_db(
+    home: Home, cfg: AppConfig, gc_policy: GcPolicy | None = None, pause_points: PausePoints = NO_PAUSES
+) -> SeiDB:
     """SeiDB under ``home/data`` with ``app.toml``'s store settings (not started)."""
     s = cfg.store
     return SeiDB(
@@ -67,6 +80,7 @@ def open_db(home: Home, cfg: AppConfig, gc_policy: GcPolicy | None = None) -> Se
             async_commit=s.async_commit,
         ),
         gc_policy=gc_policy,
+        pause_points=pause_points,
     )
 
 
@@ -91,7 +105,7 @@ class Node:
         # One collector policy for the process: the store freezes what it loads, blocks
         # pause collection, workers collect after their segments (store.gc_policy).
         gc_policy = GcPolicy()
-        self.db = open_db(self.home, cfg, gc_policy)
+        self.db = open_db(self.home, cfg, gc_policy, pause_points_from(os.environ, self.home))
         self.db.start()
         self.scheduler = make_scheduler(cfg, self.db, gc_policy)
         self.scheduler.start()

@@ -13,6 +13,7 @@ import threading
 from pathlib import Path
 
 from store.api import ChangeSet
+from store.pause_points import NO_PAUSES, PausePoints
 from store.sc import multitree
 from store.sc.changelog import Changelog
 from store.sc.multitree import MultiTree, Roots
@@ -22,10 +23,16 @@ log = logging.getLogger(__name__)
 
 
 class CommitStore:
-    def __init__(self, folder: str | Path, snapshot_interval: int = 10_000, snapshot_keep_recent: int = 1) -> None:
+    def __init__(
+        self,
+        folder: str | Path,
+        snapshot_interval: int = 10_000,
+        snapshot_keep_recent: int = 1,
+        pause_points: PausePoints = NO_PAUSES,
+    ) -> None:
         self.folder = Path(folder)
         self.changelog = Changelog(self.folder / "changelog")
-        self.snapshots = SnapshotStore(self.folder / "snapshots")
+        self.snapshots = SnapshotStore(self.folder / "snapshots", pause_points)
         self.trees = MultiTree()
         self.snapshot_interval = snapshot_interval
         self.snapshot_keep_recent = snapshot_keep_recent

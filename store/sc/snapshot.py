@@ -21,6 +21,7 @@ from hashlib import sha256
 from pathlib import Path
 
 from store.encoding import Reader, lp, uvarint
+from store.pause_points import NO_PAUSES, PausePoints
 from store.sc.node import Node
 
 MAGIC = b"PYSEISC1"
@@ -93,8 +94,9 @@ def _fsync_path(path: Path) -> None:
 class SnapshotStore:
     """The ``snapshots`` folder: write, list, load and prune snapshots."""
 
-    def __init__(self, folder: str | Path) -> None:
+    def __init__(self, folder: str | Path, pause_points: PausePoints = NO_PAUSES) -> None:
         self.folder = Path(folder)
+        self.pause_points = pause_points
 
     def open(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -126,10 +128,12 @@ class SnapshotStore:
             f.flush()
             os.fsync(f.fileno())
         _fsync_path(tmp)
+        self.pause_points.reach("snapshot.before_rename")
         final = self.path(version)
         shutil.rmtree(final, ignore_errors=True)
         os.rename(tmp, final)
         _fsync_path(self.folder)
+        self.pause_points.reach("snapshot.after_rename")
         return final
 
     def meta(self, height: int) -> tuple[bytes, bytes]:

@@ -1,5 +1,7 @@
 """Hard kills of every process of one loaded node (``pysei start`` with 2 OCC workers):
-CometBFT alone, the app alone, both at once, an OCC worker while it executes a block.
+CometBFT alone, the app alone, both at once, an OCC worker while it executes a block, and
+the app at each point of its commit path (between the changelog and the state store, before
+the index, while a commitment snapshot is renamed into place).
 
 After each kill the test checks what must have happened to the other processes (exact exit
 status, no process left behind, by pid), restarts the node and compares its *state* with a
@@ -30,8 +32,10 @@ from abci_app.cli.keyring import Keyring
 from abci_app.config import AppConfig
 from abci_app.cosmos_tx.builder import build_and_sign
 from abci_app.node import cometbft_home
+from abci_app.node.supervisor import PAUSE_AT_VARIABLE
 from evm_bridge.signer import sign_tx
 from ledger.addresses import evm_address_from_pubkey, to_bech32
+from store.pause_points import POINTS
 from testnet.consistency import store_hashes
 from tests.integration.test_node import FEE, GAS, account, send_msg
 from tests.support.jsonrpc import rpc, wait_receipt
@@ -306,3 +310,33 @@ def test_kill_9_of_occ_workers_while_they_execute_blocks_and_the_chain_goes_on_t
     ours, theirs = store_hashes(node.rpc_url, h), store_hashes(rig.reference.rpc_url, h)
     assert ours and ours == theirs
     assert before < h
+
+
+def _wait_marker(node: LocalNode, point: str, timeout: float = 120) -> int:
+    """The pid written by the node at ``point`` (``store.pause_points``), once it got there."""
+    marker = node.home / "pause" / point
+    deadline = time.monotonic() + timeout
+    while not marker.exists() or not marker.read_text():
+        assert node.proc is not None and node.proc.poll() is None, node.tail_log()
+        assert time.monotonic() < deadline, f"{point} not reached; log:\n{node.tail_log()}"
+        time.sleep(0.05)
+    return int(marker.read_text())
+
+
+@pytest.mark.parametrize("point", POINTS)
+def test_kill_9_of_the_app_at_a_point_of_its_commit_path_restarts_to_the_same_state(rig, point):
+    """The node is restarted told to stop at ``point`` of Commit or of a commitment snapshot
+    (``store.pause_points``); once there it is killed -9, restarted normally, and must hold
+    the reference's blocks and stores (a durable height is never lost or half-applied)."""
+    node = rig.node
+    before = node.wait_height(node.height() + 2)
+    node.stop()
+    shutil.rmtree(node.home / "pause", ignore_errors=True)
+    node.start(wait_height=0, env={PAUSE_AT_VARIABLE: point})
+    assert node.proc is not None
+    assert _wait_marker(node, point) == node.proc.pid
+    paused_at = node.height()
+    helpers = descendants(node.proc.pid)
+    node.stop(sig=signal.SIGKILL)
+    assert wait_gone(set(helpers), HELPERS_GONE_S) == set()
+    _restart_and_compare(rig, max(before, paused_at))

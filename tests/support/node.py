@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Mapping
 from pathlib import Path
 
 from abci_app.config import AppConfig
@@ -85,13 +86,16 @@ class LocalNode:
             ),
         )
 
-    def start(self, wait_height: int = 2, timeout: float = 60) -> None:
+    def start(self, wait_height: int = 2, timeout: float = 60, env: Mapping[str, str] | None = None) -> None:
+        """Start ``pysei start`` (with ``env`` added to the environment) and wait until
+        CometBFT reports ``wait_height`` (0: do not wait)."""
         log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
             [*PYSEI, "start", "--home", str(self.home)], stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
         )
-        self.wait_height(wait_height, timeout)
+        if wait_height > 0:
+            self.wait_height(wait_height, timeout)
 
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 30) -> int | None:
         if self.proc is None:

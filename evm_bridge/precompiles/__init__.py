@@ -1,10 +1,10 @@
 """Precompiles: native modules reachable from Solidity at Sei's addresses.
 
 One file per precompile (``bank`` 0x…1001, ``wasmd`` 0x…1002, ``json`` 0x…1003, ``addr``
-0x…1004, ``staking`` 0x…1005, ``pointerview`` 0x…100A, ``pointer`` 0x…100B; the pointer
-contracts they deploy and the registry they keep are ``evm_bridge.pointers``), each beside the
-Solidity interface it publishes (``Bank.sol`` ...). ``api`` declares what a precompile is and
-the backends staking and wasmd need. Every precompile follows one outline
+0x…1004, ``staking`` 0x…1005, ``distribution`` 0x…1007, ``pointerview`` 0x…100A, ``pointer``
+0x…100B; the pointer contracts they deploy and the registry they keep are
+``evm_bridge.pointers``), each beside the Solidity interface it publishes (``Bank.sol`` ...). ``api`` declares what a precompile is and
+the backends staking, distribution and wasmd need. Every precompile follows one outline
 (``base.PrecompileBase``): decode the selector and arguments with eth-abi, refuse state
 changes under STATICCALL/DELEGATECALL, charge its documented gas, operate on a
 ``cosmos_view.CosmosStateView``, encode the result, or revert with an ``Error(string)`` reason.
@@ -22,8 +22,9 @@ see the EVM's pending balances, usei balance writes become the EVM journal's bal
 changes, and other writes join the same journal, so a revert anywhere above undoes them
 and the OCC scheduler sees every access on the tx's view.
 
-Layering: ``evm_bridge`` never imports ``abci_app`` or ``wasm_bridge``. Staking rules and
-the Wasm VM live elsewhere; the staking and wasmd precompiles take ``api.StakingBackend`` /
-``api.WasmBackend`` implementations, injected by the app's ``staking`` and ``wasm`` modules
+Layering: ``evm_bridge`` never imports ``abci_app`` or ``wasm_bridge``. Staking and
+distribution rules and the Wasm VM live elsewhere; the staking, distribution and wasmd
+precompiles take ``api.StakingBackend`` / ``api.DistributionBackend`` / ``api.WasmBackend``
+implementations, injected by the app's ``staking``, ``distribution`` and ``wasm`` modules
 through their ``Module.precompiles`` slot.
 """

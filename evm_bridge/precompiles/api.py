@@ -1,4 +1,5 @@
-"""Interfaces of the precompile package: what a precompile is and what staking and wasm need."""
+"""Interfaces of the precompile package: what a precompile is and what staking, distribution
+and wasm need."""
 
 from __future__ import annotations
 
@@ -28,14 +29,33 @@ class DelegationInfo:
 
 @dataclass(frozen=True)
 class ValidatorInfo:
+    """A validator as Sei's staking precompile reports it: the SDK's string forms."""
+
     operator: str  # seivaloper1…
-    consensus_pubkey: bytes  # ed25519, 32 bytes
+    consensus_pubkey: bytes  # the protobuf ed25519 PubKey (the Any's value), as Sei returns it
     jailed: bool
     status: int  # 1 unbonded, 2 unbonding, 3 bonded
-    tokens: int  # usei
-    shares: int  # scaled by 10**18
+    tokens: str  # usei, "1000000"
+    delegator_shares: str  # 18-digit decimal, "1000000.000000000000000000"
+    description: str  # the SDK's Description.String() (YAML)
+    unbonding_height: int
+    unbonding_time: int  # unix seconds
+    commission_rate: str  # 18-digit decimal
+    commission_max_rate: str
+    commission_max_change_rate: str
+    commission_update_time: int  # unix seconds
+    min_self_delegation: str  # usei
+
+
+@dataclass(frozen=True)
+class NewValidatorArgs:
+    """``createValidator``'s arguments as Solidity passes them (rates are decimal strings)."""
+
+    pubkey: bytes  # ed25519, 32 bytes
     moniker: str
-    commission_rate: int  # scaled by 10**18
+    commission_rate: str
+    max_rate: str
+    max_change_rate: str
     min_self_delegation: int
 
 
@@ -55,6 +75,43 @@ class StakingBackend(Protocol):
     def delegation(self, view: ReadView, delegator: bytes, validator: str) -> DelegationInfo: ...
 
     def validator(self, view: ReadView, validator: str) -> ValidatorInfo: ...
+
+    def validators(
+        self, view: ReadView, status: str, next_key: bytes, limit: int
+    ) -> tuple[tuple[ValidatorInfo, ...], bytes]:
+        """Up to ``limit`` validators with ``status`` (a ``BOND_STATUS_…`` name, or "" for all)
+        in operator order, from ``next_key`` (b"" for the first page); returns them and the
+        key of the next page (b"" when exhausted)."""
+        ...
+
+    def create_validator(self, view: KVView, time_ns: int, operator: bytes, new: NewValidatorArgs, amount: int) -> str:
+        """Create ``operator``'s validator with a self-delegation of ``amount`` usei, which
+        ``operator`` must hold; returns its ``seivaloper1…`` address."""
+        ...
+
+
+@dataclass(frozen=True)
+class DelegatorReward:
+    validator: str  # seivaloper1…
+    amount: int  # usei
+
+
+class DistributionBackend(Protocol):
+    """The distribution rules the distribution precompile calls (implemented by the app's
+    distribution module). Accounts are 20-byte Sei addresses; amounts in usei. Every method
+    raises ``PrecompileError`` with a reason and leaves ``view`` untouched on failure."""
+
+    def set_withdraw_address(self, view: KVView, delegator: bytes, target: bytes) -> None: ...
+
+    def withdraw_rewards(self, view: KVView, delegator: bytes, validator: str) -> int:
+        """Pay one delegation's rewards to the delegator's withdraw address; returns them."""
+        ...
+
+    def withdraw_commission(self, view: KVView, operator: bytes) -> int: ...
+
+    def rewards(self, view: ReadView, delegator: bytes) -> tuple[DelegatorReward, ...]:
+        """What each of the delegator's delegations is owed now, in validator order."""
+        ...
 
 
 class CosmosCallFailed(PrecompileError):

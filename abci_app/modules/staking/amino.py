@@ -20,6 +20,7 @@ NAMES = {
     "/cosmos.staking.v1beta1.MsgUndelegate": "cosmos-sdk/MsgUndelegate",
     "/cosmos.staking.v1beta1.MsgBeginRedelegate": "cosmos-sdk/MsgBeginRedelegate",
     "/cosmos.distribution.v1beta1.MsgWithdrawDelegatorReward": "cosmos-sdk/MsgWithdrawDelegationReward",
+    "/cosmos.distribution.v1beta1.MsgSetWithdrawAddress": "cosmos-sdk/MsgModifyWithdrawAddress",
     "/cosmos.slashing.v1beta1.MsgUnjail": "cosmos-sdk/MsgUnjail",
 }
 ED25519_AMINO = "tendermint/PubKeyEd25519"
@@ -85,6 +86,10 @@ def _withdraw(m: Any) -> dict[str, Any]:
     return amino.omit_empty(delegator_address=m.delegator_address, validator_address=m.validator_address)
 
 
+def _set_withdraw(m: Any) -> dict[str, Any]:
+    return amino.omit_empty(delegator_address=m.delegator_address, withdraw_address=m.withdraw_address)
+
+
 def _unjail(m: Any) -> dict[str, Any]:
     return amino.omit_empty(address=m.validator_addr)  # the SDK's json tag is "address"
 
@@ -96,6 +101,7 @@ _VALUES = {
     "/cosmos.staking.v1beta1.MsgUndelegate": _delegation,
     "/cosmos.staking.v1beta1.MsgBeginRedelegate": _redelegate,
     "/cosmos.distribution.v1beta1.MsgWithdrawDelegatorReward": _withdraw,
+    "/cosmos.distribution.v1beta1.MsgSetWithdrawAddress": _set_withdraw,
     "/cosmos.slashing.v1beta1.MsgUnjail": _unjail,
 }
 

@@ -24,6 +24,8 @@ SELF_REDELEGATION = 30
 TRANSITIVE_REDELEGATION = 33
 INVALID_AMOUNT = 35
 BAD_DENOM = 36
+# distribution
+NO_VALIDATOR_COMMISSION = 7
 # slashing
 VALIDATOR_JAILED = 4
 VALIDATOR_NOT_JAILED = 5
@@ -33,6 +35,10 @@ SELF_DELEGATION_TOO_LOW = 7
 
 def staking_error(code: int, text: str) -> MsgError:
     return MsgError(code, text, STAKING)
+
+
+def distribution_error(code: int, text: str) -> MsgError:
+    return MsgError(code, text, DISTRIBUTION)
 
 
 def slashing_error(code: int, text: str) -> MsgError:

@@ -155,6 +155,13 @@ def _withdraw(msg: distr_tx.MsgWithdrawDelegatorReward, ctx: BlockContext, view:
     return events, distr_tx.MsgWithdrawDelegatorRewardResponse(amount=coins).SerializeToString()
 
 
+def _set_withdraw(msg: distr_tx.MsgSetWithdrawAddress, ctx: BlockContext, view: KVView) -> Result:
+    ops.set_withdraw_address(view, account(msg.delegator_address), account(msg.withdraw_address, "withdraw"))
+    events = (Event("set_withdraw_address", (("withdraw_address", msg.withdraw_address),)),
+              _message(msg.delegator_address, "distribution"))
+    return events, distr_tx.MsgSetWithdrawAddressResponse().SerializeToString()
+
+
 def _unjail(msg: slashing_tx.MsgUnjail, ctx: BlockContext, view: KVView) -> Result:
     operator = valoper(msg.validator_addr)
     liveness.unjail(view, ctx.time_ns, operator)
@@ -189,9 +196,13 @@ def staking_handlers() -> dict[str, MsgHandler]:
 
 
 def distribution_handlers() -> dict[str, MsgHandler]:
-    h = _handler(distr_tx.MsgWithdrawDelegatorReward, lambda m: account(m.delegator_address),
-                 lambda m: (account(m.delegator_address), valoper(m.validator_address)), _withdraw)
-    return {h.type_url: h}
+    hs = [
+        _handler(distr_tx.MsgWithdrawDelegatorReward, lambda m: account(m.delegator_address),
+                 lambda m: (account(m.delegator_address), valoper(m.validator_address)), _withdraw),
+        _handler(distr_tx.MsgSetWithdrawAddress, lambda m: account(m.delegator_address),
+                 lambda m: (account(m.delegator_address), account(m.withdraw_address, "withdraw")), _set_withdraw),
+    ]
+    return {h.type_url: h for h in hs}
 
 
 def slashing_handlers() -> dict[str, MsgHandler]:

@@ -6,8 +6,9 @@ from collections.abc import Sequence
 
 from abci_app.module_api import BlockInfo, Module
 from abci_app.modules.staking import bonded, genesis, liveness, messages, queries, rewards, state
-from abci_app.modules.staking.precompile_backend import AppStakingBackend
-from evm_bridge.precompiles.staking import ADDRESS, StakingPrecompile
+from abci_app.modules.staking.precompile_backend import AppDistributionBackend, AppStakingBackend
+from evm_bridge.precompiles import distribution as distribution_precompile
+from evm_bridge.precompiles import staking as staking_precompile
 from ledger.context import BlockContext
 from ledger.results import Event, TxResult
 from store.api import KVView
@@ -30,7 +31,7 @@ def staking() -> Module:
         export_genesis=genesis.export_staking,
         end_block=bonded.end_block,
         validator_updates=bonded.validator_updates,
-        precompiles={ADDRESS: StakingPrecompile(AppStakingBackend())},
+        precompiles={staking_precompile.ADDRESS: staking_precompile.StakingPrecompile(AppStakingBackend())},
     )
 
 
@@ -43,6 +44,9 @@ def distribution() -> Module:
         init_genesis=genesis.init_distribution,
         export_genesis=genesis.export_distribution,
         end_block=_allocate,
+        precompiles={
+            distribution_precompile.ADDRESS: distribution_precompile.DistributionPrecompile(AppDistributionBackend())
+        },
     )
 
 

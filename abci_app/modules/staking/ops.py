@@ -16,10 +16,12 @@ from abci_app.modules.staking import errors, rewards, state
 from abci_app.modules.staking.errors import staking_error
 from abci_app.modules.staking.records import BOND_DENOM, BONDED, DEC, Validator
 from ledger import bank, codes
-from ledger.addresses import BONDED_POOL, NOT_BONDED_POOL
+from ledger.addresses import BONDED_POOL, DISTRIBUTION, FEE_COLLECTOR, NOT_BONDED_POOL, to_bech32
+from ledger.association import can_receive
 from store.api import KVView
 
 DAY_NS = 24 * 3600 * 10**9
+MODULE_ACCOUNTS = frozenset({FEE_COLLECTOR, BONDED_POOL, NOT_BONDED_POOL, DISTRIBUTION})
 DO_NOT_MODIFY = "[do-not-modify]"
 
 
@@ -210,3 +212,20 @@ def withdraw_rewards(view: KVView, delegator: bytes, operator: bytes) -> int:
     if not state.shares(view, delegator, operator):
         raise MsgError(errors.NO_DELEGATION, "no delegation for (address, validator) tuple", errors.DISTRIBUTION)
     return rewards.settle(view, delegator, operator)
+
+
+def set_withdraw_address(view: KVView, delegator: bytes, target: bytes) -> None:
+    """Pay ``delegator``'s future rewards to ``target`` (the SDK refuses module accounts and
+    addresses that may not receive)."""
+    if target in MODULE_ACCOUNTS:
+        raise MsgError(codes.UNAUTHORIZED, f"{to_bech32(target)} is not allowed to receive external funds")
+    if not can_receive(view, target):
+        raise MsgError(codes.INVALID_RECIPIENT, f"{to_bech32(target)} is not allowed to receive external funds")
+    rewards.set_withdraw_address(view, delegator, target)
+
+
+def withdraw_commission(view: KVView, operator: bytes) -> int:
+    """Commission is paid to the operator when each block's fees are allocated, so none is
+    ever outstanding: this checks the validator and fails as the SDK does with nothing to pay."""
+    get_validator(view, operator)
+    raise errors.distribution_error(errors.NO_VALIDATOR_COMMISSION, "no validator commission to withdraw")

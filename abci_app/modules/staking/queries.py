@@ -140,10 +140,17 @@ def _total_rewards(data: bytes, view: ReadView, height: int) -> bytes:
     return distr_query.QueryDelegationTotalRewardsResponse(rewards=per, total=_dec_coins(total)).SerializeToString()
 
 
+def _withdraw_address(data: bytes, view: ReadView, height: int) -> bytes:
+    req = _request(distr_query.QueryDelegatorWithdrawAddressRequest, data)
+    target = rewards.withdraw_address(view, account(req.delegator_address))
+    return distr_query.QueryDelegatorWithdrawAddressResponse(withdraw_address=to_bech32(target)).SerializeToString()
+
+
 def staking_queries() -> dict[str, QueryHandler]:
     return {STAKING + "Validators": _validators, STAKING + "Validator": _validator, STAKING + "Delegation": _delegation,
             STAKING + "UnbondingDelegation": _unbonding, STAKING + "Params": _params}
 
 
 def distribution_queries() -> dict[str, QueryHandler]:
-    return {DISTRIBUTION + "DelegationRewards": _rewards, DISTRIBUTION + "DelegationTotalRewards": _total_rewards}
+    return {DISTRIBUTION + "DelegationRewards": _rewards, DISTRIBUTION + "DelegationTotalRewards": _total_rewards,
+            DISTRIBUTION + "DelegatorWithdrawAddress": _withdraw_address}

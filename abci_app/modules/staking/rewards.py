@@ -3,6 +3,7 @@
 =========================================  ===============================================
 ``a`` + val20                              accumulator: usei x ACC per share unit (uint)
 ``e`` + len + delegator + val20            the accumulator when the delegation last settled
+``w`` + len + delegator                    where its rewards are paid, if not to itself
 =========================================  ===============================================
 
 At the end of each block the usei in the fee collector is split between the validators
@@ -11,7 +12,8 @@ remainder stays in the fee collector for the next block). Each share moves to th
 distribution module account; the operator receives ``share * commission_rate // DEC`` at
 once, and the rest raises the validator's accumulator by ``rest * ACC // shares``. A
 delegation is owed ``shares * (acc_now - acc_entry) // ACC``, paid whenever it changes or
-is withdrawn, so no block iterates over delegators. Rounding only ever leaves dust in the
+is withdrawn, so no block iterates over delegators. Rewards go to the delegator's withdraw
+address (``MsgSetWithdrawAddress``; the delegator itself unless set). Rounding only ever leaves dust in the
 distribution account (never owes more than it holds).
 """
 
@@ -36,6 +38,20 @@ def _ekey(delegator: bytes, operator: bytes) -> bytes:
     return b"e" + addr_key(delegator) + operator
 
 
+def withdraw_address(view: ReadView, delegator: bytes) -> bytes:
+    """The account a delegator's rewards are paid to."""
+    return view.get(STORE, b"w" + addr_key(delegator)) or delegator
+
+
+def set_withdraw_address(view: KVView, delegator: bytes, target: bytes) -> None:
+    key = b"w" + addr_key(delegator)
+    if target == delegator:
+        if view.get(STORE, key) is not None:
+            view.delete(STORE, key)
+    else:
+        view.set(STORE, key, target)
+
+
 def pending(view: ReadView, delegator: bytes, operator: bytes) -> int:
     """Rewards in usei owed to one delegation now."""
     sh = state.shares(view, delegator, operator)
@@ -50,7 +66,7 @@ def settle(view: KVView, delegator: bytes, operator: bytes) -> int:
     change (afterwards ``restart`` records the entry for the new shares)."""
     owed = pending(view, delegator, operator)
     if owed:
-        bank.transfer(view, DISTRIBUTION, delegator, BOND_DENOM, owed)
+        bank.transfer(view, DISTRIBUTION, withdraw_address(view, delegator), BOND_DENOM, owed)
     restart(view, delegator, operator)
     return owed
 

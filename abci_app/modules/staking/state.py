@@ -71,9 +71,9 @@ def by_consensus(view: ReadView, cons: bytes) -> Validator | None:
     return validator(view, op) if op is not None else None
 
 
-def validators(view: ReadView) -> Iterator[Validator]:
-    """Every validator, in operator-address order."""
-    for _, raw in scan(view, b"v"):
+def validators(view: ReadView, start: bytes = b"") -> Iterator[Validator]:
+    """Every validator (from operator ``start`` on), in operator-address order."""
+    for _, raw in view.iterate(STORE, b"v" + start, prefix_end(b"v")):
         yield Validator.decode(raw)
 
 

@@ -116,6 +116,9 @@ COSMJS_CASES: dict[str, tuple[list[Any], dict[str, Any]]] = {
     "distribution-withdraw-rewards": (
         [distr_tx.MsgWithdrawDelegatorReward(delegator_address=ME, validator_address=OTHER_VALOPER)], {}
     ),
+    "distribution-set-withdraw-address": (
+        [distr_tx.MsgSetWithdrawAddress(delegator_address=ME, withdraw_address=OTHER)], {}
+    ),
     "wasm-store-code": ([wasm_tx.MsgStoreCode(sender=ME, wasm_byte_code=b"\x00asm\x01\x00\x00\x00")], {}),
     "wasm-store-code-permission": (
         [
@@ -327,7 +330,7 @@ def test_amino_form_of_messages_cosmjs_cannot_convert(name: str, cosmjs: dict[st
 
 def test_every_native_message_has_an_amino_form() -> None:
     assert sorted(url for url, h in HANDLERS.items() if h.amino is None) == []
-    assert len(HANDLERS) == 19
+    assert len(HANDLERS) == 20
 
 
 def test_sign_doc_layout() -> None:

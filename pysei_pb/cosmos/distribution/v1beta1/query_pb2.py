@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from pysei_pb.cosmos.distribution.v1beta1 import tx_pb2 as pysei__pb_dot_cosmos_dot_distribution_dot_v1beta1_dot_tx__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n0pysei_pb/cosmos/distribution/v1beta1/query.proto\x12\x1b\x63osmos.distribution.v1beta1\x1a-pysei_pb/cosmos/distribution/v1beta1/tx.proto\"U\n\x1dQueryDelegationRewardsRequest\x12\x19\n\x11\x64\x65legator_address\x18\x01 \x01(\t\x12\x19\n\x11validator_address\x18\x02 \x01(\t\"W\n\x1eQueryDelegationRewardsResponse\x12\x35\n\x07rewards\x18\x01 \x03(\x0b\x32$.cosmos.distribution.v1beta1.DecCoin\"?\n\"QueryDelegationTotalRewardsRequest\x12\x19\n\x11\x64\x65legator_address\x18\x01 \x01(\t\"l\n\x19\x44\x65legationDelegatorReward\x12\x19\n\x11validator_address\x18\x01 \x01(\t\x12\x34\n\x06reward\x18\x02 \x03(\x0b\x32$.cosmos.distribution.v1beta1.DecCoin\"\xa3\x01\n#QueryDelegationTotalRewardsResponse\x12G\n\x07rewards\x18\x01 \x03(\x0b\x32\x36.cosmos.distribution.v1beta1.DelegationDelegatorReward\x12\x33\n\x05total\x18\x02 \x03(\x0b\x32$.cosmos.distribution.v1beta1.DecCoin2\xb4\x02\n\x05Query\x12\x8c\x01\n\x11\x44\x65legationRewards\x12:.cosmos.distribution.v1beta1.QueryDelegationRewardsRequest\x1a;.cosmos.distribution.v1beta1.QueryDelegationRewardsResponse\x12\x9b\x01\n\x16\x44\x65legationTotalRewards\x12?.cosmos.distribution.v1beta1.QueryDelegationTotalRewardsRequest\x1a@.cosmos.distribution.v1beta1.QueryDelegationTotalRewardsResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n0pysei_pb/cosmos/distribution/v1beta1/query.proto\x12\x1b\x63osmos.distribution.v1beta1\x1a-pysei_pb/cosmos/distribution/v1beta1/tx.proto\"U\n\x1dQueryDelegationRewardsRequest\x12\x19\n\x11\x64\x65legator_address\x18\x01 \x01(\t\x12\x19\n\x11validator_address\x18\x02 \x01(\t\"W\n\x1eQueryDelegationRewardsResponse\x12\x35\n\x07rewards\x18\x01 \x03(\x0b\x32$.cosmos.distribution.v1beta1.DecCoin\"?\n\"QueryDelegationTotalRewardsRequest\x12\x19\n\x11\x64\x65legator_address\x18\x01 \x01(\t\"l\n\x19\x44\x65legationDelegatorReward\x12\x19\n\x11validator_address\x18\x01 \x01(\t\x12\x34\n\x06reward\x18\x02 \x03(\x0b\x32$.cosmos.distribution.v1beta1.DecCoin\"\xa3\x01\n#QueryDelegationTotalRewardsResponse\x12G\n\x07rewards\x18\x01 \x03(\x0b\x32\x36.cosmos.distribution.v1beta1.DelegationDelegatorReward\x12\x33\n\x05total\x18\x02 \x03(\x0b\x32$.cosmos.distribution.v1beta1.DecCoin\"A\n$QueryDelegatorWithdrawAddressRequest\x12\x19\n\x11\x64\x65legator_address\x18\x01 \x01(\t\"A\n%QueryDelegatorWithdrawAddressResponse\x12\x18\n\x10withdraw_address\x18\x01 \x01(\t2\xd8\x03\n\x05Query\x12\x8c\x01\n\x11\x44\x65legationRewards\x12:.cosmos.distribution.v1beta1.QueryDelegationRewardsRequest\x1a;.cosmos.distribution.v1beta1.QueryDelegationRewardsResponse\x12\x9b\x01\n\x16\x44\x65legationTotalRewards\x12?.cosmos.distribution.v1beta1.QueryDelegationTotalRewardsRequest\x1a@.cosmos.distribution.v1beta1.QueryDelegationTotalRewardsResponse\x12\xa1\x01\n\x18\x44\x65legatorWithdrawAddress\x12\x41.cosmos.distribution.v1beta1.QueryDelegatorWithdrawAddressRequest\x1a\x42.cosmos.distribution.v1beta1.QueryDelegatorWithdrawAddressResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -42,6 +42,10 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_DELEGATIONDELEGATORREWARD']._serialized_end=477
   _globals['_QUERYDELEGATIONTOTALREWARDSRESPONSE']._serialized_start=480
   _globals['_QUERYDELEGATIONTOTALREWARDSRESPONSE']._serialized_end=643
-  _globals['_QUERY']._serialized_start=646
-  _globals['_QUERY']._serialized_end=954
+  _globals['_QUERYDELEGATORWITHDRAWADDRESSREQUEST']._serialized_start=645
+  _globals['_QUERYDELEGATORWITHDRAWADDRESSREQUEST']._serialized_end=710
+  _globals['_QUERYDELEGATORWITHDRAWADDRESSRESPONSE']._serialized_start=712
+  _globals['_QUERYDELEGATORWITHDRAWADDRESSRESPONSE']._serialized_end=777
+  _globals['_QUERY']._serialized_start=780
+  _globals['_QUERY']._serialized_end=1252
 # @@protoc_insertion_point(module_scope)

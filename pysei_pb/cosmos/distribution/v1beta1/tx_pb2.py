@@ -25,19 +25,23 @@ _sym_db = _symbol_database.Default()
 from pysei_pb.cosmos.base.v1beta1 import coin_pb2 as pysei__pb_dot_cosmos_dot_base_dot_v1beta1_dot_coin__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n-pysei_pb/cosmos/distribution/v1beta1/tx.proto\x12\x1b\x63osmos.distribution.v1beta1\x1a\'pysei_pb/cosmos/base/v1beta1/coin.proto\"R\n\x1aMsgWithdrawDelegatorReward\x12\x19\n\x11\x64\x65legator_address\x18\x01 \x01(\t\x12\x19\n\x11validator_address\x18\x02 \x01(\t\"O\n\"MsgWithdrawDelegatorRewardResponse\x12)\n\x06\x61mount\x18\x01 \x03(\x0b\x32\x19.cosmos.base.v1beta1.Coin\"(\n\x07\x44\x65\x63\x43oin\x12\r\n\x05\x64\x65nom\x18\x01 \x01(\t\x12\x0e\n\x06\x61mount\x18\x02 \x01(\t2\x9b\x01\n\x03Msg\x12\x93\x01\n\x17WithdrawDelegatorReward\x12\x37.cosmos.distribution.v1beta1.MsgWithdrawDelegatorReward\x1a?.cosmos.distribution.v1beta1.MsgWithdrawDelegatorRewardResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n-pysei_pb/cosmos/distribution/v1beta1/tx.proto\x12\x1b\x63osmos.distribution.v1beta1\x1a\'pysei_pb/cosmos/base/v1beta1/coin.proto\"L\n\x15MsgSetWithdrawAddress\x12\x19\n\x11\x64\x65legator_address\x18\x01 \x01(\t\x12\x18\n\x10withdraw_address\x18\x02 \x01(\t\"\x1f\n\x1dMsgSetWithdrawAddressResponse\"R\n\x1aMsgWithdrawDelegatorReward\x12\x19\n\x11\x64\x65legator_address\x18\x01 \x01(\t\x12\x19\n\x11validator_address\x18\x02 \x01(\t\"O\n\"MsgWithdrawDelegatorRewardResponse\x12)\n\x06\x61mount\x18\x01 \x03(\x0b\x32\x19.cosmos.base.v1beta1.Coin\"(\n\x07\x44\x65\x63\x43oin\x12\r\n\x05\x64\x65nom\x18\x01 \x01(\t\x12\x0e\n\x06\x61mount\x18\x02 \x01(\t2\xa2\x02\n\x03Msg\x12\x84\x01\n\x12SetWithdrawAddress\x12\x32.cosmos.distribution.v1beta1.MsgSetWithdrawAddress\x1a:.cosmos.distribution.v1beta1.MsgSetWithdrawAddressResponse\x12\x93\x01\n\x17WithdrawDelegatorReward\x12\x37.cosmos.distribution.v1beta1.MsgWithdrawDelegatorReward\x1a?.cosmos.distribution.v1beta1.MsgWithdrawDelegatorRewardResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'pysei_pb.cosmos.distribution.v1beta1.tx_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_MSGWITHDRAWDELEGATORREWARD']._serialized_start=119
-  _globals['_MSGWITHDRAWDELEGATORREWARD']._serialized_end=201
-  _globals['_MSGWITHDRAWDELEGATORREWARDRESPONSE']._serialized_start=203
-  _globals['_MSGWITHDRAWDELEGATORREWARDRESPONSE']._serialized_end=282
-  _globals['_DECCOIN']._serialized_start=284
-  _globals['_DECCOIN']._serialized_end=324
-  _globals['_MSG']._serialized_start=327
-  _globals['_MSG']._serialized_end=482
+  _globals['_MSGSETWITHDRAWADDRESS']._serialized_start=119
+  _globals['_MSGSETWITHDRAWADDRESS']._serialized_end=195
+  _globals['_MSGSETWITHDRAWADDRESSRESPONSE']._serialized_start=197
+  _globals['_MSGSETWITHDRAWADDRESSRESPONSE']._serialized_end=228
+  _globals['_MSGWITHDRAWDELEGATORREWARD']._serialized_start=230
+  _globals['_MSGWITHDRAWDELEGATORREWARD']._serialized_end=312
+  _globals['_MSGWITHDRAWDELEGATORREWARDRESPONSE']._serialized_start=314
+  _globals['_MSGWITHDRAWDELEGATORREWARDRESPONSE']._serialized_end=393
+  _globals['_DECCOIN']._serialized_start=395
+  _globals['_DECCOIN']._serialized_end=435
+  _globals['_MSG']._serialized_start=438
+  _globals['_MSG']._serialized_end=728
 # @@protoc_insertion_point(module_scope)

@@ -64,8 +64,9 @@ $(JS_DIR)/node_modules/.package-lock.json: $(JS_DIR)/package-lock.json
 	cd $(JS_DIR) && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-# The pointer contracts the node deploys (evm_bridge/pointers/*.sol), compiled by the npm solc
-# into .cache/pointers/ (never committed); rebuilt when a source changes.
+# The pointer contracts the node deploys (evm_bridge/pointers/*.sol, compiled by the npm solc, and
+# the cwerc20 Rust crate, built by cargo for wasm32-unknown-unknown) into .cache/pointers/ (never
+# committed); rebuilt when a source changes.
 pointers: install js
 	$(PY) -m evm_bridge.pointers.build
 

@@ -102,3 +102,14 @@ class EvmCaller(Protocol):
     def static_call(
         self, view: ReadView, ctx: BlockContext, sender: bytes, to: bytes, data: bytes, gas_limit: int
     ) -> EvmCallOutcome: ...
+
+    def delegate_call(
+        self, view: KVView, ctx: BlockContext, contract: bytes, sender: bytes, to: bytes, data: bytes, gas_limit: int
+    ) -> EvmCallOutcome:
+        """Call ``to`` as ``sender`` (the message's sender that reached ``contract``): allowed
+        only when ``contract`` is the registered CosmWasm pointer of ``to``."""
+        ...
+
+    def evm_address(self, view: ReadView, sei: bytes) -> tuple[bytes, bool]:
+        """The EVM address of Sei account ``sei`` and whether it is associated (else the cast)."""
+        ...

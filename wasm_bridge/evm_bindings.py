@@ -1,13 +1,21 @@
-"""Sei's ``evm`` bindings for contracts: the ``call_evm`` custom message and the ``evm``
-route's ``static_call`` custom query, run through the keeper's ``EvmCaller`` (None: this
-chain has no EVM bindings, and both are refused).
+"""Sei's ``evm`` bindings for contracts: the ``call_evm`` and ``delegate_call_evm`` custom
+messages and the ``evm`` route's ``static_call`` and ``get_evm_address`` custom queries,
+run through the keeper's ``EvmCaller`` (None: this chain has no EVM bindings, and all are
+refused).
 
 * message ``{"custom": {"call_evm": {"value": "0", "to": "0x…", "data": "<base64>"}}}``:
   the contract calls ``to``; the gas used is charged to the contract's meter, a revert
   fails the message with the EVM's reason, the EVM logs become ``evm_log`` events.
+* message ``{"custom": {"delegate_call_evm": {"to": "0x…", "data": "<base64>"}}}``: the
+  call is made as the sender of the message that reached the contract (their associated
+  EVM address is ``msg.sender``), allowed only for the registered CosmWasm pointer of
+  ``to`` (the CW20 of an ERC-20); gas, reverts and logs as for ``call_evm``.
 * query ``{"custom": {"route": "evm", "query_data": {"static_call": {"from": "sei1…",
   "to": "0x…", "data": "<base64>"}}}}``: a read-only call; the answer is
   ``{"encoded_data": "<base64 output>"}``.
+* query ``{..., "query_data": {"get_evm_address": {"sei_address": "sei1…"}}}``: the
+  account's EVM address (its association, else the direct cast); the answer is
+  ``{"evm_address": "0x…", "associated": true|false}``.
 """
 
 from __future__ import annotations
@@ -23,6 +31,7 @@ from wasm_bridge.api import EvmCaller, EvmCallFailed, ValidationError
 from wasm_bridge.frame import Frame
 
 CALL_EVM_URL = "/seiprotocol.seichain.evm.MsgInternalEVMCall"
+DELEGATE_CALL_EVM_URL = "/seiprotocol.seichain.evm.MsgInternalEVMDelegateCall"
 
 
 def _evm_address(text: Any) -> bytes:
@@ -65,16 +74,40 @@ def call_evm(
     return list(out.events), out.output, CALL_EVM_URL, out.output
 
 
-def static_call(evm: EvmCaller | None, view: ReadView, frame: Frame, query_data: Any) -> dict[str, str]:
-    """Answer an ``evm`` route query (only ``static_call``)."""
+def delegate_call_evm(
+    evm: EvmCaller | None, view: KVView, frame: Frame, contract: bytes, sender: bytes, args: dict[str, Any]
+) -> tuple[list[Event], bytes | None, str, bytes]:
+    """Run a ``delegate_call_evm`` message of ``contract``, reached by a message of ``sender``."""
     caller = _caller(evm)
-    if not isinstance(query_data, dict) or set(query_data) != {"static_call"}:
+    to, data = _evm_address(args.get("to")), messages.unb64(args.get("data"), "data")
+    try:
+        out = caller.delegate_call(view, frame.ctx, contract, sender, to, data, frame.meter.remaining)
+    except EvmCallFailed as e:
+        frame.meter.charge(min(e.gas_used, frame.meter.remaining))
+        raise
+    frame.meter.charge(out.gas_used)
+    return list(out.events), out.output, DELEGATE_CALL_EVM_URL, out.output
+
+
+def _sei_address(text: Any, what: str) -> bytes:
+    try:
+        return from_bech32(str(text or ""))
+    except AddressError as e:
+        raise ValidationError(f"invalid {what} address: {e}") from None
+
+
+def static_call(evm: EvmCaller | None, view: ReadView, frame: Frame, query_data: Any) -> dict[str, Any]:
+    """Answer an ``evm`` route query (``static_call`` or ``get_evm_address``)."""
+    caller = _caller(evm)
+    if not isinstance(query_data, dict) or len(query_data) != 1 or not isinstance(next(iter(query_data.values())), dict):
+        raise ValidationError("unsupported evm query")
+    if "get_evm_address" in query_data:
+        address, associated = caller.evm_address(view, _sei_address(query_data["get_evm_address"].get("sei_address"), "sei"))
+        return {"evm_address": "0x" + address.hex(), "associated": associated}
+    if "static_call" not in query_data:
         raise ValidationError("unsupported evm query")
     args = query_data["static_call"]
-    try:
-        sender = from_bech32(str(args.get("from", "")))
-    except AddressError as e:
-        raise ValidationError(f"invalid from address: {e}") from None
+    sender = _sei_address(args.get("from"), "from")
     to, data = _evm_address(args.get("to")), messages.unb64(args.get("data"), "data")
     try:
         out = caller.static_call(view, frame.ctx, sender, to, data, frame.meter.remaining)

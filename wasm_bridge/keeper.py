@@ -72,7 +72,7 @@ class Keeper:
         return messages.contract_result(raw)
 
     def _respond(
-        self, view: KVView, frame: Frame, contract: ContractInfo, action: Event, ok: object
+        self, view: KVView, frame: Frame, contract: ContractInfo, action: Event, ok: object, caller: bytes = b""
     ) -> tuple[list[Event], bytes | None]:
         response = messages.parse_response(ok)
         address = to_bech32(contract.address)
@@ -81,7 +81,9 @@ class Keeper:
         if response.attributes:
             events.append(Event("wasm", tag + response.attributes))
         events.extend(Event(e.type, tag + e.attributes) for e in response.events)
-        sub_events, data = dispatch_submessages(self, view, frame, contract, response.messages, response.data)
+        sub_events, data = dispatch_submessages(
+            self, view, frame, contract, response.messages, response.data, caller
+        )
         return events + sub_events, data
 
     # ---- operations (internal: on the given view, no overlay) ----
@@ -103,7 +105,7 @@ class Keeper:
         args = [messages.env_json(frame.ctx, text), messages.info_json(to_bech32(sender), funds), msg]
         ok = self.run(view, frame, info, "instantiate", args)
         action = Event("instantiate", (("_contract_address", text), ("code_id", str(code_id))))
-        more, data = self._respond(view, frame, info, action, ok)
+        more, data = self._respond(view, frame, info, action, ok, sender)
         return address, events + more, data
 
     def do_execute(
@@ -114,7 +116,7 @@ class Keeper:
         text = to_bech32(contract)
         args = [messages.env_json(frame.ctx, text), messages.info_json(to_bech32(sender), funds), msg]
         ok = self.run(view, frame, info, "execute", args)
-        more, data = self._respond(view, frame, info, Event("execute", (("_contract_address", text),)), ok)
+        more, data = self._respond(view, frame, info, Event("execute", (("_contract_address", text),)), ok, sender)
         return events + more, data
 
     def do_migrate(
@@ -129,7 +131,7 @@ class Keeper:
         text = to_bech32(contract)
         ok = self.run(view, frame, migrated, "migrate", [messages.env_json(frame.ctx, text), msg])
         action = Event("migrate", (("code_id", str(new_code_id)), ("_contract_address", text)))
-        return self._respond(view, frame, migrated, action, ok)
+        return self._respond(view, frame, migrated, action, ok, sender)
 
     def do_update_admin(self, view: KVView, sender: bytes, contract: bytes, new_admin: str) -> list[Event]:
         info = state.contract_info(view, contract)

@@ -6,7 +6,9 @@ the error text goes to the caller's ``reply``. With a ``gas_limit`` the submessa
 own meter, and running out of it is an ordinary, catchable failure; without one it shares
 the tx's meter and out-of-gas aborts everything. Supported: ``bank.send``, ``bank.burn``,
 ``wasm.execute``, ``wasm.instantiate``, ``wasm.migrate``, ``wasm.update_admin``,
-``wasm.clear_admin``, and Sei's ``custom.call_evm`` (``evm_bindings``). The reply's ``data``, when set, replaces the caller's.
+``wasm.clear_admin``, and Sei's ``custom.call_evm`` and ``custom.delegate_call_evm``
+(``evm_bindings``; the latter as the sender of the message that reached the contract). The
+reply's ``data``, when set, replaces the caller's.
 """
 
 from __future__ import annotations
@@ -50,9 +52,11 @@ def _address(text: Any) -> bytes:
 
 
 def dispatch_msg(
-    contracts: Contracts, view: KVView, frame: Frame, contract: ContractInfo, msg: dict[str, Any]
+    contracts: Contracts, view: KVView, frame: Frame, contract: ContractInfo, msg: dict[str, Any],
+    caller: bytes = b"",
 ) -> tuple[list[Event], bytes | None, str, bytes]:
-    """Run one ``CosmosMsg`` sent by ``contract``: (events, data, response type url, response)."""
+    """Run one ``CosmosMsg`` sent by ``contract`` (reached by a message of ``caller``; the
+    contract itself for a reply): (events, data, response type url, response)."""
     sender = contract.address
     if len(msg) != 1:
         raise ValidationError("a CosmosMsg has exactly one variant")
@@ -64,6 +68,8 @@ def dispatch_msg(
         raise ValidationError(f"malformed {kind}.{action} message")
     if kind == "custom" and action == "call_evm":
         return evm_bindings.call_evm(contracts.evm, view, frame, sender, args)
+    if kind == "custom" and action == "delegate_call_evm":
+        return evm_bindings.delegate_call_evm(contracts.evm, view, frame, sender, caller or sender, args)
     if kind == "bank" and action == "send":
         to, coins = _address(args.get("to_address")), messages.parse_coins(args.get("amount"))
         if not can_receive(view, to):
@@ -108,7 +114,7 @@ def dispatch_msg(
 
 def dispatch_submessages(
     contracts: Contracts, view: KVView, frame: Frame, contract: ContractInfo,
-    subs: tuple[messages.SubMsg, ...], data: bytes | None,
+    subs: tuple[messages.SubMsg, ...], data: bytes | None, caller: bytes = b"",
 ) -> tuple[list[Event], bytes | None]:
     events: list[Event] = []
     for sub in subs:
@@ -116,7 +122,7 @@ def dispatch_submessages(
         own_meter = frame.meter.sub(sub.gas_limit) if sub.gas_limit is not None else None
         inner = frame.deeper(own_meter)
         try:
-            sub_events, sub_data, type_url, response = dispatch_msg(contracts, scratch, inner, contract, sub.msg)
+            sub_events, sub_data, type_url, response = dispatch_msg(contracts, scratch, inner, contract, sub.msg, caller)
             ok: tuple | None = (tuple(sub_events), sub_data, type_url + "Response", response)
             error = ""
         except OutOfGas as e:

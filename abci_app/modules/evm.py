@@ -8,6 +8,7 @@ genesis and records each block's hash for the BLOCKHASH opcode. Genesis::
     {"base_fee_wei": "1000000000",
      "associations": [{"sei_address": "sei1..", "evm_address": "0x.."}],
      "pointers": [{"kind": "native", "pointee": "usei", "address": "0x..", "version": 1}],
+     "pointer_codes": [{"kind": "erc20", "version": 1, "code_id": "3"}],   # CosmWasm pointer code
      "accounts": [{"address": "0x..", "nonce": "1", "code": "0x6080..",   # each optional
                    "storage": [{"key": "0x<32 bytes>", "value": "0x<32 bytes>"}]}]}
 
@@ -88,6 +89,8 @@ def _init_genesis(view: KVView, state: Mapping[str, Any]) -> None:
             pointers.register(view, pointers.Kind.parse(p["kind"]), p["pointee"], raw, int(p["version"]))
         except pointers.PointerError as e:
             raise ValueError(f"evm genesis: {e}") from None
+    for entry in state.get("pointer_codes", []):
+        pointers.set_pointer_code(view, pointers.Kind.parse(entry["kind"]), int(entry["version"]), int(entry["code_id"]))
     seen: set[str] = set()
     for entry in state.get("accounts", []):
         key = entry["address"].lower()
@@ -128,6 +131,10 @@ def _export_genesis(view: ReadView) -> Mapping[str, Any]:
             {"kind": kind.label, "pointee": pointee, "version": p.version,
              "address": _hex(p.address) if len(p.address) == _ADDR else to_bech32(p.address)}
             for kind, pointee, p in pointers.all_pointers(view)
+        ],
+        "pointer_codes": [
+            {"kind": kind.label, "version": found[0], "code_id": str(found[1])}
+            for kind in pointers.Kind if (found := pointers.pointer_code(view, kind)) is not None
         ],
         "accounts": _export_accounts(view),
     }

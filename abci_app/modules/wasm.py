@@ -8,7 +8,9 @@ Queries: ``/cosmwasm.wasm.v1.Query/SmartContractState``, ``RawContractState``, `
 The factory ``module()`` builds one ``Keeper`` with its own compiled-module cache
 (``wasm_bridge.cache.ModuleCache``) and the EVM bindings (``wasm_evm.AppEvmCaller``), and
 hands it to the message and smart-query handlers (``Handlers``) and to the wasmd and
-pointer precompiles (``wasm_precompile.AppWasmBackend``, in ``Module.precompiles``). A
+pointer precompiles (``wasm_precompile.AppWasmBackend``, in ``Module.precompiles``; the
+pointer precompile also gets ``wasm_pointers.AppPointerCodes``, which stores the CW20
+pointer code of ERC-20s on first use). A
 contract is compiled once per ``module()`` call, so once per process where the app loads
 its modules once per process. Error codes and logs: ``wasm_errors``; amino JSON:
 ``wasm_amino``.
@@ -52,7 +54,9 @@ from abci_app.modules.wasm_errors import (
     query_failure,
 )
 from abci_app.modules.wasm_evm import AppEvmCaller
+from abci_app.modules.wasm_pointers import AppPointerCodes
 from abci_app.modules.wasm_precompile import AppWasmBackend
+from evm_bridge.pointers.artifacts import Artifacts
 from evm_bridge.pointers.synthetic import cw20_transfer_events
 from evm_bridge.precompiles.pointer import ADDRESS as POINTER
 from evm_bridge.precompiles.pointer import PointerPrecompile
@@ -327,7 +331,7 @@ def module() -> Module:
     """The ``wasm`` module (entry point ``pysei.modules: wasm``) around a keeper of its own."""
     evm = AppEvmCaller()
     keeper = Keeper(ModuleCache(), evm=evm)
-    run, backend = Handlers(keeper), AppWasmBackend(keeper)
+    run, backend, artifacts = Handlers(keeper), AppWasmBackend(keeper), Artifacts()
 
     def handler(name: str, cls: Any, validate: Any, execute: Any, gas: int, metered: bool = True) -> MsgHandler:
         return MsgHandler(
@@ -355,6 +359,9 @@ def module() -> Module:
         },
         init_genesis=_init_genesis,
         export_genesis=_export_genesis,
-        precompiles={WASMD: WasmdPrecompile(backend), POINTER: PointerPrecompile(wasm=backend)},
+        precompiles={
+            WASMD: WasmdPrecompile(backend),
+            POINTER: PointerPrecompile(artifacts, wasm=backend, codes=AppPointerCodes(keeper, artifacts)),
+        },
         use_precompile_table=evm.use,
     )

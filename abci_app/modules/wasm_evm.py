@@ -10,6 +10,11 @@ from the EVM (through the wasmd precompile) may not call the EVM again, so a cha
 calls crosses from Wasm to the EVM at most once. ``value`` must be 0 (a contract's coins
 are not an EVM balance). A ``static_call`` from an ABCI smart query runs with the query's
 context (no EVM chain id: ``CHAINID`` reads 0).
+
+``delegate_call`` (Sei's ``delegate_call_evm``) runs the same way but as the Wasm message's
+sender: only a contract registered as the CosmWasm pointer of ``to`` may make it (Sei:
+"only pointer contract can make delegatecalls"), and the sender must be associated (as on
+Sei: an EVM state change for a cast address would be lost once the account associates).
 """
 
 from __future__ import annotations
@@ -19,11 +24,13 @@ from eth_abi import decode
 from evm_bridge.api import EvmTx
 from evm_bridge.call import Message, call, message_tx
 from evm_bridge.execute import run
+from evm_bridge.pointers import registry
 from evm_bridge.pointers.synthetic import log_event
 from evm_bridge.precompiles.base import ERROR_SELECTOR
 from evm_bridge.precompiles.registry import PrecompileTable
 from evm_bridge.vm import execution_context
-from ledger.accounts import evm_for_sei
+from ledger.accounts import associated_evm, evm_for_sei
+from ledger.addresses import to_bech32
 from ledger.context import BlockContext
 from store.api import KVView, ReadView
 from wasm_bridge.api import EvmCallFailed, EvmCallOutcome
@@ -73,7 +80,25 @@ class AppEvmCaller:
         _check(ctx)
         if value:
             raise EvmCallFailed("call_evm with a value is not supported", 0)
-        msg = Message(evm_for_sei(view, sender), to, _gas(ctx, gas_limit), data)
+        return self._run(view, ctx, evm_for_sei(view, sender), to, data, gas_limit)
+
+    def delegate_call(
+        self, view: KVView, ctx: BlockContext, contract: bytes, sender: bytes, to: bytes, data: bytes, gas_limit: int
+    ) -> EvmCallOutcome:
+        _check(ctx)
+        if registry.pointee_of(view, contract) != (registry.Kind.ERC20, "0x" + to.hex()):
+            raise EvmCallFailed("only pointer contract can make delegatecalls", 0)
+        evm_sender = associated_evm(view, sender)
+        if evm_sender is None:
+            raise EvmCallFailed(f"address {to_bech32(sender)} is not linked", 0)
+        return self._run(view, ctx, evm_sender, to, data, gas_limit)
+
+    def evm_address(self, view: ReadView, sei: bytes) -> tuple[bytes, bool]:
+        found = associated_evm(view, sei)
+        return (found, True) if found is not None else (evm_for_sei(view, sei), False)
+
+    def _run(self, view: KVView, ctx: BlockContext, sender: bytes, to: bytes, data: bytes, gas_limit: int) -> EvmCallOutcome:
+        msg = Message(sender, to, _gas(ctx, gas_limit), data)
         tx: EvmTx = message_tx(view, msg, ctx.evm_chain_id)
         result = run(tx, view, execution_context(ctx), self.precompiles, simulation=True, keep_writes=True).result
         if result.evm is None:

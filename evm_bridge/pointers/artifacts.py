@@ -6,6 +6,12 @@
 creation bytecode. Loading checks the recorded sha256 against the shipped source, so a
 stale build is refused rather than deployed. Every validator builds from the same source
 with the same pinned compiler, so all deploy the same bytecode.
+
+The CosmWasm pointers (``WASM_VERSIONS``: ``cwerc20``, the CW20 of an ERC-20) are Rust
+crates in this folder, built by cargo for ``wasm32-unknown-unknown`` (crates pinned by the
+crate's ``Cargo.lock``) into ``.cache/pointers/<name>.wasm`` beside a ``<name>.json`` that
+records the crate's digest and the rustc version. Validators must build them with the same
+rustc to store the same code (its checksum is part of the state).
 """
 
 from __future__ import annotations
@@ -24,6 +30,9 @@ BUILD = SOURCES.parents[1] / ".cache" / "pointers"
 NATIVE = "NativePointer"
 CW20 = "CW20Pointer"
 VERSIONS = ((NATIVE, 1), (CW20, 1))
+#: CosmWasm pointer contracts: crate folder -> implementation version.
+CWERC20 = "cwerc20"
+WASM_VERSIONS = ((CWERC20, 1),)
 
 
 class ArtifactMissing(Exception):
@@ -47,7 +56,37 @@ def source_digest(name: str) -> str:
 
 
 def version_of(name: str) -> int:
-    return dict(VERSIONS)[name]
+    return dict(VERSIONS + WASM_VERSIONS)[name]
+
+
+def crate_path(name: str) -> Path:
+    return SOURCES / name
+
+
+def crate_digest(name: str) -> str:
+    """sha256 over the crate's files (``Cargo.toml``, ``Cargo.lock``, ``src/``), by path."""
+    folder = crate_path(name)
+    h = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and "target" not in p.relative_to(folder).parts):
+        h.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class WasmArtifact:
+    name: str
+    version: int
+    code: bytes  # the contract's .wasm
+
+
+def load_wasm(name: str, build_dir: Path = BUILD) -> WasmArtifact:
+    """The built CosmWasm pointer ``name``; ``ArtifactMissing`` when absent or stale."""
+    meta, code = build_dir / f"{name}.json", build_dir / f"{name}.wasm"
+    if not meta.exists() or not code.exists():
+        raise ArtifactMissing(f"pointer contract {name} is not built: run `make pointers`")
+    if json_text.loads(meta.read_bytes()).get("source_sha256") != crate_digest(name):
+        raise ArtifactMissing(f"pointer contract {name} was built from another source: run `make pointers`")
+    return WasmArtifact(name, version_of(name), code.read_bytes())
 
 
 def load(name: str, build_dir: Path = BUILD) -> Artifact:
@@ -67,11 +106,18 @@ class Artifacts:
     def __init__(self, build_dir: Path = BUILD) -> None:
         self.build_dir = build_dir
         self._loaded: dict[str, Artifact] = {}
+        self._wasm: dict[str, WasmArtifact] = {}
 
     def get(self, name: str) -> Artifact:
         found = self._loaded.get(name)
         if found is None:
             found = self._loaded[name] = load(name, self.build_dir)
+        return found
+
+    def wasm(self, name: str) -> WasmArtifact:
+        found = self._wasm.get(name)
+        if found is None:
+            found = self._wasm[name] = load_wasm(name, self.build_dir)
         return found
 
 
@@ -81,3 +127,5 @@ def require_all(build_dir: Path = BUILD) -> None:
     must not start."""
     for name, _ in VERSIONS:
         load(name, build_dir)
+    for name, _ in WASM_VERSIONS:
+        load_wasm(name, build_dir)

@@ -5,6 +5,8 @@ Key layout (store ``evm``):
 ===============================  ===========================================
 ``p`` + kind + pointee (utf-8)   u16 version ‖ pointer address (20 or 32 bytes)
 ``r`` + pointer address          kind ‖ pointee (utf-8)
+``w`` + kind                     u16 version ‖ u64 code id of the kind's
+                                 CosmWasm pointer code (``ERC20``: cwerc20)
 ===============================  ===========================================
 
 ``kind`` is one byte (``Kind``). Pointees are text: a denom, a ``sei1…`` contract, or a
@@ -87,6 +89,16 @@ def register(view: KVView, kind: Kind, pointee: str, address: bytes, version: in
         raise PointerError(f"invalid pointer version {version}")
     view.set(STORE, _key(kind, pointee), version.to_bytes(2, "big") + address)
     view.set(STORE, _reverse_key(address), bytes([kind]) + pointee.encode())
+
+
+def pointer_code(view: ReadView, kind: Kind) -> tuple[int, int] | None:
+    """(version, code id) of the CosmWasm pointer code stored for ``kind``, if any."""
+    raw = view.get(STORE, b"w" + bytes([kind]))
+    return None if raw is None else (int.from_bytes(raw[:2], "big"), int.from_bytes(raw[2:], "big"))
+
+
+def set_pointer_code(view: KVView, kind: Kind, version: int, code_id: int) -> None:
+    view.set(STORE, b"w" + bytes([kind]), version.to_bytes(2, "big") + code_id.to_bytes(8, "big"))
 
 
 def all_pointers(view: ReadView) -> list[tuple[Kind, str, Pointer]]:

@@ -9,22 +9,35 @@ CW20 contract (its ``token_info`` gives the pointer's name and symbol; the wasm 
 installs this precompile with its Wasm VM); CW721 and CW1155 pointers are not built yet:
 those methods revert saying so.
 
-Gas (on top of ``base.BASE_GAS``): 50,000 per registration plus the deployment's own gas.
+``addERC20Pointer(address)`` (pysei's; Sei registers this direction with a native
+``MsgRegisterPointer``) gives an ERC-20 its CW20 pointer: an instance of the cwerc20 code
+(stored by the chain on first use, ``pointers.api.PointerCodes``), instantiated by the
+``evm`` module account (also its admin) with ``{"erc20_address": "0x…"}`` and label
+``Pointer of 0x…``; it returns the pointer's ``sei1…`` address. The ERC-20 must be a
+contract and not itself a pointer.
+
+Gas (on top of ``base.BASE_GAS``): 50,000 per registration plus the deployment's own gas
+(the instantiation's Wasm gas for a CosmWasm pointer).
 State-changing: refused in static calls and through DELEGATECALL; not payable.
 """
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
+from eth.exceptions import OutOfGas
 from eth_abi import encode
 
 from evm_bridge.pointers import registry
+from evm_bridge.pointers.api import PointerCodes
 from evm_bridge.pointers.artifacts import CW20, NATIVE, ArtifactMissing, Artifacts
 from evm_bridge.pointers.deploy import deploy
 from evm_bridge.precompiles.api import CosmosCallFailed, PrecompileError, WasmBackend, WasmCall
 from evm_bridge.precompiles.base import Call, PrecompileBase, method
 from ledger import bank
 from ledger.accounts import sei_for_evm
-from ledger.addresses import AddressError, from_bech32, to_checksum_evm
+from ledger.addresses import AddressError, from_bech32, module_address, to_bech32, to_checksum_evm
 from untrusted import json_text
 
 ADDRESS = (0x100B).to_bytes(20, "big")
@@ -33,10 +46,13 @@ ADDRESS = (0x100B).to_bytes(20, "big")
 class PointerPrecompile(PrecompileBase):
     address = ADDRESS
 
-    def __init__(self, artifacts: Artifacts | None = None, wasm: WasmBackend | None = None) -> None:
+    def __init__(
+        self, artifacts: Artifacts | None = None, wasm: WasmBackend | None = None, codes: PointerCodes | None = None
+    ) -> None:
         super().__init__()
         self.artifacts = artifacts or Artifacts()
         self.wasm = wasm
+        self.codes = codes
 
     @method("addNativePointer(string)", ["address"], 50_000, mutates=True)
     def add_native_pointer(self, call: Call) -> tuple[str]:
@@ -109,3 +125,45 @@ class PointerPrecompile(PrecompileBase):
     @method("addCW1155Pointer(string)", ["address"], 50_000, mutates=True)
     def add_cw1155_pointer(self, call: Call) -> tuple[str]:
         return self._not_built(call, "CW1155")
+
+    @method("addERC20Pointer(address)", ["string"], 50_000, mutates=True)
+    def add_erc20_pointer(self, call: Call) -> tuple[str]:
+        (token,) = call.args
+        pointee = token.lower()
+        raw = bytes.fromhex(pointee[2:])
+        if registry.get(call.cosmos, registry.Kind.ERC20, pointee) is not None:
+            raise PrecompileError(f"erc20 pointer for {pointee} already exists")
+        if registry.pointee_of(call.cosmos, raw) is not None:
+            raise PrecompileError(f"{pointee} is a pointer itself")
+        if not call.computation.state.get_code(raw):
+            raise PrecompileError(f"{pointee} is not a contract")
+        if self.wasm is None or self.codes is None:
+            raise PrecompileError("ERC-20 pointers need the wasm module")
+        wasm, codes = self.wasm, self.codes
+        module = module_address("evm")
+        ctx = call.computation.state.execution_context
+        wasm_call = WasmCall(module, int(ctx.block_number), call.time_ns, call.computation.get_gas_remaining())
+        msg = json.dumps({"erc20_address": pointee}, separators=(",", ":")).encode()
+
+        def work(view: Any) -> tuple[str, int]:
+            try:
+                code_id = codes.code_id(view, registry.Kind.ERC20)
+            except ArtifactMissing as e:
+                raise PrecompileError(str(e)) from None
+            out = wasm.instantiate(view, wasm_call, code_id, to_bech32(module), msg, f"Pointer of {pointee}")
+            version = registry.pointer_code(view, registry.Kind.ERC20)
+            try:
+                registry.register(view, registry.Kind.ERC20, pointee, from_bech32(out.contract), version[0] if version else 0)
+            except registry.PointerError as e:
+                raise PrecompileError(str(e)) from None
+            return out.contract, out.gas_used
+
+        try:
+            contract, used = call.apply(work)
+        except CosmosCallFailed as e:
+            if e.out_of_gas:
+                raise OutOfGas(f"wasm contract: {e}") from None
+            call.computation.consume_gas(e.gas_used, reason="cw20 pointer instantiation")
+            raise PrecompileError(str(e)) from None
+        call.computation.consume_gas(used, reason="cw20 pointer instantiation")
+        return (contract,)

@@ -1,4 +1,5 @@
-"""Blocks mixing staking-precompile calls, native staking messages and transfers give the
+"""Blocks mixing staking- and distribution-precompile calls (delegations, reward withdrawals,
+withdraw addresses), native staking messages and transfers give the
 same results and change sets at 1 and 4 OCC workers as in serial order, and supply is
 conserved every block (balances, pools, rewards and fees all live in bank balances)."""
 
@@ -6,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from eth_abi import encode
+from eth_abi import decode, encode
 from eth_account import Account
 from eth_hash.auto import keccak
 from hypothesis import HealthCheck, given, settings
@@ -21,6 +22,7 @@ from abci_app.modules.loader import load_modules
 from abci_app.modules.staking import state
 from abci_app.modules.staking.records import BONDED
 from evm_bridge.precompiles.bank import ADDRESS as BANK
+from evm_bridge.precompiles.distribution import ADDRESS as DISTRIBUTION
 from evm_bridge.precompiles.staking import ADDRESS as STAKING
 from evm_bridge.txs import decode_tx
 from ledger import bank
@@ -34,7 +36,9 @@ from tests.unit.staking.conftest import CHAIN_ID, MODULES, NO_INFO, VAL, Chain, 
 
 USERS = (VAL, Key(b"\x22" * 32), Key(b"\x33" * 32))
 WEI = 10**12
-OP = st.tuples(st.sampled_from(["send", "delegate", "undelegate", "evm_delegate", "evm_balance", "evm_send"]),
+KINDS = ["send", "delegate", "undelegate", "evm_delegate", "evm_balance", "evm_send", "evm_withdraw",
+         "evm_withdraw_many", "evm_set_withdraw"]
+OP = st.tuples(st.sampled_from(KINDS),
                st.integers(0, len(USERS) - 1), st.integers(0, len(USERS) - 1), st.integers(1, 3 * 10**6))
 
 
@@ -77,6 +81,15 @@ class Txs:
         if kind == "evm_delegate":
             data = keccak(b"delegate(string)")[:4] + encode(["string"], [VAL.valoper])
             return self.evm(i, STAKING, data, amount * WEI)
+        if kind == "evm_withdraw":
+            data = keccak(b"withdrawDelegationRewards(string)")[:4] + encode(["string"], [VAL.valoper])
+            return self.evm(i, DISTRIBUTION, data)
+        if kind == "evm_withdraw_many":
+            data = keccak(b"withdrawMultipleDelegationRewards(string[])")[:4] + encode(["string[]"], [[VAL.valoper]])
+            return self.evm(i, DISTRIBUTION, data)
+        if kind == "evm_set_withdraw":
+            target = to_checksum_evm(evm_address_from_pubkey(other.pubkey))
+            return self.evm(i, DISTRIBUTION, keccak(b"setWithdrawAddress(address)")[:4] + encode(["address"], [target]))
         if kind == "evm_balance":
             evm = evm_address_from_pubkey(other.pubkey)
             data = keccak(b"balance(address,string)")[:4] + encode(["address", "string"], [to_checksum_evm(evm), "usei"])
@@ -108,9 +121,9 @@ def _conserved(chain: Chain, supply: int) -> None:
     assert bank.balance(chain.view, NOT_BONDED_POOL) == waiting + sum(v.tokens for v in vals if v.status != BONDED)
 
 
-@settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck))
-@given(st.lists(st.lists(OP, min_size=1, max_size=10), min_size=1, max_size=3))
-def test_blocks_agree_at_1_and_4_workers_and_conserve_supply(blocks: list) -> None:
+def _run(blocks: list) -> list:
+    """Run ``blocks`` serially and at 1 and 4 workers, checking they agree and conserve
+    supply after every block; returns the serial results of every block."""
     chains = {name: Chain(MODULES) for name in ("serial", "occ1", "occ4")}
     supply = bank.supply(chains["serial"].view, "usei")
     schedulers = {"serial": SerialExecutor(), "occ1": OccScheduler(InProcessExecutor(1)),
@@ -118,6 +131,7 @@ def test_blocks_agree_at_1_and_4_workers_and_conserve_supply(blocks: list) -> No
     modules = load_modules(MODULES)
     runner = AppTaskRunner(MODULES, CHAIN_ID)
     signers = {name: Txs(c) for name, c in chains.items()}
+    serial = []
     for height, ops in enumerate(blocks, start=2):
         outcomes = {}
         for name, chain in chains.items():
@@ -133,3 +147,26 @@ def test_blocks_agree_at_1_and_4_workers_and_conserve_supply(blocks: list) -> No
             assert outcomes[name].results == ref.results
             assert outcomes[name].changeset == ref.changeset
             assert outcomes[name].validator_updates == ref.validator_updates
+        serial.append(ref.results)
+    return serial
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(st.lists(OP, min_size=1, max_size=10), min_size=1, max_size=3))
+def test_blocks_agree_at_1_and_4_workers_and_conserve_supply(blocks: list) -> None:
+    _run(blocks)
+
+
+def test_precompile_withdrawals_racing_transfers_pay_rewards_and_agree() -> None:
+    """Delegations in block 2 earn block 2's fees; block 3's withdrawals (one to a withdraw
+    address set in the same block) pay them while transfers touch the same accounts."""
+    blocks = [
+        [("evm_delegate", 1, 0, 4 * 10**12), ("evm_delegate", 2, 0, 2 * 10**12), ("send", 0, 1, 5)],
+        [("evm_set_withdraw", 1, 2, 1), ("evm_withdraw", 1, 0, 1), ("evm_withdraw_many", 2, 0, 1),
+         ("evm_send", 2, 1, 7), ("send", 1, 2, 3)],
+    ]
+    results = _run(blocks)
+    assert all(r.code == 0 for r in results[1]), [r.log for r in results[1]]
+    (paid,) = decode(["string", "uint256"], results[1][1].evm.logs[0].data)[1:]
+    (paid_many,) = decode(["string[]", "uint256[]"], results[1][2].evm.logs[0].data)[1]
+    assert paid > 0 and paid_many > 0

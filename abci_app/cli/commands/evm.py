@@ -5,7 +5,8 @@ JSON-RPC (``--evm-rpc``): ``register-pointer`` calls the pointer precompile
 (``0x…100B``), ``associate-address`` calls the addr precompile's ``associate`` with KEY's
 signature of a message, paid by ``--from`` (so KEY needs no funds; money already sent to
 KEY's EVM address moves to its Sei account). ``query evm pointer`` reads the pointerview
-precompile (``0x…100A``). A tx whose simulation reverts is not sent: the reason is printed.
+precompile (``0x…100A``). Kind ``erc20`` gives an ERC-20 (POINTEE ``0x…``) its CW20
+pointer, a ``sei1…`` contract. A tx whose simulation reverts is not sent: the reason is printed.
 """
 
 from __future__ import annotations
@@ -24,11 +25,12 @@ from evm_bridge.precompiles.addr import ADDRESS as ADDR
 from evm_bridge.precompiles.pointer import ADDRESS as POINTER
 from evm_bridge.precompiles.pointerview import ADDRESS as POINTERVIEW
 
-#: Pointer kind -> (pointer precompile method, pointerview method); None: not built yet.
+#: Pointer kind -> (pointer precompile method, pointerview method, pointee ABI type).
 _METHODS = {
-    Kind.NATIVE: ("addNativePointer", "getNativePointer"),
-    Kind.CW20: ("addCW20Pointer", "getCW20Pointer"),
-    Kind.CW721: ("addCW721Pointer", "getCW721Pointer"),
+    Kind.NATIVE: ("addNativePointer", "getNativePointer", "string"),
+    Kind.CW20: ("addCW20Pointer", "getCW20Pointer", "string"),
+    Kind.CW721: ("addCW721Pointer", "getCW721Pointer", "string"),
+    Kind.ERC20: ("addERC20Pointer", "getERC20Pointer", "address"),
 }
 ASSOCIATE_MESSAGE = "associate {address} with its sei account"
 
@@ -53,7 +55,8 @@ def _register(args: argparse.Namespace) -> int:
     kind = _kind(args.kind)
     key = keyring(args).get(args.from_key)
     client = EthClient(args.evm_rpc)
-    data = _selector(f"{_METHODS[kind][0]}(string)") + encode(["string"], [args.pointee])
+    method, _, arg = _METHODS[kind]
+    data = _selector(f"{method}({arg})") + encode([arg], [_pointee(kind, args.pointee)])
     receipt = client.transact(key.privkey, key.evm_address, POINTER, data, args.gas)
     pointer, version, _ = _lookup(client, kind, args.pointee)
     out = _result(receipt, kind=kind.label, pointee=args.pointee, pointer=pointer, version=version)
@@ -75,9 +78,22 @@ def _associate(args: argparse.Namespace) -> int:
     return 0 if out["status"] == 1 else 1
 
 
+def _pointee(kind: Kind, text: str) -> str:
+    if _METHODS[kind][2] == "address":
+        try:
+            if len(bytes.fromhex(text.removeprefix("0x"))) == 20 and text.startswith("0x"):
+                return text.lower()
+        except ValueError:
+            pass
+        raise CommandError(f"{kind.label} pointee must be a 0x… EVM contract address, not {text!r}")
+    return text
+
+
 def _lookup(client: EthClient, kind: Kind, pointee: str) -> tuple[str, int, bool]:
-    data = _selector(f"{_METHODS[kind][1]}(string)") + encode(["string"], [pointee])
-    address, version, exists = decode(["address", "uint16", "bool"], client.eth_call(POINTERVIEW, data))
+    _, method, arg = _METHODS[kind]
+    data = _selector(f"{method}({arg})") + encode([arg], [_pointee(kind, pointee)])
+    found = "string" if arg == "address" else "address"
+    address, version, exists = decode([found, "uint16", "bool"], client.eth_call(POINTERVIEW, data))
     return (address if exists else ""), version, exists
 
 
@@ -97,8 +113,8 @@ def add_evm_commands(sub: Any) -> None:
     tx = subcommands(sub.choices["tx"]).add_parser("evm", help="EVM-side transactions (pointers, association)")
     cmds = tx.add_subparsers(dest="tx_command", required=True)
     p = cmds.add_parser("register-pointer", help="deploy and register the pointer of POINTEE")
-    p.add_argument("kind", metavar="KIND", help="native | cw20 | cw721 (erc20, erc721: not yet)")
-    p.add_argument("pointee", metavar="POINTEE", help="a denom (native) or a sei1… contract")
+    p.add_argument("kind", metavar="KIND", help="native | cw20 | cw721 | erc20 (erc721: not yet)")
+    p.add_argument("pointee", metavar="POINTEE", help="a denom (native), a sei1… contract (cw20, cw721) or a 0x… ERC-20 (erc20)")
     p.add_argument("--from", dest="from_key", required=True, help="key paying for the EVM tx")
     p.add_argument("--gas", type=int, default=None, help="gas limit (default: the estimate + 20%%)")
     _evm_rpc(p)

@@ -16,18 +16,21 @@ from eth_abi import decode, encode
 from eth_hash.auto import keccak
 
 from abci_app.modules.loader import load_modules, share_precompile_table
+from abci_app.modules.wasm_evm import AppEvmCaller
 from evm_bridge.call import call
 from evm_bridge.pointers import registry
 from evm_bridge.pointers.artifacts import CWERC20, load_wasm
 from evm_bridge.pointers.build import ensure_built
 from evm_bridge.precompiles.pointer import ADDRESS as POINTER
 from evm_bridge.precompiles.pointerview import ADDRESS as POINTERVIEW
-from ledger.addresses import module_address, to_bech32
+from ledger.addresses import from_bech32, module_address, to_bech32
 from ledger.context import query_context
+from store.overlay import Overlay
 from tests.support.chain import InProcessChain, make_keys
 from tests.support.cw_local import build_local
 from tests.support.solc import compile_contract
 from tests.unit.wasm_bridge.chaintxs import CONTRACTS, WASM_MODULES, Signer, event_attr, smart
+from wasm_bridge.api import EvmCallFailed
 from wasm_bridge.state import code_info, contract_info
 
 ALICE, BOB, CAROL = 0, 1, 2
@@ -187,3 +190,32 @@ def test_mint_and_burn_are_refused(world: World) -> None:
     assert mint.code != 0 and "mint is not supported by a CW20 pointer of an ERC-20" in mint.log
     assert burn.code != 0 and "burn is not supported by a CW20 pointer of an ERC-20" in burn.log
     assert world.cw20_balance(ALICE) == world.balance_of(ALICE)
+
+
+def _caller(world: World) -> AppEvmCaller:
+    caller = AppEvmCaller()
+    caller.use(world.table)
+    return caller
+
+
+def test_delegate_call_is_refused_to_a_contract_that_is_not_the_pointer_of_its_target(world: World) -> None:
+    view, ctx = Overlay(world.chain.db.read_view()), query_context(world.chain.height)
+    data = _call("transfer(address,uint256)", ["address", "uint256"], ["0x" + world.keys[BOB].evm.hex(), 1])
+    alice, pointer = world.keys[ALICE].sei, from_bech32(world.pointer)
+    with pytest.raises(EvmCallFailed, match="^only pointer contract can make delegatecalls$"):
+        _caller(world).delegate_call(view, ctx, from_bech32(world.receiver), alice, world.token, data, 10**6)
+    with pytest.raises(EvmCallFailed, match="^only pointer contract can make delegatecalls$"):
+        _caller(world).delegate_call(view, ctx, pointer, alice, world.keys[BOB].evm, data, 10**6)
+    with pytest.raises(EvmCallFailed, match=r"^address sei1\w+ is not linked$"):
+        _caller(world).delegate_call(view, ctx, pointer, b"\x07" * 20, world.token, data, 10**6)
+    assert view.writes() == {}
+    out = _caller(world).delegate_call(view, ctx, pointer, alice, world.token, data, 10**6)
+    assert out.output == (1).to_bytes(32, "big") and out.gas_used > 21_000
+    assert [e.type for e in out.events] == ["evm_log"]
+
+
+def test_a_contract_reached_from_the_evm_cannot_delegate_call(world: World) -> None:
+    ctx = query_context(world.chain.height, from_evm=True)
+    with pytest.raises(EvmCallFailed, match="a Wasm contract called from the EVM cannot call the EVM"):
+        _caller(world).delegate_call(Overlay(world.chain.db.read_view()), ctx, from_bech32(world.pointer),
+                                     world.keys[ALICE].sei, world.token, b"", 10**6)

@@ -2,19 +2,25 @@
 native and EVM transfers of the same assets, and every denom's supply is conserved.
 
 Four linked accounts hold usei and a tokenfactory denom; both denoms have native pointers
-(deployed by ``addNativePointer`` before the block). Random blocks mix native MsgSends of
-either denom, ERC-20 ``transfer``/``approve``/``transferFrom`` on the pointers, and plain
-EVM value transfers (amounts above balances included). ``SerialExecutor`` and
-``OccScheduler(InProcessExecutor(4))`` give identical results and change sets, and after the
-block the balances of each denom add up to its supply (usei: plus the fees the block owes).
+(deployed by ``addNativePointer`` before the block). They also hold an ERC-20 that has a
+CW20 pointer (``addERC20Pointer``). Random blocks mix native MsgSends of either denom,
+ERC-20 ``transfer``/``approve``/``transferFrom`` on the native pointers, plain EVM value
+transfers, cw20 ``transfer``/``increase_allowance``/``transfer_from`` through the CW20
+pointer and direct ERC-20 transfers of the same token (amounts above balances included).
+``SerialExecutor`` and ``OccScheduler(InProcessExecutor(4))`` give identical results and
+change sets, and after the block the balances of each denom add up to its supply (usei:
+plus the fees the block owes), and the ERC-20's balances to its supply.
 """
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 from coincurve import PrivateKey
+from eth._utils.address import generate_contract_address
 from eth_abi import encode
 from eth_hash.auto import keccak
 from hypothesis import HealthCheck, given, settings
@@ -24,7 +30,9 @@ from abci_app.application.runner import AppTaskRunner, BlockTask
 from abci_app.application.txcodec import TxCodec
 from abci_app.cosmos_tx.builder import build_and_sign
 from abci_app.modules.loader import load_modules
+from evm_bridge.account_db import read_storage
 from evm_bridge.execute import execute_tx
+from evm_bridge.pointers import registry
 from evm_bridge.pointers.build import ensure_built
 from evm_bridge.precompiles.pointer import ADDRESS as POINTER
 from evm_bridge.precompiles.registry import precompile_table
@@ -39,11 +47,13 @@ from occ.memory import MemoryView
 from occ.scheduler import OccScheduler
 from pysei_pb.cosmos.bank.v1beta1 import tx_pb2 as bank_tx
 from pysei_pb.cosmos.base.v1beta1 import coin_pb2
+from pysei_pb.cosmwasm.wasm.v1 import tx_pb2 as wasm_tx
 from store.overlay import EmptyView, Overlay
+from tests.support.solc import compile_contract
 
 CHAIN_ID = "pysei-prop-1"
 EVM_CHAIN_ID = 713714
-MODULES = ("auth", "bank", "evm", "tokenfactory")
+MODULES = ("auth", "bank", "evm", "tokenfactory", "wasm")
 PRIVS = [bytes([i]) * 32 for i in range(1, 5)]
 ADDRS = [sei_address_from_pubkey(PrivateKey(p).public_key.format(compressed=True)) for p in PRIVS]
 EVMS = [address_of(p) for p in PRIVS]
@@ -62,6 +72,10 @@ def _pointer_address(nonce: int) -> bytes:
 
 
 POINTERS = {"usei": _pointer_address(0), GOLD: _pointer_address(1)}
+TOKEN = generate_contract_address(EVMS[0], 2)  # the ERC-20 (ReasonToken), deployed with nonce 2
+TOKEN_SUPPLY, TOKEN_HELD = 1_000, 200
+TOKEN_SOURCE = Path(__file__).resolve().parents[1] / "contracts" / "ReasonToken.sol"
+FIRST_NONCE = 7  # account 0's genesis txs: two native pointers, the token, its pointer, three payouts
 
 
 def _genesis() -> dict[str, dict[bytes, bytes]]:
@@ -83,11 +97,19 @@ def _genesis() -> dict[str, dict[bytes, bytes]]:
         if module.init_genesis is not None:
             module.init_genesis(view, state.get(module.name, {}))
     view.set(bank.STORE, b"m" + GOLD.encode(), b'{"base":"' + GOLD.encode() + b'","denom_units":[]}')
-    for nonce, denom in enumerate(ASSETS):
-        data = keccak(b"addNativePointer(string)")[:4] + encode(["string"], [denom])
-        raw = sign_tx(PRIVS[0], chain_id=EVM_CHAIN_ID, nonce=nonce, gas=3_000_000, to=POINTER, data=data)
+    _, token_code = compile_contract(TOKEN_SOURCE, "ReasonToken")
+    setup: list[tuple[bytes | None, bytes]] = [
+        (POINTER, _call("addNativePointer(string)", ["string"], [denom])) for denom in ASSETS
+    ]
+    setup.append((None, token_code + encode(["string", "string", "uint256"], ["Reason", "RSN", TOKEN_SUPPLY])))
+    setup.append((POINTER, _call("addERC20Pointer(address)", ["address"], ["0x" + TOKEN.hex()])))
+    setup.extend((TOKEN, _call("transfer(address,uint256)", ["address", "uint256"], ["0x" + e.hex(), TOKEN_HELD]))
+                 for e in EVMS[1:])
+    for nonce, (to, data) in enumerate(setup):
+        raw = sign_tx(PRIVS[0], chain_id=EVM_CHAIN_ID, nonce=nonce, gas=5_000_000, to=to, data=data)
         result = execute_tx(decode_tx(raw, EVM_CHAIN_ID), CTX, view, precompiles)
         assert result.code == 0, result.log
+    assert len(setup) == FIRST_NONCE and registry.get(view, registry.Kind.ERC20, "0x" + TOKEN.hex()) is not None
     return {store: {k: v for k, v in pairs.items() if v is not None} for store, pairs in view.writes().items()}
 
 
@@ -105,6 +127,8 @@ def _evm_payload(op: tuple[Any, ...]) -> tuple[bytes, int, bytes]:
     kind = op[0]
     if kind == "value":
         return EVMS[op[2]], op[3] * bank.WEI_PER_USEI, b""
+    if kind == "token":
+        return TOKEN, 0, _call("transfer(address,uint256)", ["address", "uint256"], ["0x" + EVMS[op[2]].hex(), op[3]])
     token = POINTERS[ASSETS[op[3]]]
     if kind == "erc20":
         return token, 0, _call("transfer(address,uint256)", ["address", "uint256"], ["0x" + EVMS[op[2]].hex(), op[4]])
@@ -124,16 +148,42 @@ op = st.one_of(
     st.tuples(st.just("value"), who, who, amount),
     st.tuples(st.just("approve"), who, who, asset, amount),
     st.tuples(st.just("pull"), who, st.tuples(who, who), asset, amount),
+    st.tuples(st.just("token"), who, who, amount),
+    st.tuples(st.just("cw20"), who, who, amount),
+    st.tuples(st.just("cw20allow"), who, who, amount),
+    st.tuples(st.just("cw20pull"), who, st.tuples(who, who), amount),
 )
 
 
-def block_tasks(ops: list[tuple[Any, ...]]) -> list[BlockTask]:
+def _cw20_msg(op: tuple[Any, ...]) -> dict[str, Any]:
+    kind, amount = op[0], str(op[3])
+    if kind == "cw20":
+        return {"transfer": {"recipient": NAMES[op[2]], "amount": amount}}
+    if kind == "cw20allow":
+        return {"increase_allowance": {"spender": NAMES[op[2]], "amount": amount}}
+    owner, to = op[2]
+    return {"transfer_from": {"owner": NAMES[owner], "recipient": NAMES[to], "amount": amount}}
+
+
+def cw20_pointer(base: dict[str, dict[bytes, bytes]]) -> str:
+    found = registry.get(MemoryView(base), registry.Kind.ERC20, "0x" + TOKEN.hex())
+    assert found is not None
+    return to_bech32(found.address)
+
+
+def block_tasks(ops: list[tuple[Any, ...]], base: dict[str, dict[bytes, bytes]]) -> list[BlockTask]:
     codec = TxCodec(EVM_CHAIN_ID, 1 << 20, {u: h for m in load_modules(MODULES) for u, h in m.messages.items()})
-    sequences, nonces = [0, 0, 0, 0], [2, 0, 0, 0]
+    sequences, nonces = [0, 0, 0, 0], [FIRST_NONCE, 0, 0, 0]
+    pointer = cw20_pointer(base)
     tasks = []
     for o in ops:
         signer = o[1]
-        if o[0] == "native":
+        if o[0].startswith("cw20"):
+            body = json.dumps(_cw20_msg(o)).encode()
+            msg = wasm_tx.MsgExecuteContract(sender=NAMES[signer], contract=pointer, msg=body)
+            raw = build_and_sign(PRIVS[signer], [msg], CHAIN_ID, signer, sequences[signer], 40_000, 3_000_000)
+            sequences[signer] += 1
+        elif o[0] == "native":
             coin = coin_pb2.Coin(denom=ASSETS[o[3]], amount=str(o[4]))
             msg = bank_tx.MsgSend(from_address=NAMES[signer], to_address=NAMES[o[2]], amount=[coin])
             raw = build_and_sign(PRIVS[signer], [msg], CHAIN_ID, signer, sequences[signer], 4_000, 400_000)
@@ -150,6 +200,13 @@ def block_tasks(ops: list[tuple[Any, ...]]) -> list[BlockTask]:
 def run(scheduler: Any, tasks: list[BlockTask], base: dict[str, dict[bytes, bytes]]) -> tuple[Any, Any]:
     schedule = scheduler.execute_block(tasks, CTX, MemoryView(base), 1, AppTaskRunner(MODULES, CHAIN_ID))
     return tuple(schedule.outputs), schedule.changeset
+
+
+def token_total(state: dict[str, dict[bytes, bytes]]) -> int:
+    """The sum of the ERC-20's balances (``balanceOf`` is its storage slot 3)."""
+    view = MemoryView(state)
+    return sum(read_storage(view, TOKEN, int.from_bytes(keccak(e.rjust(32, b"\0") + (3).to_bytes(32, "big")), "big"))
+               for e in EVMS)
 
 
 def totals(state: dict[str, dict[bytes, bytes]]) -> dict[str, int]:
@@ -180,7 +237,7 @@ def after(base: dict[str, dict[bytes, bytes]], changeset: Any) -> dict[str, dict
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(ops=st.lists(op, min_size=1, max_size=20))
 def test_four_workers_equal_serial_and_supply_is_conserved(base: dict, ops: list[tuple[Any, ...]]) -> None:
-    tasks = block_tasks(ops)
+    tasks = block_tasks(ops, base)
     expected = run(SerialExecutor(), tasks, base)
     assert run(OccScheduler(InProcessExecutor(4)), tasks, base) == expected
     results, changeset = expected
@@ -188,6 +245,7 @@ def test_four_workers_equal_serial_and_supply_is_conserved(base: dict, ops: list
     fees = sum(r.fee_wei for r in results)
     assert now["usei"] + fees == before["usei"]
     assert now[GOLD] == before[GOLD] == decode_uint(after(base, changeset)[bank.STORE][b"s" + GOLD.encode()])
+    assert token_total(after(base, changeset)) == token_total(base) == TOKEN_SUPPLY
 
 
 def test_a_mixed_block_has_successes_and_failures(base: dict) -> None:
@@ -195,10 +253,30 @@ def test_a_mixed_block_has_successes_and_failures(base: dict) -> None:
     ops = [("erc20", 0, 1, 1, 400), ("native", 1, 2, 1, 800), ("native", 1, 2, 1, 700),
            ("approve", 2, 3, 1, 100), ("pull", 3, (2, 0), 1, 150), ("pull", 3, (2, 0), 1, 100),
            ("value", 0, 3, 5), ("erc20", 3, 0, 0, 9)]
-    tasks = block_tasks(ops)
+    tasks = block_tasks(ops, base)
     results, changes = run(SerialExecutor(), tasks, base)
     assert [r.code for r in results] == [0, 0, 5, 0, 100, 0, 0, 0]
     assert run(OccScheduler(InProcessExecutor(4)), tasks, base) == (results, changes)
     state = after(base, changes)
     gold = {n: decode_uint(state[bank.STORE].get(b"b" + bytes([20]) + a + GOLD.encode())) for n, a in enumerate(ADDRS)}
     assert gold == {0: 500 - 400 + 100, 1: 500 + 400 - 800, 2: 500 + 800 - 100, 3: 500}
+
+
+def test_a_block_mixing_the_cw20_pointer_and_direct_erc20_moves(base: dict) -> None:
+    """Both directions of one ERC-20 in one block: cw20 moves through the pointer (as the
+    message's sender) interleaved with direct ERC-20 transfers, failures included."""
+    held = TOKEN_SUPPLY - 3 * TOKEN_HELD
+    ops = [("cw20", 0, 1, 350), ("token", 1, 2, 500), ("token", 1, 2, 450), ("cw20allow", 2, 3, 300),
+           ("cw20pull", 3, (2, 0), 250), ("cw20pull", 3, (2, 0), 100), ("cw20", 3, 0, 201), ("cw20", 3, 1, 200)]
+    tasks = block_tasks(ops, base)
+    results, changes = run(SerialExecutor(), tasks, base)
+    assert [r.code for r in results] == [0, 0, 100, 0, 0, 5, 5, 0]
+    assert b"ReasonToken: balance too low" in results[2].evm.output
+    assert "execution reverted: ReasonToken: balance too low" in results[6].log
+    assert "ReasonToken: allowance too low" in results[5].log
+    assert run(OccScheduler(InProcessExecutor(4)), tasks, base) == (results, changes)
+    view = MemoryView(after(base, changes))
+    slot = {n: int.from_bytes(keccak(e.rjust(32, b"\0") + (3).to_bytes(32, "big")), "big") for n, e in enumerate(EVMS)}
+    balances = {n: read_storage(view, TOKEN, slot[n]) for n in range(4)}
+    assert balances == {0: held - 350 + 250, 1: TOKEN_HELD + 350 - 500 + 200, 2: TOKEN_HELD + 500 - 250, 3: 0}
+    assert sum(balances.values()) == TOKEN_SUPPLY

@@ -4,27 +4,38 @@ plain ERC-20s (metadata, balanceOf, transfer); the native balances move (``pysei
 balance``); a native ``pysei tx bank send`` shows as a Transfer log in eth_getLogs; a
 tokenfactory denom gets a pointer and is transferred the same way; a cw20-base token gets
 an ERC-20 pointer and a wallet transfers it with ethers, and a Wasm transfer of the CW20
-shows as the pointer's Transfer log."""
+shows as the pointer's Transfer log; an ERC-20 gets a CW20 pointer (``register-pointer
+erc20``) and cw20 ``transfer``/``increase_allowance``/``transfer_from`` through it move
+the ERC-20 (its ``balanceOf`` equals the cw20 ``balance``; its Transfer logs are in
+eth_getLogs)."""
 
 from __future__ import annotations
 
 import base64
 import json
 import subprocess
+import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from eth._utils.address import generate_contract_address
+from eth_abi import decode, encode
+from eth_hash.auto import keccak
 from pysei_tokenfactory.pb.seiprotocol.seichain.tokenfactory import tx_pb2 as tf_tx
 
+from abci_app.cli.commands.ethclient import EthClient
 from abci_app.cli.keyring import Key, Keyring
 from abci_app.config import AppConfig
 from abci_app.cosmos_tx.builder import build_and_sign
 from evm_bridge.pointers.artifacts import BUILD, CW20, NATIVE
 from evm_bridge.pointers.build import ensure_built
+from evm_bridge.signer import sign_tx
 from pysei_pb.cosmos.base.v1beta1 import coin_pb2
 from tests.e2e.conftest import JS, npm_ready
 from tests.support.cw import build_contract
 from tests.support.node import LocalNode
+from tests.support.solc import compile_contract
 
 pytestmark = pytest.mark.e2e
 ABI = BUILD / f"{NATIVE}.json"
@@ -174,3 +185,67 @@ def test_cw20_gets_a_pointer_and_a_wallet_transfers_it(node: LocalNode) -> None:
     logs = ethers("logs", node.evm_url, str(CW20_ABI), out["pointer"], str(sent["height"]))
     assert logs == {"events": [{"from": alice.evm_checksum, "to": bob.evm_checksum, "value": "30"}],
                     "txs": ["0x" + sent["hash"].lower()]}
+
+
+def deploy(node: LocalNode, key: Key, code: bytes) -> bytes:
+    """Deploy ``code`` from ``key`` with a signed EVM tx; the contract's address."""
+    client = EthClient(node.evm_url)
+    nonce = int(client.call("eth_getTransactionCount", key.evm_checksum, "pending"), 16)
+    price = int(client.call("eth_gasPrice"), 16)
+    raw = sign_tx(key.privkey, chain_id=int(client.call("eth_chainId"), 16), nonce=nonce, gas=3_000_000, to=None,
+                  data=code, max_fee_per_gas=2 * price, max_priority_fee_per_gas=0)
+    tx_hash = client.call("eth_sendRawTransaction", "0x" + raw.hex())
+    deadline = time.monotonic() + 60
+    while (receipt := client.call("eth_getTransactionReceipt", tx_hash)) is None:
+        assert time.monotonic() < deadline, "deployment not mined"
+        time.sleep(0.25)
+    assert int(receipt["status"], 16) == 1, receipt
+    return generate_contract_address(key.evm_address, nonce)
+
+
+def erc20_balance(node: LocalNode, token: bytes, key: Key, height: int) -> int:
+    data = keccak(b"balanceOf(address)")[:4] + encode(["address"], [key.evm_checksum])
+    out = EthClient(node.evm_url).call("eth_call", {"to": "0x" + token.hex(), "data": "0x" + data.hex()}, hex(height))
+    return decode(["uint256"], bytes.fromhex(out[2:]))[0]
+
+
+def cw_tx(node: LocalNode, contract: str, msg: dict, key: str) -> dict:
+    out = cli(node, "tx", "wasm", "execute", contract, json.dumps(msg), "--from", key, "--gas", "3000000",
+              "--fees", "30000usei", "--node", node.rpc_url)
+    assert out["code"] == 0, out
+    return out
+
+
+def test_erc20_gets_a_cw20_pointer_and_wasm_messages_move_it(node: LocalNode, tmp_path: Path) -> None:
+    alice, bob = keys(node)
+    abi, code = compile_contract(Path(__file__).resolve().parents[1] / "contracts" / "ReasonToken.sol", "ReasonToken")
+    token = deploy(node, alice, code + encode(["string", "string", "uint256"], ["Reason", "RSN", 1000]))
+    pointee = "0x" + token.hex()
+    out = evm_cli(node, "tx", "evm", "register-pointer", "erc20", pointee, "--from", "bob")
+    assert (out["status"], out["kind"], out["pointee"], out["version"]) == (1, "erc20", pointee, 1)
+    pointer = out["pointer"]
+    assert pointer.startswith("sei1")
+    got = evm_cli(node, "query", "evm", "pointer", "erc20", pointee)
+    assert got == {"kind": "erc20", "pointee": pointee, "pointer": pointer, "version": 1, "exists": True}
+    again = evm_cli(node, "tx", "evm", "register-pointer", "erc20", pointee, "--from", "bob", ok=False)
+    assert f"erc20 pointer for {pointee} already exists" in again["stderr"]
+
+    sent = cw_tx(node, pointer, {"transfer": {"recipient": bob.bech32, "amount": "250"}}, "alice")
+    h = sent["height"]
+    assert cw20_balance(node, pointer, bob, h) == 250 == erc20_balance(node, token, bob, h)
+    assert cw20_balance(node, pointer, alice, h) == 750 == erc20_balance(node, token, alice, h)
+    abi_path = tmp_path / "ReasonToken.json"
+    abi_path.write_text(json.dumps({"abi": abi}))
+    logs = ethers("logs", node.evm_url, str(abi_path), pointee, str(h))
+    assert logs == {"events": [{"from": alice.evm_checksum, "to": bob.evm_checksum, "value": "250"}],
+                    "txs": ["0x" + sent["hash"].lower()]}
+
+    cw_tx(node, pointer, {"increase_allowance": {"spender": bob.bech32, "amount": "100"}}, "alice")
+    pulled = cw_tx(node, pointer, {"transfer_from": {"owner": alice.bech32, "recipient": bob.bech32, "amount": "60"}},
+                   "bob")
+    h = pulled["height"]
+    assert cw20_balance(node, pointer, bob, h) == 310 == erc20_balance(node, token, bob, h)
+    assert cw20_balance(node, pointer, alice, h) == 690 == erc20_balance(node, token, alice, h)
+    query = json.dumps({"allowance": {"owner": alice.bech32, "spender": bob.bech32}})
+    allowance = node.pysei("query", "wasm", "smart", pointer, query, "--height", str(h), "--node", node.rpc_url)
+    assert json.loads(allowance.stdout) == {"allowance": "40", "expires": {"never": {}}}

@@ -28,10 +28,11 @@ The map:
 * ``messages``  Env/MessageInfo/Response/Reply JSON
 * ``frame``     the call frame (block, gas meter, depth) and the ``Contracts`` protocol
 * ``keeper``    instantiate / execute / migrate / reply / queries, all-or-nothing
-* ``router``    submessages (bank, wasm and ``call_evm`` messages) and replies
+* ``router``    submessages (bank, wasm, ``call_evm`` and ``delegate_call_evm`` messages) and replies
 * ``querier``   bank, wasm and ``evm`` queries a contract makes
 * ``funds``     coins sent with a call or a bank submessage
-* ``evm_bindings``  Sei's ``call_evm`` message and ``static_call`` query
+* ``evm_bindings``  Sei's ``call_evm`` and ``delegate_call_evm`` messages (the latter only from
+  the registered CW20 pointer of an ERC-20) and the ``static_call`` / ``get_evm_address`` queries
 
 Imports only ``store.api``, ``ledger``, ``untrusted``, ``wasmtime`` and the signature
 libraries (``coincurve``, ``Crypto``); execution does no I/O.

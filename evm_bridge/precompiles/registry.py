@@ -3,8 +3,8 @@ whoever executes (``evm_bridge.execute.run``) or simulates (the JSON-RPC backend
 
 bank, json, addr, pointer and pointerview need only ``ledger`` (and the built pointer
 contracts) and are always present; modules add theirs through ``Module.precompiles`` (the
-app's ``staking`` module adds the staking precompile, ``wasm`` the wasmd one and a pointer
-precompile that can also deploy CW20 pointers). The table depends only on the enabled
+app's ``staking`` module adds the staking precompile, ``distribution`` the distribution one,
+``wasm`` the wasmd one and a pointer precompile that can also deploy CW20 pointers). The table depends only on the enabled
 modules, in their order, so it is the same in every process of every validator.
 """
 

@@ -81,7 +81,13 @@ def build_crate(name: str, build_dir: Path) -> dict:
     env = {
         **os.environ,
         "CARGO_TARGET_DIR": str(target_dir),
-        "RUSTFLAGS": "-C link-arg=-s",
+        # Panic locations embed source paths: map the checkout and the cargo home to fixed
+        # names so every validator builds the same bytes (the code's checksum is state).
+        "RUSTFLAGS": " ".join([
+            "-C link-arg=-s",
+            f"--remap-path-prefix={src}=/pysei/{name}",
+            f"--remap-path-prefix={_cargo_home()}=/cargo",
+        ]),
         "CARGO_PROFILE_RELEASE_OPT_LEVEL": "s",
         "CARGO_PROFILE_RELEASE_DEBUG": "false",
         "CARGO_PROFILE_RELEASE_PANIC": "abort",
@@ -89,6 +95,10 @@ def build_crate(name: str, build_dir: Path) -> dict:
     _run(["cargo", "build", "--release", "--locked", "--lib", "--target", TARGET], src, env)
     shutil.copyfile(target_dir / TARGET / "release" / f"{name}.wasm", build_dir / f"{name}.wasm")
     return {"rustc": _run(["rustc", "--version"], src).strip()}
+
+
+def _cargo_home() -> str:
+    return os.environ.get("CARGO_HOME") or str(Path.home() / ".cargo")
 
 
 def _current(path: Path, digest: str) -> bool:

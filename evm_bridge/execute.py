@@ -7,7 +7,8 @@ but credited to the fee collector by the app at the end of the block from
 ``TxResult.fee_wei``: the coinbase/fee collector is never written by a tx, so txs of
 different senders do not conflict on it. A failed execution (revert, out of gas) still
 pays for its gas and bumps the nonce; its other writes are dropped. An invalid tx
-returns a non-zero code and writes nothing.
+returns a non-zero code and writes nothing. A plain value transfer in a block skips py-evm
+(``transfer``): the same result and the same writes, computed directly.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from evm_bridge.api import EvmLog, EvmReceipt, EvmTx, EvmTxError
 from evm_bridge.checks import sender_code_hash, validate
 from evm_bridge.precompiles.registry import PrecompileTable
 from evm_bridge.receipts import EMPTY_BLOOM, logs_bloom
+from evm_bridge.transfer import apply_transfer, transfer_recipient
 from evm_bridge.vm import NEWEST_FORK, VmTx, execution_context, state_class
 from ledger import bank, codes
 from ledger.accounts import associated_sei
@@ -87,6 +89,7 @@ def run(
     simulation: bool = False,
     keep_writes: bool = False,
     instrument: Instrument | None = None,
+    transfer_fast_path: bool = True,
 ) -> Execution:
     """The one execution of an Ethereum tx, for blocks and simulations alike, with the
     chain's ``precompiles`` (``evm_bridge.precompiles.registry.precompile_table``).
@@ -96,6 +99,8 @@ def run(
     addresses (it has no public key) and writes nothing to ``view`` unless ``keep_writes``
     (a simulated sequence of calls, eth_simulateV1, where each call sees the ones before).
     ``instrument`` may subclass the VM state (tracers); it must not change what the tx does.
+    A plain value transfer of a block (neither a simulation nor instrumented) takes the
+    fast path (``transfer``) unless ``transfer_fast_path`` is False (its oracle test).
     """
     base_fee = context.base_fee_per_gas
     sei = associated_sei(view, tx.sender)
@@ -116,6 +121,11 @@ def run(
         _associate_signer(view, tx)
         sei = tx.sender_sei
     cls = state_class(fork)
+    if transfer_fast_path and not simulation and instrument is None:
+        to_sei = transfer_recipient(tx, view, sei, precompiles, cls.computation_class.get_precompiles())
+        if to_sei is not None:
+            gas_used = apply_transfer(tx, view, sei, to_sei, nonce, balance, tx.effective_gas_price(base_fee))
+            return Execution(_tx_result(tx, base_fee, gas_used, True, (), "", b""))
     state = (instrument(cls) if instrument is not None else cls)(view, context, precompiles)
     state.account_db.seed(tx.sender, sei, nonce, balance, code_hash or EMPTY_CODE_HASH)
     try:
@@ -130,16 +140,23 @@ def run(
 
 def _result(tx: EvmTx, base_fee: int, computation: Any) -> Execution:
     c = computation
-    gas_used, refund = c.tx_gas_used, c.tx_refund  # as the executor charged them (``vm``)
-    price = tx.effective_gas_price(base_fee)
     ok = c.is_success
     logs = tuple(
         EvmLog(addr, tuple(t.to_bytes(32, "big") for t in topics), data)
         for addr, topics, data in c.get_log_entries()
     ) if ok else ()
-    created = generate_contract_address(tx.sender, tx.nonce) if tx.to is None else None
     error = "" if ok else error_text(c.error)
-    output = b"" if ok and created else c.output
+    output = b"" if ok and tx.to is None else c.output
+    # the gas as the executor charged it (``vm``)
+    return Execution(_tx_result(tx, base_fee, c.tx_gas_used, ok, logs, error, output), c, c.tx_refund)
+
+
+def _tx_result(
+    tx: EvmTx, base_fee: int, gas_used: int, ok: bool, logs: tuple[EvmLog, ...], error: str, output: bytes
+) -> TxResult:
+    """The result and receipt of an executed tx (py-evm's or the fast path's)."""
+    price = tx.effective_gas_price(base_fee)
+    created = generate_contract_address(tx.sender, tx.nonce) if tx.to is None else None
     receipt = EvmReceipt(
         tx_hash=tx.hash, type=tx.type, status=1 if ok else 0, gas_used=gas_used,
         logs=logs, bloom=logs_bloom(logs) if logs else EMPTY_BLOOM,
@@ -152,7 +169,7 @@ def _result(tx: EvmTx, base_fee: int, computation: Any) -> Execution:
     if created is not None:
         attrs.append(("contract_address", "0x" + created.hex()))
     attrs += [("gas_used", str(gas_used)), ("status", str(receipt.status))]
-    return Execution(TxResult(
+    return TxResult(
         code=0 if ok else codes.EVM_REVERTED,
         log="" if ok else error,
         codespace="" if ok else "evm",
@@ -162,4 +179,4 @@ def _result(tx: EvmTx, base_fee: int, computation: Any) -> Execution:
         data=output,
         fee_wei=gas_used * price,
         evm=receipt,
-    ), c, refund)
+    )

@@ -40,8 +40,7 @@ class PrestateTracer:
         db = self.state.account_db
         view = db.view
         before = view.parent if isinstance(view, Overlay) else view
-        touched = (set(db._o_nonce) | set(db._o_bal) | set(db._o_hash) | set(db._nonce) | set(db._bal)
-                   | set(db._hash) | {a for a, _ in db._o_slot} | {a for a, _ in db._slot})
+        touched = db.touched_addresses()
         slots: dict[bytes, set[int]] = {}
         for a, s in (*db._o_slot, *db._slot):
             slots.setdefault(a, set()).add(s)

@@ -88,7 +88,12 @@ class ViewAccountDB(AccountDatabaseAPI):
         # values as read from the view ("original"), loaded lazily
         self._o_nonce: dict[bytes, int] = {}
         self._o_hash: dict[bytes, bytes] = {}
+        #: Balances are keyed by bank account (the Sei address an EVM address resolves to):
+        #: two EVM addresses of one account (a linked address and the cast of its Sei
+        #: address) share one balance.
         self._o_bal: dict[bytes, int] = {}
+        #: EVM addresses whose balance this tx read or wrote (tracers list them).
+        self._balance_addresses: dict[bytes, None] = {}
         self._o_slot: dict[tuple[bytes, int], int] = {}
         # values written by this tx (journaled)
         self._nonce: dict[bytes, int] = {}
@@ -107,7 +112,8 @@ class ViewAccountDB(AccountDatabaseAPI):
         """Pre-load what the caller already read of one account (saves re-reading it)."""
         self._sei[address] = sei
         self._o_nonce[address] = nonce
-        self._o_bal[address] = balance
+        self._o_bal[sei] = balance
+        self._balance_addresses[address] = None
         self._o_hash[address] = code_hash
 
     # -- journal -------------------------------------------------------------------
@@ -148,18 +154,25 @@ class ViewAccountDB(AccountDatabaseAPI):
         return sei
 
     def get_balance(self, address: bytes) -> int:
-        b = self._bal.get(address)
+        sei = self._sei_of(address)
+        self._balance_addresses[address] = None
+        b = self._bal.get(sei)
         if b is None:
-            b = self._o_bal.get(address)
+            b = self._o_bal.get(sei)
             if b is None:
-                b = self._o_bal[address] = bank.wei_balance(self._view, self._sei_of(address))
+                b = self._o_bal[sei] = bank.wei_balance(self._view, sei)
         return b
 
     def set_balance(self, address: bytes, balance: int) -> None:
         if balance < 0:
             raise ValueError("negative balance")
         self.get_balance(address)
-        self._put(self._bal, address, balance)
+        self._put(self._bal, self._sei_of(address), balance)
+
+    def touched_addresses(self) -> set[bytes]:
+        """The EVM addresses whose nonce, balance, code or storage this tx read or wrote."""
+        return (set(self._o_nonce) | set(self._balance_addresses) | set(self._o_hash) | set(self._nonce)
+                | set(self._hash) | {a for a, _ in self._o_slot} | {a for a, _ in self._slot})
 
     # -- nonce and code -----------------------------------------------------------------
     def get_nonce(self, address: bytes) -> int:
@@ -324,9 +337,9 @@ class ViewAccountDB(AccountDatabaseAPI):
         for h, code in self._code.items():
             if h in live and view.get(STORE, b"k" + h) is None:
                 view.set(STORE, b"k" + h, code)
-        for addr, b in self._bal.items():
-            if b != self._o_bal[addr]:
-                bank.set_wei_balance(view, self._sei_of(addr), b)
+        for sei, b in self._bal.items():
+            if b != self._o_bal[sei]:
+                bank.set_wei_balance(view, sei, b)
 
     # -- trie-only parts of the interface (no Merkle-Patricia trie here) ---------------
     @property

@@ -98,8 +98,6 @@ def test_send_to_own_sei_address_falls_back(chain: Chain) -> None:
     assert fast.computation is not None
 
 
-@pytest.mark.xfail(strict=True, reason="py-evm's account DB keeps the sender and its Sei address's cast apart: "
-                   "both balances are flushed to the same bank account and the later write wins")
 def test_send_to_own_sei_address_conserves_wei(chain: Chain) -> None:
     sei = _alice_linked(chain)
     view = Overlay(chain.view)

@@ -39,7 +39,8 @@ def _trace_block(b: Any, height: int, config: TraceConfig, only: int | None = No
         tx = decode_tx(raws[pos], b.config.evm_chain_id)
         place = TxPlace("0x" + ctx.block_hash.hex(), height, "0x" + tx.hash.hex(), i)
         try:
-            result = trace(config, tx.gas, lambda inst, tx=tx: run(tx, Overlay(view), context, b.precompiles, instrument=inst), place)
+            result = trace(config, tx.gas, lambda inst, tx=tx: run(tx, Overlay(view), context, b.precompiles, instrument=inst,
+                                                                  transfer_fast_path=False), place)
         except RpcError as e:  # an invalid tx: it did not run (geth reports the error per tx)
             out.append({"txHash": "0x" + tx.hash.hex(), "error": e.message})
             continue

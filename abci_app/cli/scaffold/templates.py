@@ -105,8 +105,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from abci_app import codes
 from abci_app.module_api import BlockContext, Event, KVView, Module, MsgError, MsgHandler, ReadView
+from ledger import codes
 from ledger.addresses import AddressError, from_bech32, to_bech32
 
 from .pb.$name.v1 import query_pb2, tx_pb2

@@ -6,7 +6,7 @@ import dataclasses
 import json
 import urllib.request
 
-from tests.unit.rpc.conftest import Client, post
+from tests.unit.eth_rpc.conftest import Client, post
 
 
 def test_parse_error_and_invalid_requests(rpc: Client) -> None:

@@ -12,7 +12,7 @@ from eth_hash.auto import keccak
 
 from tests.support.rpc_chain import ADDRESSES, MiniChain
 from tests.support.solc import compile_contract
-from tests.unit.rpc.conftest import Client, RpcFailure
+from tests.unit.eth_rpc.conftest import Client, RpcFailure
 
 CONTRACTS = Path(__file__).resolve().parents[2] / "contracts"
 A1 = ADDRESSES[1]

@@ -11,7 +11,7 @@ from eth_hash.auto import keccak
 from eth_rpc.tracing import replay_evm_txs
 from evm_bridge.basefee import next_base_fee
 from tests.support.rpc_chain import ADDRESSES, FUNDS_WEI
-from tests.unit.rpc.conftest import Client, RpcFailure
+from tests.unit.eth_rpc.conftest import Client, RpcFailure
 
 A0, A1, A2 = ADDRESSES
 TRANSFER_TOPIC = "0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef"

@@ -12,7 +12,7 @@ from eth_abi import encode
 from eth_hash.auto import keccak
 
 from tests.support.rpc_chain import ADDRESSES
-from tests.unit.rpc.conftest import Client
+from tests.unit.eth_rpc.conftest import Client
 
 TRANSFER_TOPIC = "0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef"
 

@@ -45,11 +45,10 @@ class RestServer(LoopThreadServer):
     thread_name = "cosmos-rest"
 
     def __init__(self, config: RestConfig, abci_query: AbciQuery, router: Router | None = None) -> None:
-        super().__init__({"http": config.address})
+        super().__init__({"http": config.address}, ThreadPoolExecutor(config.query_threads, thread_name_prefix="rest"))
         self.config = config
         self.abci_query = abci_query
         self.router = router or default_router()
-        self.executor = ThreadPoolExecutor(config.query_threads, thread_name_prefix="rest")
         self._ctx: Context | None = None
 
     # ---- lifecycle (LoopThreadServer) ----
@@ -72,17 +71,6 @@ class RestServer(LoopThreadServer):
     async def on_close(self) -> None:
         if self._ctx is not None:
             await self._ctx.comet.close()
-
-    def start(self) -> None:
-        try:
-            super().start()
-        except BaseException:
-            self.executor.shutdown(wait=False)
-            raise
-
-    def close(self) -> None:
-        super().close()
-        self.executor.shutdown(wait=False, cancel_futures=True)
 
     # ---- requests ----
 

@@ -52,9 +52,11 @@ class RpcServer(LoopThreadServer):
 
     def __init__(self, backend: Backend) -> None:
         cfg = backend.config
-        super().__init__({"http": cfg.http_address, "ws": cfg.ws_address})
+        super().__init__(
+            {"http": cfg.http_address, "ws": cfg.ws_address},
+            ThreadPoolExecutor(cfg.worker_threads, thread_name_prefix="rpc"),
+        )
         self.backend = backend
-        self.executor = ThreadPoolExecutor(cfg.worker_threads, thread_name_prefix="rpc")
         self.dispatcher = Dispatcher(backend, build_method_table(), self.executor, cfg.max_batch)
         self._poller: asyncio.Task[None] | None = None
 
@@ -97,17 +99,6 @@ class RpcServer(LoopThreadServer):
             self._poller.cancel()
         if self.backend.comet is not None:
             await self.backend.comet.close()
-
-    def start(self) -> None:
-        try:
-            super().start()
-        except BaseException:
-            self.executor.shutdown(wait=False)
-            raise
-
-    def close(self) -> None:
-        super().close()
-        self.executor.shutdown(wait=False, cancel_futures=True)
 
     # ---- blocks from the consensus thread ----
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from aiohttp import web
@@ -24,14 +25,16 @@ class LoopThreadServer:
     ``build_app`` (run on the loop, so it may create loop-bound objects) and may override
     ``on_started`` (after binding: start background tasks) and ``on_close`` (before the
     application is cleaned up: cancel tasks, close clients). ``ports`` maps each served name
-    to the port bound (useful with port 0).
+    to the port bound (useful with port 0). ``executor``, if given, is the server's worker
+    pool: shut down when binding fails and on ``close`` (its queued work cancelled).
     """
 
     thread_name = "http"
     join_timeout_s = 10.0
 
-    def __init__(self, addresses: Mapping[str, str]) -> None:
+    def __init__(self, addresses: Mapping[str, str], executor: ThreadPoolExecutor | None = None) -> None:
         self.addresses = dict(addresses)
+        self.executor = executor
         self.loop: asyncio.AbstractEventLoop | None = None
         self.ports: dict[str, int] = {}
         self._thread: threading.Thread | None = None
@@ -77,6 +80,8 @@ class LoopThreadServer:
         ready.wait()
         if failure:
             self._thread.join()
+            if self.executor is not None:
+                self.executor.shutdown(wait=False)
             raise failure[0]
 
     def close(self) -> None:
@@ -84,6 +89,8 @@ class LoopThreadServer:
         if self.loop is not None and self._thread is not None and self._thread.is_alive():
             self.loop.call_soon_threadsafe(self.loop.stop)
             self._thread.join(timeout=self.join_timeout_s)
+        if self.executor is not None:
+            self.executor.shutdown(wait=False, cancel_futures=True)
 
     def __enter__(self) -> LoopThreadServer:
         self.start()

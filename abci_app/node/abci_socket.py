@@ -21,21 +21,13 @@ from abci_app.application.app import App
 from abci_app.node.abci_calls import METHODS, fallbacks
 from http_service import split_address
 from pysei_pb.tendermint.abci import types_pb2 as abci
+from store.encoding import uvarint
 
 log = logging.getLogger("pysei.socket")
 
 #: Largest request accepted (CometBFT's client limit for a message is 104,857,600 bytes).
 MAX_MESSAGE = 256 * 1024 * 1024
 RECV_BYTES = 1 << 16
-
-
-def uvarint(n: int) -> bytes:
-    out = bytearray()
-    while n >= 0x80:
-        out.append((n & 0x7F) | 0x80)
-        n >>= 7
-    out.append(n)
-    return bytes(out)
 
 
 def parse_uvarint(data: bytearray, pos: int) -> tuple[int, int] | None:

@@ -9,9 +9,10 @@ from collections.abc import Iterator
 import pytest
 
 from abci_app.node.abci_calls import METHODS
-from abci_app.node.abci_socket import SocketServer, parse_uvarint, uvarint
+from abci_app.node.abci_socket import SocketServer, parse_uvarint
 from ledger import codes
 from pysei_pb.tendermint.abci import types_pb2 as abci
+from store.encoding import uvarint
 
 
 class StandInApp:

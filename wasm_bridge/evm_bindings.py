@@ -21,13 +21,14 @@ refused).
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from typing import Any
 
 from ledger.addresses import AddressError, from_bech32
 from ledger.results import Event
 from store.api import KVView, ReadView
 from wasm_bridge import messages
-from wasm_bridge.api import EvmCaller, EvmCallFailed, ValidationError
+from wasm_bridge.api import EvmCaller, EvmCallFailed, EvmCallOutcome, ValidationError
 from wasm_bridge.frame import Frame
 
 CALL_EVM_URL = "/seiprotocol.seichain.evm.MsgInternalEVMCall"
@@ -58,6 +59,18 @@ def _caller(evm: EvmCaller | None) -> EvmCaller:
     return evm
 
 
+def _metered(frame: Frame, run: Callable[[int], EvmCallOutcome]) -> EvmCallOutcome:
+    """Run an EVM call with the frame's remaining gas; what it used is charged to the frame,
+    also when it fails (``EvmCallFailed`` carries the gas of a revert)."""
+    try:
+        out = run(frame.meter.remaining)
+    except EvmCallFailed as e:
+        frame.meter.charge(min(e.gas_used, frame.meter.remaining))
+        raise
+    frame.meter.charge(out.gas_used)
+    return out
+
+
 def call_evm(
     evm: EvmCaller | None, view: KVView, frame: Frame, sender: bytes, args: dict[str, Any]
 ) -> tuple[list[Event], bytes | None, str, bytes]:
@@ -65,12 +78,7 @@ def call_evm(
     caller = _caller(evm)
     to, data = _evm_address(args.get("to")), messages.unb64(args.get("data"), "data")
     value = _uint(args.get("value"), "value")
-    try:
-        out = caller.call(view, frame.ctx, sender, to, value, data, frame.meter.remaining)
-    except EvmCallFailed as e:
-        frame.meter.charge(min(e.gas_used, frame.meter.remaining))
-        raise
-    frame.meter.charge(out.gas_used)
+    out = _metered(frame, lambda gas: caller.call(view, frame.ctx, sender, to, value, data, gas))
     return list(out.events), out.output, CALL_EVM_URL, out.output
 
 
@@ -80,12 +88,7 @@ def delegate_call_evm(
     """Run a ``delegate_call_evm`` message of ``contract``, reached by a message of ``sender``."""
     caller = _caller(evm)
     to, data = _evm_address(args.get("to")), messages.unb64(args.get("data"), "data")
-    try:
-        out = caller.delegate_call(view, frame.ctx, contract, sender, to, data, frame.meter.remaining)
-    except EvmCallFailed as e:
-        frame.meter.charge(min(e.gas_used, frame.meter.remaining))
-        raise
-    frame.meter.charge(out.gas_used)
+    out = _metered(frame, lambda gas: caller.delegate_call(view, frame.ctx, contract, sender, to, data, gas))
     return list(out.events), out.output, DELEGATE_CALL_EVM_URL, out.output
 
 
@@ -109,10 +112,5 @@ def static_call(evm: EvmCaller | None, view: ReadView, frame: Frame, query_data:
     args = query_data["static_call"]
     sender = _sei_address(args.get("from"), "from")
     to, data = _evm_address(args.get("to")), messages.unb64(args.get("data"), "data")
-    try:
-        out = caller.static_call(view, frame.ctx, sender, to, data, frame.meter.remaining)
-    except EvmCallFailed as e:
-        frame.meter.charge(min(e.gas_used, frame.meter.remaining))
-        raise
-    frame.meter.charge(out.gas_used)
+    out = _metered(frame, lambda gas: caller.static_call(view, frame.ctx, sender, to, data, gas))
     return {"encoded_data": base64.b64encode(out.output).decode()}

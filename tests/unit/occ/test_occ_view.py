@@ -10,6 +10,7 @@ from typing import Any
 from occ.memory import MemoryView
 from occ.view import TxView
 from store.overlay import Overlay
+from tests.support.layered_views import expected_range, random_bounds, random_case
 
 BASE = MemoryView({"bank": {b"a": b"base-a", b"c": b"base-c", b"e": b"base-e"}, "other": {b"a": b"x"}})
 
@@ -115,35 +116,11 @@ def test_iterate_snapshots_the_view_when_called() -> None:
     assert [k for k, _ in it] == [b"e", b"c", b"a"]
 
 
-def _random_case(rng: random.Random, keys: list[bytes]) -> tuple[dict[bytes, bytes], list[dict[bytes, Any]]]:
-    base = {k: b"base-" + k for k in keys if rng.random() < 0.5}
-    layers = []
-    for layer in range(2):
-        layers.append(
-            {k: rng.choice([b"w%d-" % layer + k, None]) for k in rng.sample(keys, rng.randint(0, 4))}
-        )
-    return base, layers
-
-
-def _expected(truth: dict[bytes, Any], start: bytes | None, end: bytes | None, reverse: bool) -> list[Any]:
-    want = sorted(
-        (k, v)
-        for k, v in truth.items()
-        if v is not None and (start is None or k >= start) and (end is None or k < end)
-    )
-    return want[::-1] if reverse else want
-
-
-def _bounds(rng: random.Random, keys: list[bytes]) -> tuple[bytes | None, bytes | None]:
-    start, end = sorted(rng.sample(keys + [b"\x00\x05"], 2))
-    return (None if rng.random() < 0.25 else start), (None if rng.random() < 0.25 else end)
-
-
 def test_random_tx_view_iterations_match_a_dict_model() -> None:
     rng = random.Random(7)
     keys = [bytes([k]) for k in range(8)]
     for _ in range(400):
-        base, (below_layer, own_layer) = _random_case(rng, keys)
+        base, (below_layer, own_layer) = random_case(rng, keys)
         below = {("s", k): v for k, v in below_layer.items()}
         below.update({("t", k): b"other store" for k in keys[:3]})
         view = TxView(3, MemoryView({"s": base}), below)
@@ -152,7 +129,7 @@ def test_random_tx_view_iterations_match_a_dict_model() -> None:
         truth: dict[bytes, Any] = {**base, **below_layer, **own_layer}
         for k in rng.sample(keys, 3):
             assert view.get("s", k) == truth.get(k)
-        start, end = _bounds(rng, keys)
+        start, end = random_bounds(rng, keys)
         for reverse in (False, True):
-            assert list(view.iterate("s", start, end, reverse)) == _expected(truth, start, end, reverse)
+            assert list(view.iterate("s", start, end, reverse)) == expected_range(truth, start, end, reverse)
         assert view.ranges == (("s", start, end),) * 2

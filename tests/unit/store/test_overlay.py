@@ -9,32 +9,9 @@ from typing import Any
 from occ.memory import MemoryView
 from store.api import ChangeSet
 from store.overlay import EmptyView, Overlay, merge_layers
+from tests.support.layered_views import expected_range, random_bounds, random_case
 
 BASE = MemoryView({"bank": {b"a": b"base-a", b"c": b"base-c", b"e": b"base-e"}, "other": {b"a": b"x"}})
-
-
-def _random_case(rng: random.Random, keys: list[bytes]) -> tuple[dict[bytes, bytes], list[dict[bytes, Any]]]:
-    base = {k: b"base-" + k for k in keys if rng.random() < 0.5}
-    layers = []
-    for layer in range(2):
-        layers.append(
-            {k: rng.choice([b"w%d-" % layer + k, None]) for k in rng.sample(keys, rng.randint(0, 4))}
-        )
-    return base, layers
-
-
-def _expected(truth: dict[bytes, Any], start: bytes | None, end: bytes | None, reverse: bool) -> list[Any]:
-    want = sorted(
-        (k, v)
-        for k, v in truth.items()
-        if v is not None and (start is None or k >= start) and (end is None or k < end)
-    )
-    return want[::-1] if reverse else want
-
-
-def _bounds(rng: random.Random, keys: list[bytes]) -> tuple[bytes | None, bytes | None]:
-    start, end = sorted(rng.sample(keys + [b"\x00\x05"], 2))
-    return (None if rng.random() < 0.25 else start), (None if rng.random() < 0.25 else end)
 
 
 def test_overlay_view_reads_its_writes_over_base_and_writes_into_the_given_dict() -> None:
@@ -65,16 +42,16 @@ def test_random_overlay_view_iterations_match_a_dict_model() -> None:
     rng = random.Random(11)
     keys = [bytes([k]) for k in range(8)]
     for _ in range(400):
-        base, (layer, _) = _random_case(rng, keys)
+        base, (layer, _) = random_case(rng, keys)
         view = Overlay(MemoryView({"s": base}), {("t", keys[0]): b"other store"})
         for k, v in layer.items():
             view.set("s", k, v) if v is not None else view.delete("s", k)
         truth: dict[bytes, Any] = {**base, **layer}
         for k in rng.sample(keys, 3):
             assert view.get("s", k) == truth.get(k)
-        start, end = _bounds(rng, keys)
+        start, end = random_bounds(rng, keys)
         for reverse in (False, True):
-            assert list(view.iterate("s", start, end, reverse)) == _expected(truth, start, end, reverse)
+            assert list(view.iterate("s", start, end, reverse)) == expected_range(truth, start, end, reverse)
 
 
 def test_flush_writes_through_to_a_parent_overlay_and_clears() -> None:

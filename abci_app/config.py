@@ -21,6 +21,10 @@ class StoreSection:
     async_commit: bool = False
 
 
+#: ``evm_tx_intake`` values (``eth_rpc/intake.py``).
+EVM_TX_INTAKES = ("auto", "local", "mempool")
+
+
 @dataclass
 class AppConfig:
     chain_id: str = "pysei-local-1"
@@ -61,11 +65,22 @@ class AppConfig:
     txpool_account_queue: int = 64
     txpool_global_queue: int = 1024
     txpool_queue_ttl_blocks: int = 900
+    #: Most Ethereum txs the pool holds (pending and queued; CometBFT's mempool ``size``).
+    txpool_max_txs: int = 20_000
+    #: Where ``eth_sendRawTransaction`` puts a tx: ``local`` (straight into this node's
+    #: pool; this node proposes it), ``mempool`` (CometBFT's mempool via its RPC, which
+    #: gossips it to peers), or ``auto``: local while CometBFT has no peers, else mempool.
+    evm_tx_intake: str = "auto"
     log_level: str = "info"
     modules: list[str] = field(
         default_factory=lambda: ["auth", "bank", "evm", "staking", "distribution", "slashing", "wasm"]
     )
     store: StoreSection = field(default_factory=StoreSection)
+
+    def __post_init__(self) -> None:
+        if self.evm_tx_intake not in EVM_TX_INTAKES:
+            raise ValueError(f"app.toml: evm_tx_intake must be one of {', '.join(EVM_TX_INTAKES)}, "
+                             f"not {self.evm_tx_intake!r}")
 
     def workers(self) -> int:
         """Txs executed at once (1 = serial). Automatic (0) is serial on small machines:

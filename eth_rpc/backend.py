@@ -48,6 +48,10 @@ class Backend:
         #: app's decoder before it is broadcast (the node's glue installs it), so CheckTx
         #: does not decode it and recover its sender a second time.
         self.admit: Callable[[bytes, Any], None] | None = None
+        #: ``submit_local(tx)``: the local app's pool admits ``tx`` as a local tx (None) or
+        #: says why not (``intake.py``); installed by the node's glue.
+        self.submit_local: Callable[[Any], str | None] | None = None
+        self.intake: Any = None  # intake.TxIntake, set by the server once its loop runs
         #: ``association_tx(message, v, r, s)``: the bytes of the app's gasless association
         #: tx for a signed message (``sei_associate``), installed by the node's glue.
         self.association_tx: Callable[[str, str, str, str], bytes] | None = None

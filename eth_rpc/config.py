@@ -31,5 +31,7 @@ class RpcConfig:
     worker_threads: int = 4
     #: Broadcasts to CometBFT in flight at once (senders are spread over this many lanes).
     broadcast_lanes: int = 8
+    #: Where eth_sendRawTransaction puts a tx: auto | local | mempool (``intake.py``).
+    tx_intake: str = "auto"
     #: Priority fee suggested when recent blocks carry no tips (1 gwei, as ethers assumes).
     default_tip_wei: int = 1_000_000_000

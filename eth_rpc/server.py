@@ -26,6 +26,7 @@ from eth_rpc.dispatch import Dispatcher, dumps, error_response
 from eth_rpc.errors import INVALID_REQUEST, RpcError
 from eth_rpc.filters import FilterManager
 from eth_rpc.index import RenderedBlock
+from eth_rpc.intake import TxIntake
 from eth_rpc.mempool import Mempool
 from eth_rpc.method_table import build_method_table
 from eth_rpc.subscriptions import Connection, SubscriptionHub
@@ -67,6 +68,7 @@ class RpcServer(LoopThreadServer):
         if b.comet is None:
             b.comet = CometClient(cfg.cometbft_rpc, lanes=cfg.broadcast_lanes)
         b.mempool = Mempool(b.comet, cfg.evm_chain_id, b.pool)
+        b.intake = TxIntake(cfg.tx_intake, b.comet, b.submit_local)
         b.filters = FilterManager(b.index, cfg.filter_timeout_s, cfg.max_filters, cfg.max_log_blocks)
         b.hub = SubscriptionHub(cfg.max_subscriptions)
         app = web.Application(client_max_size=cfg.max_body_bytes)

@@ -20,6 +20,7 @@ TX_TOO_LARGE = 21  # oversize tx
 INVALID_CHAIN_ID = 28  # wrong chain id
 INVALID_GAS_LIMIT = 29
 INVALID_REQUEST = 18
+TX_IN_MEMPOOL = 19  # the very tx is held already
 NOT_FOUND = 38
 INVALID_RECIPIENT = 46  # the direct cast of an EVM address linked to another account
 MEMPOOL_FULL = 20

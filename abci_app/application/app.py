@@ -32,6 +32,7 @@ from abci_app.cosmos_tx.simulate import PATH as SIMULATE_PATH
 from abci_app.cosmos_tx.simulate import simulate_route
 from abci_app.module_api import BlockInfo, Misbehavior, Module, ValidatorUpdate, Vote
 from evm_bridge.account_db import read_nonce
+from evm_bridge.api import EvmTx
 from ledger import accounts, codes
 from ledger.blocks import CommittedBlock
 from ledger.codes import TxError
@@ -79,7 +80,8 @@ class App:
             handlers.update(m.messages)
         self.codec = TxCodec(config.evm_chain_id, config.max_tx_bytes, handlers)
         self.runner = AppTaskRunner(tuple(m.name for m in self.modules), config.chain_id, self.modules)
-        self.pool = TxPool(config.txpool_account_queue, config.txpool_global_queue, config.txpool_queue_ttl_blocks)
+        self.pool = TxPool(config.txpool_account_queue, config.txpool_global_queue, config.txpool_queue_ttl_blocks,
+                           config.txpool_max_txs)
         self.check = CheckState(
             db, self.codec, self.pool, handlers,
             chain_id=config.chain_id, evm_chain_id=config.evm_chain_id, min_gas_price=config.min_gas_price,
@@ -147,7 +149,8 @@ class App:
     # ---- proposals ----
 
     def prepare_proposal(self, req: abci.RequestPrepareProposal) -> abci.ResponsePrepareProposal:
-        """Order the mempool's txs (``txpool.proposal``): this node's choice, not consensus."""
+        """Order the mempool's txs and this node's local txs (``txpool.proposal``): this
+        node's choice, not consensus."""
         view = self.db.read_view()
         pool = self.pool
 
@@ -156,7 +159,8 @@ class App:
             return holder is None or holder.hash == tx.hash
 
         limits = Limits(req.max_tx_bytes, block_gas_limit(view), base_fee(view))
-        txs = build_proposal(req.txs, self.codec.decode, keep, lambda sender: read_nonce(view, sender), limits)
+        txs = build_proposal(req.txs, self.codec.decode, keep, lambda sender: read_nonce(view, sender), limits,
+                             local=pool.local_txs())
         return abci.ResponsePrepareProposal(txs=txs)
 
     def process_proposal(self, req: abci.RequestProcessProposal) -> abci.ResponseProcessProposal:
@@ -250,19 +254,22 @@ class App:
     def commit(self, req: abci.RequestCommit) -> abci.ResponseCommit:
         with self._consensus:
             started = time.perf_counter()
-            try:
-                self.db.commit()
-            except Exception as exc:  # the data directory cannot be written: the node must stop
-                self.storage_failure = f"{type(exc).__name__}: {exc}"
-                log.critical("commit failed, the node stops (no committed height is lost): %s", self.storage_failure)
-                raise
-            commit_ms = int((time.perf_counter() - started) * 1000)
             staged, self._staged = self._staged, None
-            if staged is not None:
-                self.check.last_time_ns = staged[0].time_ns
-            self.check.reset()
-            committed = self.db.read_view()
-            self.pool.on_commit(self.db.last_height(), lambda sender: read_nonce(committed, sender))
+            with self.check.lock:  # no tx is admitted between the durable write and the pool's update
+                try:
+                    self.db.commit()
+                except Exception as exc:  # the data directory cannot be written: the node must stop
+                    self.storage_failure = f"{type(exc).__name__}: {exc}"
+                    log.critical("commit failed, the node stops (no committed height is lost): %s",
+                                 self.storage_failure)
+                    raise
+                commit_ms = int((time.perf_counter() - started) * 1000)
+                if staged is not None:
+                    self.check.last_time_ns = staged[0].time_ns
+                self.check.reset()
+                committed = self.db.read_view()
+                included = {tx.hash for tx in staged[0].decoded if isinstance(tx, EvmTx)} if staged else set()
+                self.pool.on_commit(self.db.last_height(), lambda sender: read_nonce(committed, sender), included)
             if staged is not None:
                 block, outcome = staged
                 s = outcome.stats

@@ -4,7 +4,11 @@ Native txs: the check state is an overlay over the last committed state that acc
 the effects of admitted native txs (sequences, fees, amounts), so a sender's consecutive
 txs are admitted in order (Cosmos SDK semantics). Ethereum txs go through the tx pool
 (``txpool``): checked at their own nonce, queued past a gap, replaceable. Commit resets
-the overlay; CometBFT's recheck then replays the mempool and drops what became invalid.
+the overlay (holding ``lock``, so no tx is admitted against a half-updated state); CometBFT's
+recheck then replays the mempool and drops what became invalid.
+
+``check_local`` admits an Ethereum tx handed over by this node's JSON-RPC straight into
+the pool as a local tx (no CometBFT round trip, no mempool): this node proposes it.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from abci_app.application.txpool.admission import check_evm
 from abci_app.application.txpool.pool import TxPool
 from abci_app.cosmos_tx.associate import execute_associate
 from abci_app.cosmos_tx.execute import execute_cosmos_tx
+from evm_bridge.api import EvmTx
 from ledger import accounts, codes
 from ledger.codes import TxError
 from ledger.context import BlockContext, make_context
@@ -56,13 +61,16 @@ class CheckState:
         self.min_gas_price = min_gas_price
         self.view: Overlay | None = None
         self.last_time_ns = 0
-        self._lock = threading.Lock()
+        #: Held by every check and by Commit from the durable write to the pool's update.
+        self.lock = threading.RLock()
+        self._evm_ctx: BlockContext | None = None
         #: tx hash -> account number its signature was verified against.
         self._verified: OrderedDict[bytes, int] = OrderedDict()
 
     def reset(self) -> None:
-        with self._lock:
+        with self.lock:
             self.view = Overlay(self.db.read_view())
+            self._evm_ctx = None
 
     def verified_account(self, decoded: Decoded) -> int:
         return self._verified.get(decoded.hash, -1)
@@ -77,21 +85,42 @@ class CheckState:
             evm_chain_id=self.evm_chain_id,
         )
 
+    def check_local(self, tx: EvmTx) -> None:
+        """Admit an Ethereum tx (decoded by the JSON-RPC) as a local tx; raises ``TxError``."""
+        self.codec.remember(tx.raw, tx)  # FinalizeBlock finds it decoded
+        with self.lock:
+            view = self._view()
+            check_evm(self.pool, tx, view, self._evm_context(view), self.db.last_height(), False, local=True)
+
+    def _view(self) -> Overlay:
+        if self.view is None:
+            self.view = Overlay(self.db.read_view())
+        return self.view
+
+    def _evm_context(self, view: Overlay) -> BlockContext:
+        """The next block's context for Ethereum checks (they write nothing: one per height)."""
+        if self._evm_ctx is None:
+            self._evm_ctx = self.next_block_context(view)
+        return self._evm_ctx
+
     def check(self, raw: bytes, recheck: bool) -> abci.ResponseCheckTx:
         try:
             decoded = self.codec.decode(raw)
         except TxError as e:
             return abci.ResponseCheckTx(code=e.code, log=e.log, codespace=e.codespace)
-        with self._lock:
-            if self.view is None:
-                self.view = Overlay(self.db.read_view())
-            scratch = Overlay(self.view)
+        with self.lock:
+            view = self._view()
+            if decoded.kind == EVM:
+                try:
+                    gas_wanted = check_evm(self.pool, decoded.tx, view, self._evm_context(view),
+                                           self.db.last_height(), recheck)
+                except TxError as e:
+                    return abci.ResponseCheckTx(code=e.code, log=e.log, codespace=e.codespace)
+                return abci.ResponseCheckTx(code=codes.OK, gas_wanted=gas_wanted)
+            scratch = Overlay(view)
             ctx = self.next_block_context(scratch)
             try:
-                if decoded.kind == EVM:
-                    gas_wanted = check_evm(self.pool, decoded.tx, scratch, ctx, self.db.last_height(), recheck)
-                    result_code, log, gas_used = codes.OK, "", 0
-                elif decoded.kind == ASSOCIATE:
+                if decoded.kind == ASSOCIATE:
                     result = execute_associate(decoded.tx, scratch)
                     if result.code != codes.OK:
                         return abci.ResponseCheckTx(code=result.code, log=result.log)

@@ -35,6 +35,7 @@ def rpc_config(cfg: Any) -> RpcConfig:
         gas_cap=cfg.rpc_gas_cap,
         max_subscriptions=cfg.rpc_max_subscriptions,
         broadcast_lanes=cfg.rpc_broadcast_lanes,
+        tx_intake=cfg.evm_tx_intake,
     )
 
 
@@ -51,6 +52,19 @@ def app_replayer(app: Any) -> Callable[[KVView, BlockContext, list[bytes]], None
             app.runner.run(BlockTask(decoded), ctx, view)
 
     return replay
+
+
+def local_submitter(app: Any) -> Callable[[Any], str | None]:
+    """The JSON-RPC's way into the app's pool for a local tx: None, or why it was refused."""
+
+    def submit(tx: Any) -> str | None:
+        try:
+            app.check.check_local(tx)
+        except TxError as e:
+            return e.log
+        return None
+
+    return submit
 
 
 class RpcService:
@@ -70,6 +84,7 @@ class RpcService:
         backend = Backend(self.config, self.index, node.db, node.app.runner.precompiles)
         backend.replay = app_replayer(node.app)
         backend.admit = node.app.codec.remember
+        backend.submit_local = local_submitter(node.app)
         backend.association_tx = encode_associate
         backend.pool = node.app.pool
         self.server = RpcServer(backend)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from eth_rpc import params as P
-from eth_rpc.cometbft import CometError
 from eth_rpc.errors import server_error
 from eth_rpc.index.render import tx_object
 from eth_rpc.method_spec import ASYNC, rpc
@@ -14,22 +13,6 @@ from evm_bridge.txs import decode_tx
 
 Json = dict[str, Any]
 _PENDING = {"blockHash": None, "blockNumber": None, "transactionIndex": None}
-
-#: CometBFT mempool errors in geth's words.
-_MEMPOOL_WORDING = (
-    ("tx already exists in cache", "already known"),
-    ("mempool is full", "txpool is full"),
-    ("tx too large", "oversized data"),
-)
-
-
-def _comet_wording(text: str) -> str:
-    low = text.lower()
-    for needle, words in _MEMPOOL_WORDING:
-        if needle in low:
-            return words
-    return text.strip(": ") or "transaction rejected"
-
 
 @rpc("eth_sendRawTransaction", ASYNC)
 async def send_raw_transaction(b: Any, params: list) -> str:
@@ -41,12 +24,7 @@ async def send_raw_transaction(b: Any, params: list) -> str:
         raise server_error(str(e)) from None
     if b.admit is not None:
         b.admit(raw, tx)
-    try:
-        res = await b.comet.broadcast_tx_sync(raw, tx.sender)
-    except CometError as e:
-        raise server_error(_comet_wording(e.text)) from None
-    if int(res.get("code", 0)) != 0:
-        raise server_error(res.get("log") or f"transaction rejected (code {res.get('code')})")
+    await b.intake.send(tx)
     b.mempool.remember(tx)
     if b.mempool.first_sighting(tx.hash):
         b.hub.publish_pending(tx.hash)

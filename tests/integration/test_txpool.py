@@ -3,7 +3,9 @@ batches and concurrent connections keep landing, future nonces queue, replacemen
 the price bump, and the window and TTL bound what is held.
 
 The node runs with ``txpool_account_queue = 128`` (so 100 txs of one sender in random
-order all fit the window) and ``txpool_queue_ttl_blocks = 20``.
+order all fit the window) and ``txpool_queue_ttl_blocks = 20``, once for each way a tx
+enters: ``local`` (the JSON-RPC hands it to the app's pool; the node proposes it) and
+``mempool`` (through CometBFT's ``broadcast_tx_sync``, CheckTx and recheck).
 """
 
 from __future__ import annotations
@@ -32,13 +34,15 @@ FEE, TIP = 10 * 10**9, 10**9
 TO = Account.from_key("0x" + "01" * 32).address
 
 
-@pytest.fixture(scope="module")
-def node(tmp_path_factory):
+@pytest.fixture(scope="module", params=["local", "mempool"])
+def node(tmp_path_factory, request):
     n = LocalNode(tmp_path_factory.mktemp("txpool") / "home")
     n.init()
     cfg = AppConfig.load(n.home)
     cfg.txpool_account_queue = WINDOW
     cfg.txpool_queue_ttl_blocks = TTL_BLOCKS
+    cfg.evm_tx_intake = request.param
+    n.intake = request.param
     cfg.save(n.home)
     n.start()
     yield n
@@ -231,6 +235,9 @@ def test_a_gapped_tx_past_its_ttl_is_evicted(node, funder):
     gapped, gapped_hash = sign(sender, WINDOW - 1)
     assert rpc.send(gapped)["result"] == gapped_hash
     admitted = node.height()
+    # A local tx stays in the app's pool; a relayed one sits in CometBFT's mempool too.
+    assert int(node.rpc("num_unconfirmed_txs")["n_txs"]) == (0 if node.intake == "local" else 1)
+    assert rpc.send(gapped)["error"] == {"code": -32000, "message": "already known"}
     assert list(rpc.call("txpool_content")["queued"][sender.address]) == [str(WINDOW - 1)]
     assert rpc.call("txpool_status")["queued"] == "0x1"
     node.wait_height(admitted + TTL_BLOCKS - 3)

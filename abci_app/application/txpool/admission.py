@@ -19,12 +19,17 @@ from ledger.context import BlockContext
 from store.api import ReadView
 
 
-def check_evm(pool: TxPool, tx: EvmTx, view: ReadView, ctx: BlockContext, height: int, recheck: bool) -> int:
+def check_evm(
+    pool: TxPool, tx: EvmTx, view: ReadView, ctx: BlockContext, height: int, recheck: bool, local: bool = False
+) -> int:
     """Admit (or keep, on recheck) ``tx``; returns its gas wanted, raises ``TxError``.
 
     ``view`` is the check state (committed state plus pending native effects), ``height``
-    the last committed height.
+    the last committed height; ``local``: the tx is held in the pool only (not in
+    CometBFT's mempool), and one the pool holds already is refused as already known.
     """
+    if local and pool.find(tx.hash) is not None:
+        raise TxError(codes.TX_IN_MEMPOOL, "already known", "evm")
     if recheck:
         why = pool.buried(tx.hash)
         if why is not None:
@@ -40,7 +45,7 @@ def check_evm(pool: TxPool, tx: EvmTx, view: ReadView, ctx: BlockContext, height
         return tx.gas
     balance = spendable_wei(view, tx) - pool.reserved_below(tx.sender, tx.nonce)
     _validate(tx, ctx, max(0, balance), view)
-    pool.insert(tx, state_nonce, height)
+    pool.insert(tx, state_nonce, height, local)
     return tx.gas
 
 

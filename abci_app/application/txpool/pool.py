@@ -1,6 +1,12 @@
-"""The node's view of its Ethereum txs waiting in CometBFT's mempool, one slot per
-(sender, nonce): which are pending (contiguous from the sender's committed nonce) and
-which are queued (behind a gap), replacements, caps and evictions.
+"""The node's Ethereum txs, one slot per (sender, nonce): which are pending (contiguous
+from the sender's committed nonce) and which are queued (behind a gap), replacements,
+caps and evictions.
+
+A tx reaches a slot through CheckTx (it sits in CometBFT's mempool too) or as a *local*
+tx: handed straight to the app by this node's JSON-RPC (``CheckState.check_local``), held
+here only, and proposed from here by PrepareProposal. A local tx leaves when a block uses
+its nonce, when a block includes it without using its nonce (the block refused it), or as
+a queued tx past its TTL; CometBFT's recheck never sees it.
 
 Not consensus state: it only steers CheckTx, recheck and this node's own proposals. The
 check path mutates it (under the app's check lock); the JSON-RPC reads snapshots from
@@ -11,7 +17,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from evm_bridge.api import EvmTx
@@ -26,6 +32,7 @@ _TOMBSTONES = 100_000
 
 REPLACED = "replaced by a transaction with a higher fee"
 EXPIRED = "evicted from the txpool: its nonce gap stayed unfilled"
+REFUSED = "evicted from the txpool: a block included it without using its nonce"
 
 
 @dataclass(slots=True)
@@ -33,6 +40,7 @@ class Entry:
     tx: EvmTx
     since: int  # committed height when admitted
     seen: int  # committed height of its last CheckTx or recheck
+    local: bool = False  # held here only, not in CometBFT's mempool
 
 
 class _Account:
@@ -63,10 +71,13 @@ def replaces(new: EvmTx, old: EvmTx) -> bool:
 
 
 class TxPool:
-    def __init__(self, account_queue: int = 64, global_queue: int = 1024, ttl_blocks: int = 900) -> None:
+    def __init__(self, account_queue: int = 64, global_queue: int = 1024, ttl_blocks: int = 900,
+                 max_txs: int = 20_000) -> None:
         self.account_queue = account_queue
         self.global_queue = global_queue
         self.ttl_blocks = ttl_blocks
+        #: Most txs held at once (pending and queued; CometBFT's mempool ``size`` default).
+        self.max_txs = max_txs
         self._accounts: dict[bytes, _Account] = {}
         self._by_hash: dict[bytes, Entry] = {}
         self._queued = 0
@@ -96,7 +107,7 @@ class TxPool:
                     f" (queue window {self.account_queue})",
                     "evm",
                 )
-            if tx.nonce > acc.pending_end and self._queued >= self.global_queue:
+            if (tx.nonce > acc.pending_end and self._queued >= self.global_queue) or len(self._by_hash) >= self.max_txs:
                 raise TxError(codes.MEMPOOL_FULL, "txpool is full", "evm")
             return False
 
@@ -108,8 +119,9 @@ class TxPool:
                 return 0
             return sum(e.tx.gas * e.tx.max_fee_per_gas + e.tx.value for n, e in acc.slots.items() if n < nonce)
 
-    def insert(self, tx: EvmTx, state_nonce: int, height: int) -> None:
-        """Hold ``tx`` in its slot (after ``check_slot``), replacing what held it."""
+    def insert(self, tx: EvmTx, state_nonce: int, height: int, local: bool = False) -> None:
+        """Hold ``tx`` in its slot (after ``check_slot``), replacing what held it; ``local``:
+        only here, not in CometBFT's mempool."""
         with self._lock:
             acc = self._account(tx.sender, state_nonce)
             before = acc.queued()
@@ -117,7 +129,7 @@ class TxPool:
             if old is not None:
                 self._by_hash.pop(old.tx.hash, None)
                 self._bury(old.tx.hash, REPLACED)
-            entry = Entry(tx, height, height)
+            entry = Entry(tx, height, height, local)
             acc.slots[tx.nonce] = entry
             self._by_hash[tx.hash] = entry
             self._tombstones.pop(tx.hash, None)
@@ -156,17 +168,23 @@ class TxPool:
             self._queued += acc.queued() - before
             self._forget_if_empty(tx.sender, acc)
 
-    def on_commit(self, height: int, nonce_of: Callable[[bytes], int]) -> None:
+    def on_commit(self, height: int, nonce_of: Callable[[bytes], int], included: Collection[bytes] = ()) -> None:
         """After block ``height`` committed: drop the slots its txs used, queued txs older
-        than the TTL (buried, so recheck evicts them), and txs the last recheck round did
-        not see (CometBFT no longer holds them)."""
+        than the TTL (buried, so recheck evicts them), txs the last recheck round did not
+        see (CometBFT no longer holds them; local txs excepted: it never held them) and
+        local txs the block included (hashes ``included``) without using their nonce."""
         with self._lock:
             rechecked = self._recheck_height == height - 1
             for sender, acc in list(self._accounts.items()):
                 base = max(acc.base, nonce_of(sender))
-                gone = [n for n, e in acc.slots.items() if n < base or (rechecked and e.seen < height - 1)]
+                gone = [n for n, e in acc.slots.items()
+                        if n < base or (rechecked and not e.local and e.seen < height - 1)]
                 acc.base = base
                 self._pop(acc, gone)
+                refused = [n for n, e in acc.slots.items() if e.local and e.tx.hash in included]
+                for n in refused:
+                    self._bury(acc.slots[n].tx.hash, REFUSED)
+                self._pop(acc, refused)
                 expired = [n for n, e in acc.slots.items()
                            if n > acc.pending_end and height - e.since >= self.ttl_blocks]
                 for n in expired:
@@ -174,6 +192,13 @@ class TxPool:
                 self._pop(acc, expired)
                 self._forget_if_empty(sender, acc)
             self._queued = sum(a.queued() for a in self._accounts.values())
+
+    # ---- proposals ----
+
+    def local_txs(self) -> list[EvmTx]:
+        """The local txs (held here only), for this node's proposals."""
+        with self._lock:
+            return [e.tx for e in self._by_hash.values() if e.local]
 
     # ---- JSON-RPC views ----
 

@@ -2,7 +2,7 @@
 (ProcessProposal).
 
 Building: native txs first, in mempool order (Cosmos sequences: in order only); then the
-Ethereum txs, sender by sender, highest effective tip first (ties: the sender seen first
+Ethereum txs of the mempool and of this node's local txs (``pool.py``), sender by sender, highest effective tip first (ties: the sender seen first
 in the mempool), each sender's txs in nonce order from its committed nonce, stopping at
 its first gap; all within the block's byte limit and gas limit (the sum of gas limits).
 
@@ -51,15 +51,16 @@ def build_proposal(
     keep: Callable[[EvmTx], bool],
     nonce_of: Callable[[bytes], int],
     limits: Limits,
+    local: Sequence[EvmTx] = (),
 ) -> list[bytes]:
-    """The block's txs from the mempool's. ``keep(tx)`` is False for a tx the pool has
-    replaced; ``nonce_of(sender)`` is the committed nonce."""
+    """The block's txs from the mempool's (``raws``) and this node's local txs (``local``,
+    held in its pool only; after the mempool's in arrival order). ``keep(tx)`` is False for
+    a mempool tx the pool has replaced; ``nonce_of(sender)`` is the committed nonce."""
     out: list[bytes] = []
     size = gas = 0
 
-    def fits(raw: bytes, d: Decoded) -> bool:
+    def fits(raw: bytes, g: int) -> bool:
         nonlocal size, gas
-        g = tx_gas(d)
         if size + len(raw) > limits.max_bytes or (limits.max_gas > 0 and gas + g > limits.max_gas):
             return False
         out.append(raw)
@@ -67,39 +68,42 @@ def build_proposal(
         gas += g
         return True
 
-    runs: dict[bytes, dict[int, tuple[bytes, Decoded]]] = {}
+    runs: dict[bytes, dict[int, EvmTx]] = {}
     first_seen: dict[bytes, int] = {}
+
+    def hold(tx: EvmTx, order: int) -> None:
+        slots = runs.setdefault(tx.sender, {})
+        first_seen.setdefault(tx.sender, order)
+        slots.setdefault(tx.nonce, tx)
+
     for i, raw in enumerate(raws):
         try:
             d = decode(raw)
         except TxError:
             continue
         if d.kind != EVM:
-            fits(raw, d)
+            fits(raw, tx_gas(d))
             continue
-        tx = d.tx
-        if not keep(tx):
-            continue
-        slots = runs.setdefault(tx.sender, {})
-        first_seen.setdefault(tx.sender, i)
-        slots.setdefault(tx.nonce, (raw, d))
+        if keep(d.tx):
+            hold(d.tx, i)
+    for i, tx in enumerate(local, len(raws)):
+        hold(tx, i)
     heads: list[tuple[int, int, bytes, int]] = []
     for sender, slots in runs.items():
         _push(heads, slots, sender, nonce_of(sender), first_seen[sender], limits.base_fee)
     while heads:
         _, order, sender, nonce = heapq.heappop(heads)
-        raw, d = runs[sender][nonce]
-        if fits(raw, d):
+        tx = runs[sender][nonce]
+        if fits(tx.raw, tx.gas):
             _push(heads, runs[sender], sender, nonce + 1, order, limits.base_fee)
     return out
 
 
-def _push(heads: list, slots: dict[int, tuple[bytes, Decoded]], sender: bytes, nonce: int, order: int,
-          base_fee: int) -> None:
+def _push(heads: list, slots: dict[int, EvmTx], sender: bytes, nonce: int, order: int, base_fee: int) -> None:
     held = slots.get(nonce)
     if held is None:
         return
-    tip = effective_tip(held[1].tx, base_fee)
+    tip = effective_tip(held, base_fee)
     if tip >= 0:
         heapq.heappush(heads, (-tip, order, sender, nonce))
 

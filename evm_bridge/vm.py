@@ -16,14 +16,17 @@ from typing import Any
 
 from eth._utils.address import generate_contract_address
 from eth.abc import ComputationAPI, MessageAPI
+from eth.vm.computation import NO_RESULT
 from eth.vm.execution_context import ExecutionContext
 from eth.vm.forks.cancun.computation import CancunComputation
 from eth.vm.forks.cancun.state import CancunState, CancunTransactionExecutor
 from eth.vm.forks.prague.computation import PragueComputation
 from eth.vm.forks.prague.state import PragueState, PragueTransactionExecutor
+from eth.vm.logic.invalid import InvalidOpcode
 from eth.vm.message import Message
 from eth_hash.auto import keccak
 
+from evm_bridge import interpreter
 from evm_bridge.account_db import ViewAccountDB
 from evm_bridge.api import BlockOverrides, EvmTx
 from evm_bridge.blockhash import block_hash
@@ -198,12 +201,16 @@ def _code_positions(code: bytes) -> tuple[frozenset[int], frozenset[int]]:
 
 
 class _ComputationMixin:
-    """py-evm's computation with the jump-destination analysis shared per code."""
+    """py-evm's computation with the jump-destination analysis shared per code and the
+    hottest opcodes run inline (``interpreter.py``)."""
 
     code: Any
     #: Whether pysei's native precompiles (bank, wasmd, json, addr, staking at 0x…1001-5)
     #: join the fork's own.
     module_precompiles = True
+    #: The fork's opcode table and what of it runs inline; a subclass with another table
+    #: (a tracer's) runs every opcode through its table.
+    inline: interpreter.InlineTable
 
     def __init__(self, state: Any, message: Any, transaction_context: Any) -> None:
         super().__init__(state, message, transaction_context)  # type: ignore[call-arg]
@@ -215,6 +222,33 @@ class _ComputationMixin:
         """The state's table: the fork's precompiles plus the chain's (``fork_precompiles``)."""
         return self.state.precompiles  # type: ignore[attr-defined]
 
+    @classmethod
+    def apply_computation(
+        cls, state: Any, message: MessageAPI, transaction_context: Any, parent_computation: Any = None
+    ) -> ComputationAPI:
+        """py-evm's ``apply_computation`` (same set-up, same precompile exit) with the
+        opcode loop of ``interpreter.run``."""
+        with cls(state, message, transaction_context) as computation:  # type: ignore[operator]
+            if computation.is_origin_computation:
+                computation.contracts_created = []
+                if message.is_create:
+                    cls.consume_initcode_gas_cost(computation)  # type: ignore[attr-defined]
+            if parent_computation is not None:
+                computation.contracts_created = parent_computation.contracts_created
+            if message.is_create:
+                computation.contracts_created.append(message.storage_address)
+            precompile = computation.precompiles.get(message.code_address, NO_RESULT)
+            if precompile is not NO_RESULT:
+                if not message.is_delegation:
+                    precompile(computation)
+                return computation
+            opcodes = cls.opcodes  # type: ignore[attr-defined]
+            inline = cls.inline.gas if opcodes is cls.inline.opcodes else {}
+            interpreter.run(computation, opcodes, inline, InvalidOpcode)
+        return computation
+
+
+
 
 def fork_precompiles(computation_class: Any, precompiles: PrecompileTable) -> Mapping[Any, Any]:
     """py-evm's precompiles of the fork, plus ``precompiles`` when the fork runs pysei's."""
@@ -223,7 +257,7 @@ def fork_precompiles(computation_class: Any, precompiles: PrecompileTable) -> Ma
 
 
 class PragueViewComputation(_ComputationMixin, PragueComputation):  # type: ignore[misc]
-    pass
+    inline = interpreter.InlineTable(PragueComputation.opcodes)
 
 
 class CancunViewComputation(_ComputationMixin, CancunComputation):  # type: ignore[misc]
@@ -231,6 +265,7 @@ class CancunViewComputation(_ComputationMixin, CancunComputation):  # type: igno
     ordinary contract accounts, so it has plain Ethereum precompiles. The chain runs Prague."""
 
     module_precompiles = False
+    inline = interpreter.InlineTable(CancunComputation.opcodes)
 
 
 class PragueExecutor(_ExecutorMixin, PragueTransactionExecutor):  # type: ignore[misc]

@@ -1,0 +1,182 @@
+"""py-evm's opcode loop with its hottest opcodes run inline (consensus code).
+
+py-evm runs every opcode through two method calls for gas (``Opcode.__call__`` ->
+``computation.consume_gas`` -> ``GasMeter.consume_gas``) and two or three for the stack.
+For the opcodes that are most of a compiled contract's steps (PUSH, DUP, SWAP, POP,
+JUMP, JUMPI, JUMPDEST and plain arithmetic, comparison and bit operations) this loop does
+the same work on the stack list and the gas meter directly; every other opcode, and every
+step that would fail (out of gas, stack under- or overflow, a bad jump target is judged
+inline the way py-evm judges it), runs py-evm's own opcode function, so errors, gas and
+state are py-evm's. An opcode is inlined only when the computation's table holds py-evm's
+own function for it with a fixed gas cost (``inline_gas``): a tracer that wraps the table
+sees every step.
+
+Oracle: ``tests/property/test_interpreter.py`` runs random bytecode through this loop and
+through py-evm's ``apply_computation`` and compares output, gas, error and stack.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from eth.exceptions import Halt, InvalidInstruction, InvalidJumpDestination
+from eth.vm.logic import arithmetic, comparison, duplication, flow, swap
+from eth.vm.logic import stack as stack_logic
+from eth.vm.opcode_values import JUMPDEST, STOP
+
+UINT_256_MAX = 2**256 - 1
+UINT_256_CEILING = 2**256
+
+#: Opcode -> the py-evm logic function this loop stands in for.
+_EXPECTED: dict[int, Any] = {
+    0x01: arithmetic.add,
+    0x02: arithmetic.mul,
+    0x03: arithmetic.sub,
+    0x04: arithmetic.div,
+    0x10: comparison.lt,
+    0x11: comparison.gt,
+    0x14: comparison.eq,
+    0x15: comparison.iszero,
+    0x16: comparison.and_op,
+    0x17: comparison.or_op,
+    0x18: comparison.xor,
+    0x19: comparison.not_op,
+    0x1B: arithmetic.shl,
+    0x1C: arithmetic.shr,
+    0x50: stack_logic.pop,
+    0x56: flow.jump,
+    0x57: flow.jumpi,
+    0x5B: flow.jumpdest,
+    **{0x5F + n: getattr(stack_logic, f"push{n}") for n in range(1, 33)},
+    **{0x7F + n: getattr(duplication, f"dup{n}") for n in range(1, 17)},
+    **{0x8F + n: getattr(swap, f"swap{n}") for n in range(1, 17)},
+}
+
+
+def inline_gas(opcodes: Mapping[int, Any]) -> dict[int, int]:
+    """The opcodes of ``opcodes`` this loop may run inline, with their fixed gas costs."""
+    out: dict[int, int] = {}
+    for op, logic in _EXPECTED.items():
+        fn = opcodes.get(op)
+        if fn is not None and getattr(fn, "logic_fn", None) is logic and isinstance(getattr(fn, "gas_cost", None), int):
+            out[op] = fn.gas_cost
+    return out
+
+
+class InlineTable:
+    """A fork's opcode table and ``inline_gas`` of it."""
+
+    def __init__(self, opcodes: Mapping[int, Any]) -> None:
+        self.opcodes = opcodes
+        self.gas = inline_gas(opcodes)
+
+
+def _int(x: int | bytes) -> int:
+    return x if type(x) is int else int.from_bytes(x, "big")
+
+
+def run(computation: Any, opcodes: Mapping[int, Any], gas: Mapping[int, int], invalid: Any) -> None:
+    """Run ``computation``'s code to its end (py-evm's loop body); ``gas``: ``inline_gas``;
+    ``invalid(op)``: py-evm's ``InvalidOpcode`` for a byte without an opcode."""
+    code = computation.code
+    raw = code._raw_code_bytes
+    size = len(raw)
+    values = computation._stack.values
+    append = values.append
+    pop = values.pop
+    meter = computation._gas_meter
+    while True:
+        pc = code.program_counter
+        if pc < size:
+            op = raw[pc]
+            code.program_counter = pc + 1
+        else:  # past the end: STOP, the counter left where it is (py-evm's CodeStream)
+            op = STOP
+        g = gas.get(op)
+        if g is not None and g <= meter.gas_remaining:
+            depth = len(values)
+            if 0x60 <= op <= 0x7F:  # PUSH1-32
+                if depth < 1024:
+                    meter.gas_remaining -= g
+                    n = op - 0x5F
+                    end = pc + 1 + n
+                    data = raw[pc + 1:end]
+                    code.program_counter = end
+                    append(data if len(data) == n else data.ljust(n, b"\x00"))
+                    continue
+            elif 0x80 <= op <= 0x8F:  # DUP1-16
+                n = op - 0x7F
+                if n <= depth < 1024:
+                    meter.gas_remaining -= g
+                    append(values[-n])
+                    continue
+            elif 0x90 <= op <= 0x9F:  # SWAP1-16
+                n = op - 0x8F
+                if n < depth:
+                    meter.gas_remaining -= g
+                    values[-1], values[-n - 1] = values[-n - 1], values[-1]
+                    continue
+            elif op == JUMPDEST:
+                meter.gas_remaining -= g
+                continue
+            elif op == 0x50:  # POP
+                if depth:
+                    meter.gas_remaining -= g
+                    pop()
+                    continue
+            elif op == 0x56 or op == 0x57:  # JUMP, JUMPI
+                if depth >= op - 0x55:
+                    meter.gas_remaining -= g
+                    dest = _int(pop())
+                    if op == 0x57 and not _int(pop()):
+                        continue
+                    code.program_counter = dest
+                    if (raw[dest] if dest < size else STOP) != JUMPDEST:
+                        raise InvalidJumpDestination("Invalid Jump Destination")
+                    if not code.is_valid_opcode(dest):
+                        raise InvalidInstruction("Jump resulted in invalid instruction")
+                    continue
+            elif op == 0x15 or op == 0x19:  # ISZERO, NOT
+                if depth:
+                    meter.gas_remaining -= g
+                    v = _int(pop())
+                    append((1 if v == 0 else 0) if op == 0x15 else UINT_256_MAX - v)
+                    continue
+            elif depth >= 2:  # two operands, one result
+                meter.gas_remaining -= g
+                a = _int(pop())
+                b = _int(pop())
+                if op == 0x01:
+                    r = (a + b) & UINT_256_MAX
+                elif op == 0x03:
+                    r = (a - b) & UINT_256_MAX
+                elif op == 0x16:
+                    r = a & b
+                elif op == 0x17:
+                    r = a | b
+                elif op == 0x18:
+                    r = a ^ b
+                elif op == 0x14:
+                    r = 1 if a == b else 0
+                elif op == 0x10:
+                    r = 1 if a < b else 0
+                elif op == 0x11:
+                    r = 1 if a > b else 0
+                elif op == 0x1B:
+                    r = 0 if a >= 256 else (b << a) & UINT_256_MAX
+                elif op == 0x1C:
+                    r = 0 if a >= 256 else b >> a
+                elif op == 0x02:
+                    r = (a * b) & UINT_256_MAX
+                else:  # 0x04 DIV
+                    r = 0 if b == 0 else (a // b)
+                append(r)
+                continue
+        fn = opcodes.get(op)
+        if fn is None:
+            fn = invalid(op)
+        try:
+            fn(computation=computation)
+        except Halt:
+            break

@@ -3,8 +3,9 @@
 py-evm runs every opcode through two method calls for gas (``Opcode.__call__`` ->
 ``computation.consume_gas`` -> ``GasMeter.consume_gas``) and two or three for the stack.
 For the opcodes that are most of a compiled contract's steps (PUSH, DUP, SWAP, POP,
-JUMP, JUMPI, JUMPDEST and plain arithmetic, comparison and bit operations) this loop does
-the same work on the stack list and the gas meter directly; every other opcode, and every
+JUMP, JUMPI, JUMPDEST, plain arithmetic, comparison and bit operations, and MLOAD / MSTORE
+within memory already paid for) this loop does the same work on the stack list, the
+memory and the gas meter directly; every other opcode, and every
 step that would fail (out of gas, stack under- or overflow, a bad jump target is judged
 inline the way py-evm judges it), runs py-evm's own opcode function, so errors, gas and
 state are py-evm's. An opcode is inlined only when the computation's table holds py-evm's
@@ -21,7 +22,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from eth.exceptions import Halt, InvalidInstruction, InvalidJumpDestination
-from eth.vm.logic import arithmetic, comparison, duplication, flow, swap
+from eth.vm.logic import arithmetic, comparison, duplication, flow, memory, swap
 from eth.vm.logic import stack as stack_logic
 from eth.vm.opcode_values import JUMPDEST, STOP
 
@@ -45,9 +46,12 @@ _EXPECTED: dict[int, Any] = {
     0x1B: arithmetic.shl,
     0x1C: arithmetic.shr,
     0x50: stack_logic.pop,
+    0x51: memory.mload,
+    0x52: memory.mstore,
     0x56: flow.jump,
     0x57: flow.jumpi,
     0x5B: flow.jumpdest,
+    0x5F: stack_logic.push0,
     **{0x5F + n: getattr(stack_logic, f"push{n}") for n in range(1, 33)},
     **{0x7F + n: getattr(duplication, f"dup{n}") for n in range(1, 17)},
     **{0x8F + n: getattr(swap, f"swap{n}") for n in range(1, 17)},
@@ -86,6 +90,7 @@ def run(computation: Any, opcodes: Mapping[int, Any], gas: Mapping[int, int], in
     append = values.append
     pop = values.pop
     meter = computation._gas_meter
+    mem = computation._memory
     while True:
         pc = code.program_counter
         if pc < size:
@@ -120,6 +125,27 @@ def run(computation: Any, opcodes: Mapping[int, Any], gas: Mapping[int, int], in
             elif op == JUMPDEST:
                 meter.gas_remaining -= g
                 continue
+            elif op == 0x52:  # MSTORE, memory already that large: no expansion gas
+                if depth >= 2:
+                    start = _int(values[-1])
+                    if start + 32 <= len(mem._bytes):
+                        meter.gas_remaining -= g
+                        pop()
+                        v = pop()
+                        mem._bytes[start:start + 32] = v.to_bytes(32, "big") if type(v) is int else v.rjust(32, b"\x00")[-32:]
+                        continue
+            elif op == 0x51:  # MLOAD, likewise
+                if depth:
+                    start = _int(values[-1])
+                    if start + 32 <= len(mem._bytes):
+                        meter.gas_remaining -= g
+                        values[-1] = bytes(mem._bytes[start:start + 32])
+                        continue
+            elif op == 0x5F:  # PUSH0
+                if depth < 1024:
+                    meter.gas_remaining -= g
+                    append(b"")
+                    continue
             elif op == 0x50:  # POP
                 if depth:
                     meter.gas_remaining -= g

@@ -10,6 +10,7 @@ import hashlib
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import aiohttp
@@ -39,6 +40,8 @@ class Run:
     rejected: list[str] = field(default_factory=list)
     block_seen: dict[int, float] = field(default_factory=dict)
     block_txs: dict[int, int] = field(default_factory=dict)
+    #: Each seen block's own time (CometBFT's header time, else the Ethereum timestamp), s.
+    block_time: dict[int, float] = field(default_factory=dict)
     first_send: float = 0.0
     last_send: float = 0.0
     nonce_errors: list[str] = field(default_factory=list)
@@ -56,15 +59,27 @@ async def _rpc(session: aiohttp.ClientSession, url: str, body: object) -> Any:
         return await resp.json(content_type=None)
 
 
-async def _block_hashes(session: aiohttp.ClientSession, node: Node, height: int, native: bool) -> list[str]:
+def _rfc3339(ts: str) -> float:
+    """CometBFT's RFC 3339 time (nanoseconds) as seconds since the epoch."""
+    head, frac = ts.rstrip("Z").split(".") if "." in ts else (ts.rstrip("Z"), "0")
+    return datetime.fromisoformat(head + "+00:00").timestamp() + float("0." + frac)
+
+
+async def _block_hashes(session: aiohttp.ClientSession, node: Node, height: int, native: bool,
+                        run: Run) -> list[str]:
     out = await _rpc(session, node.eth_url, {"jsonrpc": "2.0", "id": 1, "method": "eth_getBlockByNumber",
                                              "params": [hex(height), False]})
-    hashes = list((out.get("result") or {}).get("transactions", []))
-    if native:
+    block = out.get("result") or {}
+    hashes = list(block.get("transactions", []))
+    if "timestamp" in block:
+        run.block_time[height] = int(block["timestamp"], 16)
+    if node.cometbft_url:
         got = await _rpc(session, node.cometbft_url, {"jsonrpc": "2.0", "id": 1, "method": "block",
                                                      "params": {"height": str(height)}})
-        txs = got["result"]["block"]["data"]["txs"] or []
-        hashes += [hashlib.sha256(base64.b64decode(t)).hexdigest().upper() for t in txs]
+        run.block_time[height] = _rfc3339(got["result"]["block"]["header"]["time"])
+        if native:
+            txs = got["result"]["block"]["data"]["txs"] or []
+            hashes += [hashlib.sha256(base64.b64decode(t)).hexdigest().upper() for t in txs]
     return hashes
 
 
@@ -82,7 +97,7 @@ async def _watch(node: Node, run: Run, sending: asyncio.Task, native: bool, time
             for h in range(seen + 1, top + 1):
                 now = time.perf_counter()
                 run.block_seen[h] = now
-                hashes = await _block_hashes(session, node, h, native)
+                hashes = await _block_hashes(session, node, h, native, run)
                 run.block_txs[h] = len(hashes)
                 for x in hashes:
                     run.included_at.setdefault(x, now)

@@ -111,7 +111,8 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--loads", default=",".join(SHAPES), help=f"comma-separated, of {', '.join(SHAPES)}")
     parser.add_argument("--timeout", type=float, default=300, help="seconds to wait for a load's txs")
-    parser.add_argument("--profile", default="", help="py-spy output for pysei's first load (a) run")
+    parser.add_argument("--profile", default="", help="py-spy output for pysei's first run of --profile-load")
+    parser.add_argument("--profile-load", default=TRANSFERS, help="the load --profile and --comet-profile record")
     parser.add_argument("--comet-profile", default="",
                         help="CometBFT CPU profile (pprof) for pysei's first load (a) run")
     parser.add_argument("--nodes", default="pysei,geth", help="measure only these (e.g. pysei)")
@@ -162,7 +163,7 @@ def main() -> int:
                 for node in order:
                     if node.name not in wanted and not args.ab:
                         continue
-                    first = r == 0 and name == TRANSFERS and node.name == "pysei"
+                    first = r == 0 and name == args.profile_load and node.name == "pysei"
                     profile = args.profile if first else ""
                     comet = _comet_profile(pprof, args.comet_profile, 10) if first and pprof else None
                     progress(f"round {r + 1}: {name} on {node.name}")

@@ -3,8 +3,9 @@
 py-evm runs every opcode through two method calls for gas (``Opcode.__call__`` ->
 ``computation.consume_gas`` -> ``GasMeter.consume_gas``) and two or three for the stack.
 For the opcodes that are most of a compiled contract's steps (PUSH, DUP, SWAP, POP,
-JUMP, JUMPI, JUMPDEST, plain arithmetic, comparison and bit operations, and MLOAD / MSTORE
-within memory already paid for) this loop does the same work on the stack list, the
+JUMP, JUMPI, JUMPDEST, plain arithmetic, comparison and bit operations, CALLER, CALLVALUE,
+CALLDATALOAD, CALLDATASIZE, and MLOAD / MSTORE / KECCAK256 within memory already paid
+for) this loop does the same work on the stack list, the
 memory and the gas meter directly; every other opcode, and every
 step that would fail (out of gas, stack under- or overflow, a bad jump target is judged
 inline the way py-evm judges it), runs py-evm's own opcode function, so errors, gas and
@@ -22,9 +23,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from eth.exceptions import Halt, InvalidInstruction, InvalidJumpDestination
-from eth.vm.logic import arithmetic, comparison, duplication, flow, memory, swap
+from eth.vm.logic import arithmetic, comparison, context, duplication, flow, memory, sha3, swap
 from eth.vm.logic import stack as stack_logic
 from eth.vm.opcode_values import JUMPDEST, STOP
+from eth_hash.auto import keccak
 
 UINT_256_MAX = 2**256 - 1
 UINT_256_CEILING = 2**256
@@ -45,6 +47,11 @@ _EXPECTED: dict[int, Any] = {
     0x19: comparison.not_op,
     0x1B: arithmetic.shl,
     0x1C: arithmetic.shr,
+    0x20: sha3.sha3,
+    0x33: context.caller,
+    0x34: context.callvalue,
+    0x35: context.calldataload,
+    0x36: context.calldatasize,
     0x50: stack_logic.pop,
     0x51: memory.mload,
     0x52: memory.mstore,
@@ -82,7 +89,11 @@ def _int(x: int | bytes) -> int:
 
 def run(computation: Any, opcodes: Mapping[int, Any], gas: Mapping[int, int], invalid: Any) -> None:
     """Run ``computation``'s code to its end (py-evm's loop body); ``gas``: ``inline_gas``;
-    ``invalid(op)``: py-evm's ``InvalidOpcode`` for a byte without an opcode."""
+    ``invalid(op)``: py-evm's ``InvalidOpcode`` for a byte without an opcode.
+
+    The program counter and the gas left live in locals between py-evm calls; they are
+    written back before every py-evm opcode function runs and before an inline step raises.
+    """
     code = computation.code
     raw = code._raw_code_bytes
     size = len(raw)
@@ -91,45 +102,68 @@ def run(computation: Any, opcodes: Mapping[int, Any], gas: Mapping[int, int], in
     pop = values.pop
     meter = computation._gas_meter
     mem = computation._memory
+    costs = [gas.get(op, -1) for op in range(256)]
+    costs.append(-1)  # STOP past the end of the code runs py-evm's STOP
+    past_end = 256
+    msg = computation.msg
+    calldata = bytes(msg.data)
+    pc = code.program_counter
+    left = meter.gas_remaining
     while True:
-        pc = code.program_counter
         if pc < size:
             op = raw[pc]
-            code.program_counter = pc + 1
+            pc += 1
         else:  # past the end: STOP, the counter left where it is (py-evm's CodeStream)
-            op = STOP
-        g = gas.get(op)
-        if g is not None and g <= meter.gas_remaining:
+            op = past_end
+        g = costs[op]
+        if 0 <= g <= left:
             depth = len(values)
-            if 0x60 <= op <= 0x7F:  # PUSH1-32
-                if depth < 1024:
-                    meter.gas_remaining -= g
-                    n = op - 0x5F
-                    end = pc + 1 + n
-                    data = raw[pc + 1:end]
-                    code.program_counter = end
-                    append(data if len(data) == n else data.ljust(n, b"\x00"))
-                    continue
-            elif 0x80 <= op <= 0x8F:  # DUP1-16
-                n = op - 0x7F
-                if n <= depth < 1024:
-                    meter.gas_remaining -= g
-                    append(values[-n])
-                    continue
-            elif 0x90 <= op <= 0x9F:  # SWAP1-16
-                n = op - 0x8F
-                if n < depth:
-                    meter.gas_remaining -= g
-                    values[-1], values[-n - 1] = values[-n - 1], values[-1]
+            if op >= 0x60:
+                if op <= 0x7F:  # PUSH1-32
+                    if depth < 1024:
+                        left -= g
+                        end = pc + op - 0x5F
+                        data = raw[pc:end]
+                        pc = end
+                        append(data if len(data) == op - 0x5F else data.ljust(op - 0x5F, b"\x00"))
+                        continue
+                elif op <= 0x8F:  # DUP1-16
+                    if op - 0x7F <= depth < 1024:
+                        left -= g
+                        append(values[0x7F - op])
+                        continue
+                elif op - 0x8F < depth:  # SWAP1-16
+                    left -= g
+                    n = 0x8E - op
+                    values[-1], values[n] = values[n], values[-1]
                     continue
             elif op == JUMPDEST:
-                meter.gas_remaining -= g
+                left -= g
                 continue
+            elif op == 0x56 or op == 0x57:  # JUMP, JUMPI
+                if depth >= op - 0x55:
+                    left -= g
+                    dest = _int(pop())
+                    if op == 0x57 and not _int(pop()):
+                        continue
+                    pc = dest
+                    if (raw[dest] if dest < size else STOP) != JUMPDEST:
+                        code.program_counter, meter.gas_remaining = pc, left
+                        raise InvalidJumpDestination("Invalid Jump Destination")
+                    if not code.is_valid_opcode(dest):
+                        code.program_counter, meter.gas_remaining = pc, left
+                        raise InvalidInstruction("Jump resulted in invalid instruction")
+                    continue
+            elif op == 0x50:  # POP
+                if depth:
+                    left -= g
+                    pop()
+                    continue
             elif op == 0x52:  # MSTORE, memory already that large: no expansion gas
                 if depth >= 2:
                     start = _int(values[-1])
                     if start + 32 <= len(mem._bytes):
-                        meter.gas_remaining -= g
+                        left -= g
                         pop()
                         v = pop()
                         mem._bytes[start:start + 32] = v.to_bytes(32, "big") if type(v) is int else v.rjust(32, b"\x00")[-32:]
@@ -138,53 +172,53 @@ def run(computation: Any, opcodes: Mapping[int, Any], gas: Mapping[int, int], in
                 if depth:
                     start = _int(values[-1])
                     if start + 32 <= len(mem._bytes):
-                        meter.gas_remaining -= g
+                        left -= g
                         values[-1] = bytes(mem._bytes[start:start + 32])
                         continue
             elif op == 0x5F:  # PUSH0
                 if depth < 1024:
-                    meter.gas_remaining -= g
+                    left -= g
                     append(b"")
                     continue
-            elif op == 0x50:  # POP
-                if depth:
-                    meter.gas_remaining -= g
-                    pop()
-                    continue
-            elif op == 0x56 or op == 0x57:  # JUMP, JUMPI
-                if depth >= op - 0x55:
-                    meter.gas_remaining -= g
-                    dest = _int(pop())
-                    if op == 0x57 and not _int(pop()):
+            elif op == 0x20:  # KECCAK256 of memory already paid for
+                if depth >= 2:
+                    start, n = _int(values[-1]), _int(values[-2])
+                    need = g + 6 * ((n + 31) // 32)
+                    if (n == 0 or start + n <= len(mem._bytes)) and need <= left:
+                        left -= need
+                        pop()
+                        pop()
+                        append(keccak(bytes(mem._bytes[start:start + n]) if n else b""))
                         continue
-                    code.program_counter = dest
-                    if (raw[dest] if dest < size else STOP) != JUMPDEST:
-                        raise InvalidJumpDestination("Invalid Jump Destination")
-                    if not code.is_valid_opcode(dest):
-                        raise InvalidInstruction("Jump resulted in invalid instruction")
+            elif 0x33 <= op <= 0x36:  # CALLER, CALLVALUE, CALLDATALOAD, CALLDATASIZE
+                if op == 0x35:
+                    if depth:
+                        left -= g
+                        start = _int(values[-1])
+                        values[-1] = calldata[start:start + 32].ljust(32, b"\x00").lstrip(b"\x00")
+                        continue
+                elif depth < 1024:
+                    left -= g
+                    append(msg.sender if op == 0x33 else msg.value if op == 0x34 else len(msg.data))
                     continue
             elif op == 0x15 or op == 0x19:  # ISZERO, NOT
                 if depth:
-                    meter.gas_remaining -= g
+                    left -= g
                     v = _int(pop())
                     append((1 if v == 0 else 0) if op == 0x15 else UINT_256_MAX - v)
                     continue
             elif depth >= 2:  # two operands, one result
-                meter.gas_remaining -= g
+                left -= g
                 a = _int(pop())
                 b = _int(pop())
                 if op == 0x01:
                     r = (a + b) & UINT_256_MAX
-                elif op == 0x03:
-                    r = (a - b) & UINT_256_MAX
                 elif op == 0x16:
                     r = a & b
-                elif op == 0x17:
-                    r = a | b
-                elif op == 0x18:
-                    r = a ^ b
                 elif op == 0x14:
                     r = 1 if a == b else 0
+                elif op == 0x03:
+                    r = (a - b) & UINT_256_MAX
                 elif op == 0x10:
                     r = 1 if a < b else 0
                 elif op == 0x11:
@@ -193,16 +227,24 @@ def run(computation: Any, opcodes: Mapping[int, Any], gas: Mapping[int, int], in
                     r = 0 if a >= 256 else (b << a) & UINT_256_MAX
                 elif op == 0x1C:
                     r = 0 if a >= 256 else b >> a
+                elif op == 0x17:
+                    r = a | b
+                elif op == 0x18:
+                    r = a ^ b
                 elif op == 0x02:
                     r = (a * b) & UINT_256_MAX
                 else:  # 0x04 DIV
                     r = 0 if b == 0 else (a // b)
                 append(r)
                 continue
+        if op == past_end:
+            op = STOP
         fn = opcodes.get(op)
         if fn is None:
             fn = invalid(op)
+        code.program_counter, meter.gas_remaining = pc, left
         try:
             fn(computation=computation)
         except Halt:
             break
+        pc, left = code.program_counter, meter.gas_remaining

@@ -6,7 +6,8 @@ with the same stack (item by item, bytes or int as pushed), memory, gas and prog
 counter.
 
 Programs mix every inlined opcode (PUSH0-32 with short code at the end, DUP1-16, SWAP1-16,
-POP, MLOAD and MSTORE within and beyond the memory paid for, JUMPDEST, JUMP, JUMPI to real, data and out-of-range targets, arithmetic, comparison
+POP, MLOAD, MSTORE and KECCAK256 within and beyond the memory paid for, CALLER, CALLVALUE,
+CALLDATALOAD at offsets inside and past the calldata, CALLDATASIZE, JUMPDEST, JUMP, JUMPI to real, data and out-of-range targets, arithmetic, comparison
 and bit operations on values of every size) with opcodes py-evm runs (memory, storage,
 environment, logs, STOP, RETURN, REVERT, INVALID, undefined bytes), under gas limits that
 run out anywhere and stacks that underflow and overflow; they end by returning the top
@@ -14,7 +15,8 @@ stack words. Both forks the bridge runs (Prague, Cancun) are covered.
 
 Mutations of the loop that must make this fail (checked): SUB operands swapped; JUMPI
 taken when its condition is zero; PUSH's gas not charged; DUP16 copying the 15th item;
-MSTORE inline when the word ends one byte past the memory paid for.
+MSTORE inline when the word ends one byte past the memory paid for; KECCAK256 charging 5 gas a
+word; KECCAK256 inline past the memory paid for; CALLDATALOAD leaving its zero bytes in.
 """
 
 from __future__ import annotations
@@ -42,12 +44,16 @@ KEY = b"\x61" * 32
 SENDER = address_of(KEY)
 CONTRACT = bytes.fromhex("0c" * 20)
 
-INLINED = [0x01, 0x02, 0x03, 0x04, 0x10, 0x11, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1B, 0x1C, 0x50, 0x51,
-           0x52, 0x5B, 0x5F]
-OTHERS = [0x00, 0x05, 0x06, 0x0A, 0x12, 0x13, 0x1A, 0x1D, 0x20, 0x30, 0x33, 0x34, 0x35, 0x36, 0x3D, 0x53,
+INLINED = [0x01, 0x02, 0x03, 0x04, 0x10, 0x11, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1B, 0x1C, 0x20, 0x33,
+           0x34, 0x35, 0x36, 0x50, 0x51, 0x52, 0x5B, 0x5F]
+OTHERS = [0x00, 0x05, 0x06, 0x0A, 0x12, 0x13, 0x1A, 0x1D, 0x30, 0x37, 0x3D, 0x53,
           0x54, 0x55, 0x58, 0x59, 0x5A, 0xA0, 0xA1, 0xF3, 0xFD, 0xFE, 0x0C, 0x21, 0xEF]
 WORDS = st.one_of(st.integers(0, 3), st.integers(0, 300), st.sampled_from((0, 32, 64, 95, 96, 97, 128)), st.integers(0, 2**256 - 1),
                   st.sampled_from((2**255, 2**256 - 1, 255, 256, 257)))
+
+#: Calldata, some of it with leading zero bytes (CALLDATALOAD strips them from its word).
+CALLDATA = st.one_of(st.binary(max_size=40),
+                     st.tuples(st.integers(1, 12), st.binary(max_size=28)).map(lambda t: b"\x00" * t[0] + t[1]))
 
 
 def _reference(state_cls: Any) -> Any:
@@ -68,7 +74,7 @@ def programs(draw: Any) -> bytes:
         items.append(("raw", bytes([0x5F + n]) + draw(WORDS).to_bytes(32, "big")[-n:]))
     for _ in range(draw(st.integers(0, 60))):
         kind = draw(st.sampled_from(("push", "push", "push", "dup", "swap", "op", "op", "other", "jump", "dest",
-                                     "memory")))
+                                     "memory", "calldata")))
         if kind == "push":
             n = draw(st.integers(1, 32))
             items.append(("raw", bytes([0x5F + n]) + draw(WORDS).to_bytes(32, "big")[-n:]))
@@ -84,7 +90,11 @@ def programs(draw: Any) -> bytes:
             items.append(("raw", b"\x5b"))
         elif kind == "memory":  # MSTORE / MLOAD at offsets around the memory paid for
             offset = draw(st.sampled_from((0, 1, 31, 32, 33, 63, 64, 65, 95, 96, 97)))
-            items.append(("raw", bytes([0x60, offset, draw(st.sampled_from((0x51, 0x52)))])))
+            op = draw(st.sampled_from((0x51, 0x52, 0x20)))
+            size = bytes([0x60, draw(st.sampled_from((0, 1, 32, 33, 64)))]) if op == 0x20 else b""
+            items.append(("raw", size + bytes([0x60, offset, op])))
+        elif kind == "calldata":  # CALLDATALOAD inside, across and past the calldata
+            items.append(("raw", bytes([0x60, draw(st.sampled_from((0, 3, 4, 8, 36, 39, 40, 64))), 0x35])))
         else:
             items.append(("jump", (draw(st.integers(0, 70)), draw(st.sampled_from((0x56, 0x57))),
                                    draw(st.integers(0, 3)))))
@@ -119,7 +129,7 @@ def programs(draw: Any) -> bytes:
 
 @settings(max_examples=400, deadline=None)
 @given(programs(), st.integers(21_000 + 2_600, 400_000), st.sampled_from(("Prague", "Prague", "Cancun")),
-       st.binary(max_size=40), st.integers(0, 3))
+       CALLDATA, st.integers(0, 3))
 def test_inline_loop_equals_py_evm(code: bytes, gas: int, fork: str, calldata: bytes, value: int) -> None:
     genesis = Overlay(EmptyView())
     bank.set_wei_balance(genesis, SENDER, 10**22)

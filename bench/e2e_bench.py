@@ -25,7 +25,8 @@ sequence) must be the one its txs lead to.
 
 Run: ``.venv/bin/python bench/e2e_bench.py`` (``--rounds 3``, ``--loads transfers,mix``,
 ``--profile app.txt`` records pysei's app process with py-spy during its first run of
-load (a); ``E2E_PROFILE_GIL=1`` samples only the thread holding the GIL).
+load (a); ``E2E_PROFILE_GIL=1`` samples only the thread holding the GIL, ``E2E_PROFILE_RATE``
+sets the samples per second, 100 by default).
 """
 
 from __future__ import annotations
@@ -71,7 +72,7 @@ def _profile(pid: int, out: str, seconds: float) -> subprocess.Popen:
     spy = Path(sys.executable).parent / "py-spy"
     fmt = "speedscope" if out.endswith(".json") else ("raw" if out.endswith(".txt") else "flamegraph")
     return subprocess.Popen([str(spy), "record", "-p", str(pid), "-o", out, "-f", fmt, "-d", str(int(seconds)),
-                             "-r", "100", "--nonblocking", "--subprocesses",
+                             "-r", os.environ.get("E2E_PROFILE_RATE", "100"), "--nonblocking", "--subprocesses",
                              *(["--gil"] if os.environ.get("E2E_PROFILE_GIL") else [])],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 

@@ -1,7 +1,9 @@
 """Merkle-Patricia roots over a block's EVM txs and receipts, and the empty roots.
 
 The roots are Ethereum's: the key of item i is ``rlp(i)``, the value its canonical encoding
-(the signed tx bytes; the receipt's ``evm_bridge.receipts.receipt_encoding``).
+(the signed tx bytes; the receipt's ``evm_bridge.receipts.receipt_encoding``). Nodes hold
+only byte strings, so they are RLP-encoded here directly (a node is encoded once, from its
+children's encodings), not through pyrlp's general encoder.
 """
 
 from __future__ import annotations
@@ -25,37 +27,63 @@ def _hex_prefix(path: tuple[int, ...], leaf: bool) -> bytes:
     return bytes(nibs[i] << 4 | nibs[i + 1] for i in range(0, len(nibs), 2))
 
 
-def _ref(node: list) -> object:
-    """How a parent refers to a child: inline when its encoding is under 32 bytes."""
-    enc = rlp.encode(node)
-    return node if len(enc) < 32 else keccak(enc)
+def _prefix(length: int, offset: int) -> bytes:
+    """RLP's length prefix (``offset`` 0x80 for a string, 0xC0 for a list)."""
+    if length < 56:
+        return bytes((offset + length,))
+    size = length.to_bytes((length.bit_length() + 7) // 8, "big")
+    return bytes((offset + 55 + len(size),)) + size
 
 
-def _node(pairs: list[tuple[tuple[int, ...], bytes]], depth: int) -> list:
+def _string(value: bytes) -> bytes:
+    if len(value) == 1 and value[0] < 0x80:
+        return value
+    return _prefix(len(value), 0x80) + value
+
+
+def _list(items: list[bytes]) -> bytes:
+    """The RLP list of already encoded ``items``."""
+    body = b"".join(items)
+    return _prefix(len(body), 0xC0) + body
+
+
+def _ref(encoded: bytes) -> bytes:
+    """How a parent embeds a child node (given its encoding): inline when under 32 bytes,
+    else its hash."""
+    return encoded if len(encoded) < 32 else _string(keccak(encoded))
+
+
+def _node(pairs: list[tuple[tuple[int, ...], bytes]], depth: int) -> bytes:
+    """The RLP encoding of the node holding ``pairs`` (sorted) below ``depth`` nibbles."""
     if len(pairs) == 1:
         path, value = pairs[0]
-        return [_hex_prefix(path[depth:], True), value]
+        return _list([_string(_hex_prefix(path[depth:], True)), _string(value)])
     first, last = pairs[0][0], pairs[-1][0]  # sorted: the common prefix of all is theirs
     common = 0
     while depth + common < min(len(first), len(last)) and first[depth + common] == last[depth + common]:
         common += 1
     if common:
-        return [_hex_prefix(first[depth:depth + common], False), _ref(_node(pairs, depth + common))]
-    branch: list = [b""] * 17
+        return _list([_string(_hex_prefix(first[depth:depth + common], False)), _ref(_node(pairs, depth + common))])
+    branch = [b"\x80"] * 17
     groups: dict[int, list[tuple[tuple[int, ...], bytes]]] = {}
     for path, value in pairs:
         if len(path) == depth:
-            branch[16] = value
+            branch[16] = _string(value)
         else:
             groups.setdefault(path[depth], []).append((path, value))
     for nib, group in groups.items():
         branch[nib] = _ref(_node(group, depth + 1))
-    return branch
+    return _list(branch)
 
 
 def trie_root(items: Sequence[bytes]) -> bytes:
     """Root of the trie ``rlp(i) -> items[i]`` (one pass over the sorted keys, no node store)."""
     if not items:
         return EMPTY_ROOT
-    pairs = sorted((_nibbles(rlp.encode(i)), item) for i, item in enumerate(items))
-    return keccak(rlp.encode(_node(pairs, 0)))
+    pairs = sorted((_nibbles(_key(i)), item) for i, item in enumerate(items))
+    return keccak(_node(pairs, 0))
+
+
+def _key(i: int) -> bytes:
+    """``rlp(i)``: an integer as RLP (0 is the empty string)."""
+    return _string(i.to_bytes((i.bit_length() + 7) // 8, "big")) if i else b"\x80"

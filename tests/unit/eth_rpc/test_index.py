@@ -85,8 +85,8 @@ def test_state_root_and_mix_hash_definitions() -> None:
 
 def test_trie_root_matches_py_trie() -> None:
 
-    for n in (1, 2, 3, 16, 17, 127, 128, 129, 300):
-        items = [bytes([i % 251]) * (1 + i % 40) for i in range(n)]
+    for n in (1, 2, 3, 16, 17, 127, 128, 129, 300, 1000):
+        items = [bytes([i % 251]) * (1 + i * 7 % 300) for i in range(n)]  # 1-300 bytes: short and long strings
         t = HexaryTrie({})
         for i, item in enumerate(items):
             t[rlp.encode(i)] = item

@@ -76,20 +76,27 @@ def inline_gas(opcodes: Mapping[int, Any]) -> dict[int, int]:
 
 
 class InlineTable:
-    """A fork's opcode table and ``inline_gas`` of it."""
+    """A fork's opcode table and ``inline_gas`` of it, also as ``costs``: a list indexed
+    by opcode (and 256 for STOP past the end of the code), -1 where py-evm runs it."""
 
     def __init__(self, opcodes: Mapping[int, Any]) -> None:
         self.opcodes = opcodes
         self.gas = inline_gas(opcodes)
+        self.costs = [self.gas.get(op, -1) for op in range(256)] + [-1]
+
+
+#: ``run``'s costs when nothing runs inline (a tracer's table).
+NOTHING_INLINE = [-1] * 257
 
 
 def _int(x: int | bytes) -> int:
     return x if type(x) is int else int.from_bytes(x, "big")
 
 
-def run(computation: Any, opcodes: Mapping[int, Any], gas: Mapping[int, int], invalid: Any) -> None:
-    """Run ``computation``'s code to its end (py-evm's loop body); ``gas``: ``inline_gas``;
-    ``invalid(op)``: py-evm's ``InvalidOpcode`` for a byte without an opcode.
+def run(computation: Any, opcodes: Mapping[int, Any], costs: list[int], invalid: Any) -> None:
+    """Run ``computation``'s code to its end (py-evm's loop body); ``costs``: an
+    ``InlineTable``'s (or ``NOTHING_INLINE``); ``invalid(op)``: py-evm's ``InvalidOpcode``
+    for a byte without an opcode.
 
     The program counter and the gas left live in locals between py-evm calls; they are
     written back before every py-evm opcode function runs and before an inline step raises.
@@ -102,8 +109,6 @@ def run(computation: Any, opcodes: Mapping[int, Any], gas: Mapping[int, int], in
     pop = values.pop
     meter = computation._gas_meter
     mem = computation._memory
-    costs = [gas.get(op, -1) for op in range(256)]
-    costs.append(-1)  # STOP past the end of the code runs py-evm's STOP
     past_end = 256
     msg = computation.msg
     calldata = bytes(msg.data)

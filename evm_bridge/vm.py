@@ -243,8 +243,8 @@ class _ComputationMixin:
                     precompile(computation)
                 return computation
             opcodes = cls.opcodes  # type: ignore[attr-defined]
-            inline = cls.inline.gas if opcodes is cls.inline.opcodes else {}
-            interpreter.run(computation, opcodes, inline, InvalidOpcode)
+            costs = cls.inline.costs if opcodes is cls.inline.opcodes else interpreter.NOTHING_INLINE
+            interpreter.run(computation, opcodes, costs, InvalidOpcode)
         return computation
 
 

@@ -43,11 +43,8 @@ DEFAULT_CHAIN_ID = "pysei-localnet-1"
 VALIDATOR_POWER = 10
 #: usei each genesis validator self-delegates (funded on top of its ``DEFAULT_BALANCE``).
 SELF_DELEGATION = VALIDATOR_POWER * POWER_REDUCTION
-#: Gossip tuning on top of ``FAST_BLOCKS``: proposals and votes cross loopback without waiting.
-GOSSIP = {
-    "p2p": {"flush_throttle_timeout": "10ms", "pex": False},
-    "consensus": {"peer_gossip_sleep_duration": "10ms"},
-}
+#: A localnet's peers are all listed: no peer exchange.
+LOCALNET_P2P = {"pex": False}
 
 
 def node_id(cometbft: Path) -> str:
@@ -85,13 +82,13 @@ def _app_config(chain_id: str, ports: NodePorts, workers: int, snapshot_interval
 
 
 def wire_node(home: Path, ports: NodePorts, moniker: str, peers: str, abci_address: str) -> None:
-    """Ports, peers, fast-block timeouts and gossip tuning in the node's config.toml."""
+    """Ports, peers, fast-block timeouts and gossip tuning (``node_config``) in the node's
+    config.toml, without peer exchange."""
     config = cometbft_home.node_config(
         abci_address=abci_address, rpc_port=ports.rpc, p2p_port=ports.p2p,
         prometheus_port=ports.prometheus, moniker=moniker, persistent_peers=peers,
     )
-    for section, values in GOSSIP.items():
-        config.setdefault(section, {}).update(values)
+    config["p2p"].update(LOCALNET_P2P)
     cometbft_home.patch_config(home / "cometbft" / "config" / "config.toml", config)
 
 

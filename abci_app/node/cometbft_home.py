@@ -28,6 +28,9 @@ FAST_BLOCKS = {
     "timeout_precommit_delta": "100ms",
     "timeout_commit": "250ms",
     "create_empty_blocks": True,
+    # Proposals, block parts and votes cross to peers without waiting (CometBFT's 100 ms
+    # default): a node following a validator keeps up with blocks this fast.
+    "peer_gossip_sleep_duration": "10ms",
 }
 
 
@@ -117,6 +120,7 @@ def node_config(
             "persistent_peers": persistent_peers,
             "addr_book_strict": False,
             "allow_duplicate_ip": True,
+            "flush_throttle_timeout": "10ms",  # with the consensus gossip above
         },
         # Room for pipelined loads (50 senders x 100 txs in flight) plus queued and replaced
         # txs; recheck is how replaced and expired txs leave (abci_app/txpool).

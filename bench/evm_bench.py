@@ -26,14 +26,14 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from occ.executors import ProcessPoolExecutor, SerialExecutor
-from occ.memory import MemoryOpener, MemoryView
-from occ.scheduler import OccScheduler
-from store.multistore import SeiDB
-from tests.support.solc import compile_contract
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from occ.executors import ProcessPoolExecutor, SerialExecutor  # noqa: E402
+from occ.memory import MemoryOpener, MemoryView  # noqa: E402
+from occ.scheduler import OccScheduler  # noqa: E402
+from store.multistore import SeiDB  # noqa: E402
+from tests.support.solc import compile_contract  # noqa: E402
 
 from coincurve import PrivateKey  # noqa: E402
 from eth.constants import BLANK_ROOT_HASH  # noqa: E402

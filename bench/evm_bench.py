@@ -29,12 +29,6 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from occ.executors import ProcessPoolExecutor, SerialExecutor  # noqa: E402
-from occ.memory import MemoryOpener, MemoryView  # noqa: E402
-from occ.scheduler import OccScheduler  # noqa: E402
-from store.multistore import SeiDB  # noqa: E402
-from tests.support.solc import compile_contract  # noqa: E402
-
 from coincurve import PrivateKey  # noqa: E402
 from eth.constants import BLANK_ROOT_HASH  # noqa: E402
 from eth.db.atomic import AtomicDB  # noqa: E402
@@ -55,8 +49,13 @@ from ledger.addresses import sei_address_from_pubkey  # noqa: E402
 from ledger.context import BlockContext  # noqa: E402
 from ledger.encoding import encode_uint  # noqa: E402
 from ledger.results import TxResult  # noqa: E402
+from occ.executors import ProcessPoolExecutor, SerialExecutor  # noqa: E402
+from occ.memory import MemoryOpener, MemoryView  # noqa: E402
+from occ.scheduler import OccScheduler  # noqa: E402
 from store.api import ChangeSet, KVView  # noqa: E402
+from store.multistore import SeiDB  # noqa: E402
 from store.overlay import EmptyView, Overlay  # noqa: E402
+from tests.support.solc import compile_contract  # noqa: E402
 
 CHAIN_ID = 713714
 FUNDS = 10**24

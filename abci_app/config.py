@@ -69,7 +69,8 @@ class AppConfig:
     txpool_max_txs: int = 20_000
     #: Where ``eth_sendRawTransaction`` puts a tx: ``local`` (straight into this node's
     #: pool; this node proposes it), ``mempool`` (CometBFT's mempool via its RPC, which
-    #: gossips it to peers), or ``auto``: local while CometBFT has no peers, else mempool.
+    #: gossips it to peers), or ``auto``: local while CometBFT has no peers and this node
+    #: has voting power, else mempool.
     evm_tx_intake: str = "auto"
     log_level: str = "info"
     modules: list[str] = field(

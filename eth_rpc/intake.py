@@ -5,8 +5,9 @@
   it suits a node that proposes every block it needs: a chain's only validator.
 * ``mempool``: through CometBFT's ``broadcast_tx_sync`` (its CheckTx decides), which keeps
   it in CometBFT's mempool and gossips it to peers.
-* ``auto`` (the default): ``local`` while CometBFT reports no peers (asked at most every
-  ``PEERS_TTL_S``), else ``mempool``. An RPC without a local app always uses ``mempool``.
+* ``auto`` (the default): ``local`` while CometBFT reports no peers and voting power for
+  this node (asked at most every ``PEERS_TTL_S``), else ``mempool``: a full node that is
+  no validator always relays. An RPC without a local app always uses ``mempool``.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from eth_rpc.errors import RpcError, server_error
 from evm_bridge.api import EvmTx
 
 MODES = ("auto", "local", "mempool")
-#: How long CometBFT's peer count is trusted before it is asked again.
+#: How long CometBFT's answer (peers, voting power) is trusted before it is asked again.
 PEERS_TTL_S = 2.0
 
 #: CometBFT mempool errors in geth's words.
@@ -50,8 +51,8 @@ class TxIntake:
         self.mode = mode if submit_local is not None else "mempool"
         self.comet = comet
         self.submit_local = submit_local
-        self._peers: tuple[int, float] | None = None  # (count, monotonic time asked)
-        self._asking: asyncio.Future[int] | None = None
+        self._alone: tuple[bool, float] | None = None  # (answer, monotonic time asked)
+        self._asking: asyncio.Future[bool] | None = None
 
     async def send(self, tx: EvmTx) -> None:
         """Admit ``tx`` or raise the JSON-RPC error that says why not."""
@@ -70,14 +71,15 @@ class TxIntake:
     async def local(self) -> bool:
         if self.mode != "auto":
             return self.mode == "local"
-        return await self.peers() == 0
+        return await self.alone()
 
-    async def peers(self) -> int:
-        """CometBFT's peer count (cached; one question in flight; the last answer, or 0, when
-        CometBFT cannot be asked)."""
+    async def alone(self) -> bool:
+        """Whether this node proposes every block it needs by itself: CometBFT reports no
+        peers and voting power for this node (cached for ``PEERS_TTL_S``; one question in
+        flight; the last answer when CometBFT cannot be asked)."""
         now = time.monotonic()
-        if self._peers is not None and now - self._peers[1] < PEERS_TTL_S:
-            return self._peers[0]
+        if self._alone is not None and now - self._alone[1] < PEERS_TTL_S:
+            return self._alone[0]
         if self._asking is None:
             self._asking = asyncio.ensure_future(self._ask(now))
         asking = self._asking
@@ -87,11 +89,12 @@ class TxIntake:
             if self._asking is asking and asking.done():
                 self._asking = None
 
-    async def _ask(self, now: float) -> int:
+    async def _ask(self, now: float) -> bool:
         try:
-            info = await self.comet.call("net_info")
-            count = int(info.get("n_peers", 0))
-        except (RpcError, CometError, AttributeError, TypeError, ValueError):  # unreachable or odd: keep the last
-            count = self._peers[0] if self._peers is not None else 0
-        self._peers = (count, now)
-        return count
+            peers = int((await self.comet.call("net_info")).get("n_peers", 0))
+            power = int((await self.comet.call("status"))["validator_info"]["voting_power"])
+            alone = peers == 0 and power > 0
+        except (RpcError, CometError, AttributeError, KeyError, TypeError, ValueError):  # unreachable or odd
+            alone = self._alone[0] if self._alone is not None else False
+        self._alone = (alone, now)
+        return alone

@@ -76,13 +76,13 @@ def inline_gas(opcodes: Mapping[int, Any]) -> dict[int, int]:
 
 
 class InlineTable:
-    """A fork's opcode table and ``inline_gas`` of it, also as ``costs``: a list indexed
-    by opcode (and 256 for STOP past the end of the code), -1 where py-evm runs it."""
+    """A fork's opcode table and ``inline_gas`` of it as ``costs``: a list indexed by
+    opcode (and 256 for STOP past the end of the code), -1 where py-evm runs it."""
 
     def __init__(self, opcodes: Mapping[int, Any]) -> None:
         self.opcodes = opcodes
-        self.gas = inline_gas(opcodes)
-        self.costs = [self.gas.get(op, -1) for op in range(256)] + [-1]
+        gas = inline_gas(opcodes)
+        self.costs = [gas.get(op, -1) for op in range(256)] + [-1]
 
 
 #: ``run``'s costs when nothing runs inline (a tracer's table).

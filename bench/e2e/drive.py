@@ -10,7 +10,6 @@ import hashlib
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 import aiohttp
@@ -18,6 +17,7 @@ import aiohttp
 from testnet.chainstate import next_sequence
 from testnet.manifest import LoadAccount
 from testnet.pipelined import send_batches
+from testnet.rpc import block_time as cometbft_time
 from testnet.txgen import NATIVE
 
 from . import procs
@@ -59,12 +59,6 @@ async def _rpc(session: aiohttp.ClientSession, url: str, body: object) -> Any:
         return await resp.json(content_type=None)
 
 
-def _rfc3339(ts: str) -> float:
-    """CometBFT's RFC 3339 time (nanoseconds) as seconds since the epoch."""
-    head, frac = ts.rstrip("Z").split(".") if "." in ts else (ts.rstrip("Z"), "0")
-    return datetime.fromisoformat(head + "+00:00").timestamp() + float("0." + frac)
-
-
 async def _block_hashes(session: aiohttp.ClientSession, node: Node, height: int, native: bool,
                         run: Run) -> list[str]:
     out = await _rpc(session, node.eth_url, {"jsonrpc": "2.0", "id": 1, "method": "eth_getBlockByNumber",
@@ -76,7 +70,7 @@ async def _block_hashes(session: aiohttp.ClientSession, node: Node, height: int,
     if node.cometbft_url:
         got = await _rpc(session, node.cometbft_url, {"jsonrpc": "2.0", "id": 1, "method": "block",
                                                      "params": {"height": str(height)}})
-        run.block_time[height] = _rfc3339(got["result"]["block"]["header"]["time"])
+        run.block_time[height] = cometbft_time(got["result"]["block"]["header"]["time"])
         if native:
             txs = got["result"]["block"]["data"]["txs"] or []
             hashes += [hashlib.sha256(base64.b64decode(t)).hexdigest().upper() for t in txs]

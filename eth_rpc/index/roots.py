@@ -3,7 +3,8 @@
 The roots are Ethereum's: the key of item i is ``rlp(i)``, the value its canonical encoding
 (the signed tx bytes; the receipt's ``evm_bridge.receipts.receipt_encoding``). Nodes hold
 only byte strings, so they are RLP-encoded here directly (a node is encoded once, from its
-children's encodings), not through pyrlp's general encoder.
+children's encodings, with ``evm_bridge.rlpscan``'s headers), not through pyrlp's general
+encoder.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from collections.abc import Sequence
 
 import rlp
 from eth_hash.auto import keccak
+
+from evm_bridge.rlpscan import encode_length, encode_uint
 
 EMPTY_ROOT = keccak(rlp.encode(b""))
 EMPTY_UNCLES = keccak(rlp.encode([]))
@@ -27,24 +30,16 @@ def _hex_prefix(path: tuple[int, ...], leaf: bool) -> bytes:
     return bytes(nibs[i] << 4 | nibs[i + 1] for i in range(0, len(nibs), 2))
 
 
-def _prefix(length: int, offset: int) -> bytes:
-    """RLP's length prefix (``offset`` 0x80 for a string, 0xC0 for a list)."""
-    if length < 56:
-        return bytes((offset + length,))
-    size = length.to_bytes((length.bit_length() + 7) // 8, "big")
-    return bytes((offset + 55 + len(size),)) + size
-
-
 def _string(value: bytes) -> bytes:
     if len(value) == 1 and value[0] < 0x80:
         return value
-    return _prefix(len(value), 0x80) + value
+    return encode_length(len(value), 0x80) + value
 
 
 def _list(items: list[bytes]) -> bytes:
     """The RLP list of already encoded ``items``."""
     body = b"".join(items)
-    return _prefix(len(body), 0xC0) + body
+    return encode_length(len(body), 0xC0) + body
 
 
 def _ref(encoded: bytes) -> bytes:
@@ -80,10 +75,6 @@ def trie_root(items: Sequence[bytes]) -> bytes:
     """Root of the trie ``rlp(i) -> items[i]`` (one pass over the sorted keys, no node store)."""
     if not items:
         return EMPTY_ROOT
-    pairs = sorted((_nibbles(_key(i)), item) for i, item in enumerate(items))
+    pairs = sorted((_nibbles(encode_uint(i)), item) for i, item in enumerate(items))
     return keccak(_node(pairs, 0))
 
-
-def _key(i: int) -> bytes:
-    """``rlp(i)``: an integer as RLP (0 is the empty string)."""
-    return _string(i.to_bytes((i.bit_length() + 7) // 8, "big")) if i else b"\x80"

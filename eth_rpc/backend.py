@@ -45,8 +45,8 @@ class Backend:
         #: installs the app's runner, else ``tracing.replay_evm_txs`` replays EVM txs only.
         self.replay: Callable[[KVView, BlockContext, list[bytes]], None] | None = None
         #: ``admit(raw, tx)`` hands a tx decoded by ``eth_sendRawTransaction`` to the local
-        #: app's decoder before it is broadcast (the node's glue installs it), so CheckTx
-        #: does not decode it and recover its sender a second time.
+        #: app's decoder before it is broadcast (the node's glue installs it; ``intake.py``
+        #: calls it), so CheckTx does not decode it and recover its sender a second time.
         self.admit: Callable[[bytes, Any], None] | None = None
         #: ``submit_local(tx)``: the local app's pool admits ``tx`` as a local tx (None) or
         #: says why not (``intake.py``); installed by the node's glue.

@@ -34,6 +34,8 @@ _MEMPOOL_WORDING = (
 
 #: ``submit_local(tx)``: None when the local pool admitted ``tx``, else why it refused it.
 SubmitLocal = Callable[[EvmTx], "str | None"]
+#: ``admit(raw, tx)``: hands a decoded tx to the local app's decoder before it is broadcast.
+Admit = Callable[[bytes, EvmTx], None]
 
 
 def comet_wording(text: str) -> str:
@@ -45,22 +47,25 @@ def comet_wording(text: str) -> str:
 
 
 class TxIntake:
-    def __init__(self, mode: str, comet: Any, submit_local: SubmitLocal | None) -> None:
+    def __init__(self, mode: str, comet: Any, submit_local: SubmitLocal | None, admit: Admit | None = None) -> None:
         if mode not in MODES:
             raise ValueError(f"evm_tx_intake must be one of {', '.join(MODES)}, not {mode!r}")
         self.mode = mode if submit_local is not None else "mempool"
         self.comet = comet
         self.submit_local = submit_local
+        self.admit = admit
         self._alone: tuple[bool, float] | None = None  # (answer, monotonic time asked)
         self._asking: asyncio.Future[bool] | None = None
 
     async def send(self, tx: EvmTx) -> None:
         """Admit ``tx`` or raise the JSON-RPC error that says why not."""
-        if self.submit_local is not None and await self.local():
-            refused = self.submit_local(tx)
+        if await self.local():
+            refused = self.submit_local(tx)  # type: ignore[misc]  # local() is False without it
             if refused is not None:
                 raise server_error(refused)
             return
+        if self.admit is not None:  # CheckTx then finds it decoded, its sender recovered
+            self.admit(tx.raw, tx)
         try:
             res = await self.comet.broadcast_tx_sync(tx.raw, tx.sender)
         except CometError as e:

@@ -68,7 +68,7 @@ class RpcServer(LoopThreadServer):
         if b.comet is None:
             b.comet = CometClient(cfg.cometbft_rpc, lanes=cfg.broadcast_lanes)
         b.mempool = Mempool(b.comet, cfg.evm_chain_id, b.pool)
-        b.intake = TxIntake(cfg.tx_intake, b.comet, b.submit_local)
+        b.intake = TxIntake(cfg.tx_intake, b.comet, b.submit_local, b.admit)
         b.filters = FilterManager(b.index, cfg.filter_timeout_s, cfg.max_filters, cfg.max_log_blocks)
         b.hub = SubscriptionHub(cfg.max_subscriptions)
         app = web.Application(client_max_size=cfg.max_body_bytes)

@@ -22,8 +22,6 @@ async def send_raw_transaction(b: Any, params: list) -> str:
         tx = decode_tx(raw, b.config.evm_chain_id)
     except EvmTxError as e:
         raise server_error(str(e)) from None
-    if b.admit is not None:
-        b.admit(raw, tx)
     await b.intake.send(tx)
     b.mempool.remember(tx)
     if b.mempool.first_sighting(tx.hash):

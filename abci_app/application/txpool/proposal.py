@@ -2,9 +2,10 @@
 (ProcessProposal).
 
 Building: native txs first, in mempool order (Cosmos sequences: in order only); then the
-Ethereum txs of the mempool and of this node's local txs (``pool.py``), sender by sender, highest effective tip first (ties: the sender seen first
-in the mempool), each sender's txs in nonce order from its committed nonce, stopping at
-its first gap; all within the block's byte limit and gas limit (the sum of gas limits).
+Ethereum txs of the mempool and of this node's local txs (``pool.py``), sender by
+sender, highest effective tip first (ties: the sender seen first), each sender's txs in
+nonce order from its committed nonce, stopping at its first gap; all within the block's
+byte limit and gas limit (the sum of gas limits).
 
 Rules (pure functions of the txs and the committed state, so honest validators agree):
 every tx decodes, no tx appears twice, the gas limits sum to at most the block's, one

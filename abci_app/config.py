@@ -52,6 +52,9 @@ class AppConfig:
     #: Broadcasts the JSON-RPC keeps in flight to CometBFT (each sender's txs stay in one
     #: lane, in order).
     rpc_broadcast_lanes: int = 8
+    #: Decode and recover the senders of ``eth_sendRawTransaction`` txs in a helper process
+    #: (off the node process's GIL) instead of the JSON-RPC's thread.
+    rpc_decode_helper: bool = True
     #: Cosmos REST (LCD) API listen address (host:port; empty = off) and its body limit.
     rest_address: str = "127.0.0.1:1317"
     rest_max_body_bytes: int = 2_097_152
@@ -67,6 +70,11 @@ class AppConfig:
     txpool_queue_ttl_blocks: int = 900
     #: Most Ethereum txs the pool holds (pending and queued; CometBFT's mempool ``size``).
     txpool_max_txs: int = 20_000
+    #: The gas (the txs' gas limits) this node packs into a block it proposes, below the
+    #: chain's block gas limit (0 = up to that limit; a bigger tx still gets a block of its
+    #: own): a block that takes longer to execute than the commit pause stretches the block
+    #: interval. 60M is 600 ERC-20 transfers at a 100k limit, ~0.25 s on two cores.
+    proposal_max_gas: int = 60_000_000
     #: Where ``eth_sendRawTransaction`` puts a tx: ``local`` (straight into this node's
     #: pool; this node proposes it), ``mempool`` (CometBFT's mempool via its RPC, which
     #: gossips it to peers), or ``auto``: local while CometBFT has no peers and this node

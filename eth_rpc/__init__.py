@@ -10,6 +10,8 @@
   filter and subscription ids
 * ``filters.py``, ``subscriptions.py``  polled filters and WebSocket subscriptions
 * ``mempool.py``, ``cometbft.py``  pending txs and the CometBFT client
+* ``intake.py``, ``tx_decoder.py``  where a sent tx goes (the local pool or CometBFT), and
+  its decoding (in a helper process when the node has one)
 * ``simulation.py``  a call object, block and overrides as one simulation on the block's
   own execution path (``evm_bridge.execute.run``), in the next block's context;
   ``simulate_blocks.py`` eth_simulateV1's blocks of calls

@@ -52,6 +52,7 @@ class Backend:
         #: says why not (``intake.py``); installed by the node's glue.
         self.submit_local: Callable[[Any], str | None] | None = None
         self.intake: Any = None  # intake.TxIntake, set by the server once its loop runs
+        self.decoder: Any = None  # tx_decoder.TxDecoder, set by the server once its loop runs
         #: ``association_tx(message, v, r, s)``: the bytes of the app's gasless association
         #: tx for a signed message (``sei_associate``), installed by the node's glue.
         self.association_tx: Callable[[str, str, str, str], bytes] | None = None

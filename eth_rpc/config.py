@@ -33,5 +33,7 @@ class RpcConfig:
     broadcast_lanes: int = 8
     #: Where eth_sendRawTransaction puts a tx: auto | local | mempool (``intake.py``).
     tx_intake: str = "auto"
+    #: Decode ``eth_sendRawTransaction`` txs in a helper process (``tx_decoder.py``).
+    decode_helper: bool = False
     #: Priority fee suggested when recent blocks carry no tips (1 gwei, as ethers assumes).
     default_tip_wei: int = 1_000_000_000

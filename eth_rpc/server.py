@@ -30,6 +30,7 @@ from eth_rpc.intake import TxIntake
 from eth_rpc.mempool import Mempool
 from eth_rpc.method_table import build_method_table
 from eth_rpc.subscriptions import Connection, SubscriptionHub
+from eth_rpc.tx_decoder import TxDecoder
 from http_service import LoopThreadServer
 
 log = logging.getLogger("pysei.rpc")
@@ -69,6 +70,8 @@ class RpcServer(LoopThreadServer):
             b.comet = CometClient(cfg.cometbft_rpc, lanes=cfg.broadcast_lanes)
         b.mempool = Mempool(b.comet, cfg.evm_chain_id, b.pool)
         b.intake = TxIntake(cfg.tx_intake, b.comet, b.submit_local, b.admit)
+        b.decoder = TxDecoder(cfg.evm_chain_id, cfg.decode_helper)
+        b.decoder.start()
         b.filters = FilterManager(b.index, cfg.filter_timeout_s, cfg.max_filters, cfg.max_log_blocks)
         b.hub = SubscriptionHub(cfg.max_subscriptions)
         app = web.Application(client_max_size=cfg.max_body_bytes)
@@ -99,6 +102,8 @@ class RpcServer(LoopThreadServer):
     async def on_close(self) -> None:
         if self._poller is not None:
             self._poller.cancel()
+        if self.backend.decoder is not None:
+            self.backend.decoder.close()
         if self.backend.comet is not None:
             await self.backend.comet.close()
 

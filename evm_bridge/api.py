@@ -64,6 +64,9 @@ class EvmTxError(ValueError):
         super().__init__(message)
         self.code = code
 
+    def __reduce__(self) -> tuple[type[EvmTxError], tuple[str, int]]:
+        return EvmTxError, (str(self), self.code)
+
 
 @dataclass(frozen=True, slots=True)
 class EvmTx:

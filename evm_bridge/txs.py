@@ -148,6 +148,18 @@ def decode_tx(raw: bytes, chain_id: int) -> EvmTx:
     raise EvmTxError("transaction type not supported")
 
 
+def decode_txs(raws: list[bytes], chain_id: int) -> list[EvmTx | EvmTxError]:
+    """``decode_tx`` of each of ``raws``: the tx, or the error that refuses it (picklable:
+    a helper process runs this for the JSON-RPC)."""
+    out: list[EvmTx | EvmTxError] = []
+    for raw in raws:
+        try:
+            out.append(decode_tx(raw, chain_id))
+        except EvmTxError as e:
+            out.append(e)
+    return out
+
+
 def _decode_legacy(raw: bytes, chain_id: int) -> EvmTx:
     it = _scan(raw, 0, "types.LegacyTx", 9)
     nonce, price, gas = _int(raw, it[0], "Nonce"), _int(raw, it[1], "GasPrice"), _int(raw, it[2], "Gas")

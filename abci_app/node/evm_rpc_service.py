@@ -36,6 +36,7 @@ def rpc_config(cfg: Any) -> RpcConfig:
         max_subscriptions=cfg.rpc_max_subscriptions,
         broadcast_lanes=cfg.rpc_broadcast_lanes,
         tx_intake=cfg.evm_tx_intake,
+        decode_helper=cfg.rpc_decode_helper,
     )
 
 

@@ -103,6 +103,16 @@ def wait_height(url: str, height: int, timeout: float) -> None:
     raise TimeoutError(f"{url} did not reach height {height}")
 
 
+def setting(current: object, text: str) -> object:
+    """``text`` as a value of ``current``'s type (``false``/``0``/``no``/``off`` are False)."""
+    if isinstance(current, bool):
+        words = {"true": True, "1": True, "yes": True, "on": True, "false": False, "0": False, "no": False, "off": False}
+        if text.lower() not in words:
+            raise ValueError(f"not a boolean: {text!r}")
+        return words[text.lower()]
+    return type(current)(text)
+
+
 def start_pysei(root: Path, accounts: int, settings: Sequence[str] = (), pprof_port: int = 0) -> tuple[Node, Localnet]:
     """A fresh one-validator pysei node with ``accounts`` funded load accounts; ``settings``
     (``key=value``) override app.toml's defaults, for A/B runs; ``pprof_port`` turns on
@@ -116,8 +126,7 @@ def start_pysei(root: Path, accounts: int, settings: Sequence[str] = (), pprof_p
         cfg = AppConfig.load(net.nodes[0].home)
         for item in settings:
             key, _, value = item.partition("=")
-            current = getattr(cfg, key)
-            setattr(cfg, key, type(current)(value))
+            setattr(cfg, key, setting(getattr(cfg, key), value))
         cfg.save(net.nodes[0].home)
     start(root, wait_height=3, timeout=240)
     info = net.nodes[0]

@@ -19,7 +19,7 @@ async def send_raw_transaction(b: Any, params: list) -> str:
     (data,) = P.arity(params, 1, 1)
     raw = P.hex_data(data, "data")
     try:
-        tx = decode_tx(raw, b.config.evm_chain_id)
+        tx = await b.decoder.decode(raw) if b.decoder is not None else decode_tx(raw, b.config.evm_chain_id)
     except EvmTxError as e:
         raise server_error(str(e)) from None
     await b.intake.send(tx)

@@ -36,6 +36,9 @@ class Limits:
     max_bytes: int  # CometBFT's ``max_tx_bytes`` for the block
     max_gas: int  # the block gas limit (<= 0: none)
     base_fee: int  # wei, the next block's
+    #: This node's budget for a block it proposes (``proposal_max_gas``; <= 0: none): a tx
+    #: that would take the block past it waits for the next one, unless the block is empty.
+    budget_gas: int = 0
 
 
 def effective_tip(tx: EvmTx, base_fee: int) -> int:
@@ -63,6 +66,8 @@ def build_proposal(
     def fits(raw: bytes, g: int) -> bool:
         nonlocal size, gas
         if size + len(raw) > limits.max_bytes or (limits.max_gas > 0 and gas + g > limits.max_gas):
+            return False
+        if limits.budget_gas > 0 and out and gas + g > limits.budget_gas:
             return False
         out.append(raw)
         size += len(raw)

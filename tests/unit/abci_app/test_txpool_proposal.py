@@ -40,6 +40,20 @@ def test_the_gas_limit_stops_a_sender_and_lets_others_fill():
     assert build(mempool, Limits(1 << 20, 100_000, 0)) == [mempool[0], mempool[2]]
 
 
+def test_the_proposers_budget_holds_txs_for_the_next_block():
+    mempool = [raw(0, 0, gas=60_000), raw(1, 0, gas=60_000), raw(2, 0, gas=21_000)]
+    # 60k + 60k is past the 100k budget: sender 1 waits, sender 2's 21k still fits
+    assert build(mempool, Limits(1 << 20, 10**9, 0, budget_gas=100_000)) == [mempool[0], mempool[2]]
+    assert build(mempool, Limits(1 << 20, 10**9, 0, budget_gas=0)) == mempool
+
+
+def test_a_tx_bigger_than_the_budget_gets_a_block_of_its_own():
+    big, small = raw(0, 0, gas=150_000), raw(1, 0, gas=21_000)
+    assert build([big, small], Limits(1 << 20, 200_000, 0, budget_gas=100_000)) == [big]
+    # never past the block gas limit, budget or not
+    assert build([big], Limits(1 << 20, 140_000, 0, budget_gas=100_000)) == []
+
+
 def test_the_byte_limit_is_kept():
     mempool = [raw(0, n) for n in range(5)]
     limit = sum(len(r) for r in mempool[:3])

@@ -1,0 +1,119 @@
+"""``TxDecoder``: the same answers as ``decode_tx`` (txs and refusals, code included),
+in the helper process or on the loop, handed back in arrival order; a dead helper leaves
+decoding on the loop."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import os
+
+import pytest
+
+from eth_rpc.tx_decoder import MIN_BATCH, TxDecoder
+from evm_bridge.api import EvmTx, EvmTxError
+from evm_bridge.txs import decode_tx
+from testnet.manifest import LoadAccount
+from testnet.txgen import evm_call
+
+CHAIN = 713715
+
+
+def _raws(n: int, chain: int = CHAIN) -> list[bytes]:
+    keys = [LoadAccount(hashlib.sha256(b"decoder-%d" % i).digest(), "", b"", 0) for i in range(n)]
+    return [evm_call(k, i, b"\x22" * 20, chain, value=i + 1) for i, k in enumerate(keys)]
+
+
+def _mixed() -> list[bytes]:
+    """Valid txs with refusals among them: another chain's tx, junk, a blob tx type."""
+    raws = _raws(12)
+    raws[3] = _raws(1, chain=CHAIN + 1)[0]
+    raws[7] = b"\xf8\x01"
+    raws[9] = b"\x03" + raws[9][1:]
+    return raws
+
+
+def _expected(raw: bytes) -> EvmTx | tuple[str, int]:
+    try:
+        return decode_tx(raw, CHAIN)
+    except EvmTxError as e:
+        return (str(e), e.code)
+
+
+async def _decode_all(decoder: TxDecoder, raws: list[bytes]) -> list[EvmTx | tuple[str, int]]:
+    async def one(raw: bytes) -> EvmTx | tuple[str, int]:
+        try:
+            return await decoder.decode(raw)
+        except EvmTxError as e:
+            return (str(e), e.code)
+
+    return list(await asyncio.gather(*(one(r) for r in raws)))
+
+
+@pytest.fixture
+def helper():
+    decoder = TxDecoder(CHAIN, helper=True)
+    decoder.start()
+    assert decoder._warm is not None
+    decoder._warm.result(timeout=60)
+    yield decoder
+    decoder.close()
+
+
+def test_on_the_loop_the_answers_are_decode_tx_s() -> None:
+    raws = _mixed()
+    decoder = TxDecoder(CHAIN, helper=False)
+    assert asyncio.run(_decode_all(decoder, raws)) == [_expected(r) for r in raws]
+    assert decoder.helper_jobs == 0
+
+
+def test_in_the_helper_the_answers_are_decode_tx_s(helper: TxDecoder) -> None:
+    raws = _mixed()
+    got = asyncio.run(_decode_all(helper, raws))
+    assert got == [_expected(r) for r in raws]
+    assert helper.helper_jobs == 1
+    refused = [g for g in got if isinstance(g, tuple)]
+    assert len(refused) == 3
+
+
+def test_fewer_than_min_batch_are_decoded_on_the_loop(helper: TxDecoder) -> None:
+    raws = _raws(MIN_BATCH - 1)
+    assert asyncio.run(_decode_all(helper, raws)) == [_expected(r) for r in raws]
+    assert helper.helper_jobs == 0
+
+
+def test_answers_come_back_in_arrival_order_across_jobs(helper: TxDecoder) -> None:
+    """A big job (to the helper) then a single call (on the loop, done first): the single
+    call's caller still resumes after every caller of the big job."""
+    big, single = _raws(MIN_BATCH + 4), _raws(1)
+    resumed: list[int] = []
+
+    async def one(i: int, raw: bytes) -> None:
+        await helper.decode(raw)
+        resumed.append(i)
+
+    async def run() -> None:
+        first = asyncio.gather(*(one(i, r) for i, r in enumerate(big)))
+        await asyncio.sleep(0)  # the big job is flushed on its own
+        await asyncio.sleep(0)
+        await asyncio.gather(first, one(len(big), single[0]))
+
+    asyncio.run(run())
+    assert resumed == list(range(len(big) + 1))
+    assert helper.helper_jobs == 1
+
+
+def test_a_dead_helper_leaves_decoding_on_the_loop(helper: TxDecoder) -> None:
+    pool = helper._pool
+    assert pool is not None
+    with pytest.raises(Exception):  # noqa: B017, PT011 - the pool breaks as its process exits
+        pool.submit(_exit).result(timeout=60)
+    raws = _mixed()
+    assert asyncio.run(_decode_all(helper, raws)) == [_expected(r) for r in raws]
+    assert helper._pool is None
+    assert helper.helper_jobs == 0
+    assert asyncio.run(_decode_all(helper, raws)) == [_expected(r) for r in raws]
+
+
+def _exit() -> None:
+    os._exit(3)

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import rlp
 from eth_hash.auto import keccak
 
 from evm_bridge.api import LEGACY_TX, EvmLog
+from evm_bridge.rlpscan import encode_bytes, encode_list, encode_uint
 
 EMPTY_BLOOM = bytes(256)
 
@@ -54,5 +54,9 @@ def bloom_may_contain(bloom: bytes, item: bytes) -> bool:
 
 def receipt_encoding(tx_type: int, status: int, cumulative_gas: int, bloom: bytes, logs: Iterable[EvmLog]) -> bytes:
     """The consensus encoding of a receipt (a leaf of the receipts trie, ``debug_getRawReceipts``)."""
-    body = rlp.encode([status, cumulative_gas, bloom, [[lg.address, list(lg.topics), lg.data] for lg in logs]])
+    encoded_logs = encode_list(
+        encode_list((encode_bytes(lg.address), encode_list(map(encode_bytes, lg.topics)), encode_bytes(lg.data)))
+        for lg in logs
+    )
+    body = encode_list((encode_uint(status), encode_uint(cumulative_gas), encode_bytes(bloom), encoded_logs))
     return body if tx_type == LEGACY_TX else bytes([tx_type]) + body

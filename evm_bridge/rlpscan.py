@@ -7,6 +7,8 @@ signing hash, instead of decoding everything into objects and re-encoding it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 Item = tuple[int, int, int, bool]
 
 
@@ -86,6 +88,19 @@ def encode_length(n: int, offset: int) -> bytes:
         return bytes([offset + n])
     size = n.to_bytes((n.bit_length() + 7) // 8, "big")
     return bytes([offset + 55 + len(size)]) + size
+
+
+def encode_bytes(value: bytes) -> bytes:
+    """The RLP string ``value``."""
+    if len(value) == 1 and value[0] < 0x80:
+        return value
+    return encode_length(len(value), 0x80) + value
+
+
+def encode_list(items: Iterable[bytes]) -> bytes:
+    """The RLP list of already encoded ``items``."""
+    body = b"".join(items)
+    return encode_length(len(body), 0xC0) + body
 
 
 def encode_uint(n: int) -> bytes:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import rlp
 from eth_hash.auto import keccak
 
-from evm_bridge.rlpscan import encode_length, encode_uint
+from evm_bridge.rlpscan import encode_bytes, encode_list, encode_uint
 
 EMPTY_ROOT = keccak(rlp.encode(b""))
 EMPTY_UNCLES = keccak(rlp.encode([]))
@@ -30,45 +30,33 @@ def _hex_prefix(path: tuple[int, ...], leaf: bool) -> bytes:
     return bytes(nibs[i] << 4 | nibs[i + 1] for i in range(0, len(nibs), 2))
 
 
-def _string(value: bytes) -> bytes:
-    if len(value) == 1 and value[0] < 0x80:
-        return value
-    return encode_length(len(value), 0x80) + value
-
-
-def _list(items: list[bytes]) -> bytes:
-    """The RLP list of already encoded ``items``."""
-    body = b"".join(items)
-    return encode_length(len(body), 0xC0) + body
-
-
 def _ref(encoded: bytes) -> bytes:
     """How a parent embeds a child node (given its encoding): inline when under 32 bytes,
     else its hash."""
-    return encoded if len(encoded) < 32 else _string(keccak(encoded))
+    return encoded if len(encoded) < 32 else encode_bytes(keccak(encoded))
 
 
 def _node(pairs: list[tuple[tuple[int, ...], bytes]], depth: int) -> bytes:
     """The RLP encoding of the node holding ``pairs`` (sorted) below ``depth`` nibbles."""
     if len(pairs) == 1:
         path, value = pairs[0]
-        return _list([_string(_hex_prefix(path[depth:], True)), _string(value)])
+        return encode_list([encode_bytes(_hex_prefix(path[depth:], True)), encode_bytes(value)])
     first, last = pairs[0][0], pairs[-1][0]  # sorted: the common prefix of all is theirs
     common = 0
     while depth + common < min(len(first), len(last)) and first[depth + common] == last[depth + common]:
         common += 1
     if common:
-        return _list([_string(_hex_prefix(first[depth:depth + common], False)), _ref(_node(pairs, depth + common))])
+        return encode_list([encode_bytes(_hex_prefix(first[depth:depth + common], False)), _ref(_node(pairs, depth + common))])
     branch = [b"\x80"] * 17
     groups: dict[int, list[tuple[tuple[int, ...], bytes]]] = {}
     for path, value in pairs:
         if len(path) == depth:
-            branch[16] = _string(value)
+            branch[16] = encode_bytes(value)
         else:
             groups.setdefault(path[depth], []).append((path, value))
     for nib, group in groups.items():
         branch[nib] = _ref(_node(group, depth + 1))
-    return _list(branch)
+    return encode_list(branch)
 
 
 def trie_root(items: Sequence[bytes]) -> bytes:

@@ -34,7 +34,7 @@ from eth_rpc.index.roots import EMPTY_ROOT, EMPTY_UNCLES, trie_root
 from evm_bridge.api import DYNAMIC_FEE_TX, LEGACY_TX, SET_CODE_TX, EvmLog, EvmReceipt, EvmTx, EvmTxError
 from evm_bridge.pointers.synthetic import logs_of
 from evm_bridge.receipts import EMPTY_BLOOM, logs_bloom, or_blooms, receipt_encoding
-from evm_bridge.rlpscan import encode_length
+from evm_bridge.rlpscan import encode_bytes, encode_list
 from evm_bridge.txs import decode_tx, is_evm_tx
 from ledger.addresses import evm_address_from_pubkey
 from ledger.blocks import CommittedBlock
@@ -208,9 +208,8 @@ def header_rlp(header: Json) -> bytes:
 
 def block_rlp(header: Json, raw_txs: list[bytes]) -> bytes:
     """``rlp([header, txs, uncles, withdrawals])``: typed txs as strings, legacy ones as lists."""
-    txs = b"".join(t if t[0] >= 0xC0 else rlp.encode(t) for t in raw_txs)
-    body = header_rlp(header) + encode_length(len(txs), 0xC0) + txs + b"\xc0\xc0"
-    return encode_length(len(body), 0xC0) + body
+    txs = encode_list(t if t[0] >= 0xC0 else encode_bytes(t) for t in raw_txs)
+    return encode_list((header_rlp(header), txs, b"\xc0", b"\xc0"))
 
 
 def _prefixed(n: int) -> int:

@@ -11,6 +11,7 @@ from trie import HexaryTrie
 from eth_rpc.index import BlockIndex, Indexer
 from eth_rpc.index.kv import RocksKV
 from eth_rpc.index.logs import LogFilter, query
+from eth_rpc.index.render import _block_size, block_rlp, header_rlp
 from eth_rpc.index.roots import EMPTY_ROOT, trie_root
 from tests.support import evmchain as ec
 
@@ -119,3 +120,16 @@ def test_indexer_journals_and_replays_after_a_crash(tmp_path) -> None:
     assert again.height == 4 and list(again.kv.scan(b"j")) == []
     assert again.header(4)["parentHash"] == again.header(3)["hash"]
     again.close()
+
+
+def test_block_rlp_is_pyrlps_and_its_size_the_headers() -> None:
+    """``debug_getRawBlock``: rlp([header, txs, uncles, withdrawals]), typed txs as strings
+    and legacy ones as lists; the header's ``size`` is its length."""
+    idx = indexed()
+    header = idx.header(2)
+    legacy = rlp.encode([0, 10**9, 21_000, b"\x11" * 20, 5, b"", 27, 1, 2])
+    typed = b"\x02" + rlp.encode([1, 2, b"\x33" * 70])
+    raws = [legacy, typed, legacy]
+    expected = rlp.encode([rlp.decode(header_rlp(header)), [rlp.decode(legacy), typed, rlp.decode(legacy)], [], []])
+    assert block_rlp(header, raws) == expected
+    assert _block_size(header_rlp(header), raws) == len(expected)

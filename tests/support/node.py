@@ -1,6 +1,7 @@
 """Start a real pysei node (``pysei start``: the app + cometbft) in a temporary home.
 
-Every port is free-picked so tests can run side by side. ``LocalNode`` is a context manager.
+Every port is free-picked and held by the test process until the node starts, so nodes built
+one after the other never share one and tests can run side by side. ``LocalNode`` is a context manager.
 """
 
 from __future__ import annotations
@@ -29,13 +30,29 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+PORT_NAMES = ("abci", "rpc", "p2p", "prom", "http", "ws", "metrics", "rest", "grpc", "explorer")
+
+
+def reserve_ports(names: tuple[str, ...]) -> tuple[dict[str, int], list[socket.socket]]:
+    """A free port for each of ``names``, and the sockets holding them bound: until they are
+    closed, no other pick in this machine gets them (``free_port`` alone could hand two
+    nodes built one after the other the same port)."""
+    held = []
+    for _ in names:
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        held.append(s)
+    return {n: s.getsockname()[1] for n, s in zip(names, held, strict=True)}, held
+
+
 class LocalNode:
     def __init__(self, home: Path, chain_id: str = "pysei-test-1", occ_workers: int = 1) -> None:
         self.home = Path(home)
         self.chain_id = chain_id
         self.occ_workers = occ_workers
         self.proc: subprocess.Popen | None = None
-        self.ports = {n: free_port() for n in ("abci", "rpc", "p2p", "prom", "http", "ws", "metrics", "rest", "grpc", "explorer")}
+        #: The ports stay held by this process until the node first starts and binds them.
+        self.ports, self._held = reserve_ports(PORT_NAMES)
         self.log_path = self.home / "node.log"
 
     @property
@@ -89,6 +106,9 @@ class LocalNode:
     def start(self, wait_height: int = 2, timeout: float = 60, env: Mapping[str, str] | None = None) -> None:
         """Start ``pysei start`` (with ``env`` added to the environment) and wait until
         CometBFT reports ``wait_height`` (0: do not wait)."""
+        for s in self._held:  # the node binds them now
+            s.close()
+        self._held = []
         log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
             [*PYSEI, "start", "--home", str(self.home)], stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,

@@ -16,8 +16,9 @@ and sent as JSON-RPC batches of 100 over 4 keep-alive connections, nonce round a
 (d) mix: 2,500 ETH transfers (500 senders x 5) beside 2,500 native MsgSends (500 senders
     x 5, ``broadcast_tx_sync`` to CometBFT in batches of 10, its default limit, over 4
     more connections, each sender's txs all on one of them, which keeps its sequences in
-    order). geth has no native txs: it gets the EVM part only, so the mix's ratios
-    compare pysei's 5,000 txs with geth's 2,500.
+    order). geth has no native txs: in their place it gets 2,500 ETH transfers from the
+    same 500 senders, sent the same way (batches of 10 over 4 more connections), so both
+    nodes take 5,000 txs.
 
 A tx counts as included when the block holding it is first seen by a poller (every
 50 ms); latency is send to that moment. At the end every sender's nonce (native:
@@ -54,7 +55,7 @@ NOTES = {
     "transfers": "5,000 ETH transfers, 1,000 senders x 5",
     "pipelined": "5,000 ETH transfers, 50 senders x 100 in nonce order",
     "erc20": "5,000 ERC-20 transfers, 500 senders x 10",
-    "mix": "pysei 2,500 ETH transfers + 2,500 native sends; geth the 2,500 ETH transfers only",
+    "mix": "2,500 ETH transfers + 2,500 native sends (geth: 2,500 more ETH transfers, sent alike)",
 }
 
 
@@ -95,8 +96,9 @@ def one_run(node: Node, name: str, accounts: list, token: bytes, tag: str, profi
         wait_height(node.eth_url, int(str(call(node.eth_url, "eth_blockNumber", [])), 16) + 1, 30)
         n_evm, n_cosmos, _ = SHAPES[name]
         nonces = evm_nonces(node, [a.evm_address for a in accounts[:n_evm]])
-        seqs = (cosmos_sequences(node, accounts[NATIVE_FIRST: NATIVE_FIRST + n_cosmos])
-                if n_cosmos and node.cosmos_chain_id else [])
+        side = accounts[NATIVE_FIRST: NATIVE_FIRST + n_cosmos]
+        seqs = (cosmos_sequences(node, side) if node.cosmos_chain_id
+                else evm_nonces(node, [a.evm_address for a in side])) if side else []
         load = sign_load(name, node, accounts, nonces, seqs, token, tag)
         spy = _profile(node.pid, profile, 12) if profile else None
         run = drive(node, load, accounts, timeout=timeout)

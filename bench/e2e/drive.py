@@ -16,7 +16,7 @@ import aiohttp
 
 from testnet.chainstate import next_sequence
 from testnet.manifest import LoadAccount
-from testnet.pipelined import send_batches
+from testnet.pipelined import send_batches, send_raw
 from testnet.rpc import block_time as cometbft_time
 from testnet.txgen import NATIVE
 
@@ -110,15 +110,17 @@ async def _drive(node: Node, load: Load, batch_size: int, connections: int, time
 
     async def send() -> None:
         jobs = [send_batches(node.eth_url, load.evm, batch_size, connections, record)]
-        # natives: one connection per lane of senders, so each sender's sequences arrive in order
-        jobs += [send_batches(node.cometbft_url, lane, COMETBFT_BATCH, 1, record, call=broadcast)
-                 for lane in load.cosmos_lanes(connections) if lane]
+        # the mix's second half: one connection per lane of senders, so each sender's
+        # sequences arrive in order; native txs to CometBFT, else ETH transfers the same way
+        url, call = (node.eth_url, send_raw) if load.side_evm else (node.cometbft_url, broadcast)
+        jobs += [send_batches(url, lane, COMETBFT_BATCH, 1, record, call=call)
+                 for lane in load.lanes(connections) if lane]
         run.first_send = time.perf_counter()
         await asyncio.gather(*jobs)
         run.last_send = time.perf_counter()
 
     sending = asyncio.create_task(send())
-    await _watch(node, run, sending, bool(load.native), timeout)
+    await _watch(node, run, sending, bool(load.native) and not load.side_evm, timeout)
     await sending
 
 

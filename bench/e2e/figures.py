@@ -74,9 +74,16 @@ def cpu_split(runs: Sequence[Run]) -> dict[str, float]:
 
 def abci_per_tx(runs: Sequence[Run]) -> dict[str, float]:
     """Median count per included tx of each ABCI call CometBFT made (and of its rechecks)."""
-    names = sorted({k for r in runs for k in r.abci_calls})
+    names = sorted({k for r in runs for k in r.abci_calls if not k.endswith(" s")})
     return {n: statistics.median(r.abci_calls.get(n, 0.0) / max(1, figures(r)["included"]) for r in runs)
             for n in names}
+
+
+def abci_ms_per_call(runs: Sequence[Run]) -> dict[str, float]:
+    """Median milliseconds per call of each ABCI call CometBFT timed."""
+    names = sorted({k[:-2] for r in runs for k in r.abci_calls if k.endswith(" s")})
+    return {n: statistics.median(r.abci_calls.get(n + " s", 0.0) * 1000 / max(1.0, r.abci_calls.get(n, 0.0))
+                                 for r in runs) for n in names}
 
 
 def table(load: str, size_note: str, pysei: Sequence[Run], geth: Sequence[Run],
@@ -95,6 +102,9 @@ def table(load: str, size_note: str, pysei: Sequence[Run], geth: Sequence[Run],
         calls = abci_per_tx(runs)
         if calls:
             lines.append(f"  {node} ABCI calls per tx: " + ", ".join(f"{k} {v:.2f}" for k, v in calls.items()))
+            timing = abci_ms_per_call(runs)
+            lines.append(f"  {node} ABCI ms per call (CometBFT's timing): "
+                         + ", ".join(f"{k} {v:.2f}" for k, v in timing.items() if v))
         errors = [e for r in runs for e in r.nonce_errors[:2]] + [e for r in runs for e in r.rejected[:1]]
         if errors:
             lines.append(f"  {node} first problems: {errors[:3]}")

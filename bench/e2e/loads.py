@@ -1,6 +1,8 @@
 """The loads, signed for one node from its chain id and each sender's current nonce:
 (a) ETH transfers from many senders, (b) the pipelined pattern, (c) ERC-20 transfers,
-(d) EVM transfers beside native MsgSends (native only where the node has them).
+(d) EVM transfers beside native MsgSends; a node without native txs (geth) gets, in their
+place, ETH transfers from the same senders, sent the same way: both nodes take the same
+number of txs.
 
 Every load sends nonce round after round (each sender's first tx, then each second, ...),
 each tx to its own fresh recipient, so the only order that matters is a sender's own."""
@@ -31,7 +33,10 @@ class Load:
 
     name: str
     evm: list[bytes] = field(default_factory=list)
+    #: The second half of the mix: native txs, or ETH transfers on a node without them
+    #: (``side_evm``); each sender's all in one lane (``lanes``).
     native: list[bytes] = field(default_factory=list)
+    side_evm: bool = False
     expect_evm: dict[bytes, int] = field(default_factory=dict)  # evm address -> next nonce
     expect_cosmos: dict[int, int] = field(default_factory=dict)  # account index -> next sequence
 
@@ -39,10 +44,10 @@ class Load:
     def size(self) -> int:
         return len(self.evm) + len(self.native)
 
-    def cosmos_lanes(self, count: int) -> list[list[bytes]]:
-        """The native txs split into ``count`` lists, each sender's txs all in one, in order
-        (the txs go nonce round after round over ``len(expect_cosmos)`` senders)."""
-        senders = max(1, len(self.expect_cosmos))
+    def lanes(self, count: int) -> list[list[bytes]]:
+        """The second half's txs split into ``count`` lists, each sender's txs all in one, in
+        order (the txs go nonce round after round over its senders)."""
+        senders = max(1, SHAPES[self.name][1])
         return [[raw for p, raw in enumerate(self.native) if p % senders % count == k] for k in range(count)]
 
 
@@ -56,9 +61,10 @@ def _rounds(senders: Sequence[LoadAccount], per: int, nonces: Sequence[int],
 
 
 def sign_load(name: str, node: Node, accounts: Sequence[LoadAccount], evm_nonces: Sequence[int],
-              cosmos_seqs: Sequence[int], token: bytes, tag: str) -> Load:
-    """Sign load ``name`` for ``node``; ``evm_nonces`` / ``cosmos_seqs`` are the current nonces
-    of its EVM / native senders, ``tag`` makes the recipients fresh for this run."""
+              side_nonces: Sequence[int], token: bytes, tag: str) -> Load:
+    """Sign load ``name`` for ``node``; ``evm_nonces`` are the current nonces of its EVM
+    senders, ``side_nonces`` those of the mix's second senders (native sequences, or EVM
+    nonces on a node without native txs), ``tag`` makes the recipients fresh for this run."""
     n_evm, n_cosmos, per = SHAPES[name]
     evm = accounts[:n_evm]
     load = Load(name)
@@ -71,9 +77,14 @@ def sign_load(name: str, node: Node, accounts: Sequence[LoadAccount], evm_nonces
             return evm_call(a, nonce, recipient(tag, k), node.chain_id, value=1)
     load.evm = _rounds(evm, per, evm_nonces, sign)
     load.expect_evm = {a.evm_address: evm_nonces[i] + per for i, a in enumerate(evm)}
-    if n_cosmos and node.cosmos_chain_id:
-        natives = accounts[NATIVE_FIRST: NATIVE_FIRST + n_cosmos]
-        load.native = _rounds(natives, per, cosmos_seqs,
+    side = accounts[NATIVE_FIRST: NATIVE_FIRST + n_cosmos]
+    if side and node.cosmos_chain_id:
+        load.native = _rounds(side, per, side_nonces,
                               lambda a, seq, k: cosmos_send(a, accounts[k % n_evm].address, seq, node.cosmos_chain_id))
-        load.expect_cosmos = {NATIVE_FIRST + i: cosmos_seqs[i] + per for i in range(n_cosmos)}
+        load.expect_cosmos = {NATIVE_FIRST + i: side_nonces[i] + per for i in range(n_cosmos)}
+    elif side:
+        load.native = _rounds(side, per, side_nonces,
+                              lambda a, nonce, k: evm_call(a, nonce, recipient(tag + "-side", k), node.chain_id, value=1))
+        load.side_evm = True
+        load.expect_evm.update({a.evm_address: side_nonces[i] + per for i, a in enumerate(side)})
     return load

@@ -47,7 +47,8 @@ class Node:
     metrics_url: str = ""  # CometBFT's Prometheus endpoint
 
     def abci_calls(self) -> dict[str, float]:
-        """CometBFT's counts of ABCI calls by method, and of mempool rechecks, so far."""
+        """CometBFT's counts of ABCI calls by method (and the seconds they took: ``"<method> s"``),
+        and of mempool rechecks, so far."""
         if not self.metrics_url:
             return {}
         out: dict[str, float] = {}
@@ -58,6 +59,8 @@ class Node:
         for line in text.splitlines():
             if line.startswith("cometbft_abci_connection_method_timing_seconds_count"):
                 key = line.split('method="', 1)[1].split('"', 1)[0]
+            elif line.startswith("cometbft_abci_connection_method_timing_seconds_sum"):
+                key = line.split('method="', 1)[1].split('"', 1)[0] + " s"
             elif line.startswith("cometbft_mempool_recheck_times"):
                 key = "recheck_times"
             else:

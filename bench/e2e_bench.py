@@ -25,8 +25,8 @@ A tx counts as included when the block holding it is first seen by a poller (eve
 sequence) must be the one its txs lead to.
 
 Run: ``.venv/bin/python bench/e2e_bench.py`` (``--rounds 3``, ``--loads transfers,mix``,
-``--profile app.txt`` records pysei's app process with py-spy during its first run of
-load (a); ``E2E_PROFILE_GIL=1`` samples only the thread holding the GIL, ``E2E_PROFILE_RATE``
+``--profile app.txt`` records pysei's app process with py-spy during its run of load (a)
+in round 1 (``--profile-load``, ``--profile-round`` choose another); ``E2E_PROFILE_GIL=1`` samples only the thread holding the GIL, ``E2E_PROFILE_RATE``
 sets the samples per second, 100 by default).
 """
 
@@ -114,8 +114,10 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--loads", default=",".join(SHAPES), help=f"comma-separated, of {', '.join(SHAPES)}")
     parser.add_argument("--timeout", type=float, default=300, help="seconds to wait for a load's txs")
-    parser.add_argument("--profile", default="", help="py-spy output for pysei's first run of --profile-load")
+    parser.add_argument("--profile", default="", help="py-spy output for pysei's run of --profile-load "
+                                                      "in round --profile-round")
     parser.add_argument("--profile-load", default=TRANSFERS, help="the load --profile and --comet-profile record")
+    parser.add_argument("--profile-round", type=int, default=1, help="the round --profile records")
     parser.add_argument("--comet-profile", default="",
                         help="CometBFT CPU profile (pprof) for pysei's first load (a) run")
     parser.add_argument("--nodes", default="pysei,geth", help="measure only these (e.g. pysei)")
@@ -166,15 +168,18 @@ def main() -> int:
                 for node in order:
                     if node.name not in wanted and not args.ab:
                         continue
-                    first = r == 0 and name == args.profile_load and node.name == "pysei"
+                    first = r == args.profile_round - 1 and name == args.profile_load and node.name == "pysei"
                     profile = args.profile if first else ""
                     comet = _comet_profile(pprof, args.comet_profile, 10) if first and pprof else None
                     progress(f"round {r + 1}: {name} on {node.name}")
                     run = one_run(node, name, own.get(node.name, accounts), tokens.get(node.name, b""), f"{r}-{name}", profile,
                                   args.timeout)
                     f = figures.figures(run)
+                    timing = figures.abci_ms_per_call([run])
                     progress(f"  {f['included']:.0f}/{run.size} in, {f['tps']:.0f} tx/s, "
-                             f"{f['rejected']:.0f} rejected, {f['bad_nonces']:.0f} bad nonces")
+                             f"{f['rejected']:.0f} rejected, {f['bad_nonces']:.0f} bad nonces"
+                             + "".join(f", {k} {timing[k]:.0f} ms" for k in ("finalize_block", "commit") if k in timing)
+                             + "; CPU ms per tx " + ", ".join(f"{k} {v:.2f}" for k, v in figures.cpu_split([run]).items()))
                     runs.setdefault((name, node.name), []).append(run)
                     if comet is not None:
                         comet.join()

@@ -1,6 +1,6 @@
 """``store.gc_policy.GcPolicy``: no automatic collection inside a block, no scan of the
-block's survivors after it, their cycles collected when they are thawed, and the worker's
-collect-and-freeze between segments."""
+block's survivors after it, their cycles collected in full once the frozen objects grew by
+half, and the worker's collect-and-freeze between segments."""
 
 from __future__ import annotations
 
@@ -33,21 +33,33 @@ def test_blocks_run_without_automatic_collection_and_restore_it() -> None:
     gc.unfreeze()
 
 
-def test_a_blocks_survivors_are_frozen_then_thawed_so_cycles_are_collected() -> None:
+def test_frozen_cycles_wait_for_a_full_collection_once_the_frozen_objects_grew_by_half() -> None:
     gc.collect()
     gc.unfreeze()
-    policy = GcPolicy(thaw_every=8)
-    refs = []
-    for _ in range(policy.thaw_every - 1):
+    policy = GcPolicy()
+    try:
         with policy.block():
-            refs.append(cycle())
-        assert gc.get_freeze_count() > 0  # frozen: the next collection does not scan them
-    gc.collect()
-    assert all(r() is not None for r in refs)  # frozen cycles wait for the thaw
-    with policy.block():
-        refs.append(cycle())
-    assert gc.get_freeze_count() == 0  # the thaw_every-th block thaws and collects
-    assert all(r() is None for r in refs)
+            pass  # nothing frozen before: the first block's end collects in full
+        base = gc.get_freeze_count()
+        assert base > 0
+        refs = []
+        for _ in range(5):
+            with policy.block():
+                refs.append(cycle())
+            assert gc.get_freeze_count() > base  # the block's survivors are frozen
+        gc.collect()
+        assert all(r() is not None for r in refs)  # frozen cycles wait for a full collection
+        with policy.block():
+            kept = [Node() for _ in range(base // 2 + 10)]  # half again as many frozen objects
+        assert all(r() is None for r in refs)  # this block's end collected in full
+        after = gc.get_freeze_count()
+        assert after >= base + len(kept)  # and froze the survivors again
+        with policy.block():
+            late = cycle()
+        gc.collect()
+        assert late() is not None and gc.get_freeze_count() > after  # grown too little: frozen
+    finally:
+        gc.unfreeze()
 
 
 def test_between_segments_collects_then_freezes_with_automatic_collection_off() -> None:

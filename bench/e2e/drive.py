@@ -120,7 +120,7 @@ async def _drive(node: Node, load: Load, batch_size: int, connections: int, time
         run.last_send = time.perf_counter()
 
     sending = asyncio.create_task(send())
-    await _watch(node, run, sending, bool(load.native) and not load.side_evm, timeout)
+    await _watch(node, run, sending, bool(load.side) and not load.side_evm, timeout)
     await sending
 
 

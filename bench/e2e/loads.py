@@ -33,22 +33,22 @@ class Load:
 
     name: str
     evm: list[bytes] = field(default_factory=list)
-    #: The second half of the mix: native txs, or ETH transfers on a node without them
+    #: The mix's second half: native txs, or ETH transfers on a node without them
     #: (``side_evm``); each sender's all in one lane (``lanes``).
-    native: list[bytes] = field(default_factory=list)
+    side: list[bytes] = field(default_factory=list)
     side_evm: bool = False
     expect_evm: dict[bytes, int] = field(default_factory=dict)  # evm address -> next nonce
     expect_cosmos: dict[int, int] = field(default_factory=dict)  # account index -> next sequence
 
     @property
     def size(self) -> int:
-        return len(self.evm) + len(self.native)
+        return len(self.evm) + len(self.side)
 
     def lanes(self, count: int) -> list[list[bytes]]:
         """The second half's txs split into ``count`` lists, each sender's txs all in one, in
         order (the txs go nonce round after round over its senders)."""
         senders = max(1, SHAPES[self.name][1])
-        return [[raw for p, raw in enumerate(self.native) if p % senders % count == k] for k in range(count)]
+        return [[raw for p, raw in enumerate(self.side) if p % senders % count == k] for k in range(count)]
 
 
 def recipient(tag: str, n: int) -> bytes:
@@ -79,11 +79,11 @@ def sign_load(name: str, node: Node, accounts: Sequence[LoadAccount], evm_nonces
     load.expect_evm = {a.evm_address: evm_nonces[i] + per for i, a in enumerate(evm)}
     side = accounts[NATIVE_FIRST: NATIVE_FIRST + n_cosmos]
     if side and node.cosmos_chain_id:
-        load.native = _rounds(side, per, side_nonces,
+        load.side = _rounds(side, per, side_nonces,
                               lambda a, seq, k: cosmos_send(a, accounts[k % n_evm].address, seq, node.cosmos_chain_id))
         load.expect_cosmos = {NATIVE_FIRST + i: side_nonces[i] + per for i in range(n_cosmos)}
     elif side:
-        load.native = _rounds(side, per, side_nonces,
+        load.side = _rounds(side, per, side_nonces,
                               lambda a, nonce, k: evm_call(a, nonce, recipient(tag + "-side", k), node.chain_id, value=1))
         load.side_evm = True
         load.expect_evm.update({a.evm_address: side_nonces[i] + per for i, a in enumerate(side)})

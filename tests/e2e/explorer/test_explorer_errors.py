@@ -8,7 +8,7 @@ import urllib.request
 
 from playwright.sync_api import Page, expect
 
-from tests.support.node import free_port
+from tests.support.node import reserve_ports
 
 from .conftest import Chain, free_explorer
 
@@ -51,7 +51,9 @@ def test_future_height_is_not_found(chain: Chain, page: Page) -> None:
 
 
 def test_node_down_gives_a_clear_page(page: Page) -> None:
-    port, dead = free_port(), free_port()
+    ports, held = reserve_ports(("explorer", "dead"))
+    port, dead = ports["explorer"], ports["dead"]
+    held[0].close()  # the explorer binds it; the other stays bound and not listening: refused
     proc = free_explorer(f"http://127.0.0.1:{dead}", f"http://127.0.0.1:{dead}", f"http://127.0.0.1:{dead}", port)
     try:
         line = proc.stdout.readline()
@@ -65,3 +67,4 @@ def test_node_down_gives_a_clear_page(page: Page) -> None:
     finally:
         proc.terminate()
         proc.wait(10)
+        held[1].close()

@@ -25,7 +25,8 @@ Why it is driven at all (measured):
   taking 94 ms; the rule before, a full collection every 64 blocks, rescanned the whole
   state every ~17 s whatever its size). A block's frozen objects are counted as the
   collector's young-generation count at its end (objects allocated less those freed since
-  the last freeze), O(1); ``gc.get_freeze_count`` walks every frozen object (~9 ms per
+  the last freeze or automatic collection: survivors of collections between blocks are
+  not counted), O(1); ``gc.get_freeze_count`` walks every frozen object (~9 ms per
   million), so it runs only after a full collection.
 * OCC worker processes (``occ.worker``) keep automatic collection off for good: they
   collect and freeze the survivors (modules, state) once started and after each segment

@@ -24,7 +24,7 @@ A tx counts as included when the block holding it is first seen by a poller (eve
 50 ms); latency is send to that moment. At the end every sender's nonce (native:
 sequence) must be the one its txs lead to.
 
-Run: ``.venv/bin/python bench/e2e_bench.py`` (``--rounds 3``, ``--loads transfers,mix``,
+Run: ``.venv/bin/python bench/e2e_bench.py`` (5 rounds; ``--rounds 3``, ``--loads transfers,mix``,
 ``--profile app.txt`` records pysei's app process with py-spy during its run of load (a)
 in round 1 (``--profile-load``, ``--profile-round`` choose another); ``E2E_PROFILE_GIL=1`` samples only the thread holding the GIL, ``E2E_PROFILE_RATE``
 sets the samples per second, 100 by default).
@@ -111,7 +111,7 @@ def one_run(node: Node, name: str, accounts: list, token: bytes, tag: str, profi
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5, help="rounds (single rounds spread by 10-30 %%)")
     parser.add_argument("--loads", default=",".join(SHAPES), help=f"comma-separated, of {', '.join(SHAPES)}")
     parser.add_argument("--timeout", type=float, default=300, help="seconds to wait for a load's txs")
     parser.add_argument("--profile", default="", help="py-spy output for pysei's run of --profile-load "

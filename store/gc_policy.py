@@ -16,7 +16,7 @@ Why it is driven at all (measured):
   and kept alive at the first allocation after it (~1 ms per 1,000 txs, on the block's
   path). So at the end of a block those objects are frozen (O(1)). Cycles among frozen
   objects are freed only by a full collection (thaw everything, collect, freeze the
-  survivors), which scans the whole heap: ~95 ms for 245k objects, seconds for a large
+  survivors), which scans the whole heap: 94 ms for 245k objects, seconds for a large
   state. It runs at a block's end once the blocks since the last one froze
   ``growth_percent`` (half) as many objects as that one left frozen, as Python's own rule
   for its oldest generation does (a quarter): its cost stays proportional to the growth,

@@ -59,12 +59,21 @@ def _handlers(app: App) -> dict[str, tuple[Handler, Handler | None]]:
     return {method: (getattr(app, method), answers.get(rpc)) for rpc, method in METHODS.items()}
 
 
-class SocketServer:
-    """Serves the app on ``address`` (``host:port``). ``start()`` binds, ``close()`` stops."""
+def listen(address: str) -> socket.socket:
+    """A listening socket on ``address`` (``host:port``, ``tcp://`` allowed). ``pysei start``
+    binds it before spawning CometBFT, whose first dial then succeeds (a failed dial waits
+    3 s before the next); no thread runs yet, so the fork is safe."""
+    return socket.create_server(split_address(address.removeprefix("tcp://")), reuse_port=False)
 
-    def __init__(self, app: App, address: str) -> None:
+
+class SocketServer:
+    """Serves the app on ``address`` (``host:port``). ``start()`` binds (or takes the
+    ``listener`` bound by ``listen``), ``close()`` stops."""
+
+    def __init__(self, app: App, address: str, listener: socket.socket | None = None) -> None:
         self.app = app
         self.address = address
+        self._bound = listener
         self._listener: socket.socket | None = None
         self._threads: list[threading.Thread] = []
         self._conns: list[socket.socket] = []
@@ -74,7 +83,8 @@ class SocketServer:
         self._tags = _envelope_tags()
 
     def start(self) -> None:
-        listener = socket.create_server(split_address(self.address.removeprefix("tcp://")), reuse_port=False)
+        listener = self._bound if self._bound is not None else listen(self.address)
+        self._bound = None
         self._listener = listener
         accept = threading.Thread(target=self._accept, name="abci-accept", daemon=True)
         accept.start()

@@ -7,6 +7,7 @@ import ctypes
 import logging
 import os
 import signal
+import socket
 import subprocess
 import threading
 import time
@@ -22,7 +23,7 @@ from abci_app.config import AppConfig
 from abci_app.modules.loader import load_modules
 from abci_app.node import cometbft_home
 from abci_app.node.abci_grpc import GrpcServer
-from abci_app.node.abci_socket import SocketServer
+from abci_app.node.abci_socket import SocketServer, listen
 from abci_app.node.cosmos_grpc_service import grpc_service
 from abci_app.node.cosmos_rest_service import rest_service
 from abci_app.node.evm_rpc_service import rpc_service
@@ -96,7 +97,9 @@ class Node:
         self.server: GrpcServer | SocketServer | None = None
         self._services: list = []
 
-    def start(self) -> None:
+    def start(self, abci_listener: socket.socket | None = None) -> None:
+        """Open the stores, build the app, start the services and the ABCI server (on
+        ``abci_listener`` if the caller bound it: the socket transport only)."""
         configure_process()  # before any thread starts: their stack size, the recursion limit
         use_fast_keccak()
         cfg = self.config
@@ -120,7 +123,7 @@ class Node:
             if service is not None:
                 service.start()
                 self._services.append(service)
-        self.server = _abci_server(cfg, self.app)
+        self.server = _abci_server(cfg, self.app, abci_listener)
         self.server.start()
         log.info(
             "app started: height=%d workers=%d abci=%s %s",
@@ -154,9 +157,9 @@ class Node:
         self.close()
 
 
-def _abci_server(cfg: AppConfig, app: App) -> GrpcServer | SocketServer:
+def _abci_server(cfg: AppConfig, app: App, listener: socket.socket | None = None) -> GrpcServer | SocketServer:
     if cfg.abci_transport == "socket":
-        return SocketServer(app, cfg.abci_address)
+        return SocketServer(app, cfg.abci_address, listener)
     if cfg.abci_transport == "grpc":
         return GrpcServer(app, cfg.abci_address)
     raise ValueError(f"app.toml abci_transport must be socket or grpc, not {cfg.abci_transport!r}")
@@ -229,7 +232,9 @@ def run_start(home: Path) -> int:
     """``pysei start``: cometbft (``--abci`` the app's transport) and the app; both stop together.
 
     CometBFT is spawned before the app starts any gRPC thread (forking a process that runs
-    gRPC threads is unsafe); it retries the ABCI connection until the app listens.
+    gRPC threads is unsafe); with the socket transport the ABCI port is already listening
+    then, so CometBFT's first dial connects (a failed one waits 3 s: restarts took 4.6 s),
+    and its requests wait in the socket until the app serves them.
     """
     stop = _wait_for_signal()
     node = Node(home)
@@ -245,12 +250,13 @@ def run_start(home: Path) -> int:
     ]
     pid_file = node.home.root / "cometbft.pid"
     _wait_for_previous(pid_file)
+    listener = listen(node.config.abci_address) if node.config.abci_transport == "socket" else None
     log.info("starting cometbft: %s", " ".join(cmd))
     comet = subprocess.Popen(cmd, preexec_fn=_die_with_parent)
     pid_file.write_text(str(comet.pid))
     code = 0
     try:
-        node.start()
+        node.start(listener)
         while not stop.wait(0.5):
             if comet.poll() is not None:
                 log.error("cometbft exited with code %s", comet.returncode)

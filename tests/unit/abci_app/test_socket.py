@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from abci_app.node.abci_calls import METHODS
-from abci_app.node.abci_socket import SocketServer, parse_uvarint
+from abci_app.node.abci_socket import SocketServer, listen, parse_uvarint
 from ledger import codes
 from pysei_pb.tendermint.abci import types_pb2 as abci
 from store.encoding import uvarint
@@ -105,3 +105,18 @@ def test_consensus_failure_answers_an_exception(conn) -> None:
     answer = read_response(reader)
     assert answer.WhichOneof("value") == "exception"
     assert "commit" in answer.exception.error
+
+
+def test_a_client_connecting_before_the_server_starts_is_served_on_the_bound_listener() -> None:
+    """``pysei start`` binds the port before CometBFT starts and serves it once the app is
+    built: a connection and its requests made in between wait in the socket."""
+    listener = listen("tcp://127.0.0.1:0")
+    port = listener.getsockname()[1]
+    server = SocketServer(StandInApp(), f"127.0.0.1:{port}", listener)  # type: ignore[arg-type]
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as s, s.makefile("rb") as reader:
+            s.sendall(frame(abci.Request(echo=abci.RequestEcho(message="early"))))
+            server.start()
+            assert read_response(reader).echo.message == "early"
+    finally:
+        server.close()

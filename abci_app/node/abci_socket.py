@@ -73,8 +73,7 @@ class SocketServer:
     def __init__(self, app: App, address: str, listener: socket.socket | None = None) -> None:
         self.app = app
         self.address = address
-        self._bound = listener
-        self._listener: socket.socket | None = None
+        self._listener = listener
         self._threads: list[threading.Thread] = []
         self._conns: list[socket.socket] = []
         self._lock = threading.Lock()
@@ -83,9 +82,8 @@ class SocketServer:
         self._tags = _envelope_tags()
 
     def start(self) -> None:
-        listener = self._bound if self._bound is not None else listen(self.address)
-        self._bound = None
-        self._listener = listener
+        if self._listener is None:
+            self._listener = listen(self.address)
         accept = threading.Thread(target=self._accept, name="abci-accept", daemon=True)
         accept.start()
         self._threads.append(accept)

@@ -69,9 +69,10 @@ class Indexer:
         self._queue.put((block, raw))
 
     def _index(self, block: CommittedBlock, journal_key: bytes, raw: bytes | None) -> None:
-        """Render (in the helper when it is ready) and write ``block``; ``raw`` is its pickle."""
+        """Render (in the helper when it is ready and the block was pickled: ``raw``) and
+        write ``block``."""
         try:
-            ready = self._pool is not None and self._warm is not None and self._warm.done()
+            ready = self._pool is not None and self._warm is not None and self._warm.done() and raw is not None
             rendered = self._render_elsewhere(block, journal_key, raw) if ready else None
             if rendered is None:
                 rendered = self.index.index_block(block, extra=[(journal_key, None)])
@@ -80,14 +81,12 @@ class Indexer:
             return
         self.index.notify(rendered)
 
-    def _render_elsewhere(self, block: CommittedBlock, journal_key: bytes, raw: bytes | None) -> RenderedBlock | None:
+    def _render_elsewhere(self, block: CommittedBlock, journal_key: bytes, raw: bytes) -> RenderedBlock | None:
         """Render in the helper process and write; None if it could not (render inline)."""
         assert self._pool is not None
         parent = self.index.parent_hash(block.height)
         try:
-            job = (self._pool.submit(render_rows, block, parent, self.index.chain_id) if raw is None
-                   else self._pool.submit(_render_pickled, raw, parent, self.index.chain_id))
-            rendered, rows = job.result()
+            rendered, rows = self._pool.submit(_render_pickled, raw, parent, self.index.chain_id).result()
         except Exception:
             log.exception("render process failed at height %d; rendering in the indexer thread", block.height)
             self._pool.shutdown(wait=False, cancel_futures=True)

@@ -25,7 +25,7 @@ from eth_rpc.cometbft import CometClient
 from eth_rpc.dispatch import Dispatcher, dumps, error_response
 from eth_rpc.errors import INVALID_REQUEST, RpcError
 from eth_rpc.filters import FilterManager
-from eth_rpc.index import RenderedBlock
+from eth_rpc.index import BlockNews
 from eth_rpc.intake import TxIntake
 from eth_rpc.mempool import Mempool
 from eth_rpc.method_table import build_method_table
@@ -109,14 +109,14 @@ class RpcServer(LoopThreadServer):
 
     # ---- blocks from the consensus thread ----
 
-    def on_block(self, block: RenderedBlock) -> None:
+    def on_block(self, block: BlockNews) -> None:
         loop = self.loop
         if loop is not None and loop.is_running():
             loop.call_soon_threadsafe(self._publish, block)
 
-    def _publish(self, block: RenderedBlock) -> None:
+    def _publish(self, block: BlockNews) -> None:
         b = self.backend
-        b.mempool.forget([bytes.fromhex(t["hash"][2:]) for t in block.txs])
+        b.mempool.forget([bytes.fromhex(h[2:]) for h in block.tx_hashes])
         b.hub.publish_block(block)
         b.filters.expire()
 

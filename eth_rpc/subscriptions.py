@@ -12,7 +12,7 @@ from typing import Any
 
 from eth_rpc.errors import LIMIT_EXCEEDED, RpcError, invalid_params
 from eth_rpc.ids import new_id
-from eth_rpc.index import RenderedBlock
+from eth_rpc.index import BlockNews
 from eth_rpc.index.logs import LogFilter
 
 KINDS = ("newHeads", "logs", "newPendingTransactions")
@@ -57,9 +57,9 @@ class SubscriptionHub:
     def _notify(self, conn: Connection, sid: str, result: Any) -> None:
         conn.push({"jsonrpc": "2.0", "method": "eth_subscription", "params": {"subscription": sid, "result": result}})
 
-    def publish_block(self, block: RenderedBlock) -> None:
+    def publish_block(self, block: BlockNews) -> None:
         head = dict(block.header)
-        logs = [lg for r in block.receipts for lg in r["logs"]]
+        logs = block.logs
         for conn in list(self.connections):
             for sid, sub in list(conn.subs.items()):
                 if sub.kind == "newHeads":

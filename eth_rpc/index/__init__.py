@@ -17,7 +17,7 @@ turns each ``CommittedBlock`` into the Ethereum view of it and writes that in on
 """
 
 from eth_rpc.index.indexer import Indexer
-from eth_rpc.index.render import RenderedBlock
+from eth_rpc.index.render import BlockNews, RenderedBlock
 from eth_rpc.index.store import BlockIndex
 
-__all__ = ["BlockIndex", "Indexer", "RenderedBlock"]
+__all__ = ["BlockIndex", "BlockNews", "Indexer", "RenderedBlock"]

@@ -25,7 +25,7 @@ import queue
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 
-from eth_rpc.index.render import RenderedBlock
+from eth_rpc.index.render import BlockNews
 from eth_rpc.index.store import BlockIndex, render_rows
 from ledger.blocks import CommittedBlock
 from untrusted.lifeline import exit_with
@@ -73,26 +73,26 @@ class Indexer:
         write ``block``."""
         try:
             ready = self._pool is not None and self._warm is not None and self._warm.done() and raw is not None
-            rendered = self._render_elsewhere(block, journal_key, raw) if ready else None
-            if rendered is None:
-                rendered = self.index.index_block(block, extra=[(journal_key, None)])
+            news = self._render_elsewhere(block, journal_key, raw) if ready else None
+            if news is None:
+                news = self.index.index_block(block, extra=[(journal_key, None)])
         except Exception:
             log.exception("indexing block %d failed", block.height)
             return
-        self.index.notify(rendered)
+        self.index.notify(news)
 
-    def _render_elsewhere(self, block: CommittedBlock, journal_key: bytes, raw: bytes) -> RenderedBlock | None:
+    def _render_elsewhere(self, block: CommittedBlock, journal_key: bytes, raw: bytes) -> BlockNews | None:
         """Render in the helper process and write; None if it could not (render inline)."""
         assert self._pool is not None
         parent = self.index.parent_hash(block.height)
         try:
-            rendered, rows = self._pool.submit(_render_pickled, raw, parent, self.index.chain_id).result()
+            news, rows = self._pool.submit(_render_pickled, raw, parent, self.index.chain_id).result()
         except Exception:
             log.exception("render process failed at height %d; rendering in the indexer thread", block.height)
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
             return None
-        return self.index.write_rendered(block.height, parent, rendered, rows, extra=[(journal_key, None)])
+        return self.index.write_rendered(block.height, parent, news, rows, extra=[(journal_key, None)])
 
     def _run(self) -> None:
         while True:
@@ -121,7 +121,7 @@ class Indexer:
             self._pool = None
 
 
-def _render_pickled(raw: bytes, parent: bytes, chain_id: int) -> tuple[RenderedBlock, list[tuple[bytes, bytes]]]:
+def _render_pickled(raw: bytes, parent: bytes, chain_id: int) -> tuple[BlockNews, list[tuple[bytes, bytes]]]:
     """``render_rows`` of the pickled block ``raw`` (in the render process)."""
     return render_rows(pickle.loads(raw), parent, chain_id)
 

@@ -57,6 +57,25 @@ class RenderedBlock:
     raw: list[bytes] = field(default_factory=list)  # every tx's bytes in block order (for traces)
     evm_positions: list[int] = field(default_factory=list)  # block position of each EVM tx
 
+    def news(self) -> BlockNews:
+        return BlockNews(
+            self.height, self.hash, self.header, [t["hash"] for t in self.txs],
+            [lg for r in self.receipts for lg in r["logs"]],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class BlockNews:
+    """What the JSON-RPC's live feeds need of a newly indexed block (subscriptions, filters,
+    the pending set): small, so the render process sends it back instead of every tx and
+    receipt object, which the index already holds as rows."""
+
+    height: int
+    hash: bytes
+    header: Json  # the block object without ``transactions``
+    tx_hashes: list[str]  # every indexed tx's hash (EVM txs, then native entries), 0x-hex
+    logs: list[Json]  # every log of the block, in order
+
 
 def state_root(app_hash: bytes) -> bytes:
     return app_hash if len(app_hash) == 32 else keccak(app_hash)

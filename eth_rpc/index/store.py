@@ -6,6 +6,8 @@ Key layout (all heights big-endian u64, tx positions u32)::
     m first                  first indexed height
     b + height               {"h": block object without txs, "n": EVM tx count,
                               "p": block position of each EVM tx}
+    X + height               the block's EVM tx hashes, 32 bytes each, in order (a block
+                             object without full txs; absent in indexes written before it)
     H + block hash           height
     x + height + position    tx object (EVM txs first, then synthetic native entries)
     r + height + position    receipt, parallel to ``x``
@@ -26,7 +28,7 @@ from collections.abc import Callable
 from typing import Any
 
 from eth_rpc.index.kv import IndexKV, MemoryKV
-from eth_rpc.index.render import ZERO_HASH, RenderedBlock, render_block
+from eth_rpc.index.render import ZERO_HASH, BlockNews, render_block
 from ledger.blocks import CommittedBlock
 
 log = logging.getLogger("pysei.index")
@@ -46,19 +48,20 @@ def _dump(obj: object) -> bytes:
 
 def render_rows(
     block: CommittedBlock, parent: bytes, chain_id: int
-) -> tuple[RenderedBlock, list[tuple[bytes, bytes]]]:
-    """The Ethereum view of ``block`` and the index rows holding it (pure: it runs in the
-    indexer's render process as well as inline)."""
+) -> tuple[BlockNews, list[tuple[bytes, bytes]]]:
+    """The news of ``block`` for the live feeds and the index rows holding its Ethereum
+    view (pure: it runs in the indexer's render process as well as inline)."""
     r = render_block(block, parent, chain_id)
     h = _u64(block.height)
     record = {"h": r.header, "n": r.evm_count, "p": r.evm_positions}
-    rows = [(b"b" + h, _dump(record)), (b"H" + block.hash, h)]
+    hashes = b"".join(bytes.fromhex(t["hash"][2:]) for t in r.txs[:r.evm_count])
+    rows = [(b"b" + h, _dump(record)), (b"H" + block.hash, h), (b"X" + h, hashes)]
     rows += [(b"w" + h + i.to_bytes(4, "big"), raw) for i, raw in enumerate(r.raw)]
     for i, (tx, receipt) in enumerate(zip(r.txs, r.receipts, strict=True)):
         pos = h + i.to_bytes(4, "big")
         rows += [(b"x" + pos, _dump(tx)), (b"r" + pos, _dump(receipt))]
         rows.append((b"t" + bytes.fromhex(tx["hash"][2:]), pos))
-    return r, rows
+    return r.news(), rows
 
 
 class BlockIndex:
@@ -71,13 +74,13 @@ class BlockIndex:
         self._height = int.from_bytes(raw, "big") if raw else 0
         raw = self.kv.get(_FIRST)
         self._first = int.from_bytes(raw, "big") if raw else 0
-        self._listeners: list[Callable[[RenderedBlock], None]] = []
+        self._listeners: list[Callable[[BlockNews], None]] = []
         self._lock = threading.Lock()
         self._headers: dict[int, Json] = {}
 
     # ---- writing ----
 
-    def add_listener(self, fn: Callable[[RenderedBlock], None]) -> None:
+    def add_listener(self, fn: Callable[[BlockNews], None]) -> None:
         """``fn(block)`` runs after each indexed block (on the observer's thread)."""
         self._listeners.append(fn)
 
@@ -85,14 +88,14 @@ class BlockIndex:
         """The app observer: index ``block`` and tell the listeners."""
         self.notify(self.index_block(block))
 
-    def notify(self, rendered: RenderedBlock) -> None:
+    def notify(self, news: BlockNews) -> None:
         for fn in self._listeners:
             try:
-                fn(rendered)
+                fn(news)
             except Exception:
-                log.exception("index listener failed at height %d", rendered.height)
+                log.exception("index listener failed at height %d", news.height)
 
-    def index_block(self, block: CommittedBlock, extra: list[tuple[bytes, bytes | None]] = ()) -> RenderedBlock:
+    def index_block(self, block: CommittedBlock, extra: list[tuple[bytes, bytes | None]] = ()) -> BlockNews:
         """Render and write ``block`` in one batch (with ``extra`` pairs, e.g. a journal delete)."""
         with self._lock:
             r, rows = render_rows(block, self.parent_hash(block.height), self.chain_id)
@@ -103,19 +106,19 @@ class BlockIndex:
         return self.block_hash(height - 1) or ZERO_HASH
 
     def write_rendered(
-        self, height: int, parent: bytes, rendered: RenderedBlock, rows: list[tuple[bytes, bytes]],
+        self, height: int, parent: bytes, news: BlockNews, rows: list[tuple[bytes, bytes]],
         extra: list[tuple[bytes, bytes | None]] = (),
-    ) -> RenderedBlock | None:
+    ) -> BlockNews | None:
         """Write a block rendered elsewhere (``render_rows``) against ``parent``; None, writing
         nothing, if height - 1 was re-indexed with another hash meanwhile."""
         with self._lock:
             if self.parent_hash(height) != parent:
                 return None
-            return self._write(height, rendered, rows, extra)
+            return self._write(height, news, rows, extra)
 
     def _write(
-        self, height: int, r: RenderedBlock, rows: list[tuple[bytes, bytes]], extra: list[tuple[bytes, bytes | None]]
-    ) -> RenderedBlock:
+        self, height: int, news: BlockNews, rows: list[tuple[bytes, bytes]], extra: list[tuple[bytes, bytes | None]]
+    ) -> BlockNews:
         h = _u64(height)
         pairs: list[tuple[bytes, bytes | None]] = list(rows)
         if height > self._height:
@@ -127,7 +130,7 @@ class BlockIndex:
         self._height = max(self._height, height)
         if not self._first or height < self._first:
             self._first = height
-        return r
+        return news
 
     def check_gap(self, db_height: int) -> tuple[int, int] | None:
         """Compare with the store's height at start; returns (first, last) missing, if any."""
@@ -177,6 +180,13 @@ class BlockIndex:
     def height_of(self, block_hash: bytes) -> int | None:
         raw = self.kv.get(b"H" + block_hash)
         return int.from_bytes(raw, "big") if raw else None
+
+    def tx_hashes(self, height: int) -> list[str]:
+        """The block's EVM tx hashes (0x-hex, block order)."""
+        raw = self.kv.get(b"X" + _u64(height))
+        if raw is None:  # indexed before the hash row existed
+            return [t["hash"] for t in self.txs(height)[:self.evm_count(height)]]
+        return ["0x" + raw[i:i + 32].hex() for i in range(0, len(raw), 32)]
 
     def txs(self, height: int) -> list[Json]:
         return [json.loads(v) for _, v in self.kv.scan(b"x" + _u64(height))]

@@ -16,8 +16,10 @@ def block_object(b: Any, height: int, full: bool) -> Json | None:
     if header is None:
         return None
     n = b.index.evm_count(height)
-    txs = b.index.txs(height)[:n] if n else []
-    header["transactions"] = txs if full else [t["hash"] for t in txs]
+    if not n:
+        header["transactions"] = []
+    else:
+        header["transactions"] = b.index.txs(height)[:n] if full else b.index.tx_hashes(height)
     return header
 
 

@@ -133,3 +133,28 @@ def test_block_rlp_is_pyrlps_and_its_size_the_headers() -> None:
     expected = rlp.encode([rlp.decode(header_rlp(header)), [rlp.decode(legacy), typed, rlp.decode(legacy)], [], []])
     assert block_rlp(header, raws) == expected
     assert _block_size(header_rlp(header), raws) == len(expected)
+
+
+def test_block_tx_hashes_come_from_the_hash_row_and_without_it_from_the_tx_objects() -> None:
+    idx = indexed()
+    blocks = ec.simple_chain(5)
+    expected = ["0x" + tx.hash.hex() for tx in blocks[4].decoded if hasattr(tx, "nonce")]
+    assert len(expected) == idx.evm_count(5) == 4
+    assert idx.tx_hashes(5) == expected
+    idx.kv.write([(b"X" + (5).to_bytes(8, "big"), None)])  # an index written before the row existed
+    assert idx.tx_hashes(5) == expected
+
+
+def test_listeners_get_the_blocks_hashes_and_logs() -> None:
+    idx = BlockIndex(None, ec.CHAIN_ID)
+    news = []
+    idx.add_listener(news.append)
+    blocks = ec.simple_chain(5)
+    for b in blocks:
+        idx.observe(b)
+    last = news[-1]
+    assert [n.height for n in news] == [1, 2, 3, 4, 5]
+    assert last.header == idx.header(5)
+    assert last.tx_hashes == [t["hash"] for t in idx.txs(5)]
+    assert last.logs == [lg for r in idx.receipts(5) for lg in r["logs"]]
+    assert len(last.logs) == 4

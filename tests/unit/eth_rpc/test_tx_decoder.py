@@ -1,12 +1,14 @@
 """``TxDecoder``: the same answers as ``decode_tx`` (txs and refusals, code included),
-in the helper process or on the loop, handed back in arrival order; a dead helper leaves
-decoding on the loop."""
+in the helper process or on the loop, handed back in arrival order; calls arriving while a
+job is in the helper go together as the next job; a dead helper leaves decoding on the
+loop."""
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
 import os
+import signal
 
 import pytest
 
@@ -54,8 +56,7 @@ async def _decode_all(decoder: TxDecoder, raws: list[bytes]) -> list[EvmTx | tup
 def helper():
     decoder = TxDecoder(CHAIN, helper=True)
     decoder.start()
-    assert decoder._warm is not None
-    decoder._warm.result(timeout=60)
+    assert decoder.wait_ready(60)
     yield decoder
     decoder.close()
 
@@ -103,17 +104,44 @@ def test_answers_come_back_in_arrival_order_across_jobs(helper: TxDecoder) -> No
     assert helper.helper_jobs == 1
 
 
+def test_calls_made_while_a_job_is_in_the_helper_go_together_as_the_next_job() -> None:
+    """With ``min_batch=1`` a lone call is a helper job; the calls made while it is there go
+    as one job after it, their callers resumed in arrival order."""
+    decoder = TxDecoder(CHAIN, helper=True, min_batch=1)
+    decoder.start()
+    try:
+        assert decoder.wait_ready(60)
+        raws = _mixed()
+        resumed: list[int] = []
+
+        async def one(i: int) -> EvmTx | tuple[str, int]:
+            try:
+                got: EvmTx | tuple[str, int] = await decoder.decode(raws[i])
+            except EvmTxError as e:
+                got = (str(e), e.code)
+            resumed.append(i)
+            return got
+
+        async def run() -> list[EvmTx | tuple[str, int]]:
+            first = asyncio.ensure_future(one(0))
+            await asyncio.sleep(0)  # the lone call is flushed to the helper
+            await asyncio.sleep(0)
+            return [await first, *await asyncio.gather(*(one(i) for i in range(1, len(raws))))]
+
+        assert asyncio.run(run()) == [_expected(r) for r in raws]
+        assert resumed == list(range(len(raws)))
+        assert decoder.helper_jobs == 2
+    finally:
+        decoder.close()
+
+
 def test_a_dead_helper_leaves_decoding_on_the_loop(helper: TxDecoder) -> None:
-    pool = helper._pool
-    assert pool is not None
-    with pytest.raises(Exception):  # noqa: B017, PT011 - the pool breaks as its process exits
-        pool.submit(_exit).result(timeout=60)
+    proc = helper._proc
+    assert proc is not None
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.join(timeout=60)
     raws = _mixed()
     assert asyncio.run(_decode_all(helper, raws)) == [_expected(r) for r in raws]
-    assert helper._pool is None
+    assert helper._proc is None
     assert helper.helper_jobs == 0
     assert asyncio.run(_decode_all(helper, raws)) == [_expected(r) for r in raws]
-
-
-def _exit() -> None:
-    os._exit(3)

@@ -89,7 +89,8 @@ def _comet_profile(port: int, out: str, seconds: int) -> threading.Thread:
     return t
 
 
-def one_run(node: Node, name: str, accounts: list, token: bytes, tag: str, profile: str, timeout: float) -> Run:
+def one_run(node: Node, name: str, accounts: list, token: bytes, tag: str, profile: str, timeout: float,
+            batch_size: int = 100, connections: int = 4) -> Run:
     """Resume ``node``, sign load ``name`` at its current nonces, drive it, pause it again."""
     procs.pause(node.processes(), stop=False)
     try:
@@ -101,7 +102,7 @@ def one_run(node: Node, name: str, accounts: list, token: bytes, tag: str, profi
                 else evm_nonces(node, [a.evm_address for a in side])) if side else []
         load = sign_load(name, node, accounts, nonces, seqs, token, tag)
         spy = _profile(node.pid, profile, 12) if profile else None
-        run = drive(node, load, accounts, timeout=timeout)
+        run = drive(node, load, accounts, timeout=timeout, batch_size=batch_size, connections=connections)
         if spy is not None:
             spy.wait()
         return run
@@ -114,6 +115,9 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=5, help="rounds (single rounds spread by 10-30 %%)")
     parser.add_argument("--loads", default=",".join(SHAPES), help=f"comma-separated, of {', '.join(SHAPES)}")
     parser.add_argument("--timeout", type=float, default=300, help="seconds to wait for a load's txs")
+    parser.add_argument("--batch", type=int, default=100, help="eth_sendRawTransaction calls per JSON-RPC batch "
+                                                               "(1: one call per HTTP request)")
+    parser.add_argument("--connections", type=int, default=4, help="keep-alive connections sending the EVM txs")
     parser.add_argument("--profile", default="", help="py-spy output for pysei's run of --profile-load "
                                                       "in round --profile-round")
     parser.add_argument("--profile-load", default=TRANSFERS, help="the load --profile and --comet-profile record")
@@ -173,7 +177,7 @@ def main() -> int:
                     comet = _comet_profile(pprof, args.comet_profile, 10) if first and pprof else None
                     progress(f"round {r + 1}: {name} on {node.name}")
                     run = one_run(node, name, own.get(node.name, accounts), tokens.get(node.name, b""), f"{r}-{name}", profile,
-                                  args.timeout)
+                                  args.timeout, args.batch, args.connections)
                     f = figures.figures(run)
                     timing = figures.abci_ms_per_call([run])
                     progress(f"  {f['included']:.0f}/{run.size} in, {f['tps']:.0f} tx/s, "

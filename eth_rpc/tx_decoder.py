@@ -6,16 +6,16 @@ another core instead of under the node process's GIL, beside CheckTx and Finaliz
 The helper is fed through two pipes that the loop itself writes and watches (no executor
 threads): a job costs the loop a pickle, a write, a wake-up, a read and an unpickle.
 
-Jobs go one at a time: the calls that reach ``decode`` together (a JSON-RPC batch, or
-requests read in one loop turn) form a job, and calls arriving while a job is in the helper
-wait and go together as the next one. A job of at least ``min_batch`` calls goes to the
-helper; a smaller one, or any without a helper, before it is ready or once it died, is
-decoded on the loop. Single-call jobs stay on the loop even under load: a request of one tx
-would then need the GIL twice (before and after the helper) while consensus holds it for
-5 ms at a time (measured, A/B in one run of 5,000 one-tx requests over 16 connections:
-1,039 tx/s through the helper, 1,198 on the loop, the app's CPU per tx the same). Answers
-are handed back in arrival order, job after job, so a sender's txs reach the pool in the
-order they were sent.
+The calls that reach ``decode`` together (a JSON-RPC batch, or requests read in one loop
+turn) form a job. A job of at least ``min_batch`` calls goes to the helper, and so does any
+job while others are there (the helper answers in order); a smaller one otherwise, or any
+without a helper, before it is ready or once it died, is decoded on the loop. Single calls
+stay on the loop under load: a request of one tx would then need the GIL twice (before and
+after the helper) while consensus holds it for 5 ms at a time (measured, A/B in one run of
+5,000 one-tx requests over 16 connections: 1,039 tx/s through the helper, 1,198 on the
+loop, the app's CPU per tx the same). Answers are handed back in arrival order, job after
+job, so a sender's txs reach the pool in the order they were sent. The helper drains its
+job pipe on a thread of its own, so the loop's writes never wait on the helper's answers.
 """
 
 from __future__ import annotations
@@ -25,7 +25,10 @@ import logging
 import multiprocessing
 import os
 import pickle
+import queue
 import signal
+import threading
+from collections import deque
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 
@@ -56,7 +59,7 @@ class TxDecoder:
         self._results: Connection | None = None  # read end: its answers
         self._ready = False
         self._pending: _Pending = []
-        self._in_flight: _Pending | None = None  # the job in the helper
+        self._in_flight: deque[_Pending] = deque()  # the jobs in the helper, oldest first
         self._scheduled = False
         #: Jobs the helper answered (the rest were decoded on the loop).
         self.helper_jobs = 0
@@ -122,17 +125,17 @@ class TxDecoder:
         loop = asyncio.get_running_loop()
         answer: asyncio.Future[EvmTx] = loop.create_future()
         self._pending.append((raw, answer))
-        if not self._scheduled and self._in_flight is None:
+        if not self._scheduled:
             self._scheduled = True
             loop.call_soon(self._flush, loop)
         return await answer
 
     def _flush(self, loop: asyncio.AbstractEventLoop) -> None:
         self._scheduled = False
-        if self._in_flight is not None or not self._pending:
+        if not self._pending:
             return
         items, self._pending = self._pending, []
-        if len(items) >= self.min_batch and self._helper_ready() and self._send(items, loop):
+        if (len(items) >= self.min_batch or self._in_flight) and self._helper_ready() and self._send(items, loop):
             return
         _answer(items, decode_txs([raw for raw, _ in items], self.chain_id))
 
@@ -143,25 +146,32 @@ class TxDecoder:
         except OSError as e:
             self._lose_helper(f"{type(e).__name__}: {e}")
             return False
-        self._in_flight = items
-        loop.add_reader(self._results.fileno(), self._on_answers, loop)
+        if not self._in_flight:
+            loop.add_reader(self._results.fileno(), self._on_answers, loop)
+        self._in_flight.append(items)
         return True
 
     def _on_answers(self, loop: asyncio.AbstractEventLoop) -> None:
-        items, self._in_flight = self._in_flight, None
-        assert items is not None and self._results is not None
-        loop.remove_reader(self._results.fileno())
+        """The helper's answers to the oldest job in it (the pipe is readable)."""
+        assert self._results is not None
+        items = self._in_flight.popleft()
         try:
+            # A loop may make a watched descriptor non-blocking (uvloop does): an answer
+            # larger than the pipe's buffer is read whole only by blocking reads.
+            os.set_blocking(self._results.fileno(), True)
             results = pickle.loads(self._results.recv_bytes())
         except (EOFError, OSError, pickle.UnpicklingError) as e:
+            loop.remove_reader(self._results.fileno())
+            jobs = [items, *self._in_flight]
+            self._in_flight.clear()
             self._lose_helper(f"{type(e).__name__}: {e}")
-            results = decode_txs([raw for raw, _ in items], self.chain_id)
-        else:
-            self.helper_jobs += 1
+            for job in jobs:
+                _answer(job, decode_txs([raw for raw, _ in job], self.chain_id))
+            return
+        self.helper_jobs += 1
+        if not self._in_flight:
+            loop.remove_reader(self._results.fileno())
         _answer(items, results)
-        if self._pending and not self._scheduled:
-            self._scheduled = True
-            loop.call_soon(self._flush, loop)
 
 
 def _answer(items: _Pending, results: list[EvmTx | EvmTxError]) -> None:
@@ -178,10 +188,17 @@ def _serve(jobs: Connection, results: Connection, chain_id: int, served: int) ->
     """The helper process: answer each job (pickled raws) with ``decode_txs``' results."""
     exit_with(served)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the node decides when to stop
+    waiting: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+    threading.Thread(target=_drain, args=(jobs, waiting), name="jobs", daemon=True).start()
     results.send_bytes(b"")  # ready: this module, and with it the decoder, is imported
-    while True:
-        try:
-            raws = pickle.loads(jobs.recv_bytes())
-        except EOFError:
-            return
-        results.send_bytes(pickle.dumps(decode_txs(raws, chain_id), protocol=pickle.HIGHEST_PROTOCOL))
+    while (job := waiting.get()) is not None:
+        results.send_bytes(pickle.dumps(decode_txs(pickle.loads(job), chain_id), protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _drain(jobs: Connection, waiting: queue.SimpleQueue[bytes | None]) -> None:
+    """Read every job as it comes (the node's writes never wait on this process's answers)."""
+    try:
+        while True:
+            waiting.put(jobs.recv_bytes())
+    except (EOFError, OSError):
+        waiting.put(None)

@@ -82,8 +82,8 @@ class RpcServer(LoopThreadServer):
         def request(message: Any, payload: Any, protocol: Any, writer: Any, task: Any) -> web.BaseRequest:
             return web.BaseRequest(message, payload, protocol, writer, task, loop, client_max_size=cfg.max_body_bytes)
 
-        server = web.Server(self._http, request_factory=request)
-        return web.ServerRunner(server, access_log=None, handle_signals=False)
+        server = web.Server(self._http, request_factory=request, access_log=None)  # no line per request
+        return web.ServerRunner(server, handle_signals=False)
 
     async def on_started(self) -> None:
         self._poller = asyncio.get_running_loop().create_task(self._watch_mempool())

@@ -156,7 +156,7 @@ class TxDecoder:
         assert self._results is not None
         items = self._in_flight.popleft()
         try:
-            # A loop may make a watched descriptor non-blocking (uvloop does): an answer
+            # A loop may make a watched descriptor non-blocking (uvloop's does): an answer
             # larger than the pipe's buffer is read whole only by blocking reads.
             os.set_blocking(self._results.fileno(), True)
             results = pickle.loads(self._results.recv_bytes())

@@ -144,7 +144,7 @@ class TxDecoder:
         try:
             self._jobs.send_bytes(pickle.dumps([raw for raw, _ in items], protocol=pickle.HIGHEST_PROTOCOL))
         except OSError as e:
-            self._lose_helper(f"{type(e).__name__}: {e}")
+            self._fail_in_flight(loop, e)
             return False
         if not self._in_flight:
             loop.add_reader(self._results.fileno(), self._on_answers, loop)
@@ -154,24 +154,30 @@ class TxDecoder:
     def _on_answers(self, loop: asyncio.AbstractEventLoop) -> None:
         """The helper's answers to the oldest job in it (the pipe is readable)."""
         assert self._results is not None
-        items = self._in_flight.popleft()
         try:
             # A loop may make a watched descriptor non-blocking (uvloop's does): an answer
             # larger than the pipe's buffer is read whole only by blocking reads.
             os.set_blocking(self._results.fileno(), True)
             results = pickle.loads(self._results.recv_bytes())
         except (EOFError, OSError, pickle.UnpicklingError) as e:
-            loop.remove_reader(self._results.fileno())
-            jobs = [items, *self._in_flight]
-            self._in_flight.clear()
-            self._lose_helper(f"{type(e).__name__}: {e}")
-            for job in jobs:
-                _answer(job, decode_txs([raw for raw, _ in job], self.chain_id))
+            self._fail_in_flight(loop, e)
             return
+        items = self._in_flight.popleft()
         self.helper_jobs += 1
         if not self._in_flight:
             loop.remove_reader(self._results.fileno())
         _answer(items, results)
+
+    def _fail_in_flight(self, loop: asyncio.AbstractEventLoop, error: BaseException) -> None:
+        """The helper cannot be written or read: stop watching it, let it go, and decode the
+        jobs it held on the loop, oldest first."""
+        jobs = list(self._in_flight)
+        self._in_flight.clear()
+        if jobs and self._results is not None:
+            loop.remove_reader(self._results.fileno())
+        self._lose_helper(f"{type(error).__name__}: {error}")
+        for job in jobs:
+            _answer(job, decode_txs([raw for raw, _ in job], self.chain_id))
 
 
 def _answer(items: _Pending, results: list[EvmTx | EvmTxError]) -> None:

@@ -171,3 +171,33 @@ def test_many_large_jobs_in_the_helper_at_once_come_back_whole_and_in_order(help
     assert asyncio.run(run()) == [_expected(r) for r in raws]
     assert resumed == list(range(len(raws)))
     assert helper.helper_jobs == len(jobs)
+
+
+def test_a_helper_that_cannot_be_written_with_a_job_in_it_leaves_that_job_answered_first(helper: TxDecoder) -> None:
+    """A write to the helper fails while an earlier job is still in it: the earlier job's
+    callers are answered (on the loop) before the new job's, none is left waiting."""
+    raws = _raws(2 * MIN_BATCH + 2)
+    first, second = raws[:MIN_BATCH + 2], raws[MIN_BATCH + 2:]
+    resumed: list[int] = []
+
+    async def one(i: int, raw: bytes) -> EvmTx:
+        tx = await helper.decode(raw)
+        resumed.append(i)
+        return tx
+
+    def broken(data: bytes) -> None:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    async def run() -> list[EvmTx]:
+        a = asyncio.gather(*(one(i, r) for i, r in enumerate(first)))
+        await asyncio.sleep(0)  # the first job goes to the helper
+        await asyncio.sleep(0)
+        assert len(helper._in_flight) == 1
+        assert helper._jobs is not None
+        helper._jobs.send_bytes = broken  # type: ignore[method-assign]
+        b = asyncio.gather(*(one(len(first) + i, r) for i, r in enumerate(second)))
+        return [*await asyncio.wait_for(a, 30), *await asyncio.wait_for(b, 30)]
+
+    assert asyncio.run(run()) == [_expected(r) for r in first + second]
+    assert resumed == list(range(len(first) + len(second)))
+    assert helper._proc is None and helper.helper_jobs == 0

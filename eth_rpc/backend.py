@@ -59,8 +59,9 @@ class Backend:
 
     async def pending_nonce(self, addr: bytes) -> int:
         """The next nonce after the sender's contiguous pending txs (newest committed state)."""
-        n = read_nonce(self.db.read_view(), addr)
-        return await self.mempool.pending_nonce(addr, n) if self.mempool is not None else n
+        if self.mempool is None:
+            return read_nonce(self.db.read_view(), addr)
+        return await self.mempool.pending_nonce(addr, lambda sender: read_nonce(self.db.read_view(), sender))
 
     # ---- heights ----
 

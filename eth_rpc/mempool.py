@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from evm_bridge.api import EvmTx, EvmTxError
@@ -31,8 +32,9 @@ class PoolView(Protocol):
 
     def find(self, tx_hash: bytes) -> EvmTx | None: ...
 
-    def pending_nonce(self, sender: bytes, state_nonce: int) -> int:
-        """The nonce after the sender's contiguous held txs from ``state_nonce``."""
+    def pending_nonce(self, sender: bytes, state_nonce_of: Callable[[bytes], int]) -> int:
+        """The nonce after the sender's contiguous held txs from its committed nonce, read
+        consistently with a commit's update of the pool."""
         ...
 
 
@@ -98,11 +100,13 @@ class Mempool:
         pending, queued = await self.split()
         return pending + queued
 
-    async def pending_nonce(self, sender: bytes, state_nonce: int) -> int:
+    async def pending_nonce(self, sender: bytes, state_nonce_of: Callable[[bytes], int]) -> int:
+        """The next nonce after the sender's contiguous waiting txs; ``state_nonce_of`` reads
+        its committed nonce."""
         if self.pool is not None:
-            return self.pool.pending_nonce(sender, state_nonce)
+            return self.pool.pending_nonce(sender, state_nonce_of)
         nonces = {tx.nonce for tx in await self.evm_txs() if tx.sender == sender}
-        n = state_nonce
+        n = state_nonce_of(sender)
         while n in nonces:
             n += 1
         return n

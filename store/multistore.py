@@ -137,7 +137,9 @@ class SeiDB:
 
     def read_view(self, version: int | None = None) -> ReadView:
         last = self.last_height()
-        v = last if version is None else version
+        # between the commitment's commit and the state store's write (``commit``) the
+        # newest state SS can read is the one before
+        v = min(last, self.ss.latest_version()) if version is None else version
         if v > last or (v < self.ss.earliest_version() and v != last):
             raise VersionUnavailable(f"version {v} not in [{self.ss.earliest_version()}, {last}]")
         return self.ss.view(v)

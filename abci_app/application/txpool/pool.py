@@ -83,6 +83,8 @@ class TxPool:
         self._queued = 0
         self._tombstones: OrderedDict[bytes, str] = OrderedDict()
         self._recheck_height = -1
+        #: Blocks whose commit updated the pool (``pending_nonce`` reads across none).
+        self._commits = 0
         self._lock = threading.Lock()
 
     # ---- CheckTx ----
@@ -192,6 +194,7 @@ class TxPool:
                 self._pop(acc, expired)
                 self._forget_if_empty(sender, acc)
             self._queued = sum(a.queued() for a in self._accounts.values())
+            self._commits += 1
 
     # ---- proposals ----
 
@@ -217,14 +220,21 @@ class TxPool:
             entry = self._by_hash.get(tx_hash)
             return entry.tx if entry is not None else None
 
-    def pending_nonce(self, sender: bytes, state_nonce: int) -> int:
-        """The nonce after the sender's contiguous run of held txs from ``state_nonce``."""
-        with self._lock:
-            acc = self._accounts.get(sender)
-            n = state_nonce
-            while acc is not None and n in acc.slots:
-                n += 1
-            return n
+    def pending_nonce(self, sender: bytes, state_nonce_of: Callable[[bytes], int]) -> int:
+        """The nonce after the sender's contiguous run of held txs from its committed nonce
+        (``state_nonce_of``). Commit writes the state before it updates the pool, from
+        another thread: a read of the state and the pool with a commit's update between
+        them (the old nonce, the block's txs already dropped) is read again."""
+        while True:
+            commits = self._commits
+            n = state_nonce_of(sender)
+            with self._lock:
+                if self._commits != commits:
+                    continue
+                acc = self._accounts.get(sender)
+                while acc is not None and n in acc.slots:
+                    n += 1
+                return n
 
     def __len__(self) -> int:
         with self._lock:

@@ -39,12 +39,31 @@ def test_a_gap_queues_and_filling_it_makes_the_run_pending():
     admit(pool, tx(2))
     admit(pool, tx(3))
     assert [nonces(x) for x in pool.snapshot()] == [[], [2, 3]]
-    assert pool.pending_nonce(KEYS[0].evm, 0) == 0
+    assert pool.pending_nonce(KEYS[0].evm, lambda _: 0) == 0
     admit(pool, tx(0))
     assert [nonces(x) for x in pool.snapshot()] == [[0], [2, 3]]
     admit(pool, tx(1))
     assert [nonces(x) for x in pool.snapshot()] == [[0, 1, 2, 3], []]
-    assert pool.pending_nonce(KEYS[0].evm, 0) == 4
+    assert pool.pending_nonce(KEYS[0].evm, lambda _: 0) == 4
+
+
+def test_a_commit_between_reading_the_state_and_the_pool_is_read_again():
+    """Commit (another thread) writes the state, then drops the block's txs from the pool:
+    a pending nonce read of the old state and the updated pool would answer a used nonce."""
+    pool = TxPool()
+    admit(pool, tx(0))
+    reads: list[int] = []
+
+    def committed_nonce(sender: bytes) -> int:
+        if not reads:  # the block taking nonce 0 commits right after this read
+            reads.append(0)
+            pool.on_commit(2, lambda s: 1)
+            return 0
+        reads.append(1)
+        return 1
+
+    assert pool.pending_nonce(KEYS[0].evm, committed_nonce) == 1
+    assert reads == [0, 1]
 
 
 def test_the_window_counts_from_the_next_pending_nonce():

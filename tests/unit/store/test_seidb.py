@@ -40,6 +40,19 @@ def test_fresh_store(tmp_path: Path) -> None:
         assert db.read_view().get("bank", b"x") is None
 
 
+def test_the_newest_view_during_a_commit_is_the_state_store_s_newest(tmp_path: Path) -> None:
+    """Commit makes the commitment's height durable, then writes the state store: a read of
+    the newest state in between gets the height before, not the new height's label on
+    the old values."""
+    with SeiDB(tmp_path) as db:
+        run(db, range(1, 3))
+        db.stage(3, ChangeSet.from_writes({"bank": {b"acct00": b"new"}}))
+        db.sc.commit()  # what commit does first
+        assert db.last_height() == 3
+        view = db.read_view()
+        assert (view.version, view.get("bank", b"acct00")) == (2, b"20")
+
+
 @pytest.mark.parametrize("interval", [0, 3, 5])
 def test_restart_gives_same_hash(tmp_path: Path, interval: int) -> None:
     cfg = StoreConfig(sc_snapshot_interval=interval)

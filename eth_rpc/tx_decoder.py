@@ -155,7 +155,7 @@ class TxDecoder:
         """The helper's answers to the oldest job in it (the pipe is readable)."""
         assert self._results is not None
         try:
-            # A loop may make a watched descriptor non-blocking (uvloop's does): an answer
+            # A loop may make a watched descriptor non-blocking (uvloop does): an answer
             # larger than the pipe's buffer is read whole only by blocking reads.
             os.set_blocking(self._results.fileno(), True)
             results = pickle.loads(self._results.recv_bytes())

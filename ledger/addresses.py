@@ -72,15 +72,25 @@ def from_bech32(text: str, prefix: str = ACCOUNT_PREFIX) -> bytes:
     return raw
 
 
-#: Hex digits of the hash that make the address's letter at that position upper case.
-_UPPER_NIBBLES = frozenset("89abcdef")
+#: Byte masks over the 40 hex characters of an address and of its hash (one byte each).
+_EACH_0x40 = int.from_bytes(b"\x40" * 40, "big")
+_EACH_0x08 = int.from_bytes(b"\x08" * 40, "big")
 
 
 def to_checksum_evm(raw: bytes) -> str:
-    """EIP-55 mixed-case hex of a 20-byte address."""
-    hex_addr = raw.hex()
-    digest = keccak(hex_addr.encode()).hex()
-    return "0x" + "".join(c.upper() if d in _UPPER_NIBBLES else c for c, d in zip(hex_addr, digest[:40], strict=True))
+    """EIP-55 mixed-case hex of a 20-byte address: a letter is upper case where the
+    keccak of the lower-case hex has a nibble of 8 or more.
+
+    Done on all 40 characters at once as integers of their ASCII bytes: letters ``a-f``
+    and hash digits ``8``, ``9``, ``a-f`` are the bytes with 0x40 set (digits ``8``, ``9``
+    also with 0x08); XOR with 0x20 upper-cases a letter."""
+    hex_addr = raw.hex().encode()
+    digest = keccak(hex_addr).hex().encode()[:40]
+    letters = int.from_bytes(hex_addr, "big")
+    hashed = int.from_bytes(digest, "big")
+    high = (hashed & _EACH_0x40) | ((hashed & _EACH_0x08) << 3)
+    upper = (letters & _EACH_0x40 & high) >> 1
+    return "0x" + (letters ^ upper).to_bytes(40, "big").decode()
 
 
 def parse_evm_address(text: str) -> bytes:

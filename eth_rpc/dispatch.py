@@ -22,7 +22,7 @@ from eth_rpc.errors import (
     RpcError,
     invalid_params,
 )
-from eth_rpc.method_spec import ASYNC, LONE_CALL, THREAD, Method
+from eth_rpc.method_spec import ASYNC, THREAD, Method
 from untrusted import json_text
 
 log = logging.getLogger("pysei.rpc")
@@ -73,11 +73,7 @@ class Dispatcher:
             answers = await asyncio.gather(*(self.handle_one(m, conn) for m in msg))
             out = [a for a in answers if a is not None]
             return dumps(out) if out else None
-        lone = LONE_CALL.set(True)
-        try:
-            answer = await self.handle_one(msg, conn)
-        finally:
-            LONE_CALL.reset(lone)
+        answer = await self.handle_one(msg, conn)
         return dumps(answer) if answer is not None else None
 
     async def handle_one(self, req: Any, conn: Any = None) -> Json | None:

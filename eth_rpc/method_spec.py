@@ -6,23 +6,16 @@ server's worker threads (EVM execution, log scans, traces), ``async`` is a corou
 (CometBFT round trips). ``conn`` methods also get the caller's connection (subscriptions).
 ``timeout`` names the config limit (``RpcConfig.<timeout>_timeout_s``) after which the
 caller gets an error (the worker thread finishes in the background).
-
-``LONE_CALL`` is true while the dispatcher answers a request that is one call (not a
-batch): a method may then do at once what it would otherwise gather with the batch's other
-calls (``eth_sendRawTransaction`` decodes its tx on the spot, with no extra turn of the
-loop, each of which may wait up to 5 ms for the GIL while consensus runs).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
 INLINE, THREAD, ASYNC = "inline", "thread", "async"
 SPEC_ATTRIBUTE = "__rpc_method__"
-LONE_CALL: ContextVar[bool] = ContextVar("lone_call", default=False)
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,8 @@ without a helper, before it is ready or once it died, is decoded on the loop. Si
 stay on the loop under load: a request of one tx would then need the GIL twice (before and
 after the helper) while consensus holds it for 5 ms at a time (measured, A/B in one run of
 5,000 one-tx requests over 16 connections: 1,039 tx/s through the helper, 1,198 on the
-loop, the app's CPU per tx the same); a request of one call (``lone``) with nothing ahead
-of it is decoded at once, inside its own turn of the loop. Answers are handed back in
-arrival order, job after job, so a sender's txs reach the pool in the order they were sent. The helper drains its
+loop, the app's CPU per tx the same). Answers are handed back in arrival order, job after
+job, so a sender's txs reach the pool in the order they were sent. The helper drains its
 job pipe on a thread of its own, so the loop's writes never wait on the helper's answers.
 """
 
@@ -122,16 +121,7 @@ class TxDecoder:
 
     # ---- decoding ----
 
-    async def decode(self, raw: bytes, lone: bool = False) -> EvmTx:
-        """``lone``: the request holds this call only; with no job waiting or in the helper
-        it is decoded at once, without the turn of the loop a job costs (measured: a job's
-        answer waited 0.98 ms median, p90 3.7 ms, for ~0.1 ms of work, under one-tx requests
-        from 16 connections while consensus ran)."""
-        if lone and not self._pending and not self._in_flight:
-            (result,) = decode_txs([raw], self.chain_id)
-            if isinstance(result, EvmTx):
-                return result
-            raise result
+    async def decode(self, raw: bytes) -> EvmTx:
         loop = asyncio.get_running_loop()
         answer: asyncio.Future[EvmTx] = loop.create_future()
         self._pending.append((raw, answer))

@@ -7,7 +7,7 @@ from typing import Any
 from eth_rpc import params as P
 from eth_rpc.errors import server_error
 from eth_rpc.index.render import tx_object
-from eth_rpc.method_spec import ASYNC, LONE_CALL, rpc
+from eth_rpc.method_spec import ASYNC, rpc
 from evm_bridge.api import EvmTxError
 from evm_bridge.txs import decode_tx
 
@@ -19,7 +19,7 @@ async def send_raw_transaction(b: Any, params: list) -> str:
     (data,) = P.arity(params, 1, 1)
     raw = P.hex_data(data, "data")
     try:
-        tx = await b.decoder.decode(raw, LONE_CALL.get()) if b.decoder is not None else decode_tx(raw, b.config.evm_chain_id)
+        tx = await b.decoder.decode(raw) if b.decoder is not None else decode_tx(raw, b.config.evm_chain_id)
     except EvmTxError as e:
         raise server_error(str(e)) from None
     await b.intake.send(tx)

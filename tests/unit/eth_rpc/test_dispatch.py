@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import json
 import urllib.request
 
-from eth_rpc.dispatch import Dispatcher
-from eth_rpc.method_spec import ASYNC, LONE_CALL, Method
 from tests.unit.eth_rpc.conftest import Client, post
 
 
@@ -79,27 +76,3 @@ def test_slow_calls_time_out(rpc: Client) -> None:
     finally:
         backend.config = saved
     assert rpc.call("eth_call", {"to": rpc.token, "data": "0x18160ddd"}, "latest").endswith("0")
-
-
-def test_only_a_request_of_one_call_is_a_lone_call() -> None:
-    """``LONE_CALL`` is true while a one-call body is answered, false for a batch's calls,
-    and back to false after either (the connection's task keeps its context)."""
-    seen: list[bool] = []
-
-    async def probe(b: object, params: list) -> bool:
-        seen.append(LONE_CALL.get())
-        return LONE_CALL.get()
-
-    methods = {"probe": Method("probe", probe, ASYNC)}
-    dispatcher = Dispatcher(None, methods, None, 10)
-
-    async def run() -> list:
-        one = await dispatcher.handle_body(b'{"jsonrpc":"2.0","id":1,"method":"probe"}')
-        many = await dispatcher.handle_body(b'[{"jsonrpc":"2.0","id":1,"method":"probe"},'
-                                            b'{"jsonrpc":"2.0","id":2,"method":"probe"}]')
-        return [json.loads(one), json.loads(many), LONE_CALL.get()]
-
-    one, many, after = asyncio.run(run())
-    assert one["result"] is True
-    assert [m["result"] for m in many] == [False, False]
-    assert (after, seen) == (False, [True, False, False])

@@ -136,47 +136,6 @@ def test_calls_made_while_a_job_is_in_the_helper_go_together_as_the_next_job() -
         decoder.close()
 
 
-@pytest.mark.parametrize("index", [0, 3, 7, 9], ids=["valid", "other-chain", "junk", "blob-type"])
-def test_a_lone_call_is_answered_without_suspending(helper: TxDecoder, index: int) -> None:
-    """A request of one call with nothing ahead of it: the coroutine finishes on its first
-    step (no turn of the loop), with ``decode_tx``'s answer or refusal."""
-    raw = _mixed()[index]
-    step = helper.decode(raw, lone=True).send
-    with pytest.raises((StopIteration, EvmTxError)) as done:
-        step(None)
-    got = done.value.value if isinstance(done.value, StopIteration) else (str(done.value), done.value.code)
-    assert got == _expected(raw)
-    assert helper.helper_jobs == 0
-
-
-def test_a_lone_call_made_while_a_job_is_in_the_helper_waits_its_turn() -> None:
-    """Nothing overtakes a job already in the helper: a lone call then goes as the next job
-    and its caller resumes after the job's callers."""
-    decoder = TxDecoder(CHAIN, helper=True, min_batch=2)
-    decoder.start()
-    try:
-        assert decoder.wait_ready(60)
-        raws = _raws(3)
-        resumed: list[int] = []
-
-        async def one(i: int, lone: bool) -> EvmTx:
-            tx = await decoder.decode(raws[i], lone=lone)
-            resumed.append(i)
-            return tx
-
-        async def run() -> list[EvmTx]:
-            job = asyncio.gather(one(0, False), one(1, False))
-            await asyncio.sleep(0)  # the two calls are made; their job goes to the helper
-            pair, lone = await asyncio.gather(job, one(2, True))
-            return [*pair, lone]
-
-        assert asyncio.run(run()) == [decode_tx(r, CHAIN) for r in raws]
-        assert resumed == [0, 1, 2]
-        assert decoder.helper_jobs == 2
-    finally:
-        decoder.close()
-
-
 def test_a_dead_helper_leaves_decoding_on_the_loop(helper: TxDecoder) -> None:
     proc = helper._proc
     assert proc is not None

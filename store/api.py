@@ -153,7 +153,8 @@ class Database(Protocol):
         ...
 
     def read_view(self, version: int | None = None) -> ReadView:
-        """State after ``version`` was committed (None = last committed)."""
+        """State after ``version`` was committed (None = the newest the state store holds:
+        the last committed, or the one before while Commit writes it)."""
         ...
 
     def stage(self, height: int, changeset: ChangeSet) -> bytes:

@@ -135,11 +135,14 @@ class SeiDB:
         heights of roots, and the value comes from the state store."""
         return max(self.sc.trees.oldest_version(), self.earliest_height())
 
+    def readable_height(self) -> int:
+        """The newest height SS can read: between the commitment's commit and the state
+        store's write (``commit``) it is the one before ``last_height``."""
+        return min(self.last_height(), self.ss.latest_version())
+
     def read_view(self, version: int | None = None) -> ReadView:
         last = self.last_height()
-        # between the commitment's commit and the state store's write (``commit``) the
-        # newest state SS can read is the one before
-        v = min(last, self.ss.latest_version()) if version is None else version
+        v = self.readable_height() if version is None else version
         if v > last or (v < self.ss.earliest_version() and v != last):
             raise VersionUnavailable(f"version {v} not in [{self.ss.earliest_version()}, {last}]")
         return self.ss.view(v)
@@ -161,7 +164,7 @@ class SeiDB:
             self._pruner.request()
 
     def query(self, store: str, key: bytes, height: int | None = None, prove: bool = False) -> QueryResult:
-        h = self.last_height() if height is None else height
+        h = self.readable_height() if height is None else height
         value = self.read_view(h).get(store, key)
         if not prove:
             return QueryResult(value, h)

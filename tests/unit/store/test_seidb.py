@@ -51,6 +51,8 @@ def test_the_newest_view_during_a_commit_is_the_state_store_s_newest(tmp_path: P
         assert db.last_height() == 3
         view = db.read_view()
         assert (view.version, view.get("bank", b"acct00")) == (2, b"20")
+        got = db.query("bank", b"acct00")
+        assert (got.height, got.value) == (2, b"20")
 
 
 @pytest.mark.parametrize("interval", [0, 3, 5])

@@ -127,6 +127,8 @@ class BlockIndex:
             pairs.append((_FIRST, h))
         self.kv.write(pairs + list(extra))
         self._headers.pop(height, None)
+        # the block shows from here on: lookups by hash hide heights above ``_height``, so
+        # a receipt is never seen before ``eth_blockNumber`` (and "latest") reach its block
         self._height = max(self._height, height)
         if not self._first or height < self._first:
             self._first = height
@@ -179,7 +181,8 @@ class BlockIndex:
 
     def height_of(self, block_hash: bytes) -> int | None:
         raw = self.kv.get(b"H" + block_hash)
-        return int.from_bytes(raw, "big") if raw else None
+        height = int.from_bytes(raw, "big") if raw else None
+        return height if height is not None and height <= self._height else None
 
     def tx_hashes(self, height: int) -> list[str]:
         """The block's EVM tx hashes (0x-hex, block order)."""
@@ -208,8 +211,13 @@ class BlockIndex:
         return json.loads(raw) if raw else None
 
     def locate(self, tx_hash: bytes) -> tuple[int, int] | None:
+        """(height, position) of an indexed tx; None until its block's height is the
+        index's (``_write`` makes the rows readable first, then moves the height)."""
         raw = self.kv.get(b"t" + tx_hash)
-        return (int.from_bytes(raw[:8], "big"), int.from_bytes(raw[8:], "big")) if raw else None
+        if not raw:
+            return None
+        height = int.from_bytes(raw[:8], "big")
+        return (height, int.from_bytes(raw[8:], "big")) if height <= self._height else None
 
     def tx(self, tx_hash: bytes) -> Json | None:
         loc = self.locate(tx_hash)

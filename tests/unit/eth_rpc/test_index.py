@@ -52,6 +52,26 @@ def test_tx_and_receipts_with_cumulative_gas_and_native_entries() -> None:
     assert [lg["logIndex"] for lg in logs] == ["0x0", "0x1", "0x2", "0x3"]
 
 
+def test_a_block_written_but_not_yet_the_index_s_height_is_not_found_by_hash() -> None:
+    """The index writes a block's rows, then moves its height: in between, a reader (the
+    JSON-RPC's thread) finds neither its txs, receipts nor block hash, so a client never
+    sees a receipt while "latest" (the height) is still the block before."""
+    blocks = ec.simple_chain(5)
+    idx = indexed(4)
+    tx_hash = blocks[4].decoded[1].hash
+    write = idx.kv.write
+    seen: list[tuple] = []
+
+    def write_then_look(pairs):
+        write(pairs)
+        seen.append((idx.height, idx.receipt(tx_hash), idx.tx(tx_hash), idx.height_of(blocks[4].hash)))
+
+    idx.kv.write = write_then_look
+    idx.observe(blocks[4])
+    assert seen == [(4, None, None, None)]
+    assert idx.height == 5 and idx.receipt(tx_hash)["blockNumber"] == "0x5" and idx.height_of(blocks[4].hash) == 5
+
+
 def test_log_query_by_address_and_topics() -> None:
     idx = indexed()
     token = "0x" + ec.TOKEN.hex()

@@ -90,8 +90,9 @@ def _comet_profile(port: int, out: str, seconds: int) -> threading.Thread:
 
 
 def one_run(node: Node, name: str, accounts: list, token: bytes, tag: str, profile: str, timeout: float,
-            batch_size: int = 100, connections: int = 4) -> Run:
-    """Resume ``node``, sign load ``name`` at its current nonces, drive it, pause it again."""
+            batch_size: int = 100, connections: int = 4, comet: threading.Thread | None = None) -> Run:
+    """Resume ``node``, sign load ``name`` at its current nonces, drive it, pause it again
+    (once ``comet``, CometBFT's profile being fetched, is in: a paused node answers none)."""
     procs.pause(node.processes(), stop=False)
     try:
         wait_height(node.eth_url, int(str(call(node.eth_url, "eth_blockNumber", [])), 16) + 1, 30)
@@ -107,6 +108,8 @@ def one_run(node: Node, name: str, accounts: list, token: bytes, tag: str, profi
             spy.wait()
         return run
     finally:
+        if comet is not None:
+            comet.join()
         procs.pause(node.processes(), stop=True)
 
 
@@ -177,7 +180,7 @@ def main() -> int:
                     comet = _comet_profile(pprof, args.comet_profile, 10) if first and pprof else None
                     progress(f"round {r + 1}: {name} on {node.name}")
                     run = one_run(node, name, own.get(node.name, accounts), tokens.get(node.name, b""), f"{r}-{name}", profile,
-                                  args.timeout, args.batch, args.connections)
+                                  args.timeout, args.batch, args.connections, comet)
                     f = figures.figures(run)
                     timing = figures.abci_ms_per_call([run])
                     progress(f"  {f['included']:.0f}/{run.size} in, {f['tps']:.0f} tx/s, "
@@ -185,8 +188,6 @@ def main() -> int:
                              + "".join(f", {k} {timing[k]:.0f} ms" for k in ("finalize_block", "commit") if k in timing)
                              + "; CPU ms per tx " + ", ".join(f"{k} {v:.2f}" for k, v in figures.cpu_split([run]).items()))
                     runs.setdefault((name, node.name), []).append(run)
-                    if comet is not None:
-                        comet.join()
         for name in loads:
             b = nodes[1].name if len(nodes) > 1 else "geth"
             print("\n".join(figures.table(name, NOTES[name], runs.get((name, "pysei"), []), runs.get((name, b), []),

@@ -59,9 +59,10 @@ class Backend:
 
     async def pending_nonce(self, addr: bytes) -> int:
         """The next nonce after the sender's contiguous pending txs (newest committed state)."""
-        if self.mempool is None:
-            return read_nonce(self.db.read_view(), addr)
-        return await self.mempool.pending_nonce(addr, lambda sender: read_nonce(self.db.read_view(), sender))
+        def committed(sender: bytes) -> int:
+            return read_nonce(self.db.read_view(), sender)
+
+        return committed(addr) if self.mempool is None else await self.mempool.pending_nonce(addr, committed)
 
     # ---- heights ----
 

@@ -181,8 +181,10 @@ class BlockIndex:
 
     def height_of(self, block_hash: bytes) -> int | None:
         raw = self.kv.get(b"H" + block_hash)
-        height = int.from_bytes(raw, "big") if raw else None
-        return height if height is not None and height <= self._height else None
+        if not raw:
+            return None
+        height = int.from_bytes(raw, "big")
+        return height if height <= self._height else None  # as ``locate``
 
     def tx_hashes(self, height: int) -> list[str]:
         """The block's EVM tx hashes (0x-hex, block order)."""

@@ -8,6 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
 import { ethers } from "ethers";
+import { traceOnFailure } from "./rpc_trace.mjs";
 
 const require = createRequire(import.meta.url);
 const solc = require("solc");
@@ -30,6 +31,7 @@ function interfaceAbis() {
 
 const abis = interfaceAbis();
 const provider = new ethers.JsonRpcProvider(httpUrl, undefined, { pollingInterval: 250 });
+traceOnFailure(provider);
 const wallet = new ethers.Wallet(key, provider);
 const staking = new ethers.Contract(ADDRESSES.Staking, abis.Staking, wallet);
 const distr = new ethers.Contract(ADDRESSES.Distribution, abis.Distribution, wallet);

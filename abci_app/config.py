@@ -21,7 +21,7 @@ class StoreSection:
     async_commit: bool = False
 
 
-#: ``evm_tx_intake`` values (``eth_rpc/intake.py``).
+#: ``evm_tx_intake`` and ``cosmos_tx_intake`` values (``eth_rpc/intake.py``).
 EVM_TX_INTAKES = ("auto", "local", "mempool")
 
 
@@ -80,6 +80,13 @@ class AppConfig:
     #: gossips it to peers), or ``auto``: local while CometBFT has no peers and this node
     #: has voting power, else mempool.
     evm_tx_intake: str = "auto"
+    #: Where a tx broadcast through CometBFT's RPC (``broadcast_tx_sync``/``_async``: cosmjs,
+    #: the CLI, the REST and gRPC ``BroadcastTx``) goes, with the same three values. Unless
+    #: ``mempool``, ``pysei start`` serves CometBFT's RPC address itself
+    #: (``abci_app/node/cometbft_front.py``), passes every other request to CometBFT, and
+    #: admits broadcasts straight into this node's pools while ``local`` (``auto``: no peers
+    #: and voting power), as the Ethereum intake does.
+    cosmos_tx_intake: str = "auto"
     log_level: str = "info"
     modules: list[str] = field(
         default_factory=lambda: ["auth", "bank", "evm", "staking", "distribution", "slashing", "wasm"]
@@ -87,9 +94,10 @@ class AppConfig:
     store: StoreSection = field(default_factory=StoreSection)
 
     def __post_init__(self) -> None:
-        if self.evm_tx_intake not in EVM_TX_INTAKES:
-            raise ValueError(f"app.toml: evm_tx_intake must be one of {', '.join(EVM_TX_INTAKES)}, "
-                             f"not {self.evm_tx_intake!r}")
+        for key in ("evm_tx_intake", "cosmos_tx_intake"):
+            if getattr(self, key) not in EVM_TX_INTAKES:
+                raise ValueError(f"app.toml: {key} must be one of {', '.join(EVM_TX_INTAKES)}, "
+                                 f"not {getattr(self, key)!r}")
 
     def workers(self) -> int:
         """Txs executed at once (1 = serial). Automatic (0) is one per core (serial on one

@@ -24,6 +24,7 @@ from abci_app.application.snapshots import (
     offer_snapshot,
 )
 from abci_app.application.txcodec import Decoded, TxCodec
+from abci_app.application.txpool.native_local import NativeLocalPool
 from abci_app.application.txpool.pool import TxPool
 from abci_app.application.txpool.proposal import Limits, build_proposal, proposal_fault
 from abci_app.config import AppConfig
@@ -82,8 +83,9 @@ class App:
         self.runner = AppTaskRunner(tuple(m.name for m in self.modules), config.chain_id, self.modules)
         self.pool = TxPool(config.txpool_account_queue, config.txpool_global_queue, config.txpool_queue_ttl_blocks,
                            config.txpool_max_txs)
+        self.native_local = NativeLocalPool(config.txpool_max_txs)
         self.check = CheckState(
-            db, self.codec, self.pool, handlers,
+            db, self.codec, self.pool, handlers, self.native_local,
             chain_id=config.chain_id, evm_chain_id=config.evm_chain_id, min_gas_price=config.min_gas_price,
         )
         self.queries = QueryRouter(db, self.modules)
@@ -160,7 +162,7 @@ class App:
 
         limits = Limits(req.max_tx_bytes, block_gas_limit(view), base_fee(view), self.config.proposal_max_gas)
         txs = build_proposal(req.txs, self.codec.decode, keep, lambda sender: read_nonce(view, sender), limits,
-                             local=pool.local_txs())
+                             local=pool.local_txs(), local_native=self.native_local.proposal())
         return abci.ResponsePrepareProposal(txs=txs)
 
     def process_proposal(self, req: abci.RequestProcessProposal) -> abci.ResponseProcessProposal:
@@ -270,6 +272,8 @@ class App:
                 committed = self.db.read_view()
                 included = {tx.hash for tx in staged[0].decoded if isinstance(tx, EvmTx)} if staged else set()
                 self.pool.on_commit(self.db.last_height(), lambda sender: read_nonce(committed, sender), included)
+                if staged is not None and len(self.native_local):
+                    self.native_local.drop(hashlib.sha256(raw).digest() for raw in staged[0].txs)
             if staged is not None:
                 block, outcome = staged
                 s = outcome.stats

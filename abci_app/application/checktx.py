@@ -9,6 +9,8 @@ recheck then replays the mempool and drops what became invalid.
 
 ``check_local`` admits an Ethereum tx handed over by this node's JSON-RPC straight into
 the pool as a local tx (no CometBFT round trip, no mempool): this node proposes it.
+``admit_local`` does the same for any tx broadcast through this node's CometBFT RPC front
+(native txs go to ``native_local``, replayed onto the check state after each commit).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Any
 
 from abci_app.application.txcodec import ASSOCIATE, EVM, Decoded, TxCodec
 from abci_app.application.txpool.admission import check_evm
+from abci_app.application.txpool.native_local import ALREADY_KNOWN, LocalRefusal, NativeLocalPool
 from abci_app.application.txpool.pool import TxPool
 from abci_app.cosmos_tx.associate import execute_associate
 from abci_app.cosmos_tx.execute import execute_cosmos_tx
@@ -47,6 +50,7 @@ class CheckState:
         codec: TxCodec,
         pool: TxPool,
         handlers: Mapping[str, Any],
+        native_local: NativeLocalPool,
         *,
         chain_id: str,
         evm_chain_id: int,
@@ -55,6 +59,7 @@ class CheckState:
         self.db = db
         self.codec = codec
         self.pool = pool
+        self.native_local = native_local
         self.handlers = handlers
         self.chain_id = chain_id
         self.evm_chain_id = evm_chain_id
@@ -68,8 +73,10 @@ class CheckState:
         self._verified: OrderedDict[bytes, int] = OrderedDict()
 
     def reset(self) -> None:
+        """After a commit: the next check starts from the committed state, with the held
+        local native txs replayed on it (``_view``)."""
         with self.lock:
-            self.view = Overlay(self.db.read_view())
+            self.view = None
             self._evm_ctx = None
 
     def verified_account(self, decoded: Decoded) -> int:
@@ -95,6 +102,8 @@ class CheckState:
     def _view(self) -> Overlay:
         if self.view is None:
             self.view = Overlay(self.db.read_view())
+            if len(self.native_local):
+                self._replay_local(self.view)
         return self.view
 
     def _evm_context(self, view: Overlay) -> BlockContext:
@@ -107,7 +116,7 @@ class CheckState:
         try:
             decoded = self.codec.decode(raw)
         except TxError as e:
-            return abci.ResponseCheckTx(code=e.code, log=e.log, codespace=e.codespace)
+            return _refused(e)
         with self.lock:
             view = self._view()
             if decoded.kind == EVM:
@@ -115,26 +124,70 @@ class CheckState:
                     gas_wanted = check_evm(self.pool, decoded.tx, view, self._evm_context(view),
                                            self.db.last_height(), recheck)
                 except TxError as e:
-                    return abci.ResponseCheckTx(code=e.code, log=e.log, codespace=e.codespace)
+                    return _refused(e)
                 return abci.ResponseCheckTx(code=codes.OK, gas_wanted=gas_wanted)
-            scratch = Overlay(view)
-            ctx = self.next_block_context(scratch)
+            return self._check_native(decoded, view)
+
+    def admit_local(self, raw: bytes) -> abci.ResponseCheckTx:
+        """Admit a tx handed over by this node's CometBFT RPC front as a local tx: an
+        Ethereum tx into the pool (as ``check_local``), a native one into ``native_local``
+        once it passes CheckTx. Raises ``LocalRefusal`` where CometBFT's mempool would
+        refuse it with an error (held already, full)."""
+        try:
+            decoded = self.codec.decode(raw)
+        except TxError as e:
+            return _refused(e)
+        if decoded.kind == EVM:
             try:
-                if decoded.kind == ASSOCIATE:
-                    result = execute_associate(decoded.tx, scratch)
-                    if result.code != codes.OK:
-                        return abci.ResponseCheckTx(code=result.code, log=result.log)
-                    gas_wanted = gas_used = 0
-                else:
-                    result = self._check_cosmos(decoded, scratch, ctx)
-                    result_code, log, gas_used, gas_wanted = result.code, result.log, result.gas_used, result.gas_wanted
-                    if result_code != codes.OK:
-                        return abci.ResponseCheckTx(code=result_code, log=log, codespace=result.codespace,
-                                                    gas_wanted=gas_wanted, gas_used=gas_used)
+                self.check_local(decoded.tx)
             except TxError as e:
-                return abci.ResponseCheckTx(code=e.code, log=e.log, codespace=e.codespace)
-            scratch.flush()
-            return abci.ResponseCheckTx(code=codes.OK, gas_wanted=gas_wanted, gas_used=gas_used)
+                if e.code == codes.TX_IN_MEMPOOL:
+                    raise LocalRefusal(ALREADY_KNOWN) from None
+                return _refused(e)
+            return abci.ResponseCheckTx(code=codes.OK, gas_wanted=decoded.tx.gas)
+        with self.lock:
+            why = self.native_local.refusal(decoded.hash)
+            if why is not None:
+                raise LocalRefusal(why)
+            res = self._check_native(decoded, self._view())
+            if res.code == codes.OK:
+                self.native_local.add(decoded.hash, raw, res.gas_used)
+            return res
+
+    def _check_native(self, decoded: Decoded, view: Overlay) -> abci.ResponseCheckTx:
+        """CheckTx of a native tx; on success its effects (sequence, fee) stay in ``view``."""
+        scratch = Overlay(view)
+        ctx = self.next_block_context(scratch)
+        try:
+            if decoded.kind == ASSOCIATE:
+                result = execute_associate(decoded.tx, scratch)
+                if result.code != codes.OK:
+                    return abci.ResponseCheckTx(code=result.code, log=result.log)
+                gas_wanted = gas_used = 0
+            else:
+                result = self._check_cosmos(decoded, scratch, ctx)
+                gas_used, gas_wanted = result.gas_used, result.gas_wanted
+                if result.code != codes.OK:
+                    return abci.ResponseCheckTx(code=result.code, log=result.log, codespace=result.codespace,
+                                                gas_wanted=gas_wanted, gas_used=gas_used)
+        except TxError as e:
+            return _refused(e)
+        scratch.flush()
+        return abci.ResponseCheckTx(code=codes.OK, gas_wanted=gas_wanted, gas_used=gas_used)
+
+    def _replay_local(self, view: Overlay) -> None:
+        """Put the held local native txs' effects into a fresh check state, in order; drop
+        those that no longer pass (a block used their sequence or spent their funds)."""
+        gone = []
+        for tx_hash, raw in self.native_local.items():
+            try:
+                decoded = self.codec.decode(raw)
+            except TxError:
+                gone.append(tx_hash)
+                continue
+            if self._check_native(decoded, view).code != codes.OK:
+                gone.append(tx_hash)
+        self.native_local.drop(gone)
 
     def _check_cosmos(self, decoded: Decoded, view: Overlay, ctx: BlockContext):
         tx = decoded.tx
@@ -148,3 +201,7 @@ class CheckState:
                 if len(self._verified) > _VERIFIED_CACHE:
                     self._verified.popitem(last=False)
         return result
+
+
+def _refused(e: TxError) -> abci.ResponseCheckTx:
+    return abci.ResponseCheckTx(code=e.code, log=e.log, codespace=e.codespace)

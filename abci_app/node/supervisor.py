@@ -24,6 +24,7 @@ from abci_app.modules.loader import load_modules
 from abci_app.node import cometbft_home
 from abci_app.node.abci_grpc import GrpcServer
 from abci_app.node.abci_socket import SocketServer, listen
+from abci_app.node.cometbft_front_service import FrontPlan, front_plan, front_service
 from abci_app.node.cosmos_grpc_service import grpc_service
 from abci_app.node.cosmos_rest_service import rest_service
 from abci_app.node.evm_rpc_service import rpc_service
@@ -95,6 +96,8 @@ class Node:
         self.scheduler = None
         self.app: App | None = None
         self.server: GrpcServer | SocketServer | None = None
+        #: Set by ``pysei start`` when the app serves CometBFT's RPC address (``cometbft_front``).
+        self.front_plan: FrontPlan | None = None
         self._services: list = []
 
     def start(self, abci_listener: socket.socket | None = None) -> None:
@@ -166,12 +169,13 @@ def _abci_server(cfg: AppConfig, app: App, listener: socket.socket | None = None
 
 
 def _services():
-    """Services beside ABCI (metrics, JSON-RPC, Cosmos REST and gRPC, explorer), each a
+    """Services beside ABCI (metrics, CometBFT RPC front, JSON-RPC, Cosmos REST and gRPC,
+    explorer), each a
     ``factory(node) -> service | None`` (None when its address is empty in app.toml).
     Imported eagerly: a broken service must stop the node at start, never be skipped
     silently."""
 
-    return [metrics_service, rpc_service, rest_service, grpc_service, explorer_service]
+    return [metrics_service, front_service, rpc_service, rest_service, grpc_service, explorer_service]
 
 
 def _die_with_parent() -> None:
@@ -248,6 +252,9 @@ def run_start(home: Path) -> int:
         "--proxy_app",
         cometbft_home.proxy_app(node.config.abci_address, node.config.abci_transport),
     ]
+    node.front_plan = front_plan(node.config.cosmos_tx_intake, node.home.cometbft / "config" / "config.toml")
+    if node.front_plan is not None:  # CometBFT's own RPC moves to a private port; the app serves its address
+        cmd += ["--rpc.laddr", node.front_plan.comet_laddr]
     pid_file = node.home.root / "cometbft.pid"
     _wait_for_previous(pid_file)
     listener = listen(node.config.abci_address) if node.config.abci_transport == "socket" else None

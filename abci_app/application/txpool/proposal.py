@@ -1,7 +1,8 @@
 """Block building (PrepareProposal) and the proposal rules every validator enforces
 (ProcessProposal).
 
-Building: native txs first, in mempool order (Cosmos sequences: in order only); then the
+Building: native txs first, this node's local ones (``native_local.py``) in admission order
+then the mempool's in mempool order (Cosmos sequences: in order only); then the
 Ethereum txs of the mempool and of this node's local txs (``pool.py``), sender by
 sender, highest effective tip first (ties: the sender seen first), each sender's txs in
 nonce order from its committed nonce, stopping at its first gap; all within the block's
@@ -56,26 +57,43 @@ def build_proposal(
     nonce_of: Callable[[bytes], int],
     limits: Limits,
     local: Sequence[EvmTx] = (),
+    local_native: Sequence[tuple[bytes, int]] = (),
 ) -> list[bytes]:
     """The block's txs from the mempool's (``raws``) and this node's local txs (``local``,
-    held in its pool only; after the mempool's in arrival order). ``keep(tx)`` is False for
-    a mempool tx the pool has replaced; ``nonce_of(sender)`` is the committed nonce."""
+    held in its pool only; after the mempool's in arrival order; ``local_native``: native
+    txs held by this node only, in admission order, before the mempool's natives and never
+    twice, each with its CheckTx gas used, which is what it counts against this node's
+    budget: a native tx's limit is mostly unused). ``keep(tx)`` is False for a mempool tx
+    the pool has replaced;
+    ``nonce_of(sender)`` is the committed nonce."""
     out: list[bytes] = []
-    size = gas = 0
+    size = gas = spent = 0
 
-    def fits(raw: bytes, g: int) -> bool:
-        nonlocal size, gas
+    def fits(raw: bytes, g: int, cost: int | None = None) -> bool:
+        """Take ``raw`` (gas limit ``g``; ``cost`` against the budget, ``g`` if None)."""
+        nonlocal size, gas, spent
+        cost = g if cost is None else cost
         if size + len(raw) > limits.max_bytes or (limits.max_gas > 0 and gas + g > limits.max_gas):
             return False
-        if limits.budget_gas > 0 and out and gas + g > limits.budget_gas:
+        if limits.budget_gas > 0 and out and spent + cost > limits.budget_gas:
             return False
         out.append(raw)
         size += len(raw)
         gas += g
+        spent += cost
         return True
 
     runs: dict[bytes, dict[int, EvmTx]] = {}
     first_seen: dict[bytes, int] = {}
+    held_here: set[bytes] = set()
+    taking = True  # in order: the first that does not fit ends them (sequences stay in order)
+    for raw, used in local_native:
+        try:
+            d = decode(raw)
+        except TxError:
+            continue
+        held_here.add(d.hash)
+        taking = taking and fits(raw, tx_gas(d), used)
 
     def hold(tx: EvmTx, order: int) -> None:
         slots = runs.setdefault(tx.sender, {})
@@ -88,7 +106,8 @@ def build_proposal(
         except TxError:
             continue
         if d.kind != EVM:
-            fits(raw, tx_gas(d))
+            if d.hash not in held_here:
+                fits(raw, tx_gas(d))
             continue
         if keep(d.tx):
             hold(d.tx, i)

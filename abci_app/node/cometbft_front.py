@@ -1,0 +1,190 @@
+"""This node's CometBFT RPC address, served by the app: broadcasts admitted locally on a
+lone validator, every other request passed to CometBFT unchanged.
+
+``pysei start`` (unless ``cosmos_tx_intake = "mempool"``) moves CometBFT's own RPC to a
+private loopback port and serves the address clients know (config.toml's ``rpc.laddr``)
+here. A JSON-RPC POST whose calls are all ``broadcast_tx_sync`` / ``broadcast_tx_async``
+is answered by the app itself while the intake is local (``eth_rpc.intake.TxIntake``:
+``auto`` is local while CometBFT reports no peers and voting power for this node): each tx
+goes through CheckTx's rules into this node's pools (``CheckState.admit_local``) and is
+proposed from there, with no per-tx round trip through CometBFT's RPC, mempool and ABCI
+socket (most of CometBFT's CPU per native tx; see the README's bench section). The answer
+has CometBFT's shape: ``{code, data, log, codespace, hash}``, and its errors for a tx the
+node holds already or a full pool. Everything else (other methods, URI (GET) calls,
+``broadcast_tx_commit``, bodies that do not parse, the ``/websocket`` endpoint) goes to
+CometBFT as it came, and its answer back as it came.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import hashlib
+import json
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+from abci_app.application.txpool.native_local import LocalRefusal
+from eth_rpc.cometbft import CometClient
+from eth_rpc.intake import TxIntake
+from http_service import LoopThreadServer
+from pysei_pb.tendermint.abci import types_pb2 as abci
+from untrusted import json_text
+
+log = logging.getLogger("pysei.front")
+
+LOCAL_METHODS = frozenset({"broadcast_tx_sync", "broadcast_tx_async"})
+#: Headers not passed along (hop by hop, or recomputed by aiohttp).
+_HOP = frozenset({"connection", "keep-alive", "transfer-encoding", "content-length", "host", "upgrade",
+                  "content-encoding"})
+#: CometBFT's JSON-RPC internal error (its answer to a mempool refusal).
+INTERNAL_ERROR = -32603
+
+#: ``admit(raw)``: CheckTx's answer for a tx taken as local; raises ``LocalRefusal``.
+Admit = Callable[[bytes], abci.ResponseCheckTx]
+
+
+def broadcast_result(raw: bytes, res: abci.ResponseCheckTx) -> dict[str, Any]:
+    """CometBFT's ``ResultBroadcastTx`` JSON for ``raw`` answered by ``res``."""
+    return {"code": res.code, "data": base64.b64encode(res.data).decode(), "log": res.log,
+            "codespace": res.codespace, "hash": hashlib.sha256(raw).hexdigest().upper()}
+
+
+def local_calls(body: bytes, max_batch: int) -> tuple[list[tuple[Any, bytes]], bool] | None:
+    """``([(id, raw tx)], batched)`` when every call of ``body`` is a broadcast this front
+    answers, else None (the body goes to CometBFT, which answers what does not parse)."""
+    if b"broadcast_tx_" not in body:
+        return None
+    try:
+        msg = json_text.loads(body)
+    except (ValueError, RecursionError):
+        return None
+    batched = isinstance(msg, list)
+    calls = msg if batched else [msg]
+    if not calls or len(calls) > max_batch:
+        return None
+    out = []
+    for call in calls:
+        if not isinstance(call, dict) or call.get("jsonrpc") != "2.0" or call.get("method") not in LOCAL_METHODS:
+            return None
+        params = call.get("params")
+        tx = params.get("tx") if isinstance(params, dict) else params[0] if isinstance(params, list) and len(params) == 1 else None
+        if not isinstance(tx, str):
+            return None
+        try:
+            raw = base64.b64decode(tx, validate=True)
+        except (binascii.Error, ValueError):
+            return None
+        out.append((call.get("id"), raw))
+    return out, batched
+
+
+class CometFront(LoopThreadServer):
+    """Serves ``address`` in front of CometBFT's RPC at ``comet_url``."""
+
+    thread_name = "cometbft-front"
+
+    def __init__(self, address: str, comet_url: str, mode: str, admit: Admit, *,
+                 max_body_bytes: int = 5_000_000, max_batch: int = 10) -> None:
+        super().__init__({"http": address})
+        self.comet_url = comet_url.rstrip("/")
+        self.mode = mode
+        self.admit = admit
+        self.max_body_bytes = max_body_bytes
+        self.max_batch = max_batch
+        self._session: aiohttp.ClientSession | None = None
+        self._comet: CometClient | None = None
+        self._intake: TxIntake | None = None
+
+    @property
+    def port(self) -> int:
+        return self.ports.get("http", 0)
+
+    async def build_app(self) -> web.Application:
+        self._session = aiohttp.ClientSession(auto_decompress=False, timeout=aiohttp.ClientTimeout(total=None))
+        self._comet = CometClient(self.comet_url)
+        # TxIntake decides local or mempool alike for both intakes; its submitter is unused here
+        self._intake = TxIntake(self.mode, self._comet, submit_local=lambda tx: None)
+        app = web.Application(client_max_size=self.max_body_bytes)
+        app.router.add_route("*", "/websocket", self._websocket)
+        app.router.add_route("*", "/{tail:.*}", self._http)
+        return app
+
+    async def on_close(self) -> None:
+        if self._comet is not None:
+            await self._comet.close()
+        if self._session is not None:
+            await self._session.close()
+
+    # ---- HTTP ----
+
+    async def _http(self, request: web.Request) -> web.StreamResponse:
+        body = await request.read()
+        if request.method == "POST" and request.path in ("/", ""):
+            calls = local_calls(body, self.max_batch)
+            if calls is not None and self._intake is not None and await self._intake.local():
+                answers = [self._answer(i, raw) for i, raw in calls[0]]
+                return web.Response(body=json.dumps(answers if calls[1] else answers[0]).encode(),
+                                    content_type="application/json")
+        return await self._forward(request, body)
+
+    def _answer(self, call_id: Any, raw: bytes) -> dict[str, Any]:
+        try:
+            res = self.admit(raw)
+        except LocalRefusal as e:
+            return {"jsonrpc": "2.0", "id": call_id, "error": {"code": INTERNAL_ERROR, "message": "Internal error",
+                                                              "data": str(e)}}
+        except Exception:  # a CheckTx failure must not fail the request: CometBFT's ABCI fallback answers alike
+            log.exception("local admission failed")
+            res = abci.ResponseCheckTx(code=1, log="internal error")
+        return {"jsonrpc": "2.0", "id": call_id, "result": broadcast_result(raw, res)}
+
+    async def _forward(self, request: web.Request, body: bytes) -> web.StreamResponse:
+        assert self._session is not None
+        headers = {k: v for k, v in request.headers.items() if k.lower() not in _HOP}
+        url = self.comet_url + request.rel_url.raw_path_qs
+        try:
+            async with self._session.request(request.method, url, data=body or None, headers=headers,
+                                             allow_redirects=False) as resp:
+                payload = await resp.read()
+                out = {k: v for k, v in resp.headers.items() if k.lower() not in _HOP}
+                return web.Response(status=resp.status, body=payload, headers=out)
+        except (TimeoutError, aiohttp.ClientError) as e:
+            return web.Response(status=502, text=f"consensus node unreachable: {type(e).__name__}")
+
+    # ---- WebSocket ----
+
+    async def _websocket(self, request: web.Request) -> web.StreamResponse:
+        assert self._session is not None
+        if request.headers.get("Upgrade", "").lower() != "websocket":
+            return await self._forward(request, await request.read())
+        try:
+            upstream = await self._session.ws_connect(self.comet_url + "/websocket", max_msg_size=self.max_body_bytes)
+        except (TimeoutError, aiohttp.ClientError) as e:
+            return web.Response(status=502, text=f"consensus node unreachable: {type(e).__name__}")
+        client = web.WebSocketResponse(max_msg_size=self.max_body_bytes)
+        await client.prepare(request)
+
+        async def pump(src: Any, dst: Any) -> None:
+            async for msg in src:
+                if msg.type == aiohttp.WSMsgType.TEXT:
+                    await dst.send_str(msg.data)
+                elif msg.type == aiohttp.WSMsgType.BINARY:
+                    await dst.send_bytes(msg.data)
+                else:
+                    break
+
+        tasks = [asyncio.ensure_future(pump(client, upstream)), asyncio.ensure_future(pump(upstream, client))]
+        try:
+            await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for t in tasks:
+                t.cancel()
+            await upstream.close()
+            await client.close()
+        return client

@@ -1,0 +1,69 @@
+"""Glue: this node's CometBFT RPC front (``cometbft_front.py``) as a node service.
+
+``front_plan(config, cometbft_config)`` decides, before CometBFT starts, whether the front
+serves config.toml's ``rpc.laddr`` (a TCP address, ``cosmos_tx_intake`` not ``mempool``)
+and picks the private loopback port CometBFT's own RPC moves to (``--rpc.laddr``).
+``front_service(node)`` returns the service for the plan ``pysei start`` made, or None.
+"""
+
+from __future__ import annotations
+
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from abci_app.node.cometbft_front import CometFront
+from untrusted import toml_text
+
+
+@dataclass(frozen=True)
+class FrontPlan:
+    address: str  # host:port clients use (config.toml's rpc.laddr)
+    comet_laddr: str  # tcp://127.0.0.1:port, CometBFT's own RPC
+    max_body_bytes: int
+    max_batch: int
+
+    @property
+    def comet_url(self) -> str:
+        return "http://" + self.comet_laddr.removeprefix("tcp://")
+
+
+def _free_loopback_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def front_plan(intake: str, cometbft_config: Path) -> FrontPlan | None:
+    if intake == "mempool" or not cometbft_config.exists():
+        return None
+    rpc = toml_text.loads(cometbft_config.read_text()).get("rpc", {})
+    laddr = str(rpc.get("laddr", ""))
+    if not laddr.startswith("tcp://"):
+        return None  # a unix socket, or no RPC: CometBFT keeps it
+    return FrontPlan(laddr.removeprefix("tcp://"), f"tcp://127.0.0.1:{_free_loopback_port()}",
+                     int(rpc.get("max_body_bytes", 1_000_000)), int(rpc.get("max_request_batch_size", 10)))
+
+
+class FrontService:
+    def __init__(self, node: Any, plan: FrontPlan) -> None:
+        self.node = node
+        self.plan = plan
+        self.server: CometFront | None = None
+
+    def start(self) -> None:
+        plan = self.plan
+        self.server = CometFront(plan.address, plan.comet_url, self.node.config.cosmos_tx_intake,
+                                 self.node.app.check.admit_local, max_body_bytes=plan.max_body_bytes,
+                                 max_batch=plan.max_batch)
+        self.server.start()
+
+    def close(self) -> None:
+        if self.server is not None:
+            self.server.close()
+
+
+def front_service(node: Any) -> FrontService | None:
+    plan = getattr(node, "front_plan", None)
+    return FrontService(node, plan) if plan is not None else None

@@ -1,0 +1,109 @@
+"""This node's local native txs (``txpool/native_local.py``): admitted by CheckTx's rules,
+proposed first in admission order, dropped once included, replayed on the check state
+after each commit (and dropped when they no longer pass)."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from abci_app.application.txcodec import TxCodec
+from abci_app.application.txpool.native_local import ALREADY_KNOWN, LocalRefusal, NativeLocalPool
+from abci_app.application.txpool.proposal import Limits, build_proposal
+from abci_app.modules.loader import load_modules
+from ledger import codes
+from tests.support.chain import EVM_CHAIN_ID, InProcessChain, cosmos_send, evm_transfer, make_keys
+
+KEYS = make_keys(3, seed="native-local")
+GAS = 200_000  # each native tx's limit (tests.support.chain.cosmos_send)
+
+
+def sha(raw: bytes) -> bytes:
+    return hashlib.sha256(raw).digest()
+
+
+def send(key: int, seq: int, amount: int = 1) -> bytes:
+    return cosmos_send(KEYS[key], KEYS[2].sei, amount, key, seq)
+
+
+def test_the_pool_refuses_a_tx_it_holds_and_any_once_full_and_keeps_order():
+    pool = NativeLocalPool(max_txs=2)
+    a, b = send(0, 0), send(0, 1)
+    pool.add(sha(a), a, 50_000)
+    assert pool.refusal(sha(a)) == ALREADY_KNOWN
+    assert pool.refusal(sha(b)) is None
+    pool.add(sha(b), b, 60_000)
+    assert pool.refusal(sha(send(1, 0))) == "mempool is full: number of txs 2 (max: 2)"
+    assert pool.proposal() == [(a, 50_000), (b, 60_000)]
+    pool.drop([sha(a), b"\x00" * 32])
+    assert (pool.items(), len(pool)) == ([(sha(b), b)], 1)
+
+
+def _build(mempool: list[bytes], local: list[tuple[bytes, int]], limits: Limits) -> list[bytes]:
+    codec = TxCodec(EVM_CHAIN_ID, 1 << 20, _handlers())
+    return build_proposal(mempool, codec.decode, lambda tx: True, lambda s: 0, limits, local_native=local)
+
+
+def _handlers() -> dict:
+    handlers: dict = {}
+    for m in load_modules(["auth", "bank", "evm"]):
+        handlers.update(m.messages)
+    return handlers
+
+
+def test_local_natives_go_first_in_order_and_a_mempool_copy_is_not_taken_twice():
+    local = [(send(0, 0), 50_000), (send(0, 1), 50_000)]
+    mempool = [send(1, 0), send(0, 1), evm_transfer(KEYS[1], b"\x42" * 20, 1, 0)]
+    assert _build(mempool, local, Limits(1 << 20, 10**9, 0)) == [send(0, 0), send(0, 1), send(1, 0), mempool[2]]
+
+
+def test_a_local_native_counts_its_gas_used_against_the_budget_and_its_limit_against_the_block():
+    local = [(send(0, s), 50_000) for s in range(4)]
+    # budget 120k: by limits (200k each) one tx; by gas used (50k each) two
+    assert _build([], local, Limits(1 << 20, 10**9, 0, budget_gas=120_000)) == [send(0, 0), send(0, 1)]
+    # the block's gas limit counts limits: 3 x 200k > 500k, so two; the first that does
+    # not fit ends the sender's run even though none of the rest would fit either
+    assert _build([], local, Limits(1 << 20, 500_000, 0)) == [send(0, 0), send(0, 1)]
+
+
+@pytest.fixture()
+def chain(tmp_path):
+    with InProcessChain(tmp_path, KEYS) as c:
+        c.init_chain()
+        c.block([])
+        yield c
+
+
+def test_admitted_txs_are_held_and_a_duplicate_is_refused(chain):
+    check = chain.app.check
+    first, second = send(0, 0), send(0, 1)
+    assert [check.admit_local(r).code for r in (first, second)] == [codes.OK, codes.OK]
+    with pytest.raises(LocalRefusal, match=ALREADY_KNOWN):
+        check.admit_local(first)
+    assert [raw for raw, _ in chain.app.native_local.proposal()] == [first, second]
+    # a wrong sequence is CheckTx's refusal, not held
+    refused = check.admit_local(send(0, 5))
+    assert refused.code == codes.INVALID_SEQUENCE and len(chain.app.native_local) == 2
+
+
+def test_a_commit_drops_the_included_and_replays_the_rest_on_the_new_state(chain):
+    check, pool = chain.app.check, chain.app.native_local
+    txs = [send(0, s) for s in range(3)]
+    for r in txs:
+        assert check.admit_local(r).code == codes.OK
+    chain.block(txs[:1])
+    assert [raw for raw, _ in pool.proposal()] == txs[1:]
+    # the replay put sequences 1 and 2 back into the check state: 3 is next
+    assert check.admit_local(send(0, 3)).code == codes.OK
+    assert check.admit_local(send(0, 1, amount=7)).code == codes.INVALID_SEQUENCE
+
+
+def test_a_held_tx_whose_sequence_a_block_used_is_dropped_at_the_replay(chain):
+    check, pool = chain.app.check, chain.app.native_local
+    held = send(1, 0)
+    assert check.admit_local(held).code == codes.OK
+    other = send(1, 0, amount=9)  # same sequence, another tx: the block takes this one
+    chain.block([other])
+    assert check.admit_local(send(1, 1)).code == codes.OK  # the replay ran: held no longer passes
+    assert [raw for raw, _ in pool.proposal()] == [send(1, 1)]

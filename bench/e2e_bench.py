@@ -131,7 +131,8 @@ def main() -> int:
     parser.add_argument("--pysei-set", action="append", default=[], metavar="KEY=VALUE",
                         help="override a default of pysei's app.toml (the default config otherwise)")
     parser.add_argument("--ab", action="append", default=[], metavar="KEY=VALUE",
-                        help="A/B run: instead of geth, a second pysei node with these app.toml overrides")
+                        help="A/B run: instead of geth, a second pysei node with these app.toml overrides "
+                             "(cometbft.<section>.<key>=value: its config.toml)")
     args = parser.parse_args()
     loads = [x for x in args.loads.split(",") if x]
     wanted = args.nodes.split(",")

@@ -23,13 +23,15 @@ from store.api import KVView
 log = logging.getLogger("pysei.rpc")
 
 
-def rpc_config(cfg: Any) -> RpcConfig:
+def rpc_config(cfg: Any, cometbft_rpc: str = "") -> RpcConfig:
+    """``cometbft_rpc``: CometBFT's own RPC when the app serves its address (``pysei start``'s
+    front), so ``evm_tx_intake = mempool`` reaches CometBFT's mempool, not the front."""
     return RpcConfig(
         http_address=cfg.evm_http_address,
         ws_address=cfg.evm_ws_address,
         evm_chain_id=cfg.evm_chain_id,
         chain_id=cfg.chain_id,
-        cometbft_rpc=cfg.cometbft_rpc,
+        cometbft_rpc=cometbft_rpc or cfg.cometbft_rpc,
         max_body_bytes=cfg.rpc_max_body_bytes,
         max_batch=cfg.rpc_max_batch,
         gas_cap=cfg.rpc_gas_cap,
@@ -71,7 +73,8 @@ def local_submitter(app: Any) -> Callable[[Any], str | None]:
 class RpcService:
     def __init__(self, node: Any) -> None:
         self.node = node
-        self.config = rpc_config(node.config)
+        front = getattr(node, "front_plan", None)
+        self.config = rpc_config(node.config, front.comet_url if front is not None else "")
         self.index: BlockIndex | None = None
         self.indexer: Indexer | None = None
         self.server: RpcServer | None = None

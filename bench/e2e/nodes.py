@@ -106,6 +106,9 @@ def wait_height(url: str, height: int, timeout: float) -> None:
     raise TimeoutError(f"{url} did not reach height {height}")
 
 
+COMETBFT_PREFIX = "cometbft."
+
+
 def setting(current: object, text: str) -> object:
     """``text`` as a value of ``current``'s type (``false``/``0``/``no``/``off`` are False)."""
     if isinstance(current, bool):
@@ -118,16 +121,26 @@ def setting(current: object, text: str) -> object:
 
 def start_pysei(root: Path, accounts: int, settings: Sequence[str] = (), pprof_port: int = 0) -> tuple[Node, Localnet]:
     """A fresh one-validator pysei node with ``accounts`` funded load accounts; ``settings``
-    (``key=value``) override app.toml's defaults, for A/B runs; ``pprof_port`` turns on
+    (``key=value``) override app.toml's defaults, for A/B runs (``cometbft.<section>.<key>``:
+    CometBFT's config.toml, e.g. ``cometbft.consensus.timeout_commit=150ms``); ``pprof_port`` turns on
     CometBFT's profiling server there."""
     init_localnet(root, 1, workers=[0], base_port=free_base_port(1), accounts=accounts)
     net = Localnet.load(root)
     if pprof_port:
         cometbft_home.patch_config(net.nodes[0].home / "cometbft" / "config" / "config.toml",
                                    {"rpc": {"pprof_laddr": f"127.0.0.1:{pprof_port}"}})
-    if settings:
+    comet = [s for s in settings if s.startswith(COMETBFT_PREFIX)]
+    if comet:  # cometbft.<section>.<key>=value: CometBFT's config.toml (a string value)
+        changes: dict[str, dict[str, object]] = {}
+        for item in comet:
+            key, _, value = item.removeprefix(COMETBFT_PREFIX).partition("=")
+            section, _, name = key.rpartition(".")
+            changes.setdefault(section, {})[name] = value
+        cometbft_home.patch_config(net.nodes[0].home / "cometbft" / "config" / "config.toml", changes)
+    app_settings = [s for s in settings if not s.startswith(COMETBFT_PREFIX)]
+    if app_settings:
         cfg = AppConfig.load(net.nodes[0].home)
-        for item in settings:
+        for item in app_settings:
             key, _, value = item.partition("=")
             setattr(cfg, key, setting(getattr(cfg, key), value))
         cfg.save(net.nodes[0].home)

@@ -75,6 +75,10 @@ class AppConfig:
     #: own): a block that takes longer to execute than the commit pause stretches the block
     #: interval. 60M is 600 ERC-20 transfers at a 100k limit, ~0.25 s on two cores.
     proposal_max_gas: int = 60_000_000
+    #: The most txs this node puts in a block it proposes (0 = no cap): cheap txs (an ETH
+    #: transfer's 21k gas takes about a third of an ERC-20 transfer's time per gas) would
+    #: otherwise fill the gas budget with blocks that take longest to execute and index.
+    proposal_max_txs: int = 0
     #: Where ``eth_sendRawTransaction`` puts a tx: ``local`` (straight into this node's
     #: pool; this node proposes it), ``mempool`` (CometBFT's mempool via its RPC, which
     #: gossips it to peers), or ``auto``: local while CometBFT has no peers and this node

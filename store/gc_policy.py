@@ -18,12 +18,15 @@ Why it is driven at all (measured):
   objects are freed only by a full collection (thaw everything, collect, freeze the
   survivors), which scans the whole heap: 94 ms for 245k objects, seconds for a large
   state. It runs at a block's end once the blocks since the last one froze
-  ``growth_percent`` (half) as many objects as that one left frozen, as Python's own rule
+  ``growth_percent`` (twice) as many objects as that one left frozen, as Python's own rule
   for its oldest generation does (a quarter): its cost stays proportional to the growth,
   and what cycles it finds stay a bounded part of the heap (measured in process: 30
   objects found after 20 blocks of 500 transfers, in a full collection of 245k objects
   taking 94 ms; the rule before, a full collection every 64 blocks, rescanned the whole
-  state every ~17 s whatever its size). A block's frozen objects are counted as the
+  state every ~17 s whatever its size). Twice, not half: cycles are that rare, and on a
+  young state (a fresh node under load) half meant a full collection every few blocks,
+  8 % of the app's GIL time in the bench's mix load; at 200 % the four loads ran 1-12 %
+  faster, median latency 10-20 % lower (``bench/e2e_bench.py``, 2 rounds each way). A block's frozen objects are counted as the
   collector's young-generation count at its end (objects allocated less those freed since
   the last freeze or automatic collection: survivors of collections between blocks are
   not counted), O(1); ``gc.get_freeze_count`` walks every frozen object (~9 ms per
@@ -46,7 +49,7 @@ from contextlib import contextmanager
 
 #: A block's end runs a full collection once the frozen objects grew by this many percent
 #: since the last one.
-FULL_AFTER_GROWTH_PERCENT = 50
+FULL_AFTER_GROWTH_PERCENT = 200
 
 
 class GcPolicy:

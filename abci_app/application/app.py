@@ -160,7 +160,8 @@ class App:
             holder = pool.holder(tx.sender, tx.nonce)
             return holder is None or holder.hash == tx.hash
 
-        limits = Limits(req.max_tx_bytes, block_gas_limit(view), base_fee(view), self.config.proposal_max_gas)
+        limits = Limits(req.max_tx_bytes, block_gas_limit(view), base_fee(view), self.config.proposal_max_gas,
+                        self.config.proposal_max_txs)
         txs = build_proposal(req.txs, self.codec.decode, keep, lambda sender: read_nonce(view, sender), limits,
                              local=pool.local_txs(), local_native=self.native_local.proposal())
         return abci.ResponsePrepareProposal(txs=txs)

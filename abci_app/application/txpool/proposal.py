@@ -40,6 +40,8 @@ class Limits:
     #: This node's budget for a block it proposes (``proposal_max_gas``; <= 0: none): a tx
     #: that would take the block past it waits for the next one, unless the block is empty.
     budget_gas: int = 0
+    #: The most txs this node puts in a block it proposes (``proposal_max_txs``; <= 0: no cap).
+    budget_txs: int = 0
 
 
 def effective_tip(tx: EvmTx, base_fee: int) -> int:
@@ -76,6 +78,8 @@ def build_proposal(
         if size + len(raw) > limits.max_bytes or (limits.max_gas > 0 and gas + g > limits.max_gas):
             return False
         if limits.budget_gas > 0 and out and spent + cost > limits.budget_gas:
+            return False
+        if 0 < limits.budget_txs <= len(out):
             return False
         out.append(raw)
         size += len(raw)

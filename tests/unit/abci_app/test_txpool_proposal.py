@@ -72,3 +72,9 @@ def test_process_proposal_rules():
     assert "nonce 1" in proposal_fault([raw(0, 1), raw(0, 1, tip=7)], CODEC.decode, 10**9)
     assert "over the block gas limit 41999" in proposal_fault([raw(0, 0), raw(1, 0)], CODEC.decode, 41_999)
     assert "does not decode" in proposal_fault([raw(0, 0), b"\x02garbage"], CODEC.decode, 10**9)
+
+
+def test_the_proposers_tx_cap_holds_the_rest_for_the_next_block():
+    mempool = [raw(0, 0), raw(1, 0), raw(0, 1), raw(2, 0)]
+    assert build(mempool, Limits(1 << 20, 10**9, 0, budget_txs=2)) == [raw(0, 0), raw(0, 1)]
+    assert build(mempool, Limits(1 << 20, 10**9, 0, budget_txs=0)) == [raw(0, 0), raw(0, 1), raw(1, 0), raw(2, 0)]

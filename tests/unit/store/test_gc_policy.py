@@ -1,13 +1,13 @@
 """``store.gc_policy.GcPolicy``: no automatic collection inside a block, no scan of the
 block's survivors after it, their cycles collected in full once the frozen objects grew by
-half, and the worker's collect-and-freeze between segments."""
+``FULL_AFTER_GROWTH_PERCENT``, and the worker's collect-and-freeze between segments."""
 
 from __future__ import annotations
 
 import gc
 import weakref
 
-from store.gc_policy import GcPolicy
+from store.gc_policy import FULL_AFTER_GROWTH_PERCENT, GcPolicy
 
 
 class Node:
@@ -40,7 +40,7 @@ def _frozen(objects: list[object]) -> bool:
     return not any(id(o) in collected for o in objects)
 
 
-def test_frozen_cycles_wait_for_a_full_collection_once_the_frozen_objects_grew_by_half() -> None:
+def test_frozen_cycles_wait_for_a_full_collection_once_the_frozen_objects_grew_enough() -> None:
     gc.collect()
     gc.unfreeze()
     policy = GcPolicy()
@@ -57,7 +57,7 @@ def test_frozen_cycles_wait_for_a_full_collection_once_the_frozen_objects_grew_b
         gc.collect()
         assert all(r() is not None for r in refs)  # frozen cycles wait for a full collection
         with policy.block():
-            kept = [Node() for _ in range(base // 2 + 10)]  # half again as many frozen objects
+            kept = [Node() for _ in range(base * FULL_AFTER_GROWTH_PERCENT // 100 + 10)]  # grown enough
         assert all(r() is None for r in refs)  # this block's end collected in full
         assert _frozen(kept)  # and froze the survivors again
         with policy.block():

@@ -40,8 +40,10 @@ log = logging.getLogger("pysei.front")
 
 LOCAL_METHODS = frozenset({"broadcast_tx_sync", "broadcast_tx_async"})
 #: Headers not passed along (hop by hop, or recomputed by aiohttp).
-_HOP = frozenset({"connection", "keep-alive", "transfer-encoding", "content-length", "host", "upgrade",
-                  "content-encoding"})
+_HOP = frozenset({"connection", "keep-alive", "transfer-encoding", "content-length", "host", "upgrade"})
+#: A forwarded call waits at most this long for CometBFT (its ``broadcast_tx_commit`` waits
+#: ``timeout_broadcast_tx_commit``, 10 s by default, for the block).
+FORWARD_TIMEOUT_S = 60.0
 #: CometBFT's JSON-RPC internal error (its answer to a mempool refusal).
 INTERNAL_ERROR = -32603
 
@@ -106,7 +108,9 @@ class CometFront(LoopThreadServer):
         return self.ports.get("http", 0)
 
     async def build_app(self) -> web.Application:
-        self._session = aiohttp.ClientSession(auto_decompress=False, timeout=aiohttp.ClientTimeout(total=None))
+        # bodies pass as they came (compressed or not); WebSockets stay open as long as the client
+        self._session = aiohttp.ClientSession(auto_decompress=False,
+                                              timeout=aiohttp.ClientTimeout(total=None, sock_connect=5))
         self._comet = CometClient(self.comet_url)
         # TxIntake decides local or mempool alike for both intakes; its submitter is unused here
         self._intake = TxIntake(self.mode, self._comet, submit_local=lambda tx: None)
@@ -150,7 +154,8 @@ class CometFront(LoopThreadServer):
         url = self.comet_url + request.rel_url.raw_path_qs
         try:
             async with self._session.request(request.method, url, data=body or None, headers=headers,
-                                             allow_redirects=False) as resp:
+                                             allow_redirects=False,
+                                             timeout=aiohttp.ClientTimeout(total=FORWARD_TIMEOUT_S)) as resp:
                 payload = await resp.read()
                 out = {k: v for k, v in resp.headers.items() if k.lower() not in _HOP}
                 return web.Response(status=resp.status, body=payload, headers=out)

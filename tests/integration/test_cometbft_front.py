@@ -10,6 +10,7 @@ import hashlib
 import json
 import re
 import time
+import urllib.error
 import urllib.request
 
 import aiohttp
@@ -119,3 +120,23 @@ def test_the_websocket_reaches_cometbft(node) -> None:
     ack, event = asyncio.run(_first_new_block(node.rpc_url.replace("http://", "ws://") + "/websocket"))
     assert ack == {"jsonrpc": "2.0", "id": 9, "result": {}}
     assert event["result"]["data"]["type"] == "tendermint/event/NewBlock", event
+
+
+def raw_post(url: str, body: bytes) -> tuple[int, bytes]:
+    req = urllib.request.Request(url, body, {"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=30) as resp:
+            return resp.status, resp.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read()
+
+
+def test_a_deep_broadcast_body_gets_cometbft_s_own_answer_and_the_front_goes_on(node) -> None:
+    deep = b'{"jsonrpc":"2.0","id":1,"method":"broadcast_tx_sync","params":{"tx":' + b"[" * 100_000 + b"]" * 100_000 + b"}}"
+    assert raw_post(node.rpc_url, deep) == raw_post(comet_url(node), deep)
+    assert post(node.rpc_url, call("status", 6))["result"]["node_info"]["network"] == node.chain_id
+
+
+def test_a_body_past_cometbft_s_limit_is_refused_with_413(node) -> None:
+    status, _ = raw_post(node.rpc_url, b" " * 5_000_001)
+    assert status == 413

@@ -9,12 +9,13 @@ import fs from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
 import { ethers } from "ethers";
+import { FAST_CHAIN } from "./fast_chain.mjs";
 
 const require = createRequire(import.meta.url);
 const solc = require("solc");
 const ADDR = "0x" + "1004".padStart(40, "0");
 const [mode, httpUrl, ...rest] = process.argv.slice(2);
-const provider = new ethers.JsonRpcProvider(httpUrl, undefined, { pollingInterval: 250 });
+const provider = new ethers.JsonRpcProvider(httpUrl, undefined, { ...FAST_CHAIN, pollingInterval: 250 });
 
 function addrAbi(dir) {
   const sources = { "Addr.sol": { content: fs.readFileSync(path.join(dir, "Addr.sol"), "utf8") } };

@@ -8,6 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
 import { ethers } from "ethers";
+import { FAST_CHAIN } from "./fast_chain.mjs";
 import { traceOnFailure } from "./rpc_trace.mjs";
 
 const require = createRequire(import.meta.url);
@@ -30,7 +31,7 @@ function interfaceAbis() {
 }
 
 const abis = interfaceAbis();
-const provider = new ethers.JsonRpcProvider(httpUrl, undefined, { pollingInterval: 250 });
+const provider = new ethers.JsonRpcProvider(httpUrl, undefined, { ...FAST_CHAIN, pollingInterval: 250 });
 traceOnFailure(provider);
 const wallet = new ethers.Wallet(key, provider);
 const staking = new ethers.Contract(ADDRESSES.Staking, abis.Staking, wallet);

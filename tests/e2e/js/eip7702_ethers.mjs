@@ -4,10 +4,11 @@
 // comes from ethers' own eth_estimateGas. Prints one JSON line of results.
 // Usage: node eip7702_ethers.mjs <http url> <private key> <delegate contract address>
 import { ethers } from "ethers";
+import { FAST_CHAIN } from "./fast_chain.mjs";
 import { traceOnFailure } from "./rpc_trace.mjs";
 
 const [httpUrl, key, delegate] = process.argv.slice(2);
-const provider = new ethers.JsonRpcProvider(httpUrl, undefined, { pollingInterval: 200 });
+const provider = new ethers.JsonRpcProvider(httpUrl, undefined, { ...FAST_CHAIN, pollingInterval: 200 });
 traceOnFailure(provider);
 const wallet = new ethers.Wallet(key, provider);
 const abi = ["function increment()", "function count() view returns (uint256)"];

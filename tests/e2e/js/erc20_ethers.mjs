@@ -6,6 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
 import { ethers } from "ethers";
+import { FAST_CHAIN } from "./fast_chain.mjs";
 
 const require = createRequire(import.meta.url);
 const solc = require("solc");
@@ -26,7 +27,7 @@ function compile(file) {
 }
 
 const { abi, bytecode } = compile(source);
-const provider = new ethers.JsonRpcProvider(httpUrl, undefined, { pollingInterval: 250 });
+const provider = new ethers.JsonRpcProvider(httpUrl, undefined, { ...FAST_CHAIN, pollingInterval: 250 });
 const wallet = new ethers.Wallet(key, provider);
 const network = await provider.getNetwork();
 const other = ethers.Wallet.createRandom().address;

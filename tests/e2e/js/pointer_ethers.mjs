@@ -9,9 +9,10 @@
 // Prints one JSON line.
 import fs from "node:fs";
 import { ethers } from "ethers";
+import { FAST_CHAIN } from "./fast_chain.mjs";
 
 const [mode, httpUrl, ...rest] = process.argv.slice(2);
-const provider = new ethers.JsonRpcProvider(httpUrl, undefined, { pollingInterval: 250 });
+const provider = new ethers.JsonRpcProvider(httpUrl, undefined, { ...FAST_CHAIN, pollingInterval: 250 });
 const str = (v) => (typeof v === "bigint" ? v.toString() : v);
 
 if (mode === "transfer") {

@@ -8,6 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
 import { ethers } from "ethers";
+import { FAST_CHAIN } from "./fast_chain.mjs";
 
 const require = createRequire(import.meta.url);
 const solc = require("solc");
@@ -38,7 +39,7 @@ async function revertReason(promise) {
 }
 
 const abis = interfaceAbis();
-const provider = new ethers.JsonRpcProvider(httpUrl, undefined, { pollingInterval: 250 });
+const provider = new ethers.JsonRpcProvider(httpUrl, undefined, { ...FAST_CHAIN, pollingInterval: 250 });
 const wallet = new ethers.Wallet(key, provider);
 const [bank, addr, json, staking] = ["Bank", "Addr", "Json", "Staking"].map(
   (n) => new ethers.Contract(ADDRESSES[n], abis[n], wallet));

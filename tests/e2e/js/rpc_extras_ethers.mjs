@@ -2,9 +2,10 @@
 // helpers: eth_simulateV1, eth_getProof, the tracers, the sei_ namespace.
 // argv: rpcUrl privateKey. Prints one JSON line of what it saw.
 import { ethers } from "ethers";
+import { FAST_CHAIN } from "./fast_chain.mjs";
 
 const [url, key] = process.argv.slice(2);
-const provider = new ethers.JsonRpcProvider(url, undefined, { batchMaxCount: 1 });
+const provider = new ethers.JsonRpcProvider(url, undefined, { ...FAST_CHAIN, batchMaxCount: 1 });
 const wallet = new ethers.Wallet(key, provider);
 const bob = ethers.Wallet.createRandom().address;
 

@@ -8,6 +8,7 @@
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import { ethers } from "ethers";
+import { FAST_CHAIN } from "./fast_chain.mjs";
 
 const require = createRequire(import.meta.url);
 const Factory = require("@uniswap/v3-core/artifacts/contracts/UniswapV3Factory.sol/UniswapV3Factory.json");
@@ -16,7 +17,7 @@ const Manager = require(
 const [httpUrl, key, tokenArtifact] = process.argv.slice(2);
 const token = JSON.parse(fs.readFileSync(tokenArtifact, "utf8"));
 
-const provider = new ethers.JsonRpcProvider(httpUrl, undefined, { pollingInterval: 200 });
+const provider = new ethers.JsonRpcProvider(httpUrl, undefined, { ...FAST_CHAIN, pollingInterval: 200 });
 const wallet = new ethers.NonceManager(new ethers.Wallet(key, provider));
 const me = await wallet.getAddress();
 const txs = [];

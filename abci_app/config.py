@@ -22,7 +22,7 @@ class StoreSection:
 
 
 #: ``evm_tx_intake`` and ``cosmos_tx_intake`` values (``eth_rpc/intake.py``).
-EVM_TX_INTAKES = ("auto", "local", "mempool")
+TX_INTAKES = ("auto", "local", "mempool")
 
 
 @dataclass
@@ -99,8 +99,8 @@ class AppConfig:
 
     def __post_init__(self) -> None:
         for key in ("evm_tx_intake", "cosmos_tx_intake"):
-            if getattr(self, key) not in EVM_TX_INTAKES:
-                raise ValueError(f"app.toml: {key} must be one of {', '.join(EVM_TX_INTAKES)}, "
+            if getattr(self, key) not in TX_INTAKES:
+                raise ValueError(f"app.toml: {key} must be one of {', '.join(TX_INTAKES)}, "
                                  f"not {getattr(self, key)!r}")
 
     def workers(self) -> int:

@@ -126,16 +126,13 @@ def start_pysei(root: Path, accounts: int, settings: Sequence[str] = (), pprof_p
     CometBFT's profiling server there."""
     init_localnet(root, 1, workers=[0], base_port=free_base_port(1), accounts=accounts)
     net = Localnet.load(root)
-    if pprof_port:
-        cometbft_home.patch_config(net.nodes[0].home / "cometbft" / "config" / "config.toml",
-                                   {"rpc": {"pprof_laddr": f"127.0.0.1:{pprof_port}"}})
-    comet = [s for s in settings if s.startswith(COMETBFT_PREFIX)]
-    if comet:  # cometbft.<section>.<key>=value: CometBFT's config.toml (a string value)
-        changes: dict[str, dict[str, object]] = {}
-        for item in comet:
+    changes: dict[str, dict[str, object]] = {"rpc": {"pprof_laddr": f"127.0.0.1:{pprof_port}"}} if pprof_port else {}
+    for item in settings:  # cometbft.<section>.<key>=value: CometBFT's config.toml (a string value)
+        if item.startswith(COMETBFT_PREFIX):
             key, _, value = item.removeprefix(COMETBFT_PREFIX).partition("=")
             section, _, name = key.rpartition(".")
             changes.setdefault(section, {})[name] = value
+    if changes:
         cometbft_home.patch_config(net.nodes[0].home / "cometbft" / "config" / "config.toml", changes)
     app_settings = [s for s in settings if not s.startswith(COMETBFT_PREFIX)]
     if app_settings:

@@ -66,8 +66,7 @@ def build_proposal(
     txs held by this node only, in admission order, before the mempool's natives and never
     twice, each with its CheckTx gas used, which is what it counts against this node's
     budget: a native tx's limit is mostly unused). ``keep(tx)`` is False for a mempool tx
-    the pool has replaced;
-    ``nonce_of(sender)`` is the committed nonce."""
+    the pool has replaced; ``nonce_of(sender)`` is the committed nonce."""
     out: list[bytes] = []
     size = gas = spent = 0
 

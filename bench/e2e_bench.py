@@ -127,6 +127,7 @@ def main() -> int:
     parser.add_argument("--profile-round", type=int, default=1, help="the round --profile records")
     parser.add_argument("--comet-profile", default="",
                         help="CometBFT CPU profile (pprof) for pysei's first load (a) run")
+    parser.add_argument("--timeline", action="store_true", help="print each run's blocks as they were seen")
     parser.add_argument("--nodes", default="pysei,geth", help="measure only these (e.g. pysei)")
     parser.add_argument("--pysei-set", action="append", default=[], metavar="KEY=VALUE",
                         help="override a default of pysei's app.toml (the default config otherwise)")
@@ -188,6 +189,8 @@ def main() -> int:
                              f"{f['rejected']:.0f} rejected, {f['bad_nonces']:.0f} bad nonces"
                              + "".join(f", {k} {timing[k]:.0f} ms" for k in ("finalize_block", "commit") if k in timing)
                              + "; CPU ms per tx " + ", ".join(f"{k} {v:.2f}" for k, v in figures.cpu_split([run]).items()))
+                    if args.timeline:
+                        print("\n".join(figures.timeline(run)), file=sys.stderr, flush=True)
                     runs.setdefault((name, node.name), []).append(run)
         for name in loads:
             b = nodes[1].name if len(nodes) > 1 else "geth"

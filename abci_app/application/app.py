@@ -57,7 +57,9 @@ GENESIS_KEY = b"genesis"
 
 
 class App:
-    """One instance per node. ``observers`` are called after each Commit (indexers, metrics)."""
+    """One instance per node. ``observers`` are called after each Commit (indexers, metrics);
+    ``finalized`` with the block FinalizeBlock staged, before its Commit (work that
+    observers finish can start there: the indexer's rendering)."""
 
     def __init__(
         self,
@@ -75,6 +77,7 @@ class App:
         self.scheduler = scheduler
         self.modules = list(modules)
         self.observers = list(observers)
+        self.finalized: list[Callable[[CommittedBlock], None]] = []
         self.gc_policy = gc_policy
         handlers: dict = {}
         for m in self.modules:
@@ -240,6 +243,11 @@ class App:
             )
             self._staged = (block, outcome)
             self._finalize_ms = int((time.perf_counter() - started) * 1000)
+            for hook in self.finalized:
+                try:
+                    hook(block)
+                except Exception:  # a hook's failure must not stop consensus
+                    log.exception("finalized hook failed at height %d", block.height)
             return abci.ResponseFinalizeBlock(
                 tx_results=[_exec_result(r) for r in outcome.results],
                 events=[_event(e) for e in outcome.events],

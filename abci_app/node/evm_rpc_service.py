@@ -93,15 +93,16 @@ class RpcService:
         backend.pool = node.app.pool
         self.server = RpcServer(backend)
         self.index.add_listener(self.server.on_block)
+        node.app.finalized.append(self.indexer.prepare)
         node.app.observers.append(self.indexer.observe)
         self.server.start()
 
     def close(self) -> None:
         if self.indexer is not None and self.node.app is not None:
-            try:
-                self.node.app.observers.remove(self.indexer.observe)
-            except ValueError:
-                pass
+            for hooks, hook in ((self.node.app.observers, self.indexer.observe),
+                                (self.node.app.finalized, self.indexer.prepare)):
+                if hook in hooks:
+                    hooks.remove(hook)
         if self.indexer is not None:
             self.indexer.close()
         if self.server is not None:

@@ -43,6 +43,8 @@ class Run:
     #: Each seen block's own time (CometBFT's header time, else the Ethereum timestamp), s.
     block_time: dict[int, float] = field(default_factory=dict)
     first_send: float = 0.0
+    #: ``first_send`` on the wall clock (``time.time``), to place block times against it
+    first_send_wall: float = 0.0
     last_send: float = 0.0
     nonce_errors: list[str] = field(default_factory=list)
     cpu_s: dict[str, float] = field(default_factory=dict)
@@ -115,7 +117,7 @@ async def _drive(node: Node, load: Load, batch_size: int, connections: int, time
         url, call = (node.eth_url, send_raw) if load.side_evm else (node.cometbft_url, broadcast)
         jobs += [send_batches(url, lane, COMETBFT_BATCH, 1, record, call=call)
                  for lane in load.lanes(connections) if lane]
-        run.first_send = time.perf_counter()
+        run.first_send, run.first_send_wall = time.perf_counter(), time.time()
         await asyncio.gather(*jobs)
         run.last_send = time.perf_counter()
 

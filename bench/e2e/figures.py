@@ -109,3 +109,21 @@ def table(load: str, size_note: str, pysei: Sequence[Run], geth: Sequence[Run],
         if errors:
             lines.append(f"  {node} first problems: {errors[:3]}")
     return lines
+
+
+def timeline(run: Run) -> list[str]:
+    """One line per block seen during ``run``: when it was seen (ms after the first send),
+    its txs, and how many txs had been sent (their batch sent) and answered by then."""
+    sent = sorted(run.sent_at.values())
+    lines = []
+    for h in sorted(run.block_seen):
+        seen = run.block_seen[h]
+        if seen < run.first_send or not run.block_txs.get(h):
+            continue
+        before = sum(1 for t in sent if t <= seen)
+        made = (f"made +{(run.block_time[h] - run.first_send_wall) * 1000:.0f} ms, " if h in run.block_time else "")
+        lines.append(f"    h{h} {made}seen +{(seen - run.first_send) * 1000:.0f} ms, {run.block_txs[h]} txs, "
+                     f"{before} sent before")
+    lines.append(f"    first send wall {run.first_send_wall:.3f}")
+    lines.append(f"    last batch answered +{(run.last_send - run.first_send) * 1000:.0f} ms")
+    return lines

@@ -13,10 +13,19 @@ FinalizeBlock and the JSON-RPC; the thread only ships the block (the journal's p
 it: the block is pickled once, ~16 ms for 2,000 txs) and writes the rows. If
 the helper dies, rendering falls back to the thread; until it has started (imports take
 a second or two), blocks are rendered in the thread so the index never lags at start.
+
+The helper starts on a block as soon as FinalizeBlock has staged it (``prepare``, the
+app's ``finalized`` hook): the block is pickled there, once, and the rendering overlaps
+Commit; ``observe`` then journals those same bytes and the thread only collects the rows.
+A block is shown only once committed (the rows are written after ``observe``), and one
+rendered against a parent the index no longer holds is rendered again. The helper keeps
+its collector off (``_warm_up``; rendering leaves no cycles, refcounting frees it all) so
+no full collection lands in the middle of a block's rendering.
 """
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import os
@@ -33,6 +42,19 @@ from untrusted.lifeline import exit_with
 log = logging.getLogger("pysei.index")
 _JOURNAL = b"j"
 _STOP = None
+#: The render process collects cycles once this many objects were allocated (net) since
+#: its last collection; its automatic collection is off.
+_COLLECT_AFTER = 1_000_000
+
+
+class _Prepared:
+    """A block handed to the render process at FinalizeBlock (``Indexer.prepare``)."""
+
+    __slots__ = ("height", "hash", "raw", "parent", "rendered")
+
+    def __init__(self, height: int, block_hash: bytes, raw: bytes, parent: bytes,
+                 rendered: Future[tuple[BlockNews, list[tuple[bytes, bytes]]]]) -> None:
+        self.height, self.hash, self.raw, self.parent, self.rendered = height, block_hash, raw, parent, rendered
 
 
 class Indexer:
@@ -43,6 +65,10 @@ class Indexer:
         self._thread: threading.Thread | None = None
         self._pool: ProcessPoolExecutor | None = None
         self._warm: Future[object] | None = None
+        self._prepared: _Prepared | None = None  # the block staged, rendering (consensus thread's)
+        self._last: tuple[int, bytes] = (-1, b"")  # the last observed block (height, hash)
+        #: Blocks written from the rendering ``prepare`` started.
+        self.rendered_early = 0
 
     def start(self) -> None:
         if self.render_process:
@@ -58,22 +84,57 @@ class Indexer:
         self._thread = threading.Thread(target=self._run, name="evm-index", daemon=True)
         self._thread.start()
 
-    def observe(self, block: CommittedBlock, outcome: object = None) -> None:
-        """The app observer: journal the block and queue it for rendering."""
-        raw: bytes | None = None
+    def _helper_ready(self) -> bool:
+        return self._pool is not None and self._warm is not None and self._warm.done()
+
+    def prepare(self, block: CommittedBlock) -> None:
+        """The app's ``finalized`` hook: pickle the staged ``block`` and start rendering it
+        in the helper (if it is ready), against the parent hash it will have once the
+        blocks before it are indexed."""
+        self._prepared = None
+        if not self._helper_ready():
+            return
+        assert self._pool is not None
+        height, last_hash = self._last
+        parent = last_hash if height == block.height - 1 else self.index.parent_hash(block.height)
         try:
             raw = pickle.dumps(block, protocol=5)
+            rendered = self._pool.submit(_render_pickled, raw, parent, self.index.chain_id)
+        except Exception:  # observe renders it the usual way
+            log.exception("starting to render block %d failed", block.height)
+            return
+        self._prepared = _Prepared(block.height, block.hash, raw, parent, rendered)
+
+    def observe(self, block: CommittedBlock, outcome: object = None) -> None:
+        """The app observer: journal the block and queue it for rendering (or for its rows,
+        when ``prepare`` started rendering it)."""
+        prepared, self._prepared = self._prepared, None
+        if prepared is not None and (prepared.height, prepared.hash) != (block.height, block.hash):
+            prepared = None
+        self._last = (block.height, block.hash)
+        raw: bytes | None = prepared.raw if prepared is not None else None
+        try:
+            if raw is None:
+                raw = pickle.dumps(block, protocol=5)
             self.index.kv.write([(_JOURNAL + block.height.to_bytes(8, "big"), raw)])
         except Exception:  # an unpicklable block still gets indexed, just not journaled
             log.exception("journaling block %d failed", block.height)
-        self._queue.put((block, raw))
+        self._queue.put((block, raw, prepared))
 
-    def _index(self, block: CommittedBlock, journal_key: bytes, raw: bytes | None) -> None:
-        """Render (in the helper when it is ready and the block was pickled: ``raw``) and
-        write ``block``."""
+    def _index(self, block: CommittedBlock, journal_key: bytes, raw: bytes | None,
+               prepared: _Prepared | None = None) -> None:
+        """Write ``block``: rendered by ``prepared`` or now in the helper (when it is ready
+        and the block was pickled: ``raw``), else here."""
         try:
-            ready = self._pool is not None and self._warm is not None and self._warm.done() and raw is not None
-            news = self._render_elsewhere(block, journal_key, raw) if ready else None
+            news = None
+            if prepared is not None:
+                news = self._collect(block, journal_key, prepared.parent, prepared.rendered)
+                self.rendered_early += news is not None
+            elif self._helper_ready() and raw is not None:
+                assert self._pool is not None
+                parent = self.index.parent_hash(block.height)
+                news = self._collect(block, journal_key, parent,
+                                     self._pool.submit(_render_pickled, raw, parent, self.index.chain_id))
             if news is None:
                 news = self.index.index_block(block, extra=[(journal_key, None)])
         except Exception:
@@ -81,16 +142,17 @@ class Indexer:
             return
         self.index.notify(news)
 
-    def _render_elsewhere(self, block: CommittedBlock, journal_key: bytes, raw: bytes) -> BlockNews | None:
-        """Render in the helper process and write; None if it could not (render inline)."""
-        assert self._pool is not None
-        parent = self.index.parent_hash(block.height)
+    def _collect(self, block: CommittedBlock, journal_key: bytes, parent: bytes,
+                 rendered: Future[tuple[BlockNews, list[tuple[bytes, bytes]]]]) -> BlockNews | None:
+        """Write the helper's rows for ``block``; None if it failed (then the thread renders
+        from now on) or rendered against a parent the index does not hold."""
         try:
-            news, rows = self._pool.submit(_render_pickled, raw, parent, self.index.chain_id).result()
+            news, rows = rendered.result()
         except Exception:
             log.exception("render process failed at height %d; rendering in the indexer thread", block.height)
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
+            if self._pool is not None:
+                self._pool.shutdown(wait=False, cancel_futures=True)
+                self._pool = None
             return None
         return self.index.write_rendered(block.height, parent, news, rows, extra=[(journal_key, None)])
 
@@ -102,8 +164,8 @@ class Indexer:
             if isinstance(item, _Marker):
                 item.event.set()
             elif isinstance(item, tuple):
-                block, raw = item
-                self._index(block, _JOURNAL + block.height.to_bytes(8, "big"), raw)
+                block, raw, prepared = item
+                self._index(block, _JOURNAL + block.height.to_bytes(8, "big"), raw, prepared)
 
     def wait_idle(self, timeout: float = 30.0) -> None:
         """Block until everything queued so far is indexed (tests, shutdown)."""
@@ -123,12 +185,18 @@ class Indexer:
 
 def _render_pickled(raw: bytes, parent: bytes, chain_id: int) -> tuple[BlockNews, list[tuple[bytes, bytes]]]:
     """``render_rows`` of the pickled block ``raw`` (in the render process)."""
+    if gc.get_count()[0] > _COLLECT_AFTER:
+        gc.collect()
     return render_rows(pickle.loads(raw), parent, chain_id)
 
 
 def _warm_up() -> None:
     """Runs first in the render process: unpickling it imports this module, and with it the
-    renderer (``store.render_rows``), the slow part of starting; nothing is left to do."""
+    renderer (``store.render_rows``), the slow part of starting. What is loaded then stays
+    (frozen: never scanned), and automatic collection stays off (``_render_pickled``
+    collects now and then, between blocks)."""
+    gc.freeze()
+    gc.disable()
 
 
 class _Marker:

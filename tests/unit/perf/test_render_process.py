@@ -55,3 +55,42 @@ def test_helper_process_renders_like_the_thread() -> None:
     started = time.time()
     assert _index(blocks, True) == _index(blocks, False)
     assert time.time() - started < 60
+
+
+def _index_prepared(blocks: list[CommittedBlock], steps: list[tuple[str, int]]) -> tuple[dict[bytes, bytes], int]:
+    """Run ``steps`` (("prepare" | "observe", block number)) on an indexer whose helper is
+    up; returns the index's rows and how many blocks came from an early rendering."""
+    kv = MemoryKV()
+    indexer = Indexer(BlockIndex(kv, CHAIN), render_process=True)
+    indexer.start()
+    try:
+        assert indexer._warm is not None
+        indexer._warm.result(timeout=60)
+        for step, n in steps:
+            getattr(indexer, step)(blocks[n - 1])
+        indexer.wait_idle()
+        return dict(kv._data), indexer.rendered_early
+    finally:
+        indexer.close()
+
+
+def test_blocks_rendered_from_finalize_block_index_like_the_thread() -> None:
+    blocks = _blocks(3)
+    rows, early = _index_prepared(blocks, [(s, n) for n in (1, 2, 3) for s in ("prepare", "observe")])
+    assert (rows, early) == (_index(blocks, False), 3)
+
+
+def test_an_early_rendering_against_a_parent_not_yet_known_is_rendered_again() -> None:
+    # block 2 staged before block 1 was observed: rendered against a zero parent hash,
+    # which the index no longer holds once block 1 is written
+    blocks = _blocks(2)
+    rows, early = _index_prepared(blocks, [("prepare", 2), ("observe", 1), ("observe", 2)])
+    assert (rows, early) == (_index(blocks, False), 0)
+
+
+def test_an_early_rendering_of_another_block_is_not_used() -> None:
+    blocks = _blocks(2)
+    other = _blocks(2)[1]  # height 2, other txs and the same hash: told apart by the hash below
+    other = CommittedBlock(**{**other.__dict__, "hash": b"\x99" * 32})
+    rows, early = _index_prepared([*blocks, other], [("observe", 1), ("prepare", 3), ("observe", 2)])
+    assert (rows, early) == (_index(blocks, False), 0)

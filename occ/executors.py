@@ -57,7 +57,7 @@ class SerialExecutor:
         view = Overlay(base, writes)
         outputs = []
         policy = self._gc_policy
-        with nullcontext() if policy is None else policy.block():
+        with nullcontext() if policy is None else policy.block(len(tasks)):
             for index, task in enumerate(tasks):
                 try:
                     outputs.append(runner.run(task, context, view))

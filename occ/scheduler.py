@@ -113,7 +113,7 @@ class OccScheduler:
         run = _BlockRun(self._executor, tasks, context, base, runner, self._clock)
         if self._clock is not _no_clock:
             run.stall_s = stall_seconds(self.planner.costs, batch_size(m))
-        with self._gc_block():
+        with self._gc_block(len(tasks)):
             try:
                 if m:
                     self._executor.begin_block(runner, context, base, base_version)
@@ -134,8 +134,8 @@ class OccScheduler:
             self.planner.observe_conflicts(1000 * s.re_executions // s.speculated_txs)
         return schedule
 
-    def _gc_block(self) -> AbstractContextManager[None]:
-        return nullcontext() if self._gc_policy is None else self._gc_policy.block()
+    def _gc_block(self, txs: int) -> AbstractContextManager[None]:
+        return nullcontext() if self._gc_policy is None else self._gc_policy.block(txs)
 
     def _serially(
         self, tasks: Sequence[Any], context: Any, base: ReadView, base_version: int, runner: TaskRunner

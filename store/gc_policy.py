@@ -29,8 +29,14 @@ Why it is driven at all (measured):
   faster, median latency 10-20 % lower (``bench/e2e_bench.py``, 2 rounds each way). A block's frozen objects are counted as the
   collector's young-generation count at its end (objects allocated less those freed since
   the last freeze or automatic collection: survivors of collections between blocks are
-  not counted), O(1); ``gc.get_freeze_count`` walks every frozen object (~9 ms per
-  million), so it runs only after a full collection.
+  not counted), O(1). That count also holds objects freed since (a tx pool's entries,
+  freed once a block includes them), so once it passes the threshold the frozen objects
+  are counted for real (``gc.get_freeze_count`` walks them, ~9 ms per million), and the
+  count restarts from there when they did not grow enough.
+* The full collection waits for a block without txs (the node is idle, nothing waits on
+  that block's end) unless the frozen objects grew ``BUSY_FACTOR`` times the threshold:
+  full collections inside loaded blocks were 10 % of the app process's GIL samples in the
+  bench's mix load (py-spy), each on the path of the block's txs.
 * OCC worker processes (``occ.worker``) keep automatic collection off for good: they
   collect and freeze the survivors (modules, state) once started and after each segment
   (``between_segments``), while the coordinator settles, off its path.
@@ -50,18 +56,22 @@ from contextlib import contextmanager
 #: A block's end runs a full collection once the frozen objects grew by this many percent
 #: since the last one.
 FULL_AFTER_GROWTH_PERCENT = 200
+#: A block with txs collects in full only once the growth reached this many times the
+#: threshold (a block without txs does at the threshold).
+BUSY_FACTOR = 4
 
 
 class GcPolicy:
     """Pause automatic collection during blocks; freeze between them, and collect in full
     when blocks froze ``growth_percent`` as many objects as the last full collection left."""
 
-    __slots__ = ("growth_percent", "_frozen_after_full", "_frozen_since")
+    __slots__ = ("growth_percent", "_frozen_after_full", "_frozen_since", "_counted_over")
 
     def __init__(self, growth_percent: int = FULL_AFTER_GROWTH_PERCENT) -> None:
         self.growth_percent = growth_percent
         self._frozen_after_full = 0
         self._frozen_since = 0
+        self._counted_over = False  # the real count passed the threshold since the last full
 
     def after_load(self) -> None:
         """The state just loaded is long-lived: keep collections from rescanning it."""
@@ -70,10 +80,11 @@ class GcPolicy:
         self._frozen_since = 0
 
     @contextmanager
-    def block(self) -> Iterator[None]:
+    def block(self, txs: int = 0) -> Iterator[None]:
         """No automatic collection inside; at the end freeze the block's survivors, then
-        collect in full if the frozen objects grew enough (``full_collection``). A block
-        nested in another (an executor falling back to another) is part of the outer one."""
+        collect in full if the frozen objects grew enough (``full_collection``; a block of
+        ``txs`` > 0 only past ``BUSY_FACTOR`` times as much). A block nested in another (an
+        executor falling back to another) is part of the outer one."""
         was_enabled = gc.isenabled()
         gc.disable()
         try:
@@ -82,9 +93,20 @@ class GcPolicy:
             if was_enabled:
                 self._frozen_since += gc.get_count()[0]
                 gc.freeze()
-                if self._frozen_since * 100 > self._frozen_after_full * self.growth_percent:
+                if self._full_due(txs):
                     self.full_collection()
                 gc.enable()
+
+    def _full_due(self, txs: int) -> bool:
+        threshold = self._frozen_after_full * self.growth_percent
+        if self._frozen_since * 100 <= threshold:
+            return False
+        if not self._counted_over:  # the estimate passed: count for real, once
+            self._frozen_since = max(0, gc.get_freeze_count() - self._frozen_after_full)
+            if self._frozen_since * 100 <= threshold:
+                return False
+            self._counted_over = True
+        return txs == 0 or self._frozen_since * 100 > threshold * BUSY_FACTOR
 
     def full_collection(self) -> None:
         """Thaw everything, free every unreachable cycle, freeze the survivors."""
@@ -93,6 +115,7 @@ class GcPolicy:
         gc.freeze()
         self._frozen_after_full = gc.get_freeze_count()
         self._frozen_since = 0
+        self._counted_over = False
 
     def between_segments(self) -> None:
         """In an OCC worker process, at start and after each segment: automatic collection

@@ -7,7 +7,7 @@ from __future__ import annotations
 import gc
 import weakref
 
-from store.gc_policy import FULL_AFTER_GROWTH_PERCENT, GcPolicy
+from store.gc_policy import BUSY_FACTOR, FULL_AFTER_GROWTH_PERCENT, GcPolicy
 
 
 class Node:
@@ -76,3 +76,60 @@ def test_between_segments_collects_then_freezes_with_automatic_collection_off() 
     finally:
         gc.unfreeze()
         gc.enable()
+
+
+def _settled() -> tuple[GcPolicy, int]:
+    """A policy right after its first full collection, and the frozen count it left."""
+    gc.collect()
+    gc.unfreeze()
+    policy = GcPolicy()
+    with policy.block():
+        pass  # nothing frozen before: the first block's end collects in full
+    return policy, gc.get_freeze_count()
+
+
+def _grow(policy: GcPolicy, count: int, txs: int) -> list[Node]:
+    with policy.block(txs):
+        return [Node() for _ in range(count)]
+
+
+def test_a_loaded_block_leaves_the_full_collection_to_the_next_block_without_txs() -> None:
+    policy, base = _settled()
+    try:
+        with policy.block(txs=10):
+            ref = cycle()
+        kept = _grow(policy, base * FULL_AFTER_GROWTH_PERCENT // 100 + 10, txs=500)  # grown enough
+        assert ref() is not None and _frozen([ref()])  # a loaded block: not collected yet
+        with policy.block(txs=0):
+            pass
+        assert ref() is None and _frozen(kept)  # the empty block's end collected in full
+    finally:
+        gc.unfreeze()
+
+
+def test_a_loaded_block_collects_once_the_growth_passed_the_busy_factor() -> None:
+    policy, base = _settled()
+    try:
+        with policy.block(txs=10):
+            ref = cycle()
+        kept = _grow(policy, base * FULL_AFTER_GROWTH_PERCENT // 100 + 10, txs=500)
+        assert ref() is not None
+        kept += _grow(policy, base * FULL_AFTER_GROWTH_PERCENT * BUSY_FACTOR // 100, txs=500)
+        assert ref() is None and _frozen(kept)
+    finally:
+        gc.unfreeze()
+
+
+def test_objects_frozen_then_freed_do_not_count_as_growth() -> None:
+    policy, base = _settled()
+    try:
+        with policy.block(txs=0):
+            ref = cycle()
+        for _ in range(FULL_AFTER_GROWTH_PERCENT // 100 + 2):  # the estimate passes the threshold
+            transient = _grow(policy, base, txs=0)  # frozen at the block's end,
+            del transient  # then freed by refcounting (as a tx pool's entries are)
+        assert ref() is not None and _frozen([ref()])  # counted for real: no growth, no collection
+        kept = _grow(policy, base * FULL_AFTER_GROWTH_PERCENT // 100 + 10, txs=0)  # real growth
+        assert ref() is None and _frozen(kept)
+    finally:
+        gc.unfreeze()

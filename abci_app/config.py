@@ -91,6 +91,9 @@ class AppConfig:
     #: admits broadcasts straight into this node's pools while ``local`` (``auto``: no peers
     #: and voting power), as the Ethereum intake does.
     cosmos_tx_intake: str = "auto"
+    #: The front decodes the native txs of a broadcast batch (8 or more) in a helper process
+    #: (``abci_app/node/native_decoder.py``) instead of its own thread.
+    cosmos_decode_helper: bool = True
     log_level: str = "info"
     modules: list[str] = field(
         default_factory=lambda: ["auth", "bank", "evm", "staking", "distribution", "slashing", "wasm"]

@@ -1,5 +1,7 @@
 """``TxDecoder``: decodes ``eth_sendRawTransaction`` payloads (RLP and signature recovery,
 ``evm_bridge.txs.decode_tx``) for the JSON-RPC, in one helper process when it has one.
+Given another batch decoder (``decode_many``: picklable, raws -> a result or an exception
+each), it does the same for other txs (the CometBFT RPC front's native txs).
 
 Recovering a sender is most of what the JSON-RPC spends on a tx; in the helper it runs on
 another core instead of under the node process's GIL, beside CheckTx and FinalizeBlock.
@@ -21,6 +23,7 @@ job pipe on a thread of its own, so the loop's writes never wait on the helper's
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import multiprocessing
 import os
@@ -29,10 +32,11 @@ import queue
 import signal
 import threading
 from collections import deque
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
+from typing import Any
 
-from evm_bridge.api import EvmTx, EvmTxError
 from evm_bridge.txs import decode_txs
 from untrusted.lifeline import exit_with
 
@@ -43,15 +47,25 @@ log = logging.getLogger("pysei.rpc")
 #: k=32 18 / 91; below 8 the helper saves the loop little and costs each caller a wake-up.
 MIN_BATCH = 8
 
-_Pending = list[tuple[bytes, "asyncio.Future[EvmTx]"]]
+_Pending = list[tuple[bytes, "asyncio.Future[Any]"]]
+#: Decodes a batch of raw txs: one result per tx, or the exception that refuses it.
+DecodeMany = Callable[[list[bytes]], list[Any]]
 
 
 class TxDecoder:
-    """``await decode(raw)`` -> the tx for chain ``chain_id``, or raises ``EvmTxError``.
-    ``helper=True``: ``start()`` launches the helper process, ``close()`` stops it."""
+    """``await decode(raw)`` -> the tx for chain ``chain_id``, or raises ``EvmTxError``
+    (or ``decode_many``'s result, or raises its exception). ``helper=True``: ``start()``
+    launches the helper process, ``close()`` stops it."""
 
-    def __init__(self, chain_id: int, helper: bool, min_batch: int = MIN_BATCH) -> None:
+    def __init__(self, chain_id: int, helper: bool, min_batch: int = MIN_BATCH,
+                 decode_many: DecodeMany | None = None, helper_decode: DecodeMany | None = None,
+                 name: str = "pysei-tx-decoder") -> None:
+        """``decode_many`` decodes on the loop; ``helper_decode`` (picklable, the same
+        answers; ``decode_many`` by default) in the helper."""
         self.chain_id = chain_id
+        self.decode_many: DecodeMany = decode_many or functools.partial(decode_txs, chain_id=chain_id)
+        self.helper_decode: DecodeMany = helper_decode or self.decode_many
+        self.name = name
         self.helper = helper
         self.min_batch = min_batch
         self._proc: BaseProcess | None = None
@@ -72,8 +86,8 @@ class TxDecoder:
         ctx = multiprocessing.get_context("forkserver")
         jobs_in, jobs_out = ctx.Pipe(duplex=False)
         results_in, results_out = ctx.Pipe(duplex=False)
-        proc = ctx.Process(target=_serve, args=(jobs_in, results_out, self.chain_id, os.getpid()),
-                           name="pysei-tx-decoder", daemon=True)
+        proc = ctx.Process(target=_serve, args=(jobs_in, results_out, self.helper_decode, os.getpid()),
+                           name=self.name, daemon=True)
         proc.start()
         jobs_in.close()
         results_out.close()
@@ -116,14 +130,14 @@ class TxDecoder:
 
     def _lose_helper(self, why: str) -> None:
         if self._proc is not None:
-            log.error("the tx decoder process failed (%s); decoding in the JSON-RPC's thread from now on", why)
+            log.error("the %s process failed (%s); decoding in its server's thread from now on", self.name, why)
         self.close()
 
     # ---- decoding ----
 
-    async def decode(self, raw: bytes) -> EvmTx:
+    async def decode(self, raw: bytes) -> Any:
         loop = asyncio.get_running_loop()
-        answer: asyncio.Future[EvmTx] = loop.create_future()
+        answer: asyncio.Future[Any] = loop.create_future()
         self._pending.append((raw, answer))
         if not self._scheduled:
             self._scheduled = True
@@ -137,7 +151,7 @@ class TxDecoder:
         items, self._pending = self._pending, []
         if (len(items) >= self.min_batch or self._in_flight) and self._helper_ready() and self._send(items, loop):
             return
-        _answer(items, decode_txs([raw for raw, _ in items], self.chain_id))
+        _answer(items, self.decode_many([raw for raw, _ in items]))
 
     def _send(self, items: _Pending, loop: asyncio.AbstractEventLoop) -> bool:
         assert self._jobs is not None and self._results is not None
@@ -159,7 +173,7 @@ class TxDecoder:
             # larger than the pipe's buffer is read whole only by blocking reads.
             os.set_blocking(self._results.fileno(), True)
             results = pickle.loads(self._results.recv_bytes())
-        except (EOFError, OSError, pickle.UnpicklingError) as e:
+        except Exception as e:  # noqa: BLE001 - a broken pipe or answer: the loop decodes from now on
             self._fail_in_flight(loop, e)
             return
         items = self._in_flight.popleft()
@@ -177,28 +191,29 @@ class TxDecoder:
             loop.remove_reader(self._results.fileno())
         self._lose_helper(f"{type(error).__name__}: {error}")
         for job in jobs:
-            _answer(job, decode_txs([raw for raw, _ in job], self.chain_id))
+            _answer(job, self.decode_many([raw for raw, _ in job]))
 
 
-def _answer(items: _Pending, results: list[EvmTx | EvmTxError]) -> None:
+def _answer(items: _Pending, results: list[Any]) -> None:
     for (_, answer), result in zip(items, results, strict=True):
         if answer.done():  # the caller went away
             continue
-        if isinstance(result, EvmTx):
-            answer.set_result(result)
-        else:
+        if isinstance(result, BaseException):
             answer.set_exception(result)
+        else:
+            answer.set_result(result)
 
 
-def _serve(jobs: Connection, results: Connection, chain_id: int, served: int) -> None:
-    """The helper process: answer each job (pickled raws) with ``decode_txs``' results."""
+def _serve(jobs: Connection, results: Connection, decode_many: DecodeMany, served: int) -> None:
+    """The helper process: answer each job (pickled raws) with ``decode_many``'s results."""
     exit_with(served)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the node decides when to stop
     waiting: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
     threading.Thread(target=_drain, args=(jobs, waiting), name="jobs", daemon=True).start()
+    decode_many([])  # whatever the decoder builds once (a native codec's modules)
     results.send_bytes(b"")  # ready: this module, and with it the decoder, is imported
     while (job := waiting.get()) is not None:
-        results.send_bytes(pickle.dumps(decode_txs(pickle.loads(job), chain_id), protocol=pickle.HIGHEST_PROTOCOL))
+        results.send_bytes(pickle.dumps(decode_many(pickle.loads(job)), protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _drain(jobs: Connection, waiting: queue.SimpleQueue[bytes | None]) -> None:

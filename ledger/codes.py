@@ -42,3 +42,7 @@ class TxError(Exception):
         self.code = code
         self.log = log
         self.codespace = codespace
+
+    def __reduce__(self) -> tuple[type[TxError], tuple[int, str, str]]:
+        # picklable (a helper process's decoding refuses txs with it)
+        return type(self), (self.code, self.log, self.codespace)

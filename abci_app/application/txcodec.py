@@ -78,6 +78,22 @@ class TxCodec:
             if len(self._cache) > self._cache_size:
                 self._cache.popitem(last=False)
 
+    def keep(self, raw: bytes, result: Decoded | TxError) -> None:
+        """Cache what ``decode(raw)`` gives, decoded elsewhere with this codec's settings
+        (the CometBFT RPC front's helper process), so CheckTx does not decode again."""
+        h = hashlib.sha256(raw).digest()
+        if h not in self._cache:
+            self._cache[h] = result
+            if len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+
+    def result(self, raw: bytes) -> Decoded | TxError:
+        """``decode(raw)``, its refusal returned instead of raised."""
+        try:
+            return self.decode(raw)
+        except TxError as e:
+            return e
+
     def forget(self, raw: bytes) -> None:
         self._cache.pop(hashlib.sha256(raw).digest(), None)
 

@@ -13,6 +13,10 @@ has CometBFT's shape: ``{code, data, log, codespace, hash}``, and its errors for
 node holds already or a full pool. Everything else (other methods, URI (GET) calls,
 ``broadcast_tx_commit``, bodies that do not parse, the ``/websocket`` endpoint) goes to
 CometBFT as it came, and its answer back as it came.
+
+Given a decoder (``native_decoder.py``), the txs of a batch are decoded together in its
+helper process first, and each result is kept for CheckTx (``keep``); the answers are the
+same.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from aiohttp import web
 from abci_app.application.txpool.native_local import LocalRefusal
 from eth_rpc.cometbft import CometClient
 from eth_rpc.intake import TxIntake
+from eth_rpc.tx_decoder import TxDecoder
 from http_service import LoopThreadServer
 from pysei_pb.tendermint.abci import types_pb2 as abci
 from untrusted import json_text
@@ -49,6 +54,8 @@ INTERNAL_ERROR = -32603
 
 #: ``admit(raw)``: CheckTx's answer for a tx taken as local; raises ``LocalRefusal``.
 Admit = Callable[[bytes], abci.ResponseCheckTx]
+#: ``keep(raw, result)``: hand a tx decoded by the front's decoder (or its refusal) to CheckTx.
+Keep = Callable[[bytes, Any], None]
 
 
 def broadcast_result(raw: bytes, res: abci.ResponseCheckTx) -> dict[str, Any]:
@@ -92,8 +99,10 @@ class CometFront(LoopThreadServer):
     thread_name = "cometbft-front"
 
     def __init__(self, address: str, comet_url: str, mode: str, admit: Admit, *,
-                 max_body_bytes: int = 5_000_000, max_batch: int = 10) -> None:
+                 max_body_bytes: int = 5_000_000, max_batch: int = 10,
+                 decoder: TxDecoder | None = None, keep: Keep | None = None) -> None:
         super().__init__({"http": address})
+        self.decoder, self.keep = decoder, keep
         self.comet_url = comet_url.rstrip("/")
         self.mode = mode
         self.admit = admit
@@ -132,10 +141,20 @@ class CometFront(LoopThreadServer):
         if request.method == "POST" and request.path in ("/", ""):
             calls = local_calls(body, self.max_batch)
             if calls is not None and self._intake is not None and await self._intake.local():
+                await self._decode([raw for _, raw in calls[0]])
                 answers = [self._answer(i, raw) for i, raw in calls[0]]
                 return web.Response(body=json.dumps(answers if calls[1] else answers[0]).encode(),
                                     content_type="application/json")
         return await self._forward(request, body)
+
+    async def _decode(self, raws: list[bytes]) -> None:
+        """Decode ``raws`` together (in the decoder's helper, for a batch) and keep each
+        result for CheckTx; without a decoder CheckTx decodes them itself."""
+        if self.decoder is None or self.keep is None:
+            return
+        results = await asyncio.gather(*(self.decoder.decode(raw) for raw in raws), return_exceptions=True)
+        for raw, result in zip(raws, results, strict=True):
+            self.keep(raw, result)
 
     def _answer(self, call_id: Any, raw: bytes) -> dict[str, Any]:
         try:

@@ -13,7 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from abci_app.application.txcodec import Decoded
 from abci_app.node.cometbft_front import CometFront
+from abci_app.node.native_decoder import native_decoder
+from eth_rpc.tx_decoder import TxDecoder
+from ledger.codes import TxError
 from untrusted import toml_text
 
 
@@ -51,17 +55,27 @@ class FrontService:
         self.node = node
         self.plan = plan
         self.server: CometFront | None = None
+        self.decoder: TxDecoder | None = None
 
     def start(self) -> None:
-        plan = self.plan
-        self.server = CometFront(plan.address, plan.comet_url, self.node.config.cosmos_tx_intake,
-                                 self.node.app.check.admit_local, max_body_bytes=plan.max_body_bytes,
-                                 max_batch=plan.max_batch)
+        plan, app, cfg = self.plan, self.node.app, self.node.config
+        self.decoder = native_decoder(app.codec, tuple(cfg.modules), cfg.cosmos_decode_helper)
+        self.decoder.start()
+
+        def keep(raw: bytes, result: object) -> None:
+            if isinstance(result, (Decoded, TxError)):
+                app.codec.keep(raw, result)
+
+        self.server = CometFront(plan.address, plan.comet_url, cfg.cosmos_tx_intake, app.check.admit_local,
+                                 max_body_bytes=plan.max_body_bytes, max_batch=plan.max_batch,
+                                 decoder=self.decoder, keep=keep)
         self.server.start()
 
     def close(self) -> None:
         if self.server is not None:
             self.server.close()
+        if self.decoder is not None:
+            self.decoder.close()
 
 
 def front_service(node: Any) -> FrontService | None:

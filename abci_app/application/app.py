@@ -266,15 +266,19 @@ class App:
         with self._consensus:
             started = time.perf_counter()
             staged, self._staged = self._staged, None
-            with self.check.lock:  # no tx is admitted between the durable write and the pool's update
-                try:
-                    self.db.commit()
-                except Exception as exc:  # the data directory cannot be written: the node must stop
-                    self.storage_failure = f"{type(exc).__name__}: {exc}"
-                    log.critical("commit failed, the node stops (no committed height is lost): %s",
-                                 self.storage_failure)
-                    raise
-                commit_ms = int((time.perf_counter() - started) * 1000)
+            try:
+                self.db.commit()
+            except Exception as exc:  # the data directory cannot be written: the node must stop
+                self.storage_failure = f"{type(exc).__name__}: {exc}"
+                log.critical("commit failed, the node stops (no committed height is lost): %s",
+                             self.storage_failure)
+                raise
+            commit_ms = int((time.perf_counter() - started) * 1000)
+            # The check state and the pools move to the new height together. Txs admitted
+            # during the durable write above were checked against the height before, with
+            # the block's txs still pending, as if they had come a moment earlier; the write
+            # leaves the GIL to them (most of a commit is I/O).
+            with self.check.lock:
                 if staged is not None:
                     self.check.last_time_ns = staged[0].time_ns
                 self.check.reset()

@@ -66,7 +66,8 @@ class CheckState:
         self.min_gas_price = min_gas_price
         self.view: Overlay | None = None
         self.last_time_ns = 0
-        #: Held by every check and by Commit from the durable write to the pool's update.
+        #: Held by every check, and by Commit while the check state and the pools move to the
+        #: new height.
         self.lock = threading.RLock()
         self._evm_ctx: BlockContext | None = None
         #: tx hash -> account number its signature was verified against.

@@ -5,6 +5,7 @@ after each commit (and dropped when they no longer pass)."""
 from __future__ import annotations
 
 import hashlib
+import threading
 
 import pytest
 
@@ -13,7 +14,15 @@ from abci_app.application.txpool.native_local import ALREADY_KNOWN, LocalRefusal
 from abci_app.application.txpool.proposal import Limits, build_proposal
 from abci_app.modules.loader import load_modules
 from ledger import codes
-from tests.support.chain import EVM_CHAIN_ID, InProcessChain, cosmos_send, evm_transfer, make_keys
+from pysei_pb.tendermint.abci import types_pb2 as abci
+from tests.support.chain import (
+    EVM_CHAIN_ID,
+    GENESIS_SECONDS,
+    InProcessChain,
+    cosmos_send,
+    evm_transfer,
+    make_keys,
+)
 
 KEYS = make_keys(3, seed="native-local")
 GAS = 200_000  # each native tx's limit (tests.support.chain.cosmos_send)
@@ -107,3 +116,38 @@ def test_a_held_tx_whose_sequence_a_block_used_is_dropped_at_the_replay(chain):
     chain.block([other])
     assert check.admit_local(send(1, 1)).code == codes.OK  # the replay ran: held no longer passes
     assert [raw for raw, _ in pool.proposal()] == [send(1, 1)]
+
+
+def test_a_tx_admitted_during_the_durable_write_is_neither_blocked_nor_lost(chain):
+    check, pool, app = chain.app.check, chain.app.native_local, chain.app
+    first = send(0, 0)
+    assert check.admit_local(first).code == codes.OK
+    written, release = threading.Event(), threading.Event()
+    durable_commit = app.db.commit
+
+    def commit_then_wait() -> None:  # the real write, then a pause before the pools move on
+        durable_commit()
+        written.set()
+        release.wait(30)
+
+    app.db.commit = commit_then_wait
+    chain.height += 1
+    req = abci.RequestFinalizeBlock(txs=[first], height=chain.height, hash=hashlib.sha256(b"h%d" % chain.height).digest(),
+                                    proposer_address=b"\x01" * 20)
+    req.time.seconds = GENESIS_SECONDS + chain.height
+    app.finalize_block(req)
+    committing = threading.Thread(target=app.commit, args=(abci.RequestCommit(),))
+    committing.start()
+    try:
+        assert written.wait(30)
+        answers = []
+        admitting = threading.Thread(target=lambda: answers.append(check.admit_local(send(0, 1)).code))
+        admitting.start()
+        admitting.join(10)
+        assert answers == [codes.OK]  # answered while Commit had not moved the pools on
+    finally:
+        release.set()
+        committing.join(30)
+        app.db.commit = durable_commit
+    assert [raw for raw, _ in pool.proposal()] == [send(0, 1)]  # the included one dropped
+    assert check.admit_local(send(0, 2)).code == codes.OK  # replayed on the new height: 2 is next

@@ -69,7 +69,7 @@ class CheckState:
         #: Held by every check, and by Commit while the check state and the pools move to the
         #: new height.
         self.lock = threading.RLock()
-        self._evm_ctx: BlockContext | None = None
+        self._ctx: BlockContext | None = None
         #: tx hash -> account number its signature was verified against.
         self._verified: OrderedDict[bytes, int] = OrderedDict()
 
@@ -78,7 +78,7 @@ class CheckState:
         local native txs replayed on it (``_view``)."""
         with self.lock:
             self.view = None
-            self._evm_ctx = None
+            self._ctx = None
 
     def verified_account(self, decoded: Decoded) -> int:
         return self._verified.get(decoded.hash, -1)
@@ -98,7 +98,7 @@ class CheckState:
         self.codec.remember(tx.raw, tx)  # FinalizeBlock finds it decoded
         with self.lock:
             view = self._view()
-            check_evm(self.pool, tx, view, self._evm_context(view), self.db.last_height(), False, local=True)
+            check_evm(self.pool, tx, view, self._context(view), self.db.last_height(), False, local=True)
 
     def _view(self) -> Overlay:
         if self.view is None:
@@ -107,11 +107,12 @@ class CheckState:
                 self._replay_local(self.view)
         return self.view
 
-    def _evm_context(self, view: Overlay) -> BlockContext:
-        """The next block's context for Ethereum checks (they write nothing: one per height)."""
-        if self._evm_ctx is None:
-            self._evm_ctx = self.next_block_context(view)
-        return self._evm_ctx
+    def _context(self, view: Overlay) -> BlockContext:
+        """The next block's context for every check at this height (once per height: its gas
+        limit and base fee are the committed params, which checks do not change)."""
+        if self._ctx is None:
+            self._ctx = self.next_block_context(view)
+        return self._ctx
 
     def check(self, raw: bytes, recheck: bool) -> abci.ResponseCheckTx:
         try:
@@ -122,7 +123,7 @@ class CheckState:
             view = self._view()
             if decoded.kind == EVM:
                 try:
-                    gas_wanted = check_evm(self.pool, decoded.tx, view, self._evm_context(view),
+                    gas_wanted = check_evm(self.pool, decoded.tx, view, self._context(view),
                                            self.db.last_height(), recheck)
                 except TxError as e:
                     return _refused(e)
@@ -158,7 +159,7 @@ class CheckState:
     def _check_native(self, decoded: Decoded, view: Overlay) -> abci.ResponseCheckTx:
         """CheckTx of a native tx; on success its effects (sequence, fee) stay in ``view``."""
         scratch = Overlay(view)
-        ctx = self.next_block_context(scratch)
+        ctx = self._context(view)
         try:
             if decoded.kind == ASSOCIATE:
                 result = execute_associate(decoded.tx, scratch)

@@ -172,27 +172,27 @@ def _cometbft_pid(node: LocalNode) -> int:
 
 def _helpers(node: LocalNode) -> dict[int, str]:
     """The node's processes below ``pysei start``: CometBFT, the forkserver, its OCC workers,
-    index renderer and JSON-RPC tx decoder, the resource tracker (waiting until all have
-    started)."""
+    index renderer, JSON-RPC tx decoder and the CometBFT RPC front's native decoder, the
+    resource tracker (waiting until all have started)."""
     assert node.proc is not None
     deadline = time.monotonic() + 60
     while True:
         found = descendants(node.proc.pid)
         forked = [p for p, cmd in found.items() if "multiprocessing.forkserver" in cmd]
-        # the forkserver and its children: OCC_WORKERS - 1 workers, the renderer, the decoder
-        if len(forked) == 2 + OCC_WORKERS or time.monotonic() > deadline:
+        # the forkserver and its children: OCC_WORKERS - 1 workers, the renderer, two decoders
+        if len(forked) == 3 + OCC_WORKERS or time.monotonic() > deadline:
             break
         time.sleep(0.2)
     kinds = sorted("cometbft" if "cometbft" in cmd else cmd.split(" import ")[0].split()[-1] if " import " in cmd
                    else cmd for cmd in found.values())
-    assert kinds == ["cometbft", "multiprocessing.forkserver", *["multiprocessing.forkserver"] * (OCC_WORKERS + 1),
+    assert kinds == ["cometbft", "multiprocessing.forkserver", *["multiprocessing.forkserver"] * (OCC_WORKERS + 2),
                      "multiprocessing.resource_tracker"], found
     return found
 
 
 def _occ_workers(app: int) -> list[int]:
     """The OCC worker processes below the app process ``app``: those holding a state-store
-    reader open (``data/ss-readers/``; the index renderer and the tx decoder hold none)."""
+    reader open (``data/ss-readers/``; the index renderer and the decoders hold none)."""
     workers = []
     for pid in descendants(app):
         try:

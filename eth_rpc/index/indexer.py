@@ -92,15 +92,15 @@ class Indexer:
         in the helper (if it is ready), against the parent hash it will have once the
         blocks before it are indexed."""
         self._prepared = None
-        if not self._helper_ready():
+        pool = self._pool  # the indexer thread drops it if the helper dies
+        if pool is None or not self._helper_ready():
             return
-        assert self._pool is not None
         height, last_hash = self._last
         parent = last_hash if height == block.height - 1 else self.index.parent_hash(block.height)
         try:
             raw = pickle.dumps(block, protocol=5)
-            rendered = self._pool.submit(_render_pickled, raw, parent, self.index.chain_id)
-        except Exception:  # observe renders it the usual way
+            rendered = pool.submit(_render_pickled, raw, parent, self.index.chain_id)
+        except Exception:  # observe renders it the usual way (a pool shut down meanwhile, too)
             log.exception("starting to render block %d failed", block.height)
             return
         self._prepared = _Prepared(block.height, block.hash, raw, parent, rendered)

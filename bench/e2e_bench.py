@@ -27,7 +27,8 @@ sequence) must be the one its txs lead to.
 Run: ``.venv/bin/python bench/e2e_bench.py`` (5 rounds; ``--rounds 3``, ``--loads transfers,mix``,
 ``--profile app.txt`` records pysei's app process with py-spy during its run of load (a)
 in round 1 (``--profile-load``, ``--profile-round`` choose another); ``E2E_PROFILE_GIL=1`` samples only the thread holding the GIL, ``E2E_PROFILE_RATE``
-sets the samples per second, 100 by default).
+sets the samples per second, 100 by default); ``--timeline`` prints each run's blocks: when
+each was made (its header time) and seen, its txs, and how many had been sent by then).
 """
 
 from __future__ import annotations

@@ -60,9 +60,7 @@ class TxCodec:
         hit = self._cache.get(h)
         if hit is None:
             hit = self._decode_uncached(raw, h)
-            self._cache[h] = hit
-            if len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
+            self._store(h, hit)
         if isinstance(hit, TxError):
             raise hit
         return hit
@@ -74,18 +72,14 @@ class TxCodec:
             return
         h = hashlib.sha256(raw).digest()
         if h not in self._cache:
-            self._cache[h] = Decoded(EVM, tx, h)
-            if len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
+            self._store(h, Decoded(EVM, tx, h))
 
     def keep(self, raw: bytes, result: Decoded | TxError) -> None:
         """Cache what ``decode(raw)`` gives, decoded elsewhere with this codec's settings
         (the CometBFT RPC front's helper process), so CheckTx does not decode again."""
         h = hashlib.sha256(raw).digest()
         if h not in self._cache:
-            self._cache[h] = result
-            if len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
+            self._store(h, result)
 
     def result(self, raw: bytes) -> Decoded | TxError:
         """``decode(raw)``, its refusal returned instead of raised."""
@@ -96,6 +90,12 @@ class TxCodec:
 
     def forget(self, raw: bytes) -> None:
         self._cache.pop(hashlib.sha256(raw).digest(), None)
+
+    def _store(self, h: bytes, result: Decoded | TxError) -> None:
+        """Cache ``result`` under the tx hash ``h``, the oldest entry leaving past the size."""
+        self._cache[h] = result
+        if len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
 
     def _decode_uncached(self, raw: bytes, h: bytes) -> Decoded | TxError:
         try:

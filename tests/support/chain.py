@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -124,3 +125,13 @@ class InProcessChain:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+@contextmanager
+def started_chain(folder: Path, keys: Sequence[TestKey], **kwargs: object) -> Iterator[InProcessChain]:
+    """An ``InProcessChain`` past InitChain and one empty block (the genesis state committed),
+    closed after use; ``kwargs`` as ``InProcessChain``'s."""
+    with InProcessChain(folder, keys, **kwargs) as chain:
+        chain.init_chain()
+        chain.block([])
+        yield chain

@@ -10,7 +10,7 @@ import pytest
 
 from ledger import codes
 from pysei_pb.tendermint.abci import types_pb2 as abci
-from tests.support.chain import GENESIS_SECONDS, InProcessChain, cosmos_send, evm_transfer, make_keys
+from tests.support.chain import GENESIS_SECONDS, cosmos_send, evm_transfer, make_keys, started_chain
 
 KEYS = make_keys(3, seed="finalize-response")
 #: a send (fee, coin moves, message), the EVM tx (its own event), refusals in the ante and the decoder (none)
@@ -29,9 +29,7 @@ def _expected(r) -> abci.ExecTxResult:
 
 @pytest.fixture()
 def chain(tmp_path):
-    with InProcessChain(tmp_path, KEYS) as c:
-        c.init_chain()
-        c.block([])
+    with started_chain(tmp_path, KEYS) as c:
         yield c
 
 

@@ -13,26 +13,24 @@ from ledger import codes
 from ledger.addresses import to_checksum_evm
 from ledger.codes import TxError
 from pysei_pb.tendermint.abci import types_pb2 as abci
-from tests.support.chain import EVM_CHAIN_ID, InProcessChain, evm_transfer, make_keys
+from tests.support.chain import EVM_CHAIN_ID, evm_transfer, make_keys, started_chain
 
 KEYS = make_keys(3, seed="local-intake")
 GWEI = 10**9
 
 
-def submit(chain: InProcessChain, raw: bytes) -> None:
+def submit(chain: started_chain, raw: bytes) -> None:
     chain.app.check.check_local(decode_tx(raw, EVM_CHAIN_ID))
 
 
-def propose(chain: InProcessChain, mempool: list[bytes] = ()) -> list[bytes]:
+def propose(chain: started_chain, mempool: list[bytes] = ()) -> list[bytes]:
     req = abci.RequestPrepareProposal(txs=list(mempool), max_tx_bytes=1 << 22, height=chain.height + 1)
     return list(chain.app.prepare_proposal(req).txs)
 
 
 @pytest.fixture
 def chain(tmp_path):
-    with InProcessChain(tmp_path, KEYS) as c:
-        c.init_chain()
-        c.block([])
+    with started_chain(tmp_path, KEYS) as c:
         yield c
 
 
@@ -92,9 +90,7 @@ def test_a_local_tx_a_block_included_without_using_its_nonce_is_evicted(chain):
 
 
 def test_the_pool_refuses_txs_past_its_size(tmp_path):
-    with InProcessChain(tmp_path, KEYS) as chain:
-        chain.init_chain()
-        chain.block([])
+    with started_chain(tmp_path, KEYS) as chain:
         chain.app.pool.max_txs = 2
         submit(chain, evm_transfer(KEYS[0], KEYS[1].evm, 1, 0))
         submit(chain, evm_transfer(KEYS[0], KEYS[1].evm, 1, 1))

@@ -16,7 +16,7 @@ from abci_app.node.cometbft_front import CometFront
 from abci_app.node.native_decoder import NativeBatchDecode, native_decoder
 from ledger import codes
 from ledger.codes import TxError
-from tests.support.chain import EVM_CHAIN_ID, InProcessChain, cosmos_send, make_keys
+from tests.support.chain import EVM_CHAIN_ID, cosmos_send, make_keys, started_chain
 
 KEYS = make_keys(10, seed="native-decoder")
 MODULES = ("auth", "bank", "evm")
@@ -36,9 +36,7 @@ def _plain(result: object) -> object:
 
 @pytest.fixture()
 def chain(tmp_path):
-    with InProcessChain(tmp_path, KEYS, modules=MODULES) as c:
-        c.init_chain()
-        c.block([])
+    with started_chain(tmp_path, KEYS, modules=MODULES) as c:
         yield c
 
 

@@ -18,10 +18,10 @@ from pysei_pb.tendermint.abci import types_pb2 as abci
 from tests.support.chain import (
     EVM_CHAIN_ID,
     GENESIS_SECONDS,
-    InProcessChain,
     cosmos_send,
     evm_transfer,
     make_keys,
+    started_chain,
 )
 
 KEYS = make_keys(3, seed="native-local")
@@ -78,9 +78,7 @@ def test_a_local_native_counts_its_gas_used_against_the_budget_and_its_limit_aga
 
 @pytest.fixture()
 def chain(tmp_path):
-    with InProcessChain(tmp_path, KEYS) as c:
-        c.init_chain()
-        c.block([])
+    with started_chain(tmp_path, KEYS) as c:
         yield c
 
 

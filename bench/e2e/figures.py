@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import statistics
 from collections.abc import Sequence
 
@@ -120,10 +121,9 @@ def timeline(run: Run) -> list[str]:
         seen = run.block_seen[h]
         if seen < run.first_send or not run.block_txs.get(h):
             continue
-        before = sum(1 for t in sent if t <= seen)
+        before = bisect.bisect_right(sent, seen)
         made = (f"made +{(run.block_time[h] - run.first_send_wall) * 1000:.0f} ms, " if h in run.block_time else "")
         lines.append(f"    h{h} {made}seen +{(seen - run.first_send) * 1000:.0f} ms, {run.block_txs[h]} txs, "
                      f"{before} sent before")
-    lines.append(f"    first send wall {run.first_send_wall:.3f}")
     lines.append(f"    last batch answered +{(run.last_send - run.first_send) * 1000:.0f} ms")
     return lines

@@ -91,7 +91,12 @@ class AppConfig:
     #: admits broadcasts straight into this node's pools while ``local`` (``auto``: no peers
     #: and voting power), as the Ethereum intake does.
     cosmos_tx_intake: str = "auto"
-    #: The front decodes the native txs of a broadcast batch (8 or more) in a helper process
+    #: That front runs in a process of its own (``abci_app/node/front_process.py``): its HTTP
+    #: work and the broadcast txs' decoding leave the node process's GIL, which only admits
+    #: each batch. False: a thread of the node process, as before.
+    cosmos_front_process: bool = True
+    #: A front in the node process (``cosmos_front_process = false``) decodes the native txs
+    #: of a broadcast batch (8 or more) in a helper process
     #: (``abci_app/node/native_decoder.py``) instead of its own thread.
     cosmos_decode_helper: bool = True
     log_level: str = "info"

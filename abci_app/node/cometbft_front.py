@@ -14,9 +14,10 @@ node holds already or a full pool. Everything else (other methods, URI (GET) cal
 ``broadcast_tx_commit``, bodies that do not parse, the ``/websocket`` endpoint) goes to
 CometBFT as it came, and its answer back as it came.
 
-Given a decoder (``native_decoder.py``), the txs of a batch are decoded together in its
-helper process first, and each result is kept for CheckTx (``keep``); the answers are the
-same.
+A batch's txs are admitted together by ``admit_batch``: in this process
+(``local_admission``: decoded in the decoder's helper first if given, ``native_decoder.py``,
+then checked one by one on the front's loop), or, when the front runs in its own process
+(``front_process.py``), decoded there and sent to the app in one message.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import binascii
 import hashlib
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aiohttp
@@ -56,12 +57,49 @@ INTERNAL_ERROR = -32603
 Admit = Callable[[bytes], abci.ResponseCheckTx]
 #: ``keep(raw, result)``: hand a tx decoded by the front's decoder (or its refusal) to CheckTx.
 Keep = Callable[[bytes, Any], None]
+#: One tx's admission: CheckTx's ``(code, data, log, codespace)``, or why the pool took no
+#: tx (a ``LocalRefusal``'s text, answered as CometBFT's JSON-RPC error).
+Admission = tuple[int, bytes, str, str] | str
+#: ``admit_batch(raws)``: each tx's admission, in order.
+AdmitBatch = Callable[[list[bytes]], Awaitable[list[Admission]]]
 
 
-def broadcast_result(raw: bytes, res: abci.ResponseCheckTx) -> dict[str, Any]:
-    """CometBFT's ``ResultBroadcastTx`` JSON for ``raw`` answered by ``res``."""
-    return {"code": res.code, "data": base64.b64encode(res.data).decode(), "log": res.log,
-            "codespace": res.codespace, "hash": hashlib.sha256(raw).hexdigest().upper()}
+def admit_each(admit: Admit, raws: list[bytes]) -> list[Admission]:
+    """``admit`` each of ``raws`` in order; a failure of the check itself answers as
+    CometBFT's ABCI fallback does (code 1), it does not fail the request."""
+    out: list[Admission] = []
+    for raw in raws:
+        try:
+            res = admit(raw)
+        except LocalRefusal as e:
+            out.append(str(e))
+            continue
+        except Exception:  # noqa: BLE001 - one tx's check must not fail the batch
+            log.exception("local admission failed")
+            res = abci.ResponseCheckTx(code=1, log="internal error")
+        out.append((res.code, res.data, res.log, res.codespace))
+    return out
+
+
+def local_admission(admit: Admit, decoder: TxDecoder | None = None, keep: Keep | None = None) -> AdmitBatch:
+    """Admission in this process: the batch decoded together by ``decoder`` (its helper)
+    and each result kept for CheckTx (``keep``) first, when given."""
+
+    async def admit_batch(raws: list[bytes]) -> list[Admission]:
+        if decoder is not None and keep is not None:
+            results = await asyncio.gather(*(decoder.decode(raw) for raw in raws), return_exceptions=True)
+            for raw, result in zip(raws, results, strict=True):
+                keep(raw, result)
+        return admit_each(admit, raws)
+
+    return admit_batch
+
+
+def broadcast_result(raw: bytes, admission: tuple[int, bytes, str, str]) -> dict[str, Any]:
+    """CometBFT's ``ResultBroadcastTx`` JSON for ``raw`` answered by CheckTx's ``admission``."""
+    code, data, text, codespace = admission
+    return {"code": code, "data": base64.b64encode(data).decode(), "log": text,
+            "codespace": codespace, "hash": hashlib.sha256(raw).hexdigest().upper()}
 
 
 def local_calls(body: bytes, max_batch: int) -> tuple[list[tuple[Any, bytes]], bool] | None:
@@ -98,14 +136,12 @@ class CometFront(LoopThreadServer):
 
     thread_name = "cometbft-front"
 
-    def __init__(self, address: str, comet_url: str, mode: str, admit: Admit, *,
-                 max_body_bytes: int = 5_000_000, max_batch: int = 10,
-                 decoder: TxDecoder | None = None, keep: Keep | None = None) -> None:
+    def __init__(self, address: str, comet_url: str, mode: str, admit_batch: AdmitBatch, *,
+                 max_body_bytes: int = 5_000_000, max_batch: int = 10) -> None:
         super().__init__({"http": address})
-        self.decoder, self.keep = decoder, keep
         self.comet_url = comet_url.rstrip("/")
         self.mode = mode
-        self.admit = admit
+        self.admit_batch = admit_batch
         self.max_body_bytes = max_body_bytes
         self.max_batch = max_batch
         self._session: aiohttp.ClientSession | None = None
@@ -141,31 +177,11 @@ class CometFront(LoopThreadServer):
         if request.method == "POST" and request.path in ("/", ""):
             calls = local_calls(body, self.max_batch)
             if calls is not None and self._intake is not None and await self._intake.local():
-                await self._decode([raw for _, raw in calls[0]])
-                answers = [self._answer(i, raw) for i, raw in calls[0]]
+                admitted = await self.admit_batch([raw for _, raw in calls[0]])
+                answers = [_answer(i, raw, a) for (i, raw), a in zip(calls[0], admitted, strict=True)]
                 return web.Response(body=json.dumps(answers if calls[1] else answers[0]).encode(),
                                     content_type="application/json")
         return await self._forward(request, body)
-
-    async def _decode(self, raws: list[bytes]) -> None:
-        """Decode ``raws`` together (in the decoder's helper, for a batch) and keep each
-        result for CheckTx; without a decoder CheckTx decodes them itself."""
-        if self.decoder is None or self.keep is None:
-            return
-        results = await asyncio.gather(*(self.decoder.decode(raw) for raw in raws), return_exceptions=True)
-        for raw, result in zip(raws, results, strict=True):
-            self.keep(raw, result)
-
-    def _answer(self, call_id: Any, raw: bytes) -> dict[str, Any]:
-        try:
-            res = self.admit(raw)
-        except LocalRefusal as e:
-            return {"jsonrpc": "2.0", "id": call_id, "error": {"code": INTERNAL_ERROR, "message": "Internal error",
-                                                              "data": str(e)}}
-        except Exception:  # a CheckTx failure must not fail the request: CometBFT's ABCI fallback answers alike
-            log.exception("local admission failed")
-            res = abci.ResponseCheckTx(code=1, log="internal error")
-        return {"jsonrpc": "2.0", "id": call_id, "result": broadcast_result(raw, res)}
 
     async def _forward(self, request: web.Request, body: bytes) -> web.StreamResponse:
         assert self._session is not None
@@ -212,3 +228,10 @@ class CometFront(LoopThreadServer):
             await upstream.close()
             await client.close()
         return client
+
+
+def _answer(call_id: Any, raw: bytes, admission: Admission) -> dict[str, Any]:
+    if isinstance(admission, str):
+        return {"jsonrpc": "2.0", "id": call_id, "error": {"code": INTERNAL_ERROR, "message": "Internal error",
+                                                          "data": admission}}
+    return {"jsonrpc": "2.0", "id": call_id, "result": broadcast_result(raw, admission)}

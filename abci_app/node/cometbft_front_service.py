@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from abci_app.application.txcodec import Decoded
-from abci_app.node.cometbft_front import CometFront
+from abci_app.node.cometbft_front import CometFront, local_admission
+from abci_app.node.front_process import FrontProcess, FrontSpec
 from abci_app.node.native_decoder import native_decoder
 from eth_rpc.tx_decoder import TxDecoder
 from ledger.codes import TxError
@@ -56,22 +57,31 @@ class FrontService:
         self.plan = plan
         self.server: CometFront | None = None
         self.decoder: TxDecoder | None = None
+        self.process: FrontProcess | None = None
 
     def start(self) -> None:
         plan, app, cfg = self.plan, self.node.app, self.node.config
-        self.decoder = native_decoder(app.codec, tuple(cfg.modules), cfg.cosmos_decode_helper)
-        self.decoder.start()
 
         def keep(raw: bytes, result: object) -> None:
             if isinstance(result, (Decoded, TxError)):
                 app.codec.keep(raw, result)
 
-        self.server = CometFront(plan.address, plan.comet_url, cfg.cosmos_tx_intake, app.check.admit_local,
-                                 max_body_bytes=plan.max_body_bytes, max_batch=plan.max_batch,
-                                 decoder=self.decoder, keep=keep)
+        if cfg.cosmos_front_process:
+            spec = FrontSpec(plan.address, plan.comet_url, cfg.cosmos_tx_intake, plan.max_body_bytes,
+                             plan.max_batch, tuple(cfg.modules), app.codec.evm_chain_id, app.codec.max_tx_bytes)
+            self.process = FrontProcess(spec, app.check.admit_local, keep)
+            self.process.start()
+            return
+        self.decoder = native_decoder(app.codec, tuple(cfg.modules), cfg.cosmos_decode_helper)
+        self.decoder.start()
+        self.server = CometFront(plan.address, plan.comet_url, cfg.cosmos_tx_intake,
+                                 local_admission(app.check.admit_local, self.decoder, keep),
+                                 max_body_bytes=plan.max_body_bytes, max_batch=plan.max_batch)
         self.server.start()
 
     def close(self) -> None:
+        if self.process is not None:
+            self.process.close()
         if self.server is not None:
             self.server.close()
         if self.decoder is not None:

@@ -12,7 +12,7 @@ import urllib.request
 
 import pytest
 
-from abci_app.node.cometbft_front import CometFront
+from abci_app.node.cometbft_front import CometFront, local_admission
 from abci_app.node.native_decoder import NativeBatchDecode, native_decoder
 from ledger import codes
 from ledger.codes import TxError
@@ -59,8 +59,8 @@ def test_a_batch_through_the_front_is_decoded_in_the_helper_and_answered_as_with
         kept.append(raw)
         chain.app.codec.keep(raw, result)
 
-    front = CometFront("127.0.0.1:0", "http://127.0.0.1:9", "local", chain.app.check.admit_local,
-                       decoder=decoder, keep=keep)
+    front = CometFront("127.0.0.1:0", "http://127.0.0.1:9", "local",
+                       local_admission(chain.app.check.admit_local, decoder, keep))
     try:
         assert decoder.wait_ready(60)
         front.start()

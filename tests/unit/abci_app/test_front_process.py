@@ -1,0 +1,128 @@
+"""The CometBFT RPC front in a process of its own (``abci_app/node/front_process.py``): a
+batch decoded there is admitted by the app as the front in the node process admits it;
+the address it cannot bind is an error of ``start``; a front process killed is replaced on
+the same address."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import signal
+import socket
+import time
+import urllib.request
+
+import pytest
+
+from abci_app.node.front_process import FrontProcess, FrontSpec
+from abci_app.node.native_decoder import NativeBatchDecode
+from ledger import codes
+from tests.support.chain import EVM_CHAIN_ID, cosmos_send, make_keys, started_chain
+
+KEYS = make_keys(12, seed="front-process")
+MODULES = ("auth", "bank", "evm")
+ALREADY_KNOWN = "tx already exists in cache"
+
+
+def _raws() -> list[bytes]:
+    """Ten txs of a batch: eight sends, an undecodable one, one with a broken signature."""
+    raws = [cosmos_send(KEYS[i], KEYS[11].sei, 1, i, 0) for i in range(8)]
+    broken = bytearray(cosmos_send(KEYS[8], KEYS[11].sei, 1, 8, 0))
+    broken[-1] ^= 1
+    return [*raws[:4], b"\x0a\xff\xff\x01garbage", *raws[4:], bytes(broken)]
+
+
+def _free_address() -> str:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return f"127.0.0.1:{s.getsockname()[1]}"
+
+
+def _broadcast(port: int, raws: list[bytes]) -> list[dict]:
+    body = [{"jsonrpc": "2.0", "id": i, "method": "broadcast_tx_sync", "params": {"tx": base64.b64encode(r).decode()}}
+            for i, r in enumerate(raws)]
+    req = urllib.request.Request(f"http://127.0.0.1:{port}/", json.dumps(body).encode(),
+                                 {"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=30) as resp:
+        return json.loads(resp.read())
+
+
+@pytest.fixture()
+def chain(tmp_path):
+    with started_chain(tmp_path, KEYS, modules=MODULES) as c:
+        yield c
+
+
+def _front(chain, address: str) -> FrontProcess:
+    spec = FrontSpec(address, "http://127.0.0.1:9", "local", 1_000_000, 10, MODULES, EVM_CHAIN_ID,
+                     chain.app.codec.max_tx_bytes)
+    kept: list[bytes] = []
+
+    def keep(raw: bytes, result: object) -> None:
+        kept.append(raw)
+        chain.app.codec.keep(raw, result)
+
+    front = FrontProcess(spec, chain.app.check.admit_local, keep)
+    front.kept = kept  # type: ignore[attr-defined]
+    return front
+
+
+def test_a_batch_decoded_in_the_front_process_is_admitted_by_the_app(chain) -> None:
+    raws = _raws()
+    front = _front(chain, "127.0.0.1:0")
+    try:
+        front.start()
+        answers = _broadcast(front.port, raws)
+        again = _broadcast(front.port, raws[:1])
+    finally:
+        front.close()
+    got = [(a["id"], a["result"]["code"], a["result"]["hash"]) for a in answers]
+    want_codes = [0, 0, 0, 0, codes.TX_DECODE, 0, 0, 0, 0, codes.UNAUTHORIZED]
+    assert got == [(i, c, hashlib.sha256(r).hexdigest().upper()) for i, (c, r) in enumerate(zip(want_codes, raws, strict=True))]
+    assert again == [{"jsonrpc": "2.0", "id": 0, "error": {"code": -32603, "message": "Internal error",
+                                                           "data": ALREADY_KNOWN}}]
+    # every result reached the app's codec from the front's decoder: CheckTx decoded none again
+    assert front.kept == [*raws, raws[0]]  # type: ignore[attr-defined]
+    decoder = NativeBatchDecode(MODULES, EVM_CHAIN_ID, chain.app.codec.max_tx_bytes)
+    assert [type(r).__name__ for r in decoder(raws)] == ["Decoded"] * 4 + ["TxError"] + ["Decoded"] * 5
+    assert len(chain.app.native_local) == 8
+
+
+def test_an_address_the_front_process_cannot_bind_is_an_error_of_start(chain) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        address = f"127.0.0.1:{taken.getsockname()[1]}"
+        front = _front(chain, address)
+        with pytest.raises(OSError, match=f"could not serve {address}"):
+            front.start()
+        front.close()
+
+
+def test_a_killed_front_process_is_replaced_on_the_same_address(chain) -> None:
+    address = _free_address()
+    port = int(address.rsplit(":", 1)[1])
+    raws = [cosmos_send(KEYS[i], KEYS[11].sei, 1, i, 0) for i in range(2)]
+    front = _front(chain, address)
+    try:
+        front.start()
+        first = front.pid
+        assert [a["result"]["code"] for a in _broadcast(port, raws[:1])] == [0]
+        os.kill(first, signal.SIGKILL)
+        deadline = time.monotonic() + 60
+        while (front.starts, front.port) != (2, port) or front.pid == first:
+            assert time.monotonic() < deadline, "no new front process"
+            time.sleep(0.1)
+        while True:
+            try:
+                answers = _broadcast(port, raws[1:])
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "the new front process does not serve"
+                time.sleep(0.1)
+    finally:
+        front.close()
+    assert [a["result"]["code"] for a in answers] == [0]
+    assert len(chain.app.native_local) == 2

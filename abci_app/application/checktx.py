@@ -81,7 +81,20 @@ class CheckState:
             self._ctx = None
 
     def verified_account(self, decoded: Decoded) -> int:
+        """The account number ``decoded``'s signature was verified against, or -1."""
         return self._verified.get(decoded.hash, -1)
+
+    def vouch(self, decoded: Decoded, account_number: int) -> None:
+        """``decoded``'s signature was verified against ``account_number`` by this node's
+        own front process: its checks skip verifying it again while the signer's account
+        has that number (``ante``'s ``verified_account``)."""
+        with self.lock:
+            self._remember_verified(decoded.hash, account_number)
+
+    def _remember_verified(self, tx_hash: bytes, account_number: int) -> None:
+        self._verified[tx_hash] = account_number
+        if len(self._verified) > _VERIFIED_CACHE:
+            self._verified.popitem(last=False)
 
     def next_block_context(self, view) -> BlockContext:
         """The context the next block will most likely run in (for checks and simulation)."""
@@ -199,9 +212,7 @@ class CheckState:
         if result.code == codes.OK and verified < 0:
             acc = accounts.get_account(view, tx.signer)
             if acc is not None:
-                self._verified[decoded.hash] = acc.number
-                if len(self._verified) > _VERIFIED_CACHE:
-                    self._verified.popitem(last=False)
+                self._remember_verified(decoded.hash, acc.number)
         return result
 
 

@@ -68,8 +68,10 @@ class FrontService:
 
         if cfg.cosmos_front_process:
             spec = FrontSpec(plan.address, plan.comet_url, cfg.cosmos_tx_intake, plan.max_body_bytes,
-                             plan.max_batch, tuple(cfg.modules), app.codec.evm_chain_id, app.codec.max_tx_bytes)
-            self.process = FrontProcess(spec, app.check.admit_local, keep)
+                             plan.max_batch, tuple(cfg.modules), app.codec.evm_chain_id, app.codec.max_tx_bytes,
+                             cfg.chain_id)
+            self.process = FrontProcess(spec, app.check.admit_local, keep, app.check.vouch,
+                                        app.check.verified_account)
             self.process.start()
             return
         self.decoder = native_decoder(app.codec, tuple(cfg.modules), cfg.cosmos_decode_helper)

@@ -27,13 +27,14 @@ import pickle
 import queue
 import signal
 import threading
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any
 
+from abci_app.application.txcodec import COSMOS, Decoded
+from abci_app.cosmos_tx.decode import verify_signature
 from abci_app.node.cometbft_front import Admission, Admit, CometFront, Keep, admit_each
 from abci_app.node.native_decoder import NativeBatchDecode
 from untrusted.lifeline import exit_with
@@ -44,6 +45,15 @@ log = logging.getLogger("pysei.front")
 START_TIMEOUT_S = 60.0
 #: Seconds between a dead front process and its replacement.
 RESTART_DELAY_S = 1.0
+#: Signers' account numbers the front process keeps (it starts over past this many).
+MAX_NUMBERS = 200_000
+#: ``vouch(decoded, number)``: the front verified this native tx's signature against ``number``.
+Vouch = Callable[[Decoded, int], None]
+#: ``account_number(decoded)``: the number its signature was verified against, or -1.
+AccountNumber = Callable[[Decoded], int]
+#: A broadcast batch as the front sends it: each raw tx, its decoding (``Decoded`` or
+#: ``TxError``) and the account number the front verified its signature against (or -1).
+Batch = list[tuple[bytes, Any, int]]
 
 
 @dataclass(frozen=True)
@@ -58,15 +68,22 @@ class FrontSpec:
     modules: tuple[str, ...]
     evm_chain_id: int
     max_tx_bytes: int
+    chain_id: str
 
 
 class FrontProcess:
     """Runs the front for ``spec`` in a helper process; admits its batches with ``admit``
-    after handing each decoded result to ``keep``."""
+    after handing each decoded result to ``keep`` and each signature the front verified to
+    ``vouch(decoded, account number)``; ``account_number(decoded)``, after admission, is the
+    number a native tx's signature was verified against (-1: none), which the front learns."""
 
-    def __init__(self, spec: FrontSpec, admit: Admit, keep: Keep, name: str = "pysei-rpc-front") -> None:
+    def __init__(self, spec: FrontSpec, admit: Admit, keep: Keep, vouch: Vouch, account_number: AccountNumber,
+                 name: str = "pysei-rpc-front") -> None:
         self.spec, self.admit, self.keep, self.name = spec, admit, keep, name
+        self.vouch, self.account_number = vouch, account_number
         self.port = 0
+        #: Messages and batches the front processes sent so far.
+        self.messages = self.batches = 0
         #: Front processes started so far (a replacement counts).
         self.starts = 0
         self._proc: BaseProcess | None = None
@@ -134,12 +151,27 @@ class FrontProcess:
                     return
                 jobs, answers = replaced
                 continue
-            answers.send_bytes(pickle.dumps(self._admit(pickle.loads(job)), protocol=pickle.HIGHEST_PROTOCOL))
+            batches: list[Batch] = pickle.loads(job)
+            self.messages += 1
+            self.batches += len(batches)
+            learned: list[tuple[bytes, int]] = []
+            admitted = [self._admit(batch, learned) for batch in batches]
+            answers.send_bytes(pickle.dumps((admitted, learned), protocol=pickle.HIGHEST_PROTOCOL))
 
-    def _admit(self, batch: list[tuple[bytes, Any]]) -> list[Admission]:
-        for raw, result in batch:
+    def _admit(self, batch: Batch, learned: list[tuple[bytes, int]]) -> list[Admission]:
+        """Each tx's admission; the account numbers its native signers' signatures were
+        verified against go to ``learned``."""
+        for raw, result, number in batch:
             self.keep(raw, result)
-        return admit_each(self.admit, [raw for raw, _ in batch])
+            if number >= 0 and isinstance(result, Decoded):
+                self.vouch(result, number)
+        admitted = admit_each(self.admit, [raw for raw, _, _ in batch])
+        for (_, result, number), admission in zip(batch, admitted, strict=True):
+            if number < 0 and isinstance(result, Decoded) and result.kind == COSMOS and not isinstance(admission, str):
+                known = self.account_number(result)
+                if known >= 0:
+                    learned.append((result.tx.signer, known))
+        return admitted
 
     def _replace(self) -> tuple[Connection, Connection] | None:
         """A new front process after one died (its address freed with it); None once closing."""
@@ -164,42 +196,74 @@ class FrontProcess:
 
 
 class AdmissionClient:
-    """The front process's side: ``await admit(raws)`` decodes them (``decode``), sends them
-    to the node and returns its answers. Used on one loop."""
+    """The front process's side: ``await admit(raws)`` decodes them (``decode``), verifies
+    the signature of each native tx whose signer's account number it learned from the node
+    (the node's answers carry them; a number is never reused, and the node checks the one
+    vouched for against the account's), sends them to the node and returns its answers.
 
-    def __init__(self, jobs: Connection, answers: Connection, decode: Callable[[list[bytes]], list[Any]]) -> None:
-        self.jobs, self.answers, self.decode = jobs, answers, decode
+    One message is with the node at a time: the batches that come while it is there go
+    together in the next, so a loaded node takes several per wake-up (each wake-up of its
+    thread waits for the GIL while a block runs). Used on one loop.
+    """
+
+    def __init__(self, jobs: Connection, answers: Connection, decode: Callable[[list[bytes]], list[Any]],
+                 chain_id: str) -> None:
+        self.jobs, self.answers, self.decode, self.chain_id = jobs, answers, decode, chain_id
         self._out: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
-        self._waiting: deque[asyncio.Future[list[Admission]]] = deque()
+        self._queued: list[tuple[Batch, asyncio.Future[list[Admission]]]] = []
+        self._sent: list[asyncio.Future[list[Admission]]] | None = None
+        #: signer -> account number, as the node answered
+        self.numbers: dict[bytes, int] = {}
+        #: Messages sent to the node (each with one batch or more).
+        self.messages = 0
+
+    def _vouched(self, result: Any) -> int:
+        """The account number ``result``'s signature verifies against, if known, else -1."""
+        if not isinstance(result, Decoded) or result.kind != COSMOS:
+            return -1
+        number = self.numbers.get(result.tx.signer, -1)
+        return number if number >= 0 and verify_signature(result.tx, self.chain_id, number) else -1
 
     async def admit(self, raws: list[bytes]) -> list[Admission]:
-        loop = asyncio.get_running_loop()
-        batch = list(zip(raws, self.decode(raws), strict=True))
-        answer: asyncio.Future[list[Admission]] = loop.create_future()
-        if not self._waiting:
-            loop.add_reader(self.answers.fileno(), self._on_answer)
-        self._waiting.append(answer)
-        self._out.put(pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL))
+        batch = [(raw, result, self._vouched(result)) for raw, result in zip(raws, self.decode(raws), strict=True)]
+        answer: asyncio.Future[list[Admission]] = asyncio.get_running_loop().create_future()
+        self._queued.append((batch, answer))
+        if self._sent is None:
+            self._send()
         return await answer
+
+    def _send(self) -> None:
+        queued, self._queued = self._queued, []
+        if self._sent is None:
+            asyncio.get_running_loop().add_reader(self.answers.fileno(), self._on_answer)
+        self._sent = [answer for _, answer in queued]
+        self.messages += 1
+        self._out.put(pickle.dumps([batch for batch, _ in queued], protocol=pickle.HIGHEST_PROTOCOL))
 
     def _on_answer(self) -> None:
         # uvloop makes a watched descriptor non-blocking: a long answer is read whole only blocking
         os.set_blocking(self.answers.fileno(), True)
         try:
-            admitted = pickle.loads(self.answers.recv_bytes())
+            admitted, learned = pickle.loads(self.answers.recv_bytes())
         except (EOFError, OSError):
             os._exit(0)  # the node is gone: its lifeline ends this process anyway
-        answer = self._waiting.popleft()
-        if not self._waiting:
+        if len(self.numbers) + len(learned) > MAX_NUMBERS:
+            self.numbers.clear()
+        self.numbers.update(learned)
+        sent, self._sent = self._sent or [], None
+        for answer, batch_admitted in zip(sent, admitted, strict=True):
+            if not answer.done():
+                answer.set_result(batch_admitted)
+        if self._queued:
+            self._send()
+        else:
             asyncio.get_running_loop().remove_reader(self.answers.fileno())
-        if not answer.done():
-            answer.set_result(admitted)
 
     def write_jobs(self) -> None:
-        """Send the jobs as they come (on a thread of its own) until the node is gone."""
+        """Send the messages as they come (on a thread of its own) until the node is gone."""
         try:
-            while (job := self._out.get()) is not None:
-                self.jobs.send_bytes(job)
+            while (message := self._out.get()) is not None:
+                self.jobs.send_bytes(message)
         except OSError:
             os._exit(0)
 
@@ -210,7 +274,7 @@ def _front_main(spec: FrontSpec, jobs: Connection, answers: Connection, node_pid
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the node decides when to stop
     decode = NativeBatchDecode(spec.modules, spec.evm_chain_id, spec.max_tx_bytes)
     decode([])  # build the codec before serving
-    client = AdmissionClient(jobs, answers, decode)
+    client = AdmissionClient(jobs, answers, decode, spec.chain_id)
     front = CometFront(spec.address, spec.comet_url, spec.mode, client.admit,
                        max_body_bytes=spec.max_body_bytes, max_batch=spec.max_batch)
     try:

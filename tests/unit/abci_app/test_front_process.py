@@ -1,7 +1,9 @@
 """The CometBFT RPC front in a process of its own (``abci_app/node/front_process.py``): a
-batch decoded there is admitted by the app as the front in the node process admits it;
-the address it cannot bind is an error of ``start``; a front process killed is replaced on
-the same address."""
+batch decoded there is admitted by the app as the front in the node process admits it; a
+signature the front verified against a number the node taught it is vouched for (and a
+bad one is not); batches that come while the node admits go to it together; the address
+it cannot bind is an error of ``start``; a front process killed is replaced on the same
+address."""
 
 from __future__ import annotations
 
@@ -11,15 +13,18 @@ import json
 import os
 import signal
 import socket
+import threading
 import time
 import urllib.request
 
 import pytest
 
+from abci_app.cosmos_tx import ante as ante_module
+from abci_app.cosmos_tx import decode as decode_module
 from abci_app.node.front_process import FrontProcess, FrontSpec
 from abci_app.node.native_decoder import NativeBatchDecode
-from ledger import codes
-from tests.support.chain import EVM_CHAIN_ID, cosmos_send, make_keys, started_chain
+from ledger import accounts, codes
+from tests.support.chain import CHAIN_ID, EVM_CHAIN_ID, cosmos_send, make_keys, started_chain
 
 KEYS = make_keys(12, seed="front-process")
 MODULES = ("auth", "bank", "evm")
@@ -57,15 +62,20 @@ def chain(tmp_path):
 
 def _front(chain, address: str) -> FrontProcess:
     spec = FrontSpec(address, "http://127.0.0.1:9", "local", 1_000_000, 10, MODULES, EVM_CHAIN_ID,
-                     chain.app.codec.max_tx_bytes)
+                     chain.app.codec.max_tx_bytes, CHAIN_ID)
     kept: list[bytes] = []
+    vouched: list[tuple[bytes, int]] = []
 
     def keep(raw: bytes, result: object) -> None:
         kept.append(raw)
         chain.app.codec.keep(raw, result)
 
-    front = FrontProcess(spec, chain.app.check.admit_local, keep)
-    front.kept = kept  # type: ignore[attr-defined]
+    def vouch(decoded, number: int) -> None:
+        vouched.append((decoded.hash, number))
+        chain.app.check.vouch(decoded, number)
+
+    front = FrontProcess(spec, chain.app.check.admit_local, keep, vouch, chain.app.check.verified_account)
+    front.kept, front.vouched = kept, vouched  # type: ignore[attr-defined]
     return front
 
 
@@ -88,6 +98,66 @@ def test_a_batch_decoded_in_the_front_process_is_admitted_by_the_app(chain) -> N
     decoder = NativeBatchDecode(MODULES, EVM_CHAIN_ID, chain.app.codec.max_tx_bytes)
     assert [type(r).__name__ for r in decoder(raws)] == ["Decoded"] * 4 + ["TxError"] + ["Decoded"] * 5
     assert len(chain.app.native_local) == 8
+
+
+def _number(chain, key: int) -> int:
+    return accounts.get_account(chain.db.read_view(), KEYS[key].sei).number
+
+
+def test_the_front_verifies_a_known_signer_s_signature_and_the_node_skips_it(chain, monkeypatch) -> None:
+    first = [cosmos_send(KEYS[i], KEYS[11].sei, 1, i, 0) for i in range(2)]
+    second = [cosmos_send(KEYS[i], KEYS[11].sei, 1, i, 1) for i in range(2)]
+    forged = bytearray(cosmos_send(KEYS[0], KEYS[11].sei, 2, 0, 2))
+    forged[-1] ^= 1
+    front = _front(chain, "127.0.0.1:0")
+    try:
+        front.start()
+        assert [a["result"]["code"] for a in _broadcast(front.port, first)] == [0, 0]
+        # the node verifies no signature the front vouched for
+        checked: list[bytes] = []
+        verify = decode_module.verify_signature
+
+        def counting(tx, chain_id, number):
+            checked.append(tx.signer)
+            return verify(tx, chain_id, number)
+
+        monkeypatch.setattr(ante_module, "verify_signature", counting)
+        answers = _broadcast(front.port, [*second, bytes(forged)])
+    finally:
+        front.close()
+    assert [a["result"]["code"] for a in answers] == [0, 0, codes.UNAUTHORIZED]
+    hashes = [hashlib.sha256(r).digest() for r in second]
+    assert front.vouched == [(hashes[0], _number(chain, 0)), (hashes[1], _number(chain, 1))]  # type: ignore[attr-defined]
+    assert checked == [KEYS[0].sei]  # the forged one alone, by the node itself
+
+
+def test_batches_that_come_while_the_node_admits_go_to_it_together(chain) -> None:
+    raws = [cosmos_send(KEYS[i], KEYS[11].sei, 1, i, 0) for i in range(3)]
+    front = _front(chain, "127.0.0.1:0")
+    answers: dict[int, list[dict]] = {}
+
+    def send(i: int) -> None:
+        answers[i] = _broadcast(front.port, raws[i:i + 1])
+
+    try:
+        front.start()
+        with chain.app.check.lock:  # the node's admission waits
+            threads = [threading.Thread(target=send, args=(0,))]
+            threads[0].start()
+            deadline = time.monotonic() + 30
+            while front.messages < 1:
+                assert time.monotonic() < deadline
+                time.sleep(0.01)
+            threads += [threading.Thread(target=send, args=(i,)) for i in (1, 2)]
+            for t in threads[1:]:
+                t.start()
+            time.sleep(2)  # both reach the front, which holds them while the first is with the node
+        for t in threads:
+            t.join(30)
+    finally:
+        front.close()
+    assert {i: [a["result"]["code"] for a in answers[i]] for i in range(3)} == {0: [0], 1: [0], 2: [0]}
+    assert (front.messages, front.batches) == (2, 3)
 
 
 def test_an_address_the_front_process_cannot_bind_is_an_error_of_start(chain) -> None:

@@ -151,16 +151,32 @@ class FrontProcess:
                     return
                 jobs, answers = replaced
                 continue
-            batches: list[Batch] = pickle.loads(job)
+            try:
+                batches: list[Batch] = pickle.loads(job)
+            except Exception:  # noqa: BLE001 - its callers cannot be answered: the process goes, another comes
+                log.exception("an unreadable message from the CometBFT RPC front; replacing the process")
+                self._stop()
+                continue
             self.messages += 1
             self.batches += len(batches)
             learned: list[tuple[bytes, int]] = []
             admitted = [self._admit(batch, learned) for batch in batches]
-            answers.send_bytes(pickle.dumps((admitted, learned), protocol=pickle.HIGHEST_PROTOCOL))
+            try:
+                answers.send_bytes(pickle.dumps((admitted, learned), protocol=pickle.HIGHEST_PROTOCOL))
+            except OSError:
+                continue  # it died: the next read says so
 
     def _admit(self, batch: Batch, learned: list[tuple[bytes, int]]) -> list[Admission]:
         """Each tx's admission; the account numbers its native signers' signatures were
-        verified against go to ``learned``."""
+        verified against go to ``learned``. A failure answers each tx as CometBFT's ABCI
+        fallback does (code 1)."""
+        try:
+            return self._admit_batch(batch, learned)
+        except Exception:  # noqa: BLE001 - the batch's callers are answered, the front goes on
+            log.exception("local admission failed")
+            return [(1, b"", "internal error", "")] * len(batch)
+
+    def _admit_batch(self, batch: Batch, learned: list[tuple[bytes, int]]) -> list[Admission]:
         for raw, result, number in batch:
             self.keep(raw, result)
             if number >= 0 and isinstance(result, Decoded):

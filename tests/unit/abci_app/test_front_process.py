@@ -196,3 +196,26 @@ def test_a_killed_front_process_is_replaced_on_the_same_address(chain) -> None:
         front.close()
     assert [a["result"]["code"] for a in answers] == [0]
     assert len(chain.app.native_local) == 2
+
+
+def test_a_batch_whose_admission_fails_is_answered_with_code_1_and_the_front_goes_on(chain) -> None:
+    raws = [cosmos_send(KEYS[i], KEYS[11].sei, 1, i, 0) for i in range(3)]
+    spec = FrontSpec("127.0.0.1:0", "http://127.0.0.1:9", "local", 1_000_000, 10, MODULES, EVM_CHAIN_ID,
+                     chain.app.codec.max_tx_bytes, CHAIN_ID)
+
+    def keep(raw: bytes, result: object) -> None:
+        if raw == raws[0]:
+            raise RuntimeError("the codec failed")
+        chain.app.codec.keep(raw, result)
+
+    front = FrontProcess(spec, chain.app.check.admit_local, keep, chain.app.check.vouch,
+                         chain.app.check.verified_account)
+    try:
+        front.start()
+        failed = _broadcast(front.port, raws[:2])
+        after = _broadcast(front.port, raws[1:])
+    finally:
+        front.close()
+    assert [(a["result"]["code"], a["result"]["log"]) for a in failed] == [(1, "internal error")] * 2
+    assert [a["result"]["code"] for a in after] == [0, 0]
+    assert len(chain.app.native_local) == 2

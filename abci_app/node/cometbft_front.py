@@ -52,6 +52,9 @@ _HOP = frozenset({"connection", "keep-alive", "transfer-encoding", "content-leng
 FORWARD_TIMEOUT_S = 60.0
 #: CometBFT's JSON-RPC internal error (its answer to a mempool refusal).
 INTERNAL_ERROR = -32603
+#: Seconds an idle connection to CometBFT is kept: below its idle close (10 s), so a
+#: forwarded request never goes out on a connection it is closing.
+KEEPALIVE_S = 5.0
 
 #: ``admit(raw)``: CheckTx's answer for a tx taken as local; raises ``LocalRefusal``.
 Admit = Callable[[bytes], abci.ResponseCheckTx]
@@ -155,7 +158,8 @@ class CometFront(LoopThreadServer):
     async def build_app(self) -> web.Application:
         # bodies pass as they came (compressed or not); WebSockets stay open as long as the client
         self._session = aiohttp.ClientSession(auto_decompress=False,
-                                              timeout=aiohttp.ClientTimeout(total=None, sock_connect=5))
+                                              timeout=aiohttp.ClientTimeout(total=None, sock_connect=5),
+                                              connector=aiohttp.TCPConnector(keepalive_timeout=KEEPALIVE_S))
         self._comet = CometClient(self.comet_url)
         # TxIntake decides local or mempool alike for both intakes; its submitter is unused here
         self._intake = TxIntake(self.mode, self._comet, submit_local=lambda tx: None)
@@ -184,18 +188,28 @@ class CometFront(LoopThreadServer):
         return await self._forward(request, body)
 
     async def _forward(self, request: web.Request, body: bytes) -> web.StreamResponse:
+        """Pass ``request`` to CometBFT. A read whose connection CometBFT had closed (idle, or
+        both processes paused past its idle timeout) goes once more on a new one; a broadcast
+        does not (it may have been taken)."""
         assert self._session is not None
         headers = {k: v for k, v in request.headers.items() if k.lower() not in _HOP}
         url = self.comet_url + request.rel_url.raw_path_qs
-        try:
-            async with self._session.request(request.method, url, data=body or None, headers=headers,
-                                             allow_redirects=False,
-                                             timeout=aiohttp.ClientTimeout(total=FORWARD_TIMEOUT_S)) as resp:
-                payload = await resp.read()
-                out = {k: v for k, v in resp.headers.items() if k.lower() not in _HOP}
-                return web.Response(status=resp.status, body=payload, headers=out)
-        except (TimeoutError, aiohttp.ClientError) as e:
-            return web.Response(status=502, text=f"consensus node unreachable: {type(e).__name__}")
+        retry = request.method in ("GET", "HEAD") or b"broadcast_tx" not in body
+        while True:
+            try:
+                async with self._session.request(request.method, url, data=body or None, headers=headers,
+                                                 allow_redirects=False,
+                                                 timeout=aiohttp.ClientTimeout(total=FORWARD_TIMEOUT_S)) as resp:
+                    payload = await resp.read()
+                    out = {k: v for k, v in resp.headers.items() if k.lower() not in _HOP}
+                    return web.Response(status=resp.status, body=payload, headers=out)
+            except aiohttp.ServerDisconnectedError as e:
+                if retry:
+                    retry = False
+                    continue
+                return web.Response(status=502, text=f"consensus node unreachable: {type(e).__name__}")
+            except (TimeoutError, aiohttp.ClientError) as e:
+                return web.Response(status=502, text=f"consensus node unreachable: {type(e).__name__}")
 
     # ---- WebSocket ----
 

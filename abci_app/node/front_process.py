@@ -13,8 +13,8 @@ address, or raises why it could not), admits its batches on a thread of its own 
 app's ``CheckState.admit_local``, each decoded result kept for CheckTx first), and starts
 a new one should it die. Front side, ``AdmissionClient``: sends each batch's raws with
 their decoded results and resolves the answers in order (the node answers jobs in the
-order they were sent). Two one-way pipes; the front writes its jobs from a thread, so its
-loop never blocks on a full pipe while the node waits for it to read an answer.
+order they were sent). Two one-way pipes; one message is with the node at a time, so the
+front's loop writes it at once (the node reads a message whole before it answers).
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ import logging
 import multiprocessing
 import os
 import pickle
-import queue
 import signal
 import threading
 from collections.abc import Callable
@@ -225,7 +224,6 @@ class AdmissionClient:
     def __init__(self, jobs: Connection, answers: Connection, decode: Callable[[list[bytes]], list[Any]],
                  chain_id: str) -> None:
         self.jobs, self.answers, self.decode, self.chain_id = jobs, answers, decode, chain_id
-        self._out: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
         self._queued: list[tuple[Batch, asyncio.Future[list[Admission]]]] = []
         self._sent: list[asyncio.Future[list[Admission]]] | None = None
         #: signer -> account number, as the node answered
@@ -254,7 +252,12 @@ class AdmissionClient:
             asyncio.get_running_loop().add_reader(self.answers.fileno(), self._on_answer)
         self._sent = [answer for _, answer in queued]
         self.messages += 1
-        self._out.put(pickle.dumps([batch for batch, _ in queued], protocol=pickle.HIGHEST_PROTOCOL))
+        # The node reads each message whole before it answers, and this front sends the next
+        # only after that answer: a write here waits at most for the node to take it.
+        try:
+            self.jobs.send_bytes(pickle.dumps([batch for batch, _ in queued], protocol=pickle.HIGHEST_PROTOCOL))
+        except OSError:
+            os._exit(0)  # the node is gone: its lifeline ends this process anyway
 
     def _on_answer(self) -> None:
         # uvloop makes a watched descriptor non-blocking: a long answer is read whole only blocking
@@ -275,14 +278,6 @@ class AdmissionClient:
         else:
             asyncio.get_running_loop().remove_reader(self.answers.fileno())
 
-    def write_jobs(self) -> None:
-        """Send the messages as they come (on a thread of its own) until the node is gone."""
-        try:
-            while (message := self._out.get()) is not None:
-                self.jobs.send_bytes(message)
-        except OSError:
-            os._exit(0)
-
 
 def _front_main(spec: FrontSpec, jobs: Connection, answers: Connection, node_pid: int) -> None:
     """The front process: serve ``spec.address`` until the node exits or stops it."""
@@ -299,4 +294,4 @@ def _front_main(spec: FrontSpec, jobs: Connection, answers: Connection, node_pid
         jobs.send_bytes(pickle.dumps(("failed", str(e))))
         return
     jobs.send_bytes(pickle.dumps(("ready", front.port)))
-    client.write_jobs()
+    threading.Event().wait()  # the front's loop thread serves; the node stops this process

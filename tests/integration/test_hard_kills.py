@@ -172,14 +172,14 @@ def _cometbft_pid(node: LocalNode) -> int:
 
 def _helpers(node: LocalNode) -> dict[int, str]:
     """The node's processes below ``pysei start``: CometBFT, the forkserver, its OCC workers,
-    index renderer, JSON-RPC tx decoder and the CometBFT RPC front (its own process), the
+    index renderer, JSON-RPC tx decoder and the CometBFT RPC front's native decoder, the
     resource tracker (waiting until all have started)."""
     assert node.proc is not None
     deadline = time.monotonic() + 60
     while True:
         found = descendants(node.proc.pid)
         forked = [p for p, cmd in found.items() if "multiprocessing.forkserver" in cmd]
-        # the forkserver and its children: OCC_WORKERS - 1 workers, the renderer, the decoder, the front
+        # the forkserver and its children: OCC_WORKERS - 1 workers, the renderer, two decoders
         if len(forked) == 3 + OCC_WORKERS or time.monotonic() > deadline:
             break
         time.sleep(0.2)

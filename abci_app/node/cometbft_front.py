@@ -203,12 +203,10 @@ class CometFront(LoopThreadServer):
                     payload = await resp.read()
                     out = {k: v for k, v in resp.headers.items() if k.lower() not in _HOP}
                     return web.Response(status=resp.status, body=payload, headers=out)
-            except aiohttp.ServerDisconnectedError as e:
-                if retry:
+            except (TimeoutError, aiohttp.ClientError) as e:
+                if retry and isinstance(e, aiohttp.ServerDisconnectedError):
                     retry = False
                     continue
-                return web.Response(status=502, text=f"consensus node unreachable: {type(e).__name__}")
-            except (TimeoutError, aiohttp.ClientError) as e:
                 return web.Response(status=502, text=f"consensus node unreachable: {type(e).__name__}")
 
     # ---- WebSocket ----

@@ -228,8 +228,6 @@ class AdmissionClient:
         self._sent: list[asyncio.Future[list[Admission]]] | None = None
         #: signer -> account number, as the node answered
         self.numbers: dict[bytes, int] = {}
-        #: Messages sent to the node (each with one batch or more).
-        self.messages = 0
 
     def _vouched(self, result: Any) -> int:
         """The account number ``result``'s signature verifies against, if known, else -1."""
@@ -251,7 +249,6 @@ class AdmissionClient:
         if self._sent is None:
             asyncio.get_running_loop().add_reader(self.answers.fileno(), self._on_answer)
         self._sent = [answer for _, answer in queued]
-        self.messages += 1
         # The node reads each message whole before it answers, and this front sends the next
         # only after that answer: a write here waits at most for the node to take it.
         try:

@@ -10,7 +10,6 @@ import hashlib
 import json
 import re
 import time
-import urllib.error
 import urllib.request
 
 import aiohttp
@@ -21,6 +20,7 @@ from abci_app.cosmos_tx.builder import build_and_sign
 from ledger import codes
 from ledger.addresses import to_bech32
 from tests.integration.test_node import FEE, GAS, account, send_msg
+from tests.support.jsonrpc import raw_post
 
 pytestmark = pytest.mark.integration
 
@@ -120,15 +120,6 @@ def test_the_websocket_reaches_cometbft(node) -> None:
     ack, event = asyncio.run(_first_new_block(node.rpc_url.replace("http://", "ws://") + "/websocket"))
     assert ack == {"jsonrpc": "2.0", "id": 9, "result": {}}
     assert event["result"]["data"]["type"] == "tendermint/event/NewBlock", event
-
-
-def raw_post(url: str, body: bytes) -> tuple[int, bytes]:
-    req = urllib.request.Request(url, body, {"Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(req, timeout=30) as resp:
-            return resp.status, resp.read()
-    except urllib.error.HTTPError as e:
-        return e.code, e.read()
 
 
 def test_a_deep_broadcast_body_gets_cometbft_s_own_answer_and_the_front_goes_on(node) -> None:

@@ -66,6 +66,21 @@ def cosmos_send(key: TestKey, to: bytes, amount: int, number: int, sequence: int
     return build_and_sign(key.privkey, [msg], CHAIN_ID, number, sequence, fee, 200_000)
 
 
+def forged(raw: bytes) -> bytes:
+    """``raw`` with its signature's last byte flipped: it still decodes, it no longer verifies."""
+    out = bytearray(raw)
+    out[-1] ^= 1
+    return bytes(out)
+
+
+def refusal_batch(keys: Sequence[TestKey], to: bytes) -> list[bytes]:
+    """Ten native txs of one broadcast batch: sends of 1 usei to ``to`` from ``keys[0..7]``
+    (account numbers = their indexes, sequence 0) with an undecodable tx fifth, and last
+    ``keys[8]``'s send with a broken signature."""
+    sends = [cosmos_send(keys[i], to, 1, i, 0) for i in range(8)]
+    return [*sends[:4], b"\x0a\xff\xff\x01garbage", *sends[4:], forged(cosmos_send(keys[8], to, 1, 8, 0))]
+
+
 def evm_transfer(key: TestKey, to: bytes, value_wei: int, nonce: int, *, data: bytes = b"", gas: int = 21_000,
                  max_fee: int = 10**10, tip: int = 10**9, create: bool = False) -> bytes:
     tx = {

@@ -1,10 +1,12 @@
-"""Small JSON-RPC helpers for the e2e tests: raw requests (exact JSON, for schema checks),
-the same through web3.py's provider, and waiting for a receipt."""
+"""Small JSON-RPC helpers for the tests: raw requests (exact JSON, for schema checks; exact
+bytes and status, for answers that are not JSON), the same through web3.py's provider, and
+waiting for a receipt."""
 
 from __future__ import annotations
 
 import json
 import time
+import urllib.error
 import urllib.request
 from typing import Any
 
@@ -19,6 +21,16 @@ def rpc(url: str, method: str, params: list[Any]) -> dict[str, Any]:
     req = urllib.request.Request(url, body, {"Content-Type": "application/json"})
     with urllib.request.urlopen(req, timeout=60) as resp:
         return json.loads(resp.read())
+
+
+def raw_post(url: str, body: bytes) -> tuple[int, bytes]:
+    """POST ``body`` as JSON: the HTTP status and the answer's bytes, errors included."""
+    req = urllib.request.Request(url, body, {"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=30) as resp:
+            return resp.status, resp.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read()
 
 
 def web3_rpc(url: str, method: str, params: list[Any]) -> dict[str, Any]:

@@ -12,12 +12,11 @@ from __future__ import annotations
 import json
 import socket
 import threading
-import urllib.error
-import urllib.request
 
 import pytest
 
 from abci_app.node.cometbft_front import CometFront
+from tests.support.jsonrpc import raw_post
 
 ANSWER = b'{"jsonrpc":"2.0","id":1,"result":{"ok":true}}'
 
@@ -87,13 +86,7 @@ def front():
 
 
 def _post(port: int, body: dict) -> tuple[int, bytes]:
-    req = urllib.request.Request(f"http://127.0.0.1:{port}/", json.dumps(body).encode(),
-                                 {"Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(req, timeout=30) as resp:
-            return resp.status, resp.read()
-    except urllib.error.HTTPError as e:
-        return e.code, e.read()
+    return raw_post(f"http://127.0.0.1:{port}/", json.dumps(body).encode())
 
 
 def test_a_read_goes_again_on_a_new_connection_when_cometbft_closed_the_pooled_one(front) -> None:
@@ -110,4 +103,3 @@ def test_a_broadcast_is_not_sent_twice(front) -> None:
     assert _post(server.port, commit) == (200, ANSWER)
     assert _post(server.port, commit) == (502, b"consensus node unreachable: ServerDisconnectedError")
     assert upstream.connections == 1
-

@@ -24,19 +24,23 @@ from abci_app.cosmos_tx import decode as decode_module
 from abci_app.node.front_process import FrontProcess, FrontSpec
 from abci_app.node.native_decoder import NativeBatchDecode
 from ledger import accounts, codes
-from tests.support.chain import CHAIN_ID, EVM_CHAIN_ID, cosmos_send, make_keys, started_chain
+from tests.support.chain import (
+    CHAIN_ID,
+    EVM_CHAIN_ID,
+    cosmos_send,
+    forged,
+    make_keys,
+    refusal_batch,
+    started_chain,
+)
 
 KEYS = make_keys(12, seed="front-process")
 MODULES = ("auth", "bank", "evm")
 ALREADY_KNOWN = "tx already exists in cache"
 
 
-def _raws() -> list[bytes]:
-    """Ten txs of a batch: eight sends, an undecodable one, one with a broken signature."""
-    raws = [cosmos_send(KEYS[i], KEYS[11].sei, 1, i, 0) for i in range(8)]
-    broken = bytearray(cosmos_send(KEYS[8], KEYS[11].sei, 1, 8, 0))
-    broken[-1] ^= 1
-    return [*raws[:4], b"\x0a\xff\xff\x01garbage", *raws[4:], bytes(broken)]
+def _send(key: int, sequence: int, amount: int = 1) -> bytes:
+    return cosmos_send(KEYS[key], KEYS[11].sei, amount, key, sequence)
 
 
 def _free_address() -> str:
@@ -60,9 +64,13 @@ def chain(tmp_path):
         yield c
 
 
-def _front(chain, address: str) -> FrontProcess:
-    spec = FrontSpec(address, "http://127.0.0.1:9", "local", 1_000_000, 10, MODULES, EVM_CHAIN_ID,
+def _spec(chain, address: str) -> FrontSpec:
+    return FrontSpec(address, "http://127.0.0.1:9", "local", 1_000_000, 10, MODULES, EVM_CHAIN_ID,
                      chain.app.codec.max_tx_bytes, CHAIN_ID)
+
+
+def _front(chain, address: str) -> FrontProcess:
+    spec = _spec(chain, address)
     kept: list[bytes] = []
     vouched: list[tuple[bytes, int]] = []
 
@@ -80,7 +88,7 @@ def _front(chain, address: str) -> FrontProcess:
 
 
 def test_a_batch_decoded_in_the_front_process_is_admitted_by_the_app(chain) -> None:
-    raws = _raws()
+    raws = refusal_batch(KEYS, KEYS[11].sei)
     front = _front(chain, "127.0.0.1:0")
     try:
         front.start()
@@ -105,10 +113,9 @@ def _number(chain, key: int) -> int:
 
 
 def test_the_front_verifies_a_known_signer_s_signature_and_the_node_skips_it(chain, monkeypatch) -> None:
-    first = [cosmos_send(KEYS[i], KEYS[11].sei, 1, i, 0) for i in range(2)]
-    second = [cosmos_send(KEYS[i], KEYS[11].sei, 1, i, 1) for i in range(2)]
-    forged = bytearray(cosmos_send(KEYS[0], KEYS[11].sei, 2, 0, 2))
-    forged[-1] ^= 1
+    first = [_send(i, 0) for i in range(2)]
+    second = [_send(i, 1) for i in range(2)]
+    bad = forged(_send(0, 2, amount=2))
     front = _front(chain, "127.0.0.1:0")
     try:
         front.start()
@@ -122,7 +129,7 @@ def test_the_front_verifies_a_known_signer_s_signature_and_the_node_skips_it(cha
             return verify(tx, chain_id, number)
 
         monkeypatch.setattr(ante_module, "verify_signature", counting)
-        answers = _broadcast(front.port, [*second, bytes(forged)])
+        answers = _broadcast(front.port, [*second, bad])
     finally:
         front.close()
     assert [a["result"]["code"] for a in answers] == [0, 0, codes.UNAUTHORIZED]
@@ -132,7 +139,7 @@ def test_the_front_verifies_a_known_signer_s_signature_and_the_node_skips_it(cha
 
 
 def test_batches_that_come_while_the_node_admits_go_to_it_together(chain) -> None:
-    raws = [cosmos_send(KEYS[i], KEYS[11].sei, 1, i, 0) for i in range(3)]
+    raws = [_send(i, 0) for i in range(3)]
     front = _front(chain, "127.0.0.1:0")
     answers: dict[int, list[dict]] = {}
 
@@ -174,7 +181,7 @@ def test_an_address_the_front_process_cannot_bind_is_an_error_of_start(chain) ->
 def test_a_killed_front_process_is_replaced_on_the_same_address(chain) -> None:
     address = _free_address()
     port = int(address.rsplit(":", 1)[1])
-    raws = [cosmos_send(KEYS[i], KEYS[11].sei, 1, i, 0) for i in range(2)]
+    raws = [_send(i, 0) for i in range(2)]
     front = _front(chain, address)
     try:
         front.start()
@@ -199,9 +206,8 @@ def test_a_killed_front_process_is_replaced_on_the_same_address(chain) -> None:
 
 
 def test_a_batch_whose_admission_fails_is_answered_with_code_1_and_the_front_goes_on(chain) -> None:
-    raws = [cosmos_send(KEYS[i], KEYS[11].sei, 1, i, 0) for i in range(3)]
-    spec = FrontSpec("127.0.0.1:0", "http://127.0.0.1:9", "local", 1_000_000, 10, MODULES, EVM_CHAIN_ID,
-                     chain.app.codec.max_tx_bytes, CHAIN_ID)
+    raws = [_send(i, 0) for i in range(3)]
+    spec = _spec(chain, "127.0.0.1:0")
 
     def keep(raw: bytes, result: object) -> None:
         if raw == raws[0]:

@@ -16,18 +16,14 @@ from abci_app.node.cometbft_front import CometFront, local_admission
 from abci_app.node.native_decoder import NativeBatchDecode, native_decoder
 from ledger import codes
 from ledger.codes import TxError
-from tests.support.chain import EVM_CHAIN_ID, cosmos_send, make_keys, started_chain
+from tests.support.chain import EVM_CHAIN_ID, make_keys, refusal_batch, started_chain
 
 KEYS = make_keys(10, seed="native-decoder")
 MODULES = ("auth", "bank", "evm")
 
 
 def _raws() -> list[bytes]:
-    """Ten txs of a batch: eight sends, an undecodable one, one with a broken signature."""
-    raws = [cosmos_send(KEYS[i], KEYS[9].sei, 1, i, 0) for i in range(8)]
-    broken = bytearray(cosmos_send(KEYS[8], KEYS[9].sei, 1, 8, 0))
-    broken[-1] ^= 1
-    return [*raws[:4], b"\x0a\xff\xff\x01garbage", *raws[4:], bytes(broken)]
+    return refusal_batch(KEYS, KEYS[9].sei)
 
 
 def _plain(result: object) -> object:

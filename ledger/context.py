@@ -4,10 +4,11 @@ header, ``query_context`` for queries and cross-VM calls."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ledger.encoding import decode_uint
-from store.api import ReadView
+from ledger.encoding import decode_uint, encode_uint
+from store.api import KVView, ReadView
 
 
 @dataclass(frozen=True)
@@ -34,8 +35,12 @@ class BlockContext:
 #: The ``params`` store keys of the block parameters.
 PARAMS = "params"
 KEY_MAX_GAS = b"block_max_gas"
+KEY_MAX_GAS_WANTED = b"block_max_gas_wanted"
 KEY_BASE_FEE = b"evm_base_fee"
 DEFAULT_MAX_GAS = 100_000_000
+#: The ``app_state`` section of the block parameters CometBFT v0.38's consensus params cannot
+#: carry (``{"max_gas_wanted": "N"}``); the core reads and exports it, no module owns it.
+BLOCK_PARAMS_SECTION = "consensus"
 _NO_PROPOSER = b"\0" * 20
 _NO_HASH = b"\0" * 32
 
@@ -43,6 +48,40 @@ _NO_HASH = b"\0" * 32
 def block_gas_limit(view: ReadView) -> int:
     """The block gas limit in ``view`` (genesis ``consensus_params.block.max_gas``)."""
     return decode_uint(view.get(PARAMS, KEY_MAX_GAS)) or DEFAULT_MAX_GAS
+
+
+def block_gas_wanted_limit(view: ReadView) -> int:
+    """The most the gas limits of a block's txs may sum to (genesis
+    ``app_state.consensus.max_gas_wanted``; absent: the block gas limit). The block gas limit
+    then bounds the gas a block is expected to use: the Ethereum txs' limits, and the
+    proposer's estimate for native txs, whose limits are mostly unused."""
+    return decode_uint(view.get(PARAMS, KEY_MAX_GAS_WANTED)) or block_gas_limit(view)
+
+
+def init_block_params(view: KVView, max_gas: int, section: Mapping[str, object]) -> None:
+    """Store genesis's block parameters: ``max_gas`` from its consensus params (<= 0: the
+    default), ``section`` = its ``app_state`` section ``BLOCK_PARAMS_SECTION``."""
+    if max_gas > 0:
+        view.set(PARAMS, KEY_MAX_GAS, encode_uint(max_gas))
+    if not isinstance(section, Mapping):
+        raise ValueError(f"app_state.{BLOCK_PARAMS_SECTION} must be an object")
+    unknown = sorted(set(section) - {"max_gas_wanted"})
+    if unknown:
+        raise ValueError(f"app_state.{BLOCK_PARAMS_SECTION}: unknown fields {unknown}")
+    wanted = section.get("max_gas_wanted")
+    if wanted is None:
+        return
+    if not (isinstance(wanted, str) and wanted.isascii() and wanted.isdigit() and int(wanted) > 0):
+        raise ValueError(
+            f"app_state.{BLOCK_PARAMS_SECTION}.max_gas_wanted must be a positive integer string, not {wanted!r}"
+        )
+    view.set(PARAMS, KEY_MAX_GAS_WANTED, encode_uint(int(wanted)))
+
+
+def export_block_params(view: ReadView) -> dict[str, str]:
+    """``init_block_params``'s ``section`` for the state in ``view`` (empty when genesis set none)."""
+    wanted = decode_uint(view.get(PARAMS, KEY_MAX_GAS_WANTED))
+    return {"max_gas_wanted": str(wanted)} if wanted else {}
 
 
 def base_fee(view: ReadView) -> int:

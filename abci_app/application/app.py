@@ -26,6 +26,7 @@ from abci_app.application.snapshots import (
 )
 from abci_app.application.txcodec import Decoded, TxCodec
 from abci_app.application.txpool.native_local import NativeLocalPool
+from abci_app.application.txpool.pacing import ProposalPacing
 from abci_app.application.txpool.pool import TxPool
 from abci_app.application.txpool.proposal import Limits, build_proposal, proposal_fault
 from abci_app.config import AppConfig
@@ -38,8 +39,14 @@ from evm_bridge.api import EvmTx
 from ledger import accounts, codes
 from ledger.blocks import CommittedBlock
 from ledger.codes import TxError
-from ledger.context import KEY_MAX_GAS, PARAMS, base_fee, block_gas_limit, make_context
-from ledger.encoding import encode_uint
+from ledger.context import (
+    BLOCK_PARAMS_SECTION,
+    base_fee,
+    block_gas_limit,
+    block_gas_wanted_limit,
+    init_block_params,
+    make_context,
+)
 from ledger.results import Event, TxResult
 from occ.api import Scheduler
 from occ.executors import SerialExecutor
@@ -88,9 +95,13 @@ class App:
         self.pool = TxPool(config.txpool_account_queue, config.txpool_global_queue, config.txpool_queue_ttl_blocks,
                            config.txpool_max_txs)
         self.native_local = NativeLocalPool(config.txpool_max_txs)
+        self.pacing = ProposalPacing()
+        #: (height, txs) of the last proposal this node built.
+        self._proposed: tuple[int, list[bytes]] = (0, [])
         self.check = CheckState(
             db, self.codec, self.pool, handlers, self.native_local,
             chain_id=config.chain_id, evm_chain_id=config.evm_chain_id, min_gas_price=config.min_gas_price,
+            pacing=self.pacing,
         )
         self.queries = QueryRouter(db, self.modules)
         self.queries.routes[SIMULATE_PATH] = simulate_route(
@@ -132,8 +143,7 @@ class App:
             state = json_text.loads(req.app_state_bytes or b"{}")
             view = Overlay(EmptyView())
             max_gas = req.consensus_params.block.max_gas if req.HasField("consensus_params") else 0
-            if max_gas > 0:
-                view.set(PARAMS, KEY_MAX_GAS, encode_uint(max_gas))
+            init_block_params(view, max_gas, state.get(BLOCK_PARAMS_SECTION, {}))
             for module in self.modules:
                 if module.init_genesis is not None:
                     module.init_genesis(view, state.get(module.name, {}))
@@ -156,7 +166,12 @@ class App:
 
     def prepare_proposal(self, req: abci.RequestPrepareProposal) -> abci.ResponsePrepareProposal:
         """Order the mempool's txs and this node's local txs (``txpool.proposal``): this
-        node's choice, not consensus."""
+        node's choice, not consensus. First it waits for the block interval while local txs
+        are still arriving (``txpool.pacing``)."""
+        cfg = self.config
+        cap = _least_cap(cfg.proposal_max_txs, self.pacing.block_cap(cfg.proposal_max_exec_ms))
+        self.pacing.settle(cfg.proposal_interval_ms / 1000, cfg.proposal_idle_ms / 1000,
+                           lambda: len(req.txs) + len(self.native_local) + len(self.pool), cap)
         view = self.db.read_view()
         pool = self.pool
 
@@ -164,16 +179,23 @@ class App:
             holder = pool.holder(tx.sender, tx.nonce)
             return holder is None or holder.hash == tx.hash
 
-        limits = Limits(req.max_tx_bytes, block_gas_limit(view), base_fee(view), self.config.proposal_max_gas,
-                        self.config.proposal_max_txs)
+        limits = Limits(req.max_tx_bytes, block_gas_limit(view), base_fee(view), cfg.proposal_max_gas, cap,
+                        block_gas_wanted_limit(view))
         txs = build_proposal(req.txs, self.codec.decode, keep, lambda sender: read_nonce(view, sender), limits,
                              local=pool.local_txs(), local_native=self.native_local.proposal())
+        self._proposed = (req.height, txs)
         return abci.ResponsePrepareProposal(txs=txs)
 
     def process_proposal(self, req: abci.RequestProcessProposal) -> abci.ResponseProcessProposal:
-        """Reject what a correct proposer never builds; a function of the txs and state."""
+        """Reject what a correct proposer never builds; a function of the txs and state. The
+        proposal this node has just built for this height is accepted as it is (CometBFT
+        asks the proposer too): it was built by these rules from txs CheckTx admitted."""
+        height, txs = self._proposed
+        if req.height == height and len(req.txs) == len(txs) and list(req.txs) == txs:
+            return abci.ResponseProcessProposal(status=abci.ResponseProcessProposal.ACCEPT)
         view = self.db.read_view()
-        fault = proposal_fault(req.txs, self.codec.decode, block_gas_limit(view), self._signed_check(view))
+        fault = proposal_fault(req.txs, self.codec.decode, block_gas_limit(view), self._signed_check(view),
+                               block_gas_wanted_limit(view))
         if fault is not None:
             log.warning("rejecting proposal at height %d: %s", req.height, fault)
             return abci.ResponseProcessProposal(status=abci.ResponseProcessProposal.REJECT)
@@ -203,8 +225,9 @@ class App:
     # ---- blocks ----
 
     def finalize_block(self, req: abci.RequestFinalizeBlock) -> abci.ResponseFinalizeBlock:
+        self.pacing.decided()
         with self._consensus:
-            started = time.perf_counter()
+            started_ns = time.perf_counter_ns()
             base_version = self.db.last_height()
             if req.height != base_version + 1:
                 raise RuntimeError(f"FinalizeBlock height {req.height} after committed height {base_version}")
@@ -243,7 +266,9 @@ class App:
                 decoded=tuple(t.decoded.tx if t.decoded else None for t in tasks),
             )
             self._staged = (block, outcome)
-            self._finalize_ms = int((time.perf_counter() - started) * 1000)
+            elapsed_ns = time.perf_counter_ns() - started_ns
+            self._finalize_ms = elapsed_ns // 1_000_000
+            self.pacing.executed(len(req.txs), elapsed_ns)
             for hook in self.finalized:
                 try:
                     hook(block)
@@ -326,6 +351,11 @@ class App:
             resp = apply_snapshot_chunk(self.db, req)
             self.check.reset()
             return resp
+
+
+def _least_cap(*caps: int) -> int:
+    """The smallest of the caps that are set (> 0), or 0."""
+    return min((c for c in caps if c > 0), default=0)
 
 
 def _preloaded(base, changeset: ChangeSet) -> Overlay:

@@ -23,6 +23,7 @@ from typing import Any
 from abci_app.application.txcodec import ASSOCIATE, EVM, Decoded, TxCodec
 from abci_app.application.txpool.admission import check_evm
 from abci_app.application.txpool.native_local import ALREADY_KNOWN, LocalRefusal, NativeLocalPool
+from abci_app.application.txpool.pacing import ProposalPacing
 from abci_app.application.txpool.pool import TxPool
 from abci_app.cosmos_tx.associate import execute_associate
 from abci_app.cosmos_tx.execute import execute_cosmos_tx
@@ -55,9 +56,12 @@ class CheckState:
         chain_id: str,
         evm_chain_id: int,
         min_gas_price: str,
+        pacing: ProposalPacing | None = None,
     ) -> None:
         self.db = db
         self.codec = codec
+        #: Told of each admission into a local pool (PrepareProposal's wait).
+        self.pacing = pacing or ProposalPacing()
         self.pool = pool
         self.native_local = native_local
         self.handlers = handlers
@@ -109,7 +113,7 @@ class CheckState:
     def check_local(self, tx: EvmTx) -> None:
         """Admit an Ethereum tx (decoded by the JSON-RPC) as a local tx; raises ``TxError``."""
         self.codec.remember(tx.raw, tx)  # FinalizeBlock finds it decoded
-        with self.lock:
+        with self.pacing.arriving(), self.lock:
             view = self._view()
             check_evm(self.pool, tx, view, self._context(view), self.db.last_height(), False, local=True)
 
@@ -160,7 +164,7 @@ class CheckState:
                     raise LocalRefusal(ALREADY_KNOWN) from None
                 return _refused(e)
             return abci.ResponseCheckTx(code=codes.OK, gas_wanted=decoded.tx.gas)
-        with self.lock:
+        with self.pacing.arriving(), self.lock:
             why = self.native_local.refusal(decoded.hash)
             if why is not None:
                 raise LocalRefusal(why)

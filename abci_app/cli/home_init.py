@@ -16,11 +16,16 @@ from abci_app.modules.staking.records import power
 from abci_app.node import cometbft_home
 from abci_app.node.home import Home
 from ledger.addresses import to_bech32
+from ledger.context import BLOCK_PARAMS_SECTION
 
 DEFAULT_BALANCE = 10**15  # usei per funded key (1 billion SEI)
 DEFAULT_KEYS = ("validator", "alice", "bob")
 GENESIS_TIME = "2026-01-01T00:00:00Z"
 BLOCK_MAX_GAS = 100_000_000
+#: The limit on a block's summed gas limits (``app_state.consensus.max_gas_wanted``): twice
+#: the gas limit, as a native tx's limit is mostly unused (a MsgSend uses ~55k of the CLI's
+#: 200k); the gas limit bounds the gas expected to be used.
+BLOCK_MAX_GAS_WANTED = 2 * BLOCK_MAX_GAS
 INITIAL_BASE_FEE_WEI = 1_000_000_000  # 1 gwei
 #: The ``validator`` key's genesis self-delegation (power 1,000,000), funded on top of its
 #: balance; local chains unbond in 60 s.
@@ -43,6 +48,7 @@ def app_genesis(
     ``abci_app.modules.staking.genesis.genesis_validator`` entries; their operators must be
     funded accounts (the self-delegation is paid from the genesis balance)."""
     return {
+        BLOCK_PARAMS_SECTION: {"max_gas_wanted": str(BLOCK_MAX_GAS_WANTED)},
         "staking": {"params": {"unbonding_time_ns": str(UNBONDING_TIME_NS)}, "validators": list(validators)},
         "auth": {
             "accounts": [

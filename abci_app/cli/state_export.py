@@ -1,7 +1,7 @@
 """``pysei export``: the chain state at a height as a CometBFT genesis document.
 
 Each enabled module's ``export_genesis`` reads SeiDB at that height and fills its section of
-``app_state``; the rest of the document (consensus params, validators, genesis time) comes
+``app_state`` (the core fills the block parameters' section); the rest of the document (consensus params, validators, genesis time) comes
 from the node's own ``genesis.json``, so a node initialised with the output and the same
 modules starts at height 1 with the exported balances, accounts, EVM code and storage. A
 module with a ``genesis_validators`` hook supplies the validator set instead.
@@ -31,6 +31,7 @@ from abci_app.modules.loader import load_modules
 from abci_app.node.home import Home
 from abci_app.node.supervisor import open_db
 from ledger.addresses import ripemd160
+from ledger.context import BLOCK_PARAMS_SECTION, export_block_params
 from store.api import ReadView
 from store.multistore import SeiDB
 from store.ss.rocks import VersionUnavailable
@@ -41,8 +42,12 @@ class ExportError(Exception):
 
 
 def export_app_state(view: ReadView, modules: Sequence[Module]) -> tuple[dict[str, Any], list[str]]:
-    """``app_state`` sections of every module that exports one, and the names that do not."""
+    """``app_state`` sections of the block parameters and of every module that exports one,
+    and the names of the modules that do not."""
     state: dict[str, Any] = {}
+    block_params = export_block_params(view)
+    if block_params:
+        state[BLOCK_PARAMS_SECTION] = block_params
     skipped = []
     for module in modules:
         if module.export_genesis is None:

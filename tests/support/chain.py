@@ -18,6 +18,7 @@ from eth_account import Account
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from abci_app.application.app import App
+from abci_app.application.txcodec import TxCodec
 from abci_app.cli.home_init import FundedAccount, app_genesis
 from abci_app.config import AppConfig
 from abci_app.cosmos_tx.builder import build_and_sign
@@ -59,11 +60,21 @@ def make_keys(n: int, seed: str = "pysei") -> list[TestKey]:
     return [TestKey(hashlib.sha256(f"{seed}/{i}".encode()).digest()) for i in range(n)]
 
 
-def cosmos_send(key: TestKey, to: bytes, amount: int, number: int, sequence: int, fee: int = 2_000) -> bytes:
+def cosmos_send(
+    key: TestKey, to: bytes, amount: int, number: int, sequence: int, fee: int = 2_000, gas: int = 200_000
+) -> bytes:
     msg = bank_tx.MsgSend(from_address=key.bech32, to_address=to_bech32(to))
     coin = msg.amount.add()
     coin.denom, coin.amount = "usei", str(amount)
-    return build_and_sign(key.privkey, [msg], CHAIN_ID, number, sequence, fee, 200_000)
+    return build_and_sign(key.privkey, [msg], CHAIN_ID, number, sequence, fee, gas)
+
+
+def native_codec() -> TxCodec:
+    """A codec of Ethereum txs and the auth, bank and evm modules' native messages."""
+    handlers: dict = {}
+    for m in load_modules(["auth", "bank", "evm"]):
+        handlers.update(m.messages)
+    return TxCodec(EVM_CHAIN_ID, 1 << 20, handlers)
 
 
 def forged(raw: bytes) -> bytes:

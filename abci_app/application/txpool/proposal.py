@@ -6,11 +6,14 @@ then the mempool's in mempool order (Cosmos sequences: in order only); then the
 Ethereum txs of the mempool and of this node's local txs (``pool.py``), sender by
 sender, highest effective tip first (ties: the sender seen first), each sender's txs in
 nonce order from its committed nonce, stopping at its first gap; all within the block's
-byte limit and gas limit (the sum of gas limits).
+byte limit, its limit on gas wanted (the sum of gas limits) and its gas limit (the sum of
+the gas the txs are expected to use: an Ethereum tx's limit, a local native tx's CheckTx
+gas used, another native tx's limit).
 
 Rules (pure functions of the txs and the committed state, so honest validators agree):
-every tx decodes, no tx appears twice, the gas limits sum to at most the block's, one
-sender's Ethereum nonces strictly increase, and a native tx whose signer has an account in
+every tx decodes, no tx appears twice, the gas limits sum to at most the block's limit on
+gas wanted and the Ethereum txs' to at most its gas limit, one sender's Ethereum nonces
+strictly increase, and a native tx whose signer has an account in
 the committed state carries a valid signature for that account (an Ethereum tx's signature
 is checked by decoding: the sender is recovered from it). A signer without an account yet
 may get one earlier in the block: FinalizeBlock judges its tx.
@@ -35,13 +38,16 @@ SignatureCheck = Callable[[Decoded], bool]
 @dataclass(frozen=True)
 class Limits:
     max_bytes: int  # CometBFT's ``max_tx_bytes`` for the block
-    max_gas: int  # the block gas limit (<= 0: none)
+    max_gas: int  # the block gas limit, on the gas expected to be used (<= 0: none)
     base_fee: int  # wei, the next block's
-    #: This node's budget for a block it proposes (``proposal_max_gas``; <= 0: none): a tx
-    #: that would take the block past it waits for the next one, unless the block is empty.
+    #: This node's budget for a block it proposes (``proposal_max_gas``; <= 0: none), on the
+    #: gas expected to be used: a tx that would take the block past it waits for the next
+    #: one, unless the block is empty.
     budget_gas: int = 0
     #: The most txs this node puts in a block it proposes (``proposal_max_txs``; <= 0: no cap).
     budget_txs: int = 0
+    #: The block's limit on the sum of gas limits (<= 0: ``max_gas``).
+    max_gas_wanted: int = 0
 
 
 def effective_tip(tx: EvmTx, base_fee: int) -> int:
@@ -69,12 +75,15 @@ def build_proposal(
     the pool has replaced; ``nonce_of(sender)`` is the committed nonce."""
     out: list[bytes] = []
     size = gas = spent = 0
+    wanted_cap = limits.max_gas_wanted if limits.max_gas_wanted > 0 else limits.max_gas
 
     def fits(raw: bytes, g: int, cost: int | None = None) -> bool:
-        """Take ``raw`` (gas limit ``g``; ``cost`` against the budget, ``g`` if None)."""
+        """Take ``raw`` (gas limit ``g``; ``cost``: the gas it is expected to use, ``g`` if None)."""
         nonlocal size, gas, spent
         cost = g if cost is None else cost
-        if size + len(raw) > limits.max_bytes or (limits.max_gas > 0 and gas + g > limits.max_gas):
+        if size + len(raw) > limits.max_bytes or (wanted_cap > 0 and gas + g > wanted_cap):
+            return False
+        if limits.max_gas > 0 and spent + cost > limits.max_gas:
             return False
         if limits.budget_gas > 0 and out and spent + cost > limits.budget_gas:
             return False
@@ -137,11 +146,16 @@ def _push(heads: list, slots: dict[int, EvmTx], sender: bytes, nonce: int, order
 
 
 def proposal_fault(
-    raws: Sequence[bytes], decode: Decode, max_gas: int, signed: SignatureCheck = lambda d: True
+    raws: Sequence[bytes],
+    decode: Decode,
+    max_gas: int,
+    signed: SignatureCheck = lambda d: True,
+    max_gas_wanted: int = 0,
 ) -> str | None:
-    """Why ProcessProposal must reject these txs, or None. Oversize txs are judged by
-    FinalizeBlock instead (the size limit is a node's own setting)."""
-    gas = 0
+    """Why ProcessProposal must reject these txs, or None. ``max_gas`` bounds the Ethereum
+    txs' gas limits, ``max_gas_wanted`` (<= 0: ``max_gas``) every tx's. Oversize txs are
+    judged by FinalizeBlock instead (the size limit is a node's own setting)."""
+    gas = evm_gas = 0
     last: dict[bytes, int] = {}
     seen: dict[bytes, int] = {}
     for i, raw in enumerate(raws):
@@ -159,10 +173,14 @@ def proposal_fault(
         gas += tx_gas(d)
         if d.kind == EVM:
             tx = d.tx
+            evm_gas += tx.gas
             prev = last.get(tx.sender)
             if prev is not None and tx.nonce <= prev:
                 return f"tx {i}: nonce {tx.nonce} of 0x{tx.sender.hex()} after nonce {prev}"
             last[tx.sender] = tx.nonce
-    if max_gas > 0 and gas > max_gas:
-        return f"txs' gas limits sum to {gas}, over the block gas limit {max_gas}"
+    if max_gas > 0 and evm_gas > max_gas:
+        return f"Ethereum txs' gas limits sum to {evm_gas}, over the block gas limit {max_gas}"
+    wanted_cap = max_gas_wanted if max_gas_wanted > 0 else max_gas
+    if wanted_cap > 0 and gas > wanted_cap:
+        return f"txs' gas limits sum to {gas}, over the block's limit on gas wanted {wanted_cap}"
     return None

@@ -9,18 +9,16 @@ import threading
 
 import pytest
 
-from abci_app.application.txcodec import TxCodec
 from abci_app.application.txpool.native_local import ALREADY_KNOWN, LocalRefusal, NativeLocalPool
 from abci_app.application.txpool.proposal import Limits, build_proposal
-from abci_app.modules.loader import load_modules
 from ledger import codes
 from pysei_pb.tendermint.abci import types_pb2 as abci
 from tests.support.chain import (
-    EVM_CHAIN_ID,
     GENESIS_SECONDS,
     cosmos_send,
     evm_transfer,
     make_keys,
+    native_codec,
     started_chain,
 )
 
@@ -50,15 +48,8 @@ def test_the_pool_refuses_a_tx_it_holds_and_any_once_full_and_keeps_order():
 
 
 def _build(mempool: list[bytes], local: list[tuple[bytes, int]], limits: Limits) -> list[bytes]:
-    codec = TxCodec(EVM_CHAIN_ID, 1 << 20, _handlers())
+    codec = native_codec()
     return build_proposal(mempool, codec.decode, lambda tx: True, lambda s: 0, limits, local_native=local)
-
-
-def _handlers() -> dict:
-    handlers: dict = {}
-    for m in load_modules(["auth", "bank", "evm"]):
-        handlers.update(m.messages)
-    return handlers
 
 
 def test_local_natives_go_first_in_order_and_a_mempool_copy_is_not_taken_twice():
@@ -74,6 +65,18 @@ def test_a_local_native_counts_its_gas_used_against_the_budget_and_its_limit_aga
     # the block's gas limit counts limits: 3 x 200k > 500k, so two; the first that does
     # not fit ends the sender's run even though none of the rest would fit either
     assert _build([], local, Limits(1 << 20, 500_000, 0)) == [send(0, 0), send(0, 1)]
+
+
+def test_the_limit_on_gas_wanted_counts_limits_and_the_gas_limit_counts_gas_used():
+    local = [(send(0, s), 50_000) for s in range(6)]
+    # gas wanted 1M: five limits of 200k; gas limit 150k: three uses of 50k
+    assert _build([], local, Limits(1 << 20, 150_000, 0, max_gas_wanted=1_000_000)) == [send(0, s) for s in range(3)]
+    assert _build([], local, Limits(1 << 20, 10**9, 0, max_gas_wanted=1_000_000)) == [send(0, s) for s in range(5)]
+    # a mempool native (no gas used known) counts its limit against both
+    mempool = [send(1, 0)]
+    assert _build(mempool, local[:2], Limits(1 << 20, 250_000, 0, max_gas_wanted=10**9)) == [send(0, 0), send(0, 1)]
+    assert _build(mempool, local[:2], Limits(1 << 20, 300_000, 0, max_gas_wanted=10**9)) == [
+        send(0, 0), send(0, 1), send(1, 0)]
 
 
 @pytest.fixture()

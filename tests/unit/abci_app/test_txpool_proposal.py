@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from abci_app.application.txcodec import TxCodec
 from abci_app.application.txpool.proposal import Limits, build_proposal, proposal_fault
-from tests.support.chain import EVM_CHAIN_ID, evm_transfer, make_keys
+from tests.support.chain import EVM_CHAIN_ID, cosmos_send, evm_transfer, make_keys, native_codec
 
 KEYS = make_keys(3, seed="proposal")
 TO = b"\x42" * 20
@@ -72,6 +72,22 @@ def test_process_proposal_rules():
     assert "nonce 1" in proposal_fault([raw(0, 1), raw(0, 1, tip=7)], CODEC.decode, 10**9)
     assert "over the block gas limit 41999" in proposal_fault([raw(0, 0), raw(1, 0)], CODEC.decode, 41_999)
     assert "does not decode" in proposal_fault([raw(0, 0), b"\x02garbage"], CODEC.decode, 10**9)
+
+
+def test_the_limit_on_gas_wanted_bounds_every_limit_and_the_gas_limit_the_ethereum_txs():
+    codec = native_codec()
+    natives = [cosmos_send(KEYS[1], KEYS[2].sei, 1, 1, s) for s in range(3)]  # 200k limit each
+    evm = [raw(0, 0), raw(0, 1)]  # 21k each
+    txs = natives + evm
+    # 642k of limits, 42k of them Ethereum's
+    assert proposal_fault(txs, codec.decode, 42_000, max_gas_wanted=642_000) is None
+    assert proposal_fault(txs, codec.decode, 41_999, max_gas_wanted=10**9) == (
+        "Ethereum txs' gas limits sum to 42000, over the block gas limit 41999")
+    assert proposal_fault(txs, codec.decode, 42_000, max_gas_wanted=641_999) == (
+        "txs' gas limits sum to 642000, over the block's limit on gas wanted 641999")
+    # no limit on gas wanted: the gas limit bounds every limit
+    assert proposal_fault(txs, codec.decode, 641_999) == (
+        "txs' gas limits sum to 642000, over the block's limit on gas wanted 641999")
 
 
 def test_the_proposers_tx_cap_holds_the_rest_for_the_next_block():

@@ -1,6 +1,6 @@
 """An adversarial validator on a real 4-validator localnet: one validator (a test-only
 faulty proposer, ``tests/support/faulty_proposer.py``) adds to every block it proposes an
-undecodable tx, a tx twice, a tx over the block's gas limit, or a native tx with a bad
+undecodable tx, a tx twice, a tx over the block's limit on gas wanted, or a native tx with a bad
 signature (one fault per test). The honest validators reject each such proposal in
 ProcessProposal: while the faulty validator is online and voting, none of its blocks is
 committed, its turns end in a later round with an honest proposer, no honest node stops,

@@ -6,7 +6,8 @@ Faults (each applied to every proposal this node makes, whatever its mempool hol
 - ``reversed``: the honest txs in reverse order (one sender's nonces descending);
 - ``undecodable``: the honest txs plus bytes that are no tx;
 - ``duplicate``: the honest txs plus one signed native tx twice;
-- ``over_gas``: the honest txs plus a native tx whose gas limit is the block's plus one;
+- ``over_gas``: the honest txs plus a native tx whose gas limit is the block's limit on gas
+  wanted (the bound on every tx's limit) plus one;
 - ``bad_signature``: the honest txs plus a native tx of a funded account (the localnet's
   first load account) with one bit of its signature flipped.
 """
@@ -24,7 +25,7 @@ from abci_app.application.app import App
 from abci_app.cosmos_tx.builder import build_and_sign
 from abci_app.node.supervisor import run_start
 from ledger.addresses import sei_address_from_pubkey, to_bech32
-from ledger.context import block_gas_limit
+from ledger.context import block_gas_wanted_limit
 from pysei_pb.cosmos.bank.v1beta1 import tx_pb2 as bank_tx
 from pysei_pb.cosmos.tx.v1beta1.tx_pb2 import TxRaw
 from pysei_pb.tendermint.abci import types_pb2 as abci
@@ -63,7 +64,7 @@ def extra_txs(fault: str, app: App, funded: LoadAccount | None) -> list[bytes]:
         tx = send(STRANGER, 0, 0, chain_id)
         return [tx, tx]
     if fault == "over_gas":
-        return [send(STRANGER, 0, 0, chain_id, gas=block_gas_limit(app.db.read_view()) + 1)]
+        return [send(STRANGER, 0, 0, chain_id, gas=block_gas_wanted_limit(app.db.read_view()) + 1)]
     if fault == "bad_signature":
         assert funded is not None, "bad_signature needs --localnet (a funded account)"
         return [flip_signature(send(funded.privkey, funded.account_number, 0, chain_id))]

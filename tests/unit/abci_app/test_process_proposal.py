@@ -11,7 +11,7 @@ from ledger import accounts, codes
 from ledger.codes import TxError
 from pysei_pb.cosmos.tx.v1beta1.tx_pb2 import TxRaw
 from pysei_pb.tendermint.abci import types_pb2 as abci
-from tests.support.chain import InProcessChain, cosmos_send, evm_transfer, make_keys
+from tests.support.chain import InProcessChain, cosmos_send, evm_transfer, make_keys, started_chain
 
 ACCEPT = abci.ResponseProcessProposal.ACCEPT
 REJECT = abci.ResponseProcessProposal.REJECT
@@ -76,11 +76,8 @@ def test_undecodable_repeated_and_badly_signed_native_txs_are_rejected(tmp_path)
 
 
 def test_native_limits_may_pass_the_gas_limit_up_to_the_limit_on_gas_wanted(tmp_path):
-    keys = make_keys(2)
-    alice, bob = keys
-    with InProcessChain(tmp_path, keys) as chain:  # genesis: gas limit 100M, gas wanted 200M
-        chain.init_chain()
-        chain.block([])
+    alice, bob = keys = make_keys(2)
+    with started_chain(tmp_path, keys) as chain:  # genesis: gas limit 100M, gas wanted 200M
         number = accounts.get_account(chain.app.db.read_view(), alice.sei).number
         sends = [cosmos_send(alice, bob.sei, 1, number, s, gas=60_000_000) for s in range(4)]
         assert process(chain, sends[:3]) == ACCEPT  # 180M of limits
@@ -91,11 +88,8 @@ def test_native_limits_may_pass_the_gas_limit_up_to_the_limit_on_gas_wanted(tmp_
 
 
 def test_the_proposal_this_node_built_is_accepted_without_judging_it_again(tmp_path):
-    keys = make_keys(2)
-    alice, bob = keys
-    with InProcessChain(tmp_path, keys) as chain:
-        chain.init_chain()
-        chain.block([])
+    alice, bob = keys = make_keys(2)
+    with started_chain(tmp_path, keys) as chain:
         txs = [evm_transfer(alice, bob.evm, 1, n) for n in range(2)]
         request = abci.RequestPrepareProposal(txs=txs, max_tx_bytes=1 << 20, height=chain.height + 1)
         built = list(chain.app.prepare_proposal(request).txs)

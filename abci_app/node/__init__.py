@@ -8,8 +8,9 @@
   of a node home
 * ``cometbft_front.py``  the node serving CometBFT's RPC address: broadcasts admitted locally
   on a lone validator, the rest passed to CometBFT on a private port; ``native_decoder.py``
-  decodes its batches in a helper; ``front_process.py`` runs it in a process of its own
-  instead (``cosmos_front_process``: the node admits each decoded batch);
+  decodes its batches in a helper when it runs in the node process; ``front_process.py``
+  runs it in a process of its own (``cosmos_front_process``, the default: the node admits
+  each decoded batch);
   ``cometbft_front_service.py`` plans the ports before CometBFT starts and runs it
 * ``evm_rpc_service.py``, ``cosmos_rest_service.py``, ``cosmos_grpc_service.py``,
   ``explorer_service.py``  each builds one service from ``app.toml`` (or none)

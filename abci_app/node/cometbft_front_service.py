@@ -4,8 +4,9 @@
 serves config.toml's ``rpc.laddr`` (a TCP address, ``cosmos_tx_intake`` not ``mempool``)
 and picks the private loopback port CometBFT's own RPC moves to (``--rpc.laddr``).
 ``front_service(node)`` returns the service for the plan ``pysei start`` made, or None:
-the front in a process of its own (``front_process.py``, ``cosmos_front_process``), or in a
-thread of the node process with the native decoder's helper (``native_decoder.py``).
+the front in a process of its own (``front_process.py``, ``cosmos_front_process``, the
+default), or in a thread of the node process with the native decoder's helper
+(``native_decoder.py``).
 """
 
 from __future__ import annotations

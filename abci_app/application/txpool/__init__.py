@@ -10,8 +10,10 @@ makes it behave like geth's pool with the three hooks ABCI 2.0 gives it:
 * Recheck (after every Commit) evicts what a block used, replaced txs and queued txs
   whose gap stayed unfilled for ``txpool_queue_ttl_blocks`` (counted in heights).
 * PrepareProposal orders each sender's txs by nonce, leaves gapped ones for later and
-  picks senders by effective tip; ProcessProposal rejects what a correct proposer never
-  builds (``proposal.py``).
+  picks senders by effective tip, within the block's two gas limits and this node's
+  budgets; ProcessProposal rejects what a correct proposer never builds (``proposal.py``).
+  When the proposal is built (waiting while this node's own intake is taking txs) and how
+  many txs it may hold for its execution time: ``pacing.py``.
 
 ::
 

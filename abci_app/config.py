@@ -86,8 +86,8 @@ class AppConfig:
     proposal_max_exec_ms: int = 200
     #: PrepareProposal waits until ``proposal_interval_ms`` after the last block was decided
     #: while txs are still arriving into this node's own pools, and goes once none came for
-    #: ``proposal_idle_ms`` or ``proposal_max_txs`` are held (an idle chain waits the whole
-    #: interval). With CometBFT's commit pause at 100 ms, blocks come as often as with a
+    #: ``proposal_idle_ms`` or a block's worth is held (the caps above; an idle chain waits
+    #: the whole interval). With CometBFT's commit pause at 100 ms, blocks come as often as with a
     #: 250 ms pause under a steady load and on an idle chain, while a burst's last txs are
     #: proposed ~20 ms after they arrive (``abci_app/application/txpool/pacing.py``).
     proposal_interval_ms: int = 250
@@ -111,9 +111,9 @@ class AppConfig:
     #: 1.11x faster end to end now that a block takes 1,000 of them; single-tx requests
     #: (cosmjs's way) went 0.95x.
     cosmos_front_process: bool = True
-    #: A front in the node process (``cosmos_front_process = false``) decodes the native txs of a broadcast batch
-    #: (8 or more) in a helper process (``abci_app/node/native_decoder.py``) instead of its
-    #: own thread.
+    #: A front in the node process (``cosmos_front_process = false``) decodes the native txs
+    #: of a broadcast batch (8 or more) in a helper process
+    #: (``abci_app/node/native_decoder.py``) instead of its own thread.
     cosmos_decode_helper: bool = True
     log_level: str = "info"
     modules: list[str] = field(

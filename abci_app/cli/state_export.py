@@ -1,10 +1,11 @@
 """``pysei export``: the chain state at a height as a CometBFT genesis document.
 
 Each enabled module's ``export_genesis`` reads SeiDB at that height and fills its section of
-``app_state`` (the core fills the block parameters' section); the rest of the document (consensus params, validators, genesis time) comes
-from the node's own ``genesis.json``, so a node initialised with the output and the same
-modules starts at height 1 with the exported balances, accounts, EVM code and storage. A
-module with a ``genesis_validators`` hook supplies the validator set instead.
+``app_state`` (the core fills the block parameters' section); the rest of the document
+(consensus params, validators, genesis time) comes from the node's own ``genesis.json``, so a
+node initialised with the output and the same modules starts at height 1 with the exported
+balances, accounts, EVM code and storage. A module with a ``genesis_validators`` hook
+supplies the validator set instead.
 
 The state is read through ``SeiDB.read_view`` when the node is stopped; while it runs, the
 store is locked by the node and is read through a RocksDB secondary instance instead.

@@ -8,7 +8,8 @@ it, even after the last tx of a burst. Instead the pause is short and PreparePro
 waits until ``proposal_interval_ms`` after the last block was decided (FinalizeBlock began):
 the cadence under a steady load and on an idle chain is the same, while a burst's last txs
 are proposed once the intake has been quiet for ``proposal_idle_ms``, and a block's worth of
-txs (``proposal_max_txs``) is proposed at once. Only arrivals into this node's own pools
+txs (``proposal_max_txs``, or ``block_cap``'s share of ``proposal_max_exec_ms``) is proposed
+at once. Only arrivals into this node's own pools
 count (its JSON-RPC and CometBFT RPC intakes): CometBFT's mempool hands PrepareProposal its
 txs when it calls, so waiting adds none of those.
 

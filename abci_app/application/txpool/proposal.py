@@ -50,6 +50,11 @@ class Limits:
     max_gas_wanted: int = 0
 
 
+def _wanted_cap(max_gas: int, max_gas_wanted: int) -> int:
+    """The bound on the sum of gas limits: ``max_gas_wanted``, or the gas limit without one."""
+    return max_gas_wanted if max_gas_wanted > 0 else max_gas
+
+
 def effective_tip(tx: EvmTx, base_fee: int) -> int:
     return min(tx.max_priority_fee_per_gas, tx.max_fee_per_gas - base_fee)
 
@@ -75,7 +80,7 @@ def build_proposal(
     the pool has replaced; ``nonce_of(sender)`` is the committed nonce."""
     out: list[bytes] = []
     size = gas = spent = 0
-    wanted_cap = limits.max_gas_wanted if limits.max_gas_wanted > 0 else limits.max_gas
+    wanted_cap = _wanted_cap(limits.max_gas, limits.max_gas_wanted)
 
     def fits(raw: bytes, g: int, cost: int | None = None) -> bool:
         """Take ``raw`` (gas limit ``g``; ``cost``: the gas it is expected to use, ``g`` if None)."""
@@ -180,7 +185,7 @@ def proposal_fault(
             last[tx.sender] = tx.nonce
     if max_gas > 0 and evm_gas > max_gas:
         return f"Ethereum txs' gas limits sum to {evm_gas}, over the block gas limit {max_gas}"
-    wanted_cap = max_gas_wanted if max_gas_wanted > 0 else max_gas
+    wanted_cap = _wanted_cap(max_gas, max_gas_wanted)
     if wanted_cap > 0 and gas > wanted_cap:
         return f"txs' gas limits sum to {gas}, over the block's limit on gas wanted {wanted_cap}"
     return None

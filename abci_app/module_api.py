@@ -110,6 +110,10 @@ class MsgHandler:
     #: True: ``execute`` also gets the tx's ``GasMeter`` and consumes the gas of its work
     #: (beyond the flat ``gas``); the tx's ``gas_used`` includes it.
     metered: bool = False
+    #: True: ``execute`` reads nothing of the block context (height, time, hash, proposer),
+    #: so a CheckTx of it is a function of the state it read and can be replayed from that
+    #: (``abci_app.application.txpool.replay``).
+    context_free: bool = False
     #: The message's legacy amino JSON form ``{"type": amino name, "value": {...}}`` for
     #: SIGN_MODE_LEGACY_AMINO_JSON (see ``abci_app.cosmos_tx.amino``); None: that mode is refused.
     amino: Callable[[Any], Mapping[str, Any]] | None = None

@@ -310,7 +310,9 @@ class App:
             with self.check.lock:
                 if staged is not None:
                     self.check.last_time_ns = staged[0].time_ns
-                self.check.reset()
+                # block 1 also committed the genesis state, which its outcome leaves out
+                changed = staged[1].changeset if staged is not None and staged[0].height > 1 else None
+                self.check.reset(changed)
                 committed = self.db.read_view()
                 included = {tx.hash for tx in staged[0].decoded if isinstance(tx, EvmTx)} if staged else set()
                 self.pool.on_commit(self.db.last_height(), lambda sender: read_nonce(committed, sender), included)

@@ -10,7 +10,8 @@ recheck then replays the mempool and drops what became invalid.
 ``check_local`` admits an Ethereum tx handed over by this node's JSON-RPC straight into
 the pool as a local tx (no CometBFT round trip, no mempool): this node proposes it.
 ``admit_local`` does the same for any tx broadcast through this node's CometBFT RPC front
-(native txs go to ``native_local``, replayed onto the check state after each commit).
+(native txs go to ``native_local``, put back on the check state after each commit from what
+their checks read where that still holds: ``txpool/replay.py``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from abci_app.application.txpool.admission import check_evm
 from abci_app.application.txpool.native_local import ALREADY_KNOWN, LocalRefusal, NativeLocalPool
 from abci_app.application.txpool.pacing import ProposalPacing
 from abci_app.application.txpool.pool import TxPool
+from abci_app.application.txpool.replay import CheckRecord, HeldChecks, RecordingView
 from abci_app.cosmos_tx.associate import execute_associate
 from abci_app.cosmos_tx.execute import execute_cosmos_tx
 from evm_bridge.api import EvmTx
@@ -32,7 +34,7 @@ from ledger import accounts, codes
 from ledger.codes import TxError
 from ledger.context import BlockContext, make_context
 from pysei_pb.tendermint.abci import types_pb2 as abci
-from store.api import Database
+from store.api import ChangeSet, Database
 from store.overlay import Overlay
 
 _VERIFIED_CACHE = 100_000
@@ -76,13 +78,17 @@ class CheckState:
         self._ctx: BlockContext | None = None
         #: tx hash -> account number its signature was verified against.
         self._verified: OrderedDict[bytes, int] = OrderedDict()
+        #: What the checks of the held local native txs read and wrote (``_replay_local``).
+        self.held = HeldChecks()
 
-    def reset(self) -> None:
+    def reset(self, changed: ChangeSet | None = None) -> None:
         """After a commit: the next check starts from the committed state, with the held
-        local native txs replayed on it (``_view``)."""
+        local native txs put back on it (``_view``). ``changed``: every key the commit
+        wrote (None: not known; every held tx's check then runs again)."""
         with self.lock:
             self.view = None
             self._ctx = None
+            self.held.committed(changed)
 
     def verified_account(self, decoded: Decoded) -> int:
         """The account number ``decoded``'s signature was verified against, or -1."""
@@ -120,8 +126,7 @@ class CheckState:
     def _view(self) -> Overlay:
         if self.view is None:
             self.view = Overlay(self.db.read_view())
-            if len(self.native_local):
-                self._replay_local(self.view)
+            self._replay_local(self.view)
         return self.view
 
     def _context(self, view: Overlay) -> BlockContext:
@@ -145,7 +150,10 @@ class CheckState:
                 except TxError as e:
                     return _refused(e)
                 return abci.ResponseCheckTx(code=codes.OK, gas_wanted=gas_wanted)
-            return self._check_native(decoded, view)
+            res, record = self._check_native(decoded, view)
+            if record is not None:  # a tx not held here: its effects are not replayed
+                self.held.foreign(record.writes)
+            return res
 
     def admit_local(self, raw: bytes) -> abci.ResponseCheckTx:
         """Admit a tx handed over by this node's CometBFT RPC front as a local tx: an
@@ -168,44 +176,65 @@ class CheckState:
             why = self.native_local.refusal(decoded.hash)
             if why is not None:
                 raise LocalRefusal(why)
-            res = self._check_native(decoded, self._view())
-            if res.code == codes.OK:
+            view = self._view()
+            res, record = self._check_native(decoded, view)
+            if record is not None:
                 self.native_local.add(decoded.hash, raw, res.gas_used)
+                self.held.admitted(decoded.hash, record)
             return res
 
-    def _check_native(self, decoded: Decoded, view: Overlay) -> abci.ResponseCheckTx:
-        """CheckTx of a native tx; on success its effects (sequence, fee) stay in ``view``."""
-        scratch = Overlay(view)
+    def _check_native(self, decoded: Decoded, view: Overlay) -> tuple[abci.ResponseCheckTx, CheckRecord | None]:
+        """CheckTx of a native tx; on success its effects (sequence, fee) stay in ``view``,
+        and the record of what it read and wrote comes with the answer."""
+        scratch = RecordingView(view)
         ctx = self._context(view)
         try:
             if decoded.kind == ASSOCIATE:
                 result = execute_associate(decoded.tx, scratch)
                 if result.code != codes.OK:
-                    return abci.ResponseCheckTx(code=result.code, log=result.log)
+                    return abci.ResponseCheckTx(code=result.code, log=result.log), None
                 gas_wanted = gas_used = 0
             else:
                 result = self._check_cosmos(decoded, scratch, ctx)
                 gas_used, gas_wanted = result.gas_used, result.gas_wanted
                 if result.code != codes.OK:
                     return abci.ResponseCheckTx(code=result.code, log=result.log, codespace=result.codespace,
-                                                gas_wanted=gas_wanted, gas_used=gas_used)
+                                                gas_wanted=gas_wanted, gas_used=gas_used), None
         except TxError as e:
-            return _refused(e)
+            return _refused(e), None
+        record = CheckRecord.of(scratch, _check_context(ctx), self._replayable(decoded))
         scratch.flush()
-        return abci.ResponseCheckTx(code=codes.OK, gas_wanted=gas_wanted, gas_used=gas_used)
+        return abci.ResponseCheckTx(code=codes.OK, gas_wanted=gas_wanted, gas_used=gas_used), record
+
+    def _replayable(self, decoded: Decoded) -> bool:
+        """Whether ``decoded``'s check depends only on what it reads and ``_check_context``:
+        no timeout height, and only messages whose handlers read nothing else of the block
+        context (``MsgHandler.context_free``; an address association reads none)."""
+        if decoded.kind == ASSOCIATE:
+            return True
+        tx = decoded.tx
+        if tx.timeout_height:
+            return False
+        for type_url, _ in tx.msgs:
+            handler = self.handlers.get(type_url)
+            if handler is None or not handler.context_free:
+                return False
+        return True
 
     def _replay_local(self, view: Overlay) -> None:
-        """Put the held local native txs' effects into a fresh check state, in order; drop
-        those that no longer pass (a block used their sequence or spent their funds)."""
-        gone = []
-        for tx_hash, raw in self.native_local.items():
+        """Put the held local native txs' effects into a fresh check state, in order: as
+        their checks recorded them where what they read is unchanged, else by checking them
+        again; drop those that no longer pass (a block used their sequence or spent their
+        funds)."""
+
+        def rerun(tx_hash: bytes, raw: bytes) -> CheckRecord | None:
             try:
                 decoded = self.codec.decode(raw)
             except TxError:
-                gone.append(tx_hash)
-                continue
-            if self._check_native(decoded, view).code != codes.OK:
-                gone.append(tx_hash)
+                return None
+            return self._check_native(decoded, view)[1]
+
+        gone = self.held.replay(view, self.native_local.items(), _check_context(self._context(view)), rerun)
         self.native_local.drop(gone)
 
     def _check_cosmos(self, decoded: Decoded, view: Overlay, ctx: BlockContext):
@@ -218,6 +247,12 @@ class CheckState:
             if acc is not None:
                 self._remember_verified(decoded.hash, acc.number)
         return result
+
+
+def _check_context(ctx: BlockContext) -> tuple[str, int, int]:
+    """The fields of the block context a replayable check reads (the ante step's chain id,
+    gas limit and minimum gas price)."""
+    return ctx.chain_id, ctx.gas_limit, ctx.min_gas_price_usei
 
 
 def _refused(e: TxError) -> abci.ResponseCheckTx:

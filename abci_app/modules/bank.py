@@ -203,6 +203,7 @@ def module() -> Module:
         validate=_validate_send,
         execute=_send,
         gas=SEND_GAS,
+        context_free=True,
         amino=_send_amino,
     )
     return Module(

@@ -7,7 +7,7 @@ from __future__ import annotations
 import gc
 import weakref
 
-from store.gc_policy import BUSY_FACTOR, FULL_AFTER_GROWTH_PERCENT, GcPolicy
+from store.gc_policy import BUSY_FACTOR, FULL_AFTER_GROWTH_PERCENT, RECOUNT_STEPS, GcPolicy
 
 
 class Node:
@@ -131,5 +131,35 @@ def test_objects_frozen_then_freed_do_not_count_as_growth() -> None:
         assert ref() is not None and _frozen([ref()])  # counted for real: no growth, no collection
         kept = _grow(policy, base * FULL_AFTER_GROWTH_PERCENT // 100 + 10, txs=0)  # real growth
         assert ref() is None and _frozen(kept)
+    finally:
+        gc.unfreeze()
+
+
+def test_a_count_that_found_too_little_growth_waits_for_more_before_the_next(monkeypatch) -> None:
+    policy, base = _settled()
+    threshold = base * FULL_AFTER_GROWTH_PERCENT // 100
+    step = threshold // RECOUNT_STEPS
+    counts = []
+    real_count = gc.get_freeze_count
+
+    def counting() -> int:
+        counts.append(1)
+        return real_count()
+
+    monkeypatch.setattr(gc, "get_freeze_count", counting)
+    try:
+        kept = _grow(policy, threshold - step, txs=0)  # real growth a step under the threshold
+        for size in (step // 2, step // 2 + 10):  # frozen, then freed: the estimate passes
+            transient = _grow(policy, size, txs=0)
+            del transient
+        assert len(counts) == 1  # counted: too little growth
+        for _ in range(2):  # two thirds of a step more: past the threshold, not a step past the count
+            transient = _grow(policy, step // 3, txs=0)
+            del transient
+        assert len(counts) == 1
+        transient = _grow(policy, step // 2, txs=0)  # past a step: counted again
+        del transient
+        assert len(counts) == 2
+        assert _frozen(kept)
     finally:
         gc.unfreeze()

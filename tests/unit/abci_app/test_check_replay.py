@@ -1,0 +1,201 @@
+"""Putting the held local native txs back on the check state after a commit from their
+checks' records (``txpool/replay.py``): the check state and the txs dropped are those of
+checking every held tx again (the oracle: a second ``CheckState`` over the same state whose
+records are unknown), and a tx whose reads a block left alone is not checked again."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from abci_app.application.checktx import CheckState
+from abci_app.application.txpool.native_local import NativeLocalPool
+from abci_app.application.txpool.replay import CheckRecord, HeldChecks, RecordingView
+from ledger import accounts, codes
+from store.api import ChangeSet
+from store.overlay import EmptyView, Overlay
+from tests.support.chain import cosmos_send, evm_transfer, make_keys, started_chain
+
+KEYS = make_keys(4, seed="check-replay")
+BALANCE = 10**15  # usei each key holds at genesis (tests.support.chain.InProcessChain)
+FEE = 2_000
+
+
+def sha(raw: bytes) -> bytes:
+    return hashlib.sha256(raw).digest()
+
+
+def send(key: int, seq: int, to: int, amount: int = 1) -> bytes:
+    return cosmos_send(KEYS[key], KEYS[to].sei, amount, key, seq)
+
+
+def replayed_by_checking_again(chain, held: list[tuple[bytes, bytes]]) -> tuple[dict, list[bytes]]:
+    """The oracle: the check state and held hashes after checking every held tx again."""
+    app, check = chain.app, chain.app.check
+    pool = NativeLocalPool()
+    for tx_hash, raw in held:
+        pool.add(tx_hash, raw, 0)
+    oracle = CheckState(app.db, check.codec, app.pool, check.handlers, pool, chain_id=check.chain_id,
+                        evm_chain_id=check.evm_chain_id, min_gas_price=check.min_gas_price)
+    oracle.last_time_ns = check.last_time_ns
+    view = oracle._view()
+    assert oracle.held.applied == 0
+    return dict(view.layer), [h for h, _ in pool.items()]
+
+
+def replayed(chain) -> tuple[dict, list[bytes]]:
+    view = chain.app.check._view()
+    return dict(view.layer), [h for h, _ in chain.app.native_local.items()]
+
+
+@pytest.fixture()
+def chain(tmp_path):
+    with started_chain(tmp_path, KEYS) as c:
+        yield c
+
+
+def test_held_txs_whose_reads_a_block_left_alone_are_applied_not_checked_again(chain):
+    check = chain.app.check
+    txs = {k: [send(k, s, to=3) for s in range(3)] for k in range(3)}
+    for s in range(3):
+        for k in range(3):
+            assert check.admit_local(txs[k][s]).code == codes.OK
+    held = chain.app.native_local.items()
+    chain.block([txs[0][0]])  # sender 0's first send: its account and balance take the values checked
+    expected = replayed_by_checking_again(chain, held[1:])
+    assert replayed(chain) == expected
+    assert (check.held.applied, check.held.rerun) == (8, 0)
+    # the next admission sees the replayed state: sequence 3 is next for every sender
+    assert [check.admit_local(send(k, 3, to=3)).code for k in range(3)] == [codes.OK] * 3
+
+
+def test_a_block_that_changed_what_a_held_tx_read_makes_it_checked_again(chain):
+    check = chain.app.check
+    assert check.admit_local(send(0, 0, to=3)).code == codes.OK
+    assert check.admit_local(send(1, 0, to=3)).code == codes.OK
+    assert check.admit_local(send(1, 1, to=3)).code == codes.OK
+    held = chain.app.native_local.items()
+    # another tx at sender 1's sequence 0 (a larger amount): the held one at 0 is gone, and
+    # the one at 1 read another balance, so it is checked again (and passes)
+    chain.block([send(1, 0, to=2, amount=5)])
+    expected = replayed_by_checking_again(chain, held)
+    assert replayed(chain) == expected
+    assert expected[1] == [sha(send(0, 0, to=3)), sha(send(1, 1, to=3))]
+    assert (check.held.applied, check.held.rerun) == (1, 2)
+
+
+@pytest.mark.parametrize("included", [False, True], ids=["dropped", "included-and-failed"])
+def test_a_held_tx_whose_writes_are_gone_makes_those_who_read_them_checked_again(chain, included):
+    """Sender 0's large send to key 1 no longer passes once an EVM transfer drained sender 0:
+    dropped at the replay, or included in the block where its message failed. Either way key
+    1's balance holds what it held before it, and sender 2's send, which read key 1's
+    balance after it, is checked again."""
+    check = chain.app.check
+    large, small = send(0, 0, to=1, amount=BALANCE // 2), send(2, 0, to=1)
+    assert [check.admit_local(r).code for r in (large, small)] == [codes.OK, codes.OK]
+    held = chain.app.native_local.items()
+    drain = evm_transfer(KEYS[0], KEYS[3].evm, BALANCE * 3 // 4 * 10**12, 0)
+    results = chain.block([drain, large] if included else [drain]).tx_results
+    assert [r.code for r in results] == ([codes.OK, codes.INSUFFICIENT_FUNDS] if included else [codes.OK])
+    expected = replayed_by_checking_again(chain, held)
+    assert replayed(chain) == expected
+    assert expected[1] == [sha(small)]
+    assert (check.held.applied, check.held.rerun) == (0, 1 if included else 2)
+
+
+def test_a_tx_checked_through_the_mempool_path_marks_what_it_wrote(chain):
+    """A held tx that read what a mempool tx's check wrote is checked again: the mempool tx
+    is not put back before it (CometBFT rechecks it later)."""
+    check = chain.app.check
+    assert check.admit_local(send(0, 0, to=3)).code == codes.OK
+    assert chain.check(send(1, 0, to=3)).code == codes.OK  # not held here
+    assert check.admit_local(send(1, 1, to=3)).code == codes.OK  # read the mempool tx's sequence
+    held = chain.app.native_local.items()
+    chain.block([])
+    expected = replayed_by_checking_again(chain, held)
+    assert replayed(chain) == expected
+    assert expected[1] == [sha(send(0, 0, to=3))]
+    assert (check.held.applied, check.held.rerun) == (1, 1)
+
+
+def test_a_state_change_no_change_set_describes_checks_every_held_tx_again(chain):
+    check = chain.app.check
+    for s in range(2):
+        assert check.admit_local(send(0, s, to=3)).code == codes.OK
+    check.reset()  # e.g. a state sync
+    check._view()
+    assert (check.held.applied, check.held.rerun) == (0, 2)
+
+
+def test_a_check_that_iterated_a_range_or_reads_the_block_is_never_replayed_from_its_record():
+    base = Overlay(EmptyView())
+    base.set("bank", b"a", b"1")
+    view = RecordingView(base)
+    assert view.get("bank", b"a") == b"1" and view.get("bank", b"b") is None
+    view.set("bank", b"b", b"2")
+    assert view.get("bank", b"b") == b"2"  # its own write: not a read
+    record = CheckRecord.of(view, ("c", 1, 0), replayable=True)
+    assert (record.reads, record.writes, record.replayable) == (
+        {("bank", b"a"): b"1", ("bank", b"b"): None}, {("bank", b"b"): b"2"}, True)
+    list(view.iterate("bank", None, None))
+    assert not CheckRecord.of(view, ("c", 1, 0), replayable=True).replayable
+
+    held = HeldChecks()
+    held.admitted(b"t", record)
+    held.committed(ChangeSet({}))
+    fresh = Overlay(base)
+    reruns = []
+    assert held.replay(fresh, [(b"t", b"raw")], ("c", 1, 0), lambda h, raw: reruns.append(h)) == []
+    assert (reruns, fresh.layer) == ([], {("bank", b"b"): b"2"})
+    # another check context (a new gas limit): checked again, and gone when it fails there
+    held.committed(ChangeSet({}))
+    assert held.replay(Overlay(base), [(b"t", b"raw")], ("c", 2, 0), lambda h, raw: reruns.append(h)) == [b"t"]
+    assert reruns == [b"t"]
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 2**32 - 1))
+def test_replay_equals_checking_every_held_tx_again(tmp_path_factory, seed):
+    """Random admissions (some refused), blocks taking a prefix of the held txs, conflicting
+    sends, EVM transfers draining a sender and mempool-path checks: after every commit the
+    check state and the held txs are the oracle's."""
+    rng = random.Random(seed)
+    with started_chain(tmp_path_factory.mktemp("replay"), KEYS) as chain:
+        check, local = chain.app.check, chain.app.native_local
+        next_seq = [0] * len(KEYS)  # the next sequence per sender, as the check state sees it
+        evm_nonce = [0] * len(KEYS)
+        for _ in range(5):
+            for _ in range(rng.randrange(1, 12)):
+                k = rng.randrange(3)
+                amount = rng.choice([1, 7, BALANCE // 4])
+                raw = send(k, next_seq[k], to=rng.randrange(4), amount=amount)
+                if rng.random() < 0.15:  # through CometBFT's mempool path, not held
+                    ok = chain.check(raw).code == codes.OK
+                else:
+                    ok = check.admit_local(raw).code == codes.OK
+                next_seq[k] += ok
+            held = local.items()
+            block = [raw for _, raw in held[: rng.randrange(len(held) + 1)]]
+            if rng.random() < 0.4:  # a conflicting send at the committed sequence of a sender
+                k = rng.randrange(3)
+                committed = chain.app.db.read_view()
+                acc = accounts.get_account(committed, KEYS[k].sei)
+                block.insert(0, send(k, acc.sequence, to=3, amount=rng.choice([2, BALANCE // 2])))
+            if rng.random() < 0.3:  # an EVM transfer draining most of a sender's funds
+                k = rng.randrange(3)
+                drain = evm_transfer(KEYS[k], KEYS[3].evm, BALANCE * 10**12 // 2, evm_nonce[k])
+                block.insert(rng.randrange(len(block) + 1), drain)
+                evm_nonce[k] += 1
+            chain.block(block)
+            expected = replayed_by_checking_again(chain, held)
+            assert replayed(chain) == expected
+            next_seq = _next_sequences(chain)
+
+
+def _next_sequences(chain) -> list[int]:
+    view = chain.app.check._view()
+    return [accounts.get_account(view, k.sei).sequence for k in KEYS]

@@ -32,11 +32,13 @@ Why it is driven at all (measured):
   not counted), O(1). That count also holds objects freed since (a tx pool's entries,
   freed once a block includes them), so once it passes the threshold the frozen objects
   are counted for real (``gc.get_freeze_count`` walks them, ~9 ms per million), and the
-  count restarts from there when they did not grow enough. It is counted again only once
-  the estimate grew by another ``1/RECOUNT_STEPS`` of the threshold: near the threshold,
-  with about as many frozen objects freed as frozen, the estimate passed at every block,
-  and counting at every block (~40 ms for 4.5M objects) was 3-5 % of the app process's
-  GIL samples in the bench's mix load.
+  count restarts from there when they did not grow enough. A block with txs counts only
+  once the estimate passed ``BUSY_FACTOR`` times the threshold (below that it would not
+  collect anyway), and a count that found too little growth is repeated only once the
+  estimate grew by another ``1/RECOUNT_STEPS`` of the threshold: near the threshold, with
+  about as many frozen objects freed as frozen, the estimate passed at every block, and
+  the count at every loaded block (tens of ms for millions of objects) was 3-5 % of the
+  app process's GIL samples in the bench's mix load.
 * The full collection waits for a block without txs (the node is idle, nothing waits on
   that block's end) unless the frozen objects grew ``BUSY_FACTOR`` times the threshold:
   full collections inside loaded blocks were 10 % of the app process's GIL samples in the
@@ -110,15 +112,18 @@ class GcPolicy:
         threshold = self._frozen_after_full * self.growth_percent
         if self._frozen_since * 100 <= threshold:
             return False
-        if not self._counted_over:  # the estimate passed: count for real
-            if self._frozen_since <= self._recount_at:
-                return False
-            self._frozen_since = max(0, gc.get_freeze_count() - self._frozen_after_full)
-            if self._frozen_since * 100 <= threshold:
-                self._recount_at = self._frozen_since + threshold // (100 * RECOUNT_STEPS)
-                return False
+        if self._counted_over:  # the real growth passed the threshold
+            return txs == 0 or self._frozen_since * 100 > threshold * BUSY_FACTOR
+        # count for real once the estimate passed what this block would collect at
+        due_at = threshold if txs == 0 else threshold * BUSY_FACTOR
+        if self._frozen_since * 100 <= due_at or self._frozen_since <= self._recount_at:
+            return False
+        self._frozen_since = max(0, gc.get_freeze_count() - self._frozen_after_full)
+        if self._frozen_since * 100 > threshold:
             self._counted_over = True
-        return txs == 0 or self._frozen_since * 100 > threshold * BUSY_FACTOR
+            return self._frozen_since * 100 > due_at
+        self._recount_at = self._frozen_since + threshold // (100 * RECOUNT_STEPS)
+        return False
 
     def full_collection(self) -> None:
         """Thaw everything, free every unreachable cycle, freeze the survivors."""

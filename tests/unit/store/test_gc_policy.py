@@ -163,3 +163,26 @@ def test_a_count_that_found_too_little_growth_waits_for_more_before_the_next(mon
         assert _frozen(kept)
     finally:
         gc.unfreeze()
+
+
+def test_a_loaded_block_counts_for_real_only_past_the_busy_factor(monkeypatch) -> None:
+    policy, base = _settled()
+    threshold = base * FULL_AFTER_GROWTH_PERCENT // 100
+    counts = []
+    real_count = gc.get_freeze_count
+
+    def counting() -> int:
+        counts.append(1)
+        return real_count()
+
+    monkeypatch.setattr(gc, "get_freeze_count", counting)
+    try:
+        for _ in range(BUSY_FACTOR):  # frozen, then freed: the estimate passes the threshold
+            transient = _grow(policy, threshold // 2, txs=500)
+            del transient
+        assert counts == []  # loaded blocks: under the busy factor, no count
+        with policy.block(txs=0):
+            pass
+        assert len(counts) == 1  # a block without txs counts (and finds too little growth)
+    finally:
+        gc.unfreeze()

@@ -24,5 +24,5 @@ makes it behave like geth's pool with the three hooks ABCI 2.0 gives it:
 Native (Cosmos) txs keep Cosmos SDK sequence semantics: in order only. Those broadcast
 through this node's CometBFT RPC front on a lone validator are held here only
 (``native_local.py``): proposed first in admission order, replayed on the check state after
-every Commit.
+every Commit, from what their checks read and wrote where that still holds (``replay.py``).
 """

@@ -83,6 +83,10 @@ class CheckRecord:
         return True
 
 
+#: Commits whose change sets are kept for the next replay; past this the held txs all run
+#: again (a node that took no tx for that long).
+MAX_PENDING_CHANGES = 64
+
 #: Runs a held tx's check again on the view (its writes kept there when it passes);
 #: returns its new record, or None when it no longer passes.
 Rerun = Callable[[bytes, bytes], "CheckRecord | None"]
@@ -111,10 +115,15 @@ class HeldChecks:
 
     def committed(self, changeset: ChangeSet | None) -> None:
         """A new state was committed: ``changeset`` holds every key it wrote (None: not
-        known, e.g. a state sync; every held tx then runs again)."""
-        if changeset is None:
+        known, e.g. a state sync; every held tx then runs again). Kept until the next
+        replay: none while nothing is held, and past ``MAX_PENDING_CHANGES`` commits
+        without a replay (no check came) the held txs all run again instead."""
+        if not self._records:
+            return
+        if changeset is None or len(self._changed) >= MAX_PENDING_CHANGES:
             self._unknown = True
-        else:
+            self._changed = []
+        elif not self._unknown:
             self._changed.append(changeset)
 
     def replay(self, view: Overlay, held: Sequence[tuple[bytes, bytes]], context: Hashable,

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from abci_app.application.checktx import CheckState
 from abci_app.application.txpool.native_local import NativeLocalPool
-from abci_app.application.txpool.replay import CheckRecord, HeldChecks, RecordingView
+from abci_app.application.txpool.replay import MAX_PENDING_CHANGES, CheckRecord, HeldChecks, RecordingView
 from ledger import accounts, codes
 from store.api import ChangeSet
 from store.overlay import EmptyView, Overlay
@@ -199,3 +199,18 @@ def test_replay_equals_checking_every_held_tx_again(tmp_path_factory, seed):
 def _next_sequences(chain) -> list[int]:
     view = chain.app.check._view()
     return [accounts.get_account(view, k.sei).sequence for k in KEYS]
+
+
+@pytest.mark.parametrize(("commits", "reruns"), [(MAX_PENDING_CHANGES, 0), (MAX_PENDING_CHANGES + 1, 1)])
+def test_change_sets_are_kept_for_a_bounded_number_of_commits_without_a_replay(commits, reruns):
+    base = Overlay(EmptyView())
+    view = RecordingView(base)
+    view.set("bank", b"a", b"1")
+    held = HeldChecks()
+    held.committed(ChangeSet({"bank": ((b"a", b"0"),)}))  # nothing held: not kept
+    held.admitted(b"t", CheckRecord.of(view, "c", replayable=True))
+    for _ in range(commits):
+        held.committed(ChangeSet({}))
+    ran = []
+    held.replay(Overlay(base), [(b"t", b"raw")], "c", lambda h, raw: ran.append(h))
+    assert (len(ran), held.applied) == (reruns, 1 - reruns)

@@ -135,11 +135,10 @@ def test_objects_frozen_then_freed_do_not_count_as_growth() -> None:
         gc.unfreeze()
 
 
-def test_a_count_that_found_too_little_growth_waits_for_more_before_the_next(monkeypatch) -> None:
-    policy, base = _settled()
-    threshold = base * FULL_AFTER_GROWTH_PERCENT // 100
-    step = threshold // RECOUNT_STEPS
-    counts = []
+def _counted_freeze_counts(monkeypatch) -> list[int]:
+    """From now on each real count of the frozen objects (``gc.get_freeze_count``) appends
+    to the list returned."""
+    counts: list[int] = []
     real_count = gc.get_freeze_count
 
     def counting() -> int:
@@ -147,6 +146,14 @@ def test_a_count_that_found_too_little_growth_waits_for_more_before_the_next(mon
         return real_count()
 
     monkeypatch.setattr(gc, "get_freeze_count", counting)
+    return counts
+
+
+def test_a_count_that_found_too_little_growth_waits_for_more_before_the_next(monkeypatch) -> None:
+    policy, base = _settled()
+    threshold = base * FULL_AFTER_GROWTH_PERCENT // 100
+    step = threshold // RECOUNT_STEPS
+    counts = _counted_freeze_counts(monkeypatch)
     try:
         kept = _grow(policy, threshold - step, txs=0)  # real growth a step under the threshold
         for size in (step // 2, step // 2 + 10):  # frozen, then freed: the estimate passes
@@ -168,14 +175,7 @@ def test_a_count_that_found_too_little_growth_waits_for_more_before_the_next(mon
 def test_a_loaded_block_counts_for_real_only_past_the_busy_factor(monkeypatch) -> None:
     policy, base = _settled()
     threshold = base * FULL_AFTER_GROWTH_PERCENT // 100
-    counts = []
-    real_count = gc.get_freeze_count
-
-    def counting() -> int:
-        counts.append(1)
-        return real_count()
-
-    monkeypatch.setattr(gc, "get_freeze_count", counting)
+    counts = _counted_freeze_counts(monkeypatch)
     try:
         for _ in range(BUSY_FACTOR):  # frozen, then freed: the estimate passes the threshold
             transient = _grow(policy, threshold // 2, txs=500)

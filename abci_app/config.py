@@ -19,6 +19,9 @@ class StoreSection:
     sc_snapshot_interval: int = 10_000
     sc_snapshot_keep_recent: int = 1
     async_commit: bool = False
+    #: Newest values of recently read or written keys kept in memory (0: none; each read
+    #: then seeks RocksDB); see ``store.ss.latest_values``.
+    ss_cache_entries: int = 131_072
 
 
 #: ``evm_tx_intake`` and ``cosmos_tx_intake`` values (``eth_rpc/intake.py``).

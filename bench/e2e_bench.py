@@ -90,6 +90,14 @@ def _comet_profile(port: int, out: str, seconds: int) -> threading.Thread:
     return t
 
 
+def _round_file(path: str, round_no: int, rounds: list[int]) -> str:
+    """``path`` itself when one round is profiled, else ``path`` with ``-r<round>`` before its extension."""
+    if len(rounds) == 1:
+        return path
+    stem, dot, ext = path.rpartition(".")
+    return f"{stem}-r{round_no}.{ext}" if dot else f"{path}-r{round_no}"
+
+
 def one_run(node: Node, name: str, accounts: list, token: bytes, tag: str, profile: str, timeout: float,
             batch_size: int = 100, connections: int = 4, comet: threading.Thread | None = None) -> Run:
     """Resume ``node``, sign load ``name`` at its current nonces, drive it, pause it again
@@ -125,7 +133,9 @@ def main() -> int:
     parser.add_argument("--profile", default="", help="py-spy output for pysei's run of --profile-load "
                                                       "in round --profile-round")
     parser.add_argument("--profile-load", default=TRANSFERS, help="the load --profile and --comet-profile record")
-    parser.add_argument("--profile-round", type=int, default=1, help="the round --profile records")
+    parser.add_argument("--profile-round", default="1",
+                        help="the round --profile records (comma-separated: several, each into its own file, "
+                             "the round's number before the extension)")
     parser.add_argument("--comet-profile", default="",
                         help="CometBFT CPU profile (pprof) for pysei's first load (a) run")
     parser.add_argument("--timeline", action="store_true", help="print each run's blocks as they were seen")
@@ -136,6 +146,7 @@ def main() -> int:
                         help="A/B run: instead of geth, a second pysei node with these app.toml overrides "
                              "(cometbft.<section>.<key>=value: its config.toml)")
     args = parser.parse_args()
+    profile_rounds = [int(r) for r in str(args.profile_round).split(",") if r.strip()]
     loads = [x for x in args.loads.split(",") if x]
     wanted = args.nodes.split(",")
     print(f"e2e bench: pysei vs geth; load average at start {procs.load_average()}, {os.cpu_count()} cores"
@@ -178,8 +189,8 @@ def main() -> int:
                 for node in order:
                     if node.name not in wanted and not args.ab:
                         continue
-                    first = r == args.profile_round - 1 and name == args.profile_load and node.name == "pysei"
-                    profile = args.profile if first else ""
+                    first = r + 1 in profile_rounds and name == args.profile_load and node.name == "pysei"
+                    profile = _round_file(args.profile, r + 1, profile_rounds) if first and args.profile else ""
                     comet = _comet_profile(pprof, args.comet_profile, 10) if first and pprof else None
                     progress(f"round {r + 1}: {name} on {node.name}")
                     run = one_run(node, name, own.get(node.name, accounts), tokens.get(node.name, b""), f"{r}-{name}", profile,

@@ -51,7 +51,7 @@ class SeiDB:
         cfg = self.config
         self.home.mkdir(parents=True, exist_ok=True)
         shutil.rmtree(self._secondary_root(), ignore_errors=True)
-        self._ss = RocksStateStore(self.home / "ss")
+        self._ss = RocksStateStore(self.home / "ss", cache_entries=cfg.ss_cache_entries)
         self._sc = CommitStore(
             self.home / "sc", cfg.sc_snapshot_interval, cfg.sc_snapshot_keep_recent, self._pause_points
         )

@@ -80,6 +80,7 @@ def open_db(
             sc_snapshot_interval=s.sc_snapshot_interval,
             sc_snapshot_keep_recent=s.sc_snapshot_keep_recent,
             async_commit=s.async_commit,
+            ss_cache_entries=s.ss_cache_entries,
         ),
         gc_policy=gc_policy,
         pause_points=pause_points,

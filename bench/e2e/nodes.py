@@ -139,7 +139,9 @@ def start_pysei(root: Path, accounts: int, settings: Sequence[str] = (), pprof_p
         cfg = AppConfig.load(net.nodes[0].home)
         for item in app_settings:
             key, _, value = item.partition("=")
-            setattr(cfg, key, setting(getattr(cfg, key), value))
+            section, _, name = key.rpartition(".")  # store.ss_cache_entries: a section's key
+            target = getattr(cfg, section) if section else cfg
+            setattr(target, name, setting(getattr(target, name), value))
         cfg.save(net.nodes[0].home)
     start(root, wait_height=3, timeout=240)
     info = net.nodes[0]

@@ -1,8 +1,10 @@
 """``RocksStateStore``: the SS on RocksDB (``rocksdict``), key layout in ``store.ss.keys``.
 
 A latest-version read is one iterator seek on a per-thread iterator that is refreshed
-after every write (an iterator sees the data of its creation time). The same class opens
-the database as a read-only secondary inside worker processes (``catch_up``).
+after every write (an iterator sees the data of its creation time), unless the key's newest
+value is in ``latest_values`` (``store.ss.latest_values``: recently read or written keys).
+The same class opens the database as a read-only secondary inside worker processes
+(``catch_up``; no ``latest_values`` there).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from rocksdict import AccessType, Options, Rdict, RdictIter, WriteBatch
 from store.api import ChangeSet
 from store.ss import keys as K
 from store.ss.keys import decode_value, head
+from store.ss.latest_values import DEFAULT_LIMIT, LatestValues
 from store.ss.rocks_view import RocksView
 
 _PRUNE_BATCH = 10_000
@@ -40,9 +43,12 @@ def _options(secondary: bool) -> Options:
 
 
 class RocksStateStore:
-    """Versioned key/values in one RocksDB. Thread-safe for reads; one writer."""
+    """Versioned key/values in one RocksDB. Thread-safe for reads; one writer.
+    ``cache_entries``: ``latest_values``' limit (0: none)."""
 
-    def __init__(self, path: str | Path, secondary_path: str | Path | None = None) -> None:
+    def __init__(
+        self, path: str | Path, secondary_path: str | Path | None = None, cache_entries: int = DEFAULT_LIMIT
+    ) -> None:
         self.path = str(path)
         self.secondary = secondary_path is not None
         if secondary_path is None:
@@ -51,6 +57,7 @@ class RocksStateStore:
             access = AccessType.secondary(str(secondary_path))
             self._db = Rdict(self.path, _options(True), access_type=access)
         self._generation = 0
+        self.latest_values = None if self.secondary or cache_entries <= 0 else LatestValues(cache_entries)
         self._local = _ThreadIter()
         self._prefixes: dict[str, bytes] = {}
         self._latest = self._read_meta(K.META_LATEST)
@@ -90,16 +97,26 @@ class RocksStateStore:
 
     def get(self, store: str, key: bytes, version: int) -> bytes | None:
         h = head(self._prefixes.get(store) or self._prefix(store), key)
+        cache = self.latest_values
+        if cache is not None:
+            hit = cache.entries.get(h)
+            if hit is not None and hit[1] <= version:
+                return hit[0]
+            generation, fresh = cache.generation, version == self._latest
         loc = self._local
         it = loc.it if loc.gen == self._generation else self._fresh_iter()
         it.seek(h + K.version_suffix(version))
         if not it.valid() or not it.key().startswith(h):  # heads are prefix-free
-            return None
-        return decode_value(it.value())
+            value = None
+        else:
+            value = decode_value(it.value())
+        if cache is not None and fresh:
+            cache.offer(h, value, version, generation)
+        return value
 
     def view(self, version: int) -> RocksView:
         """A fast ``ReadView`` at ``version`` (see ``store.ss.rocks_view``)."""
-        return RocksView(self, version, self._db.iter())
+        return RocksView(self, version, self._db.iter(), self.latest_values)
 
     def iterate(
         self, store: str, start: bytes | None, end: bytes | None, version: int, reverse: bool = False
@@ -156,14 +173,25 @@ class RocksStateStore:
             raise ValueError(f"version {version} <= latest {self._latest}")
         batch = WriteBatch(raw_mode=True)
         suffix = K.version_suffix(version)
+        heads: list[tuple[bytes, bytes | None]] = []
         for store, pairs in changeset.changes.items():
             prefix = self._prefix(store)
             for key, value in pairs:
-                batch.put(head(prefix, key) + suffix, K.encode_value(value))
+                h = head(prefix, key)
+                batch.put(h + suffix, K.encode_value(value))
+                heads.append((h, value))
         batch.put(K.META_LATEST, K.be64(version))
         if self._earliest == 0:
             batch.put(K.META_EARLIEST, K.be64(version))
-        self._db.write(batch)
+        cache = self.latest_values
+        if cache is not None:
+            cache.written(version, heads, len(heads))  # before the version is the latest
+        try:
+            self._db.write(batch)
+        except BaseException:
+            if cache is not None:
+                cache.clear()  # its entries at ``version`` were never written
+            raise
         self._latest = version
         if self._earliest == 0:
             self._earliest = version
@@ -175,6 +203,8 @@ class RocksStateStore:
         ``m/latest`` is written last, so an interrupted import is simply redone."""
         if version <= self._latest:
             raise ValueError(f"version {version} <= latest {self._latest}")
+        if self.latest_values is not None:
+            self.latest_values.clear()
         suffix = K.version_suffix(version)
         batch = WriteBatch(raw_mode=True)
         for store, key, value in items:

@@ -1,8 +1,9 @@
 """``RocksView``: the hot-path ``ReadView`` over a ``RocksStateStore`` at one version.
 
 It keeps its own iterator (created on first use, by the thread that made the view) and
-the version suffix precomputed, so a get is: build the key head, one seek, one compare.
-Other threads fall back to the store's own reads (its per-thread iterators).
+the version suffix precomputed, so a get is: build the key head, a lookup in the store's
+``LatestValues`` (``store.ss.latest_values``), else one seek and one compare. Other threads
+fall back to the store's own reads (its per-thread iterators).
 """
 
 from __future__ import annotations
@@ -14,20 +15,24 @@ from rocksdict import RdictIter
 
 from store.api import StateStore
 from store.ss.keys import decode_value, head, store_prefix, version_suffix
+from store.ss.latest_values import LatestValues
 
 
 class RocksView:
-    """Reads ``ss`` (the RocksDB store ``it`` iterates) at ``version``."""
+    """Reads ``ss`` (the RocksDB store ``it`` iterates) at ``version``; ``latest`` is the
+    store's ``LatestValues`` (None: a secondary, without one)."""
 
-    __slots__ = ("ss", "version", "_suffix", "_owner", "_it", "_prefixes")
+    __slots__ = ("ss", "version", "_suffix", "_owner", "_it", "_prefixes", "_latest", "_entries")
 
-    def __init__(self, ss: StateStore, version: int, it: RdictIter) -> None:
+    def __init__(self, ss: StateStore, version: int, it: RdictIter, latest: LatestValues | None = None) -> None:
         self.ss = ss
         self.version = version
         self._suffix = version_suffix(version)
         self._owner = get_ident()
         self._it = it
         self._prefixes: dict[str, bytes] = {}
+        self._latest = latest
+        self._entries = latest.entries if latest is not None else {}
 
     def get(self, store: str, key: bytes) -> bytes | None:
         if get_ident() != self._owner:
@@ -36,11 +41,21 @@ class RocksView:
         if p is None:
             p = self._prefixes[store] = store_prefix(store)
         h = head(p, key)
+        hit = self._entries.get(h)
+        if hit is not None and hit[1] <= self.version:
+            return hit[0]
+        latest = self._latest
+        if latest is not None:
+            generation, fresh = latest.generation, self.version == self.ss.latest_version()
         it = self._it
         it.seek(h + self._suffix)
         if not it.valid() or not it.key().startswith(h):  # heads are prefix-free
-            return None
-        return decode_value(it.value())
+            value = None
+        else:
+            value = decode_value(it.value())
+        if latest is not None and fresh:
+            latest.offer(h, value, self.version, generation)
+        return value
 
     def iterate(
         self, store: str, start: bytes | None, end: bytes | None, reverse: bool = False

@@ -79,3 +79,36 @@ def test_rocks_store_matches_model(history: list[dict[str, dict[bytes, bytes | N
             run(ss, history, keep)
         finally:
             ss.close()
+
+
+def _read_everything(ss: RocksStateStore, states: list[Model], versions: list[int]) -> None:
+    for version in versions:
+        view = ss.view(version)
+        for store in STORES:
+            for k in ALL_KEYS:
+                want = states[version][store].get(k)
+                assert ss.get(store, k, version) == want
+                assert view.get(store, k) == want
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(history=HISTORY, limit=st.integers(1, 24), data=st.data())
+def test_rocks_store_reads_between_writes_match_model(
+    history: list[dict[str, dict[bytes, bytes | None]]], limit: int, data: st.DataObject
+) -> None:
+    """Reads at the latest version (which fill ``latest_values``) and at older ones, between
+    every two writes, read what the model holds; a small limit makes writes clear the
+    entries often."""
+    states = model_states(history)
+    with tempfile.TemporaryDirectory() as tmp:
+        ss = RocksStateStore(Path(tmp) / "ss")
+        assert ss.latest_values is not None
+        ss.latest_values.limit = limit
+        try:
+            for version, writes in enumerate(history, start=1):
+                ss.apply(version, ChangeSet.from_writes(writes))
+                older = data.draw(st.lists(st.integers(1, version), max_size=3))
+                _read_everything(ss, states, [version, *older, version])
+            _read_everything(ss, states, list(range(1, len(history) + 1)))
+        finally:
+            ss.close()

@@ -1,13 +1,14 @@
 """``store.gc_policy.GcPolicy``: no automatic collection inside a block, no scan of the
-block's survivors after it, their cycles collected in full once the frozen objects grew by
+block's survivors after it, their cycles collected in full once the heap grew by
 ``FULL_AFTER_GROWTH_PERCENT``, and the worker's collect-and-freeze between segments."""
 
 from __future__ import annotations
 
 import gc
+import sys
 import weakref
 
-from store.gc_policy import BUSY_FACTOR, FULL_AFTER_GROWTH_PERCENT, RECOUNT_STEPS, GcPolicy
+from store.gc_policy import BUSY_FACTOR, FULL_AFTER_GROWTH_PERCENT, MEASURE_STEPS, GcPolicy
 
 
 class Node:
@@ -40,15 +41,33 @@ def _frozen(objects: list[object]) -> bool:
     return not any(id(o) in collected for o in objects)
 
 
-def test_frozen_cycles_wait_for_a_full_collection_once_the_frozen_objects_grew_enough() -> None:
+def _settled() -> tuple[GcPolicy, int]:
+    """A policy right after its first full collection, and the heap it left (blocks)."""
     gc.collect()
     gc.unfreeze()
     policy = GcPolicy()
+    with policy.block():
+        pass  # nothing measured before: the first block's end collects in full
+    return policy, sys.getallocatedblocks()
+
+
+def _grow(policy: GcPolicy, blocks: int, txs: int) -> list[Node]:
+    """A block of ``txs`` that leaves the heap ``blocks`` (allocated blocks) larger."""
+    target = sys.getallocatedblocks() + blocks
+    kept: list[Node] = []
+    with policy.block(txs):
+        while sys.getallocatedblocks() < target:
+            kept.extend(Node() for _ in range(1000))
+    return kept
+
+
+def _threshold(base: int, factor: int = 1) -> int:
+    return base * FULL_AFTER_GROWTH_PERCENT * factor // 100
+
+
+def test_frozen_cycles_wait_for_a_full_collection_once_the_heap_grew_enough() -> None:
+    policy, base = _settled()
     try:
-        with policy.block():
-            pass  # nothing frozen before: the first block's end collects in full
-        base = gc.get_freeze_count()
-        assert base > 0
         refs = []
         for _ in range(5):
             with policy.block():
@@ -56,8 +75,7 @@ def test_frozen_cycles_wait_for_a_full_collection_once_the_frozen_objects_grew_e
             assert _frozen([refs[-1]()])  # the block's survivors are frozen
         gc.collect()
         assert all(r() is not None for r in refs)  # frozen cycles wait for a full collection
-        with policy.block():
-            kept = [Node() for _ in range(base * FULL_AFTER_GROWTH_PERCENT // 100 + 10)]  # grown enough
+        kept = _grow(policy, _threshold(base) + 10_000, txs=0)  # grown enough
         assert all(r() is None for r in refs)  # this block's end collected in full
         assert _frozen(kept)  # and froze the survivors again
         with policy.block():
@@ -78,27 +96,12 @@ def test_between_segments_collects_then_freezes_with_automatic_collection_off() 
         gc.enable()
 
 
-def _settled() -> tuple[GcPolicy, int]:
-    """A policy right after its first full collection, and the frozen count it left."""
-    gc.collect()
-    gc.unfreeze()
-    policy = GcPolicy()
-    with policy.block():
-        pass  # nothing frozen before: the first block's end collects in full
-    return policy, gc.get_freeze_count()
-
-
-def _grow(policy: GcPolicy, count: int, txs: int) -> list[Node]:
-    with policy.block(txs):
-        return [Node() for _ in range(count)]
-
-
 def test_a_loaded_block_leaves_the_full_collection_to_the_next_block_without_txs() -> None:
     policy, base = _settled()
     try:
         with policy.block(txs=10):
             ref = cycle()
-        kept = _grow(policy, base * FULL_AFTER_GROWTH_PERCENT // 100 + 10, txs=500)  # grown enough
+        kept = _grow(policy, _threshold(base) + 10_000, txs=500)  # grown enough
         assert ref() is not None and _frozen([ref()])  # a loaded block: not collected yet
         with policy.block(txs=0):
             pass
@@ -112,9 +115,9 @@ def test_a_loaded_block_collects_once_the_growth_passed_the_busy_factor() -> Non
     try:
         with policy.block(txs=10):
             ref = cycle()
-        kept = _grow(policy, base * FULL_AFTER_GROWTH_PERCENT // 100 + 10, txs=500)
+        kept = _grow(policy, _threshold(base) + 10_000, txs=500)
         assert ref() is not None
-        kept += _grow(policy, base * FULL_AFTER_GROWTH_PERCENT * BUSY_FACTOR // 100, txs=500)
+        kept += _grow(policy, _threshold(base, BUSY_FACTOR), txs=500)
         assert ref() is None and _frozen(kept)
     finally:
         gc.unfreeze()
@@ -125,64 +128,69 @@ def test_objects_frozen_then_freed_do_not_count_as_growth() -> None:
     try:
         with policy.block(txs=0):
             ref = cycle()
-        for _ in range(FULL_AFTER_GROWTH_PERCENT // 100 + 2):  # the estimate passes the threshold
-            transient = _grow(policy, base, txs=0)  # frozen at the block's end,
+        for _ in range(FULL_AFTER_GROWTH_PERCENT // 100 + 2):  # frozen at each block's end,
+            transient = _grow(policy, base, txs=0)
             del transient  # then freed by refcounting (as a tx pool's entries are)
-        assert ref() is not None and _frozen([ref()])  # counted for real: no growth, no collection
-        kept = _grow(policy, base * FULL_AFTER_GROWTH_PERCENT // 100 + 10, txs=0)  # real growth
+        assert ref() is not None and _frozen([ref()])  # measured: no growth, no collection
+        kept = _grow(policy, _threshold(base) + 10_000, txs=0)  # real growth
         assert ref() is None and _frozen(kept)
     finally:
         gc.unfreeze()
 
 
-def _counted_freeze_counts(monkeypatch) -> list[int]:
-    """From now on each real count of the frozen objects (``gc.get_freeze_count``) appends
-    to the list returned."""
+def _counted_measures(monkeypatch) -> list[int]:
+    """From now on each measure of the heap (``sys.getallocatedblocks`` called by the
+    policy) appends to the list returned."""
     counts: list[int] = []
-    real_count = gc.get_freeze_count
+    real = sys.getallocatedblocks
 
-    def counting() -> int:
-        counts.append(1)
-        return real_count()
+    class CountingSys:
+        def __getattr__(self, name: str) -> object:
+            return getattr(sys, name)
 
-    monkeypatch.setattr(gc, "get_freeze_count", counting)
+        @staticmethod
+        def getallocatedblocks() -> int:
+            counts.append(1)
+            return real()
+
+    monkeypatch.setattr("store.gc_policy.sys", CountingSys())
     return counts
 
 
-def test_a_count_that_found_too_little_growth_waits_for_more_before_the_next(monkeypatch) -> None:
+def test_the_heap_is_measured_only_after_enough_allocations(monkeypatch) -> None:
     policy, base = _settled()
-    threshold = base * FULL_AFTER_GROWTH_PERCENT // 100
-    step = threshold // RECOUNT_STEPS
-    counts = _counted_freeze_counts(monkeypatch)
+    step = _threshold(base) // MEASURE_STEPS
+    counts = _counted_measures(monkeypatch)
     try:
-        kept = _grow(policy, threshold - step, txs=0)  # real growth a step under the threshold
-        for size in (step // 2, step // 2 + 10):  # frozen, then freed: the estimate passes
-            transient = _grow(policy, size, txs=0)
+        for _ in range(3):
+            with policy.block(txs=500):
+                transient = [Node() for _ in range(step // 4)]
             del transient
-        assert len(counts) == 1  # counted: too little growth
-        for _ in range(2):  # two thirds of a step more: past the threshold, not a step past the count
-            transient = _grow(policy, step // 3, txs=0)
-            del transient
-        assert len(counts) == 1
-        transient = _grow(policy, step // 2, txs=0)  # past a step: counted again
+        assert counts == []  # three quarters of a step: not measured
+        with policy.block(txs=500):
+            transient = [Node() for _ in range(step // 2)]
         del transient
-        assert len(counts) == 2
-        assert _frozen(kept)
+        assert len(counts) == 1  # past a step: measured (no growth)
+        with policy.block(txs=0):
+            pass
+        assert len(counts) == 1  # an empty block measures only when the last measure was over
     finally:
         gc.unfreeze()
 
 
-def test_a_loaded_block_counts_for_real_only_past_the_busy_factor(monkeypatch) -> None:
+def test_an_empty_block_after_a_measure_over_the_threshold_measures_and_collects(monkeypatch) -> None:
     policy, base = _settled()
-    threshold = base * FULL_AFTER_GROWTH_PERCENT // 100
-    counts = _counted_freeze_counts(monkeypatch)
     try:
-        for _ in range(BUSY_FACTOR):  # frozen, then freed: the estimate passes the threshold
-            transient = _grow(policy, threshold // 2, txs=500)
-            del transient
-        assert counts == []  # loaded blocks: under the busy factor, no count
-        with policy.block(txs=0):
+        with policy.block(txs=10):
+            ref = cycle()
+        kept = _grow(policy, _threshold(base) + 10_000, txs=500)  # measured over, not collected
+        counts = _counted_measures(monkeypatch)
+        with policy.block(txs=500):
             pass
-        assert len(counts) == 1  # a block without txs counts (and finds too little growth)
+        assert counts == [] and ref() is not None  # a loaded block waits for allocations
+        with policy.block(txs=0):  # few allocations, but the last measure was over
+            pass
+        assert len(counts) == 2  # the measure, then the heap the full collection left
+        assert ref() is None and _frozen(kept)
     finally:
         gc.unfreeze()

@@ -27,7 +27,7 @@ sequence) must be the one its txs lead to.
 Run: ``.venv/bin/python bench/e2e_bench.py`` (5 rounds; ``--rounds 3``, ``--loads transfers,mix``,
 ``--profile app.txt`` records pysei's app process with py-spy during its run of load (a)
 in round 1 (``--profile-load``, ``--profile-round`` choose another); ``E2E_PROFILE_GIL=1`` samples only the thread holding the GIL, ``E2E_PROFILE_RATE``
-sets the samples per second, 100 by default); ``--timeline`` prints each run's blocks: when
+sets the samples per second, 100 by default, ``E2E_PROFILE_SECONDS`` the seconds recorded, 12 by default); ``--timeline`` prints each run's blocks: when
 each was made (its header time) and seen, its txs, and how many had been sent by then).
 """
 
@@ -111,7 +111,7 @@ def one_run(node: Node, name: str, accounts: list, token: bytes, tag: str, profi
         seqs = (cosmos_sequences(node, side) if node.cosmos_chain_id
                 else evm_nonces(node, [a.evm_address for a in side])) if side else []
         load = sign_load(name, node, accounts, nonces, seqs, token, tag)
-        spy = _profile(node.pid, profile, 12) if profile else None
+        spy = _profile(node.pid, profile, float(os.environ.get("E2E_PROFILE_SECONDS", "12"))) if profile else None
         run = drive(node, load, accounts, timeout=timeout, batch_size=batch_size, connections=connections)
         if spy is not None:
             spy.wait()

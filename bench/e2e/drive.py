@@ -46,6 +46,9 @@ class Run:
     #: ``first_send`` on the wall clock (``time.time``), to place block times against it
     first_send_wall: float = 0.0
     last_send: float = 0.0
+    #: When the load's EVM batches were all answered, and (the mix) its second half's.
+    evm_done: float = 0.0
+    side_done: float = 0.0
     nonce_errors: list[str] = field(default_factory=list)
     cpu_s: dict[str, float] = field(default_factory=dict)
     abci_calls: dict[str, float] = field(default_factory=dict)
@@ -110,15 +113,21 @@ async def _drive(node: Node, load: Load, batch_size: int, connections: int, time
         else:
             run.rejected.append(str(answer.get("error") or result)[:200])
 
-    async def send() -> None:
-        jobs = [send_batches(node.eth_url, load.evm, batch_size, connections, record)]
+    async def evm() -> None:
+        await send_batches(node.eth_url, load.evm, batch_size, connections, record)
+        run.evm_done = time.perf_counter()
+
+    async def side() -> None:
         # the mix's second half: one connection per lane of senders, so each sender's
         # sequences arrive in order; native txs to CometBFT, else ETH transfers the same way
         url, call = (node.eth_url, send_raw) if load.side_evm else (node.cometbft_url, broadcast)
-        jobs += [send_batches(url, lane, COMETBFT_BATCH, 1, record, call=call)
-                 for lane in load.lanes(connections) if lane]
+        await asyncio.gather(*[send_batches(url, lane, COMETBFT_BATCH, 1, record, call=call)
+                               for lane in load.lanes(connections) if lane])
+        run.side_done = time.perf_counter()
+
+    async def send() -> None:
         run.first_send, run.first_send_wall = time.perf_counter(), time.time()
-        await asyncio.gather(*jobs)
+        await asyncio.gather(evm(), side())
         run.last_send = time.perf_counter()
 
     sending = asyncio.create_task(send())

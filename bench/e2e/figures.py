@@ -125,5 +125,7 @@ def timeline(run: Run) -> list[str]:
         made = (f"made +{(run.block_time[h] - run.first_send_wall) * 1000:.0f} ms, " if h in run.block_time else "")
         lines.append(f"    h{h} {made}seen +{(seen - run.first_send) * 1000:.0f} ms, {run.block_txs[h]} txs, "
                      f"{before} sent before")
-    lines.append(f"    last batch answered +{(run.last_send - run.first_send) * 1000:.0f} ms")
+    halves = (f" (EVM batches +{(run.evm_done - run.first_send) * 1000:.0f} ms, second half "
+              f"+{(run.side_done - run.first_send) * 1000:.0f} ms)" if run.side_done > run.first_send else "")
+    lines.append(f"    last batch answered +{(run.last_send - run.first_send) * 1000:.0f} ms{halves}")
     return lines

@@ -27,6 +27,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+import orjson
+
 from eth_rpc.index.kv import IndexKV, MemoryKV
 from eth_rpc.index.render import ZERO_HASH, BlockNews, render_block
 from ledger.blocks import CommittedBlock
@@ -43,7 +45,12 @@ def _u64(n: int) -> bytes:
 
 
 def _dump(obj: object) -> bytes:
-    return json.dumps(obj, separators=(",", ":")).encode()
+    """Compact JSON (orjson: a quarter of the render process's time went to ``json.dumps``);
+    what orjson does not take (an integer past 64 bits) goes through ``json``."""
+    try:
+        return orjson.dumps(obj)
+    except TypeError:  # orjson.JSONEncodeError
+        return json.dumps(obj, separators=(",", ":")).encode()
 
 
 def render_rows(

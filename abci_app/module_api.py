@@ -114,6 +114,12 @@ class MsgHandler:
     #: so a CheckTx of it is a function of the state it read and can be replayed from that
     #: (``abci_app.application.txpool.replay``).
     context_free: bool = False
+    #: True: ``execute`` uses a bank balance only to credit it (an amount added, no decision
+    #: on it) or to debit it (checking it covers the amount, a decision that stays true when
+    #: the balance grows), and a balance whose net change is a credit it never debits. A
+    #: held tx of one such message whose check read balances that changed since is put back
+    #: with its balance writes shifted by the change (``txpool.replay``), not checked again.
+    balance_deltas: bool = False
     #: The message's legacy amino JSON form ``{"type": amino name, "value": {...}}`` for
     #: SIGN_MODE_LEGACY_AMINO_JSON (see ``abci_app.cosmos_tx.amino``); None: that mode is refused.
     amino: Callable[[Any], Mapping[str, Any]] | None = None

@@ -20,6 +20,8 @@ from ledger.encoding import addr_key, decode_uint, encode_uint
 from store.api import KVView, ReadView
 
 STORE = "bank"
+#: The first byte of every balance key (``b`` + len + address + denom).
+BALANCE_PREFIX = b"b"
 NATIVE_DENOM = "usei"
 WEI_PER_USEI = 10**12
 
@@ -29,7 +31,7 @@ class InsufficientFunds(Exception):
 
 
 def _bkey(addr: bytes, denom: str) -> bytes:
-    return b"b" + addr_key(addr) + denom.encode()
+    return BALANCE_PREFIX + addr_key(addr) + denom.encode()
 
 
 def balance_key(addr: bytes, denom: str = NATIVE_DENOM) -> bytes:
@@ -55,7 +57,7 @@ def set_balance(view: KVView, addr: bytes, denom: str, amount: int) -> None:
 
 
 def all_balances(view: ReadView, addr: bytes) -> Iterator[tuple[str, int]]:
-    prefix = b"b" + addr_key(addr)
+    prefix = BALANCE_PREFIX + addr_key(addr)
     # The range's end is the prefix plus one as a number: an address ending in 0xff carries
     # into the byte before (an open end would read every later account's balances).
     end = (int.from_bytes(prefix, "big") + 1).to_bytes(len(prefix), "big")

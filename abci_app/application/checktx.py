@@ -26,13 +26,14 @@ from abci_app.application.txpool.admission import check_evm
 from abci_app.application.txpool.native_local import ALREADY_KNOWN, LocalRefusal, NativeLocalPool
 from abci_app.application.txpool.pacing import ProposalPacing
 from abci_app.application.txpool.pool import TxPool
-from abci_app.application.txpool.replay import CheckRecord, HeldChecks, RecordingView
+from abci_app.application.txpool.replay import Balances, CheckRecord, HeldChecks, RecordingView
 from abci_app.cosmos_tx.associate import execute_associate
 from abci_app.cosmos_tx.execute import execute_cosmos_tx
 from evm_bridge.api import EvmTx
-from ledger import accounts, codes
+from ledger import accounts, bank, codes
 from ledger.codes import TxError
 from ledger.context import BlockContext, make_context
+from ledger.encoding import decode_uint, encode_uint
 from pysei_pb.tendermint.abci import types_pb2 as abci
 from store.api import ChangeSet, Database
 from store.overlay import Overlay
@@ -79,7 +80,7 @@ class CheckState:
         #: tx hash -> account number its signature was verified against.
         self._verified: OrderedDict[bytes, int] = OrderedDict()
         #: What the checks of the held local native txs read and wrote (``_replay_local``).
-        self.held = HeldChecks()
+        self.held = HeldChecks(BALANCES)
 
     def reset(self, changed: ChangeSet | None = None) -> None:
         """After a commit: the next check starts from the committed state, with the held
@@ -202,7 +203,8 @@ class CheckState:
                                                 gas_wanted=gas_wanted, gas_used=gas_used), None
         except TxError as e:
             return _refused(e), None
-        record = CheckRecord.of(scratch, _check_context(ctx), self._replayable(decoded))
+        record = CheckRecord.of(scratch, _check_context(ctx), self._replayable(decoded),
+                                self._balance_deltas(decoded, scratch))
         scratch.flush()
         return abci.ResponseCheckTx(code=codes.OK, gas_wanted=gas_wanted, gas_used=gas_used), record
 
@@ -220,6 +222,16 @@ class CheckState:
             if handler is None or not handler.context_free:
                 return False
         return True
+
+    def _balance_deltas(self, decoded: Decoded, scratch: RecordingView) -> bool:
+        """Whether the check of ``decoded`` (on ``scratch``) may be put back with its balance
+        writes shifted (``txpool.replay``): one message whose handler declares
+        ``MsgHandler.balance_deltas``, and nothing written but balances and account records
+        (no association made, whose migration moves whole balances)."""
+        if decoded.kind == ASSOCIATE or len(decoded.tx.msgs) != 1:
+            return False
+        handler = self.handlers.get(decoded.tx.msgs[0][0])
+        return handler is not None and handler.balance_deltas and all(_shiftable_write(sk) for sk in scratch.layer)
 
     def _replay_local(self, view: Overlay) -> None:
         """Put the held local native txs' effects into a fresh check state, in order: as
@@ -247,6 +259,23 @@ class CheckState:
             if acc is not None:
                 self._remember_verified(decoded.hash, acc.number)
         return result
+
+
+def _is_balance(sk: tuple[str, bytes]) -> bool:
+    return sk[0] == bank.STORE and sk[1][:1] == bank.BALANCE_PREFIX
+
+
+def _shiftable_write(sk: tuple[str, bytes]) -> bool:
+    """A balance, an account record or the next account number (``ledger.accounts``)."""
+    return _is_balance(sk) or (sk[0] == accounts.STORE and sk[1][:1] in (b"a", b"n"))
+
+
+def _encode_balance(amount: int) -> bytes | None:
+    return encode_uint(amount) if amount else None  # a zero balance is deleted (bank.set_balance)
+
+
+#: The bank's balances, for the replay's shifted writes.
+BALANCES = Balances(_is_balance, decode_uint, _encode_balance)
 
 
 def _check_context(ctx: BlockContext) -> tuple[str, int, int]:

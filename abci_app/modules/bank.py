@@ -204,6 +204,7 @@ def module() -> Module:
         execute=_send,
         gas=SEND_GAS,
         context_free=True,
+        balance_deltas=True,
         amino=_send_amino,
     )
     return Module(

@@ -15,10 +15,13 @@ from hypothesis import strategies as st
 from abci_app.application.checktx import CheckState
 from abci_app.application.txpool.native_local import NativeLocalPool
 from abci_app.application.txpool.replay import MAX_PENDING_CHANGES, CheckRecord, HeldChecks, RecordingView
+from abci_app.cosmos_tx.builder import build_and_sign
 from ledger import accounts, codes
+from ledger.addresses import to_bech32
+from pysei_pb.cosmos.bank.v1beta1 import tx_pb2 as bank_tx
 from store.api import ChangeSet
 from store.overlay import EmptyView, Overlay
-from tests.support.chain import cosmos_send, evm_transfer, make_keys, started_chain
+from tests.support.chain import CHAIN_ID, cosmos_send, evm_transfer, make_keys, started_chain
 
 KEYS = make_keys(4, seed="check-replay")
 BALANCE = 10**15  # usei each key holds at genesis (tests.support.chain.InProcessChain)
@@ -89,11 +92,11 @@ def test_a_block_that_changed_what_a_held_tx_read_makes_it_checked_again(chain):
 
 
 @pytest.mark.parametrize("included", [False, True], ids=["dropped", "included-and-failed"])
-def test_a_held_tx_whose_writes_are_gone_makes_those_who_read_them_checked_again(chain, included):
+def test_a_held_tx_whose_writes_are_gone_makes_those_who_read_them_compare_again(chain, included):
     """Sender 0's large send to key 1 no longer passes once an EVM transfer drained sender 0:
     dropped at the replay, or included in the block where its message failed. Either way key
     1's balance holds what it held before it, and sender 2's send, which read key 1's
-    balance after it, is checked again."""
+    balance after it, compares it again: a credit, it is put back with its write shifted."""
     check = chain.app.check
     large, small = send(0, 0, to=1, amount=BALANCE // 2), send(2, 0, to=1)
     assert [check.admit_local(r).code for r in (large, small)] == [codes.OK, codes.OK]
@@ -104,7 +107,7 @@ def test_a_held_tx_whose_writes_are_gone_makes_those_who_read_them_checked_again
     expected = replayed_by_checking_again(chain, held)
     assert replayed(chain) == expected
     assert expected[1] == [sha(small)]
-    assert (check.held.applied, check.held.rerun) == (0, 1 if included else 2)
+    assert (check.held.applied, check.held.shifted, check.held.rerun) == (1, 1, 0 if included else 1)
 
 
 def test_a_tx_checked_through_the_mempool_path_marks_what_it_wrote(chain):
@@ -157,12 +160,13 @@ def test_a_check_that_iterated_a_range_or_reads_the_block_is_never_replayed_from
     assert reruns == [b"t"]
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(0, 2**32 - 1))
 def test_replay_equals_checking_every_held_tx_again(tmp_path_factory, seed):
     """Random admissions (some refused), blocks taking a prefix of the held txs, conflicting
-    sends, EVM transfers draining a sender and mempool-path checks: after every commit the
-    check state and the held txs are the oracle's."""
+    sends, EVM transfers draining a sender or paying an account (balances that shrink or grow
+    under held debits and credits) and mempool-path checks: after every commit the check
+    state and the held txs are the oracle's."""
     rng = random.Random(seed)
     with started_chain(tmp_path_factory.mktemp("replay"), KEYS) as chain:
         check, local = chain.app.check, chain.app.native_local
@@ -190,6 +194,11 @@ def test_replay_equals_checking_every_held_tx_again(tmp_path_factory, seed):
                 drain = evm_transfer(KEYS[k], KEYS[3].evm, BALANCE * 10**12 // 2, evm_nonce[k])
                 block.insert(rng.randrange(len(block) + 1), drain)
                 evm_nonce[k] += 1
+            if rng.random() < 0.4:  # key 3 (never a native sender) pays an account
+                pay = evm_transfer(KEYS[3], KEYS[rng.randrange(3)].evm, rng.choice([1, BALANCE // 8]) * 10**12,
+                                   evm_nonce[3])
+                block.insert(rng.randrange(len(block) + 1), pay)
+                evm_nonce[3] += 1
             chain.block(block)
             expected = replayed_by_checking_again(chain, held)
             assert replayed(chain) == expected
@@ -214,3 +223,76 @@ def test_change_sets_are_kept_for_a_bounded_number_of_commits_without_a_replay(c
     ran = []
     held.replay(Overlay(base), [(b"t", b"raw")], "c", lambda h, raw: ran.append(h))
     assert (len(ran), held.applied) == (reruns, 1 - reruns)
+
+
+def test_held_sends_to_an_account_that_paid_in_the_block_are_put_back_with_their_credits_shifted(chain):
+    """The bench's mix: native sends pay an account that sends Ethereum txs. A block with its
+    transfer changes the recipient's balance; the held sends are put back with their credits
+    added to the new balance, none checked again."""
+    check = chain.app.check
+    sends = [send(0, s, to=1) for s in range(3)] + [send(2, 0, to=1)]
+    assert [check.admit_local(r).code for r in sends] == [codes.OK] * 4
+    held = chain.app.native_local.items()
+    chain.block([evm_transfer(KEYS[1], KEYS[3].evm, 1_000 * 10**12, 0)])
+    expected = replayed_by_checking_again(chain, held)
+    assert replayed(chain) == expected
+    assert (check.held.applied, check.held.shifted, check.held.rerun) == (4, 4, 0)
+
+
+def test_a_held_send_whose_sender_paid_in_the_block_is_checked_again(chain):
+    """A debit on a balance that shrank: the check's decision (it covers the amount) may
+    not hold any more."""
+    check = chain.app.check
+    assert check.admit_local(send(0, 0, to=3)).code == codes.OK
+    held = chain.app.native_local.items()
+    chain.block([evm_transfer(KEYS[0], KEYS[3].evm, 1_000 * 10**12, 0)])
+    expected = replayed_by_checking_again(chain, held)
+    assert replayed(chain) == expected
+    assert (check.held.applied, check.held.shifted, check.held.rerun) == (0, 0, 1)
+
+
+def test_a_held_send_whose_sender_was_paid_in_the_block_is_put_back_shifted(chain):
+    check = chain.app.check
+    assert check.admit_local(send(0, 0, to=3)).code == codes.OK
+    held = chain.app.native_local.items()
+    chain.block([evm_transfer(KEYS[1], KEYS[0].evm, 1_000 * 10**12, 0)])
+    expected = replayed_by_checking_again(chain, held)
+    assert replayed(chain) == expected
+    assert (check.held.applied, check.held.shifted, check.held.rerun) == (1, 1, 0)
+
+
+def test_a_held_tx_of_two_messages_is_checked_again_when_a_balance_it_read_changed(chain):
+    """Only a tx of one message declaring ``balance_deltas`` is shifted: with two, a balance
+    one credits another may debit."""
+    check = chain.app.check
+    msgs = []
+    for to in (1, 2):
+        msg = bank_tx.MsgSend(from_address=KEYS[0].bech32, to_address=to_bech32(KEYS[to].sei))
+        coin = msg.amount.add()
+        coin.denom, coin.amount = "usei", "1"
+        msgs.append(msg)
+    two = build_and_sign(KEYS[0].privkey, msgs, CHAIN_ID, 0, 0, FEE, 200_000)
+    assert check.admit_local(two).code == codes.OK
+    held = chain.app.native_local.items()
+    chain.block([evm_transfer(KEYS[1], KEYS[3].evm, 1_000 * 10**12, 0)])
+    expected = replayed_by_checking_again(chain, held)
+    assert replayed(chain) == expected
+    assert (check.held.applied, check.held.shifted, check.held.rerun) == (0, 0, 1)
+
+
+def test_a_held_first_signing_is_checked_again_when_its_cast_balance_changed(chain):
+    """A first native tx of an account links its EVM address and moves the cast's whole
+    balance (reading the cast's balances as a range): not a shift of the cast's balance,
+    so it is checked again."""
+    check = chain.app.check
+    fresh = make_keys(1, seed="check-replay-fresh")[0]
+    funding = cosmos_send(KEYS[0], fresh.sei, 10**9, 0, 0)  # creates the account
+    chain.block([funding, evm_transfer(KEYS[1], fresh.evm, 5 * 10**12, 0)])  # and funds its cast
+    number = accounts.get_account(chain.app.db.read_view(), fresh.sei).number
+    first = cosmos_send(fresh, KEYS[3].sei, 1, number, 0)
+    assert check.admit_local(first).code == codes.OK
+    held = chain.app.native_local.items()
+    chain.block([evm_transfer(KEYS[1], fresh.evm, 7 * 10**12, 1)])  # the cast's balance grows
+    expected = replayed_by_checking_again(chain, held)
+    assert replayed(chain) == expected
+    assert (check.held.applied, check.held.shifted, check.held.rerun) == (0, 0, 1)

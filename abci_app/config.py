@@ -122,6 +122,10 @@ class AppConfig:
     modules: list[str] = field(
         default_factory=lambda: ["auth", "bank", "evm", "staking", "distribution", "slashing", "wasm"]
     )
+    #: The event attributes CometBFT's tx index gets, as ``type.key`` (``transfer.recipient``);
+    #: empty: every attribute (the Cosmos SDK's ``index-events``). ``tx.hash`` and
+    #: ``tx.height`` are always indexed.
+    index_events: list[str] = field(default_factory=list)
     store: StoreSection = field(default_factory=StoreSection)
 
     def __post_init__(self) -> None:

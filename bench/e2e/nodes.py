@@ -110,7 +110,10 @@ COMETBFT_PREFIX = "cometbft."
 
 
 def setting(current: object, text: str) -> object:
-    """``text`` as a value of ``current``'s type (``false``/``0``/``no``/``off`` are False)."""
+    """``text`` as a value of ``current``'s type (``false``/``0``/``no``/``off`` are False; a
+    list's items separated by commas)."""
+    if isinstance(current, list):
+        return [item for item in text.split(",") if item]
     if isinstance(current, bool):
         words = {"true": True, "1": True, "yes": True, "on": True, "false": False, "0": False, "no": False, "off": False}
         if text.lower() not in words:

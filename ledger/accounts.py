@@ -18,6 +18,9 @@ from ledger.encoding import addr_key, decode_uint, encode_uint, u64
 from store.api import KVView, ReadView
 
 STORE = "acc"
+#: The first byte of every account record's key, and the next account number's key.
+RECORD_PREFIX = b"a"
+NEXT_NUMBER = b"n"
 
 
 @dataclass(frozen=True)
@@ -36,18 +39,18 @@ class Account:
 
 
 def get_account(view: ReadView, address: bytes) -> Account | None:
-    raw = view.get(STORE, b"a" + addr_key(address))
+    raw = view.get(STORE, RECORD_PREFIX + addr_key(address))
     return Account.decode(address, raw) if raw is not None else None
 
 
 def put_account(view: KVView, account: Account) -> None:
-    view.set(STORE, b"a" + addr_key(account.address), account.encode())
+    view.set(STORE, RECORD_PREFIX + addr_key(account.address), account.encode())
 
 
 def create_account(view: KVView, address: bytes, pubkey: bytes = b"") -> Account:
     """A new account with the next account number and sequence 0."""
-    number = decode_uint(view.get(STORE, b"n"))
-    view.set(STORE, b"n", encode_uint(number + 1))
+    number = decode_uint(view.get(STORE, NEXT_NUMBER))
+    view.set(STORE, NEXT_NUMBER, encode_uint(number + 1))
     account = Account(address, number, 0, pubkey)
     put_account(view, account)
     return account

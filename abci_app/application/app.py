@@ -395,12 +395,8 @@ def _add_events(into: Any, events: Iterable[Event], indexed: frozenset[str] | No
     times as long)."""
     for e in events:
         attrs = into.add(type=e.type).attributes
-        if indexed is None:
-            for k, v in e.attributes:
-                attrs.add(key=k, value=v, index=True)
-        else:
-            for k, v in e.attributes:
-                attrs.add(key=k, value=v, index=f"{e.type}.{k}" in indexed)
+        for k, v in e.attributes:
+            attrs.add(key=k, value=v, index=indexed is None or f"{e.type}.{k}" in indexed)
 
 
 def _fill_exec_result(res: abci.ExecTxResult, r: TxResult, indexed: frozenset[str] | None = None) -> None:

@@ -267,7 +267,8 @@ def _is_balance(sk: tuple[str, bytes]) -> bool:
 
 def _shiftable_write(sk: tuple[str, bytes]) -> bool:
     """A balance, an account record or the next account number (``ledger.accounts``)."""
-    return _is_balance(sk) or (sk[0] == accounts.STORE and sk[1][:1] in (b"a", b"n"))
+    return _is_balance(sk) or (sk[0] == accounts.STORE
+                               and (sk[1][:1] == accounts.RECORD_PREFIX or sk[1] == accounts.NEXT_NUMBER))
 
 
 def _encode_balance(amount: int) -> bytes | None:

@@ -28,7 +28,7 @@ without it (a dict read is atomic).
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Sequence
 
 #: Entries kept before a write clears them all (~250 bytes each).
 DEFAULT_LIMIT = 1 << 17
@@ -52,11 +52,11 @@ class LatestValues:
             if generation == self.generation and len(self.entries) < self.limit:
                 self.entries.setdefault(head, (value, version))
 
-    def written(self, version: int, heads: Iterable[tuple[bytes, bytes | None]], count: int) -> None:
-        """The ``count`` heads of ``heads`` get these values at ``version``; call before
-        ``version`` becomes the store's latest."""
+    def written(self, version: int, heads: Sequence[tuple[bytes, bytes | None]]) -> None:
+        """``heads`` get these values at ``version``; call before ``version`` becomes the
+        store's latest."""
         with self._lock:
-            if len(self.entries) + count > self.limit:
+            if len(self.entries) + len(heads) > self.limit:
                 self.entries.clear()
                 self.generation += 1
             entries = self.entries

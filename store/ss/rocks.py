@@ -185,7 +185,7 @@ class RocksStateStore:
             batch.put(K.META_EARLIEST, K.be64(version))
         cache = self.latest_values
         if cache is not None:
-            cache.written(version, heads, len(heads))  # before the version is the latest
+            cache.written(version, heads)  # before the version is the latest
         try:
             self._db.write(batch)
         except BaseException:

@@ -225,46 +225,41 @@ def test_change_sets_are_kept_for_a_bounded_number_of_commits_without_a_replay(c
     assert (len(ran), held.applied) == (reruns, 1 - reruns)
 
 
+def _held_then_block(chain, admitted: list[bytes], block: list[bytes]) -> tuple[int, int, int]:
+    """Admit ``admitted`` (each passes), commit ``block``, check the replay against the oracle;
+    the replay's (applied, shifted, rerun)."""
+    check = chain.app.check
+    assert [check.admit_local(r).code for r in admitted] == [codes.OK] * len(admitted)
+    held = chain.app.native_local.items()
+    chain.block(block)
+    expected = replayed_by_checking_again(chain, held)
+    assert replayed(chain) == expected
+    return check.held.applied, check.held.shifted, check.held.rerun
+
+
 def test_held_sends_to_an_account_that_paid_in_the_block_are_put_back_with_their_credits_shifted(chain):
     """The bench's mix: native sends pay an account that sends Ethereum txs. A block with its
     transfer changes the recipient's balance; the held sends are put back with their credits
     added to the new balance, none checked again."""
-    check = chain.app.check
     sends = [send(0, s, to=1) for s in range(3)] + [send(2, 0, to=1)]
-    assert [check.admit_local(r).code for r in sends] == [codes.OK] * 4
-    held = chain.app.native_local.items()
-    chain.block([evm_transfer(KEYS[1], KEYS[3].evm, 1_000 * 10**12, 0)])
-    expected = replayed_by_checking_again(chain, held)
-    assert replayed(chain) == expected
-    assert (check.held.applied, check.held.shifted, check.held.rerun) == (4, 4, 0)
+    assert _held_then_block(chain, sends, [evm_transfer(KEYS[1], KEYS[3].evm, 1_000 * 10**12, 0)]) == (4, 4, 0)
 
 
 def test_a_held_send_whose_sender_paid_in_the_block_is_checked_again(chain):
     """A debit on a balance that shrank: the check's decision (it covers the amount) may
     not hold any more."""
-    check = chain.app.check
-    assert check.admit_local(send(0, 0, to=3)).code == codes.OK
-    held = chain.app.native_local.items()
-    chain.block([evm_transfer(KEYS[0], KEYS[3].evm, 1_000 * 10**12, 0)])
-    expected = replayed_by_checking_again(chain, held)
-    assert replayed(chain) == expected
-    assert (check.held.applied, check.held.shifted, check.held.rerun) == (0, 0, 1)
+    paid = [evm_transfer(KEYS[0], KEYS[3].evm, 1_000 * 10**12, 0)]
+    assert _held_then_block(chain, [send(0, 0, to=3)], paid) == (0, 0, 1)
 
 
 def test_a_held_send_whose_sender_was_paid_in_the_block_is_put_back_shifted(chain):
-    check = chain.app.check
-    assert check.admit_local(send(0, 0, to=3)).code == codes.OK
-    held = chain.app.native_local.items()
-    chain.block([evm_transfer(KEYS[1], KEYS[0].evm, 1_000 * 10**12, 0)])
-    expected = replayed_by_checking_again(chain, held)
-    assert replayed(chain) == expected
-    assert (check.held.applied, check.held.shifted, check.held.rerun) == (1, 1, 0)
+    paid = [evm_transfer(KEYS[1], KEYS[0].evm, 1_000 * 10**12, 0)]
+    assert _held_then_block(chain, [send(0, 0, to=3)], paid) == (1, 1, 0)
 
 
 def test_a_held_tx_of_two_messages_is_checked_again_when_a_balance_it_read_changed(chain):
     """Only a tx of one message declaring ``balance_deltas`` is shifted: with two, a balance
     one credits another may debit."""
-    check = chain.app.check
     msgs = []
     for to in (1, 2):
         msg = bank_tx.MsgSend(from_address=KEYS[0].bech32, to_address=to_bech32(KEYS[to].sei))
@@ -272,27 +267,18 @@ def test_a_held_tx_of_two_messages_is_checked_again_when_a_balance_it_read_chang
         coin.denom, coin.amount = "usei", "1"
         msgs.append(msg)
     two = build_and_sign(KEYS[0].privkey, msgs, CHAIN_ID, 0, 0, FEE, 200_000)
-    assert check.admit_local(two).code == codes.OK
-    held = chain.app.native_local.items()
-    chain.block([evm_transfer(KEYS[1], KEYS[3].evm, 1_000 * 10**12, 0)])
-    expected = replayed_by_checking_again(chain, held)
-    assert replayed(chain) == expected
-    assert (check.held.applied, check.held.shifted, check.held.rerun) == (0, 0, 1)
+    paid = [evm_transfer(KEYS[1], KEYS[3].evm, 1_000 * 10**12, 0)]
+    assert _held_then_block(chain, [two], paid) == (0, 0, 1)
 
 
 def test_a_held_first_signing_is_checked_again_when_its_cast_balance_changed(chain):
     """A first native tx of an account links its EVM address and moves the cast's whole
     balance (reading the cast's balances as a range): not a shift of the cast's balance,
     so it is checked again."""
-    check = chain.app.check
     fresh = make_keys(1, seed="check-replay-fresh")[0]
     funding = cosmos_send(KEYS[0], fresh.sei, 10**9, 0, 0)  # creates the account
     chain.block([funding, evm_transfer(KEYS[1], fresh.evm, 5 * 10**12, 0)])  # and funds its cast
     number = accounts.get_account(chain.app.db.read_view(), fresh.sei).number
     first = cosmos_send(fresh, KEYS[3].sei, 1, number, 0)
-    assert check.admit_local(first).code == codes.OK
-    held = chain.app.native_local.items()
-    chain.block([evm_transfer(KEYS[1], fresh.evm, 7 * 10**12, 1)])  # the cast's balance grows
-    expected = replayed_by_checking_again(chain, held)
-    assert replayed(chain) == expected
-    assert (check.held.applied, check.held.shifted, check.held.rerun) == (0, 0, 1)
+    grows = [evm_transfer(KEYS[1], fresh.evm, 7 * 10**12, 1)]  # the cast's balance grows
+    assert _held_then_block(chain, [first], grows) == (0, 0, 1)

@@ -34,15 +34,38 @@ def ripemd160(data: bytes) -> bytes:
         return RIPEMD160.new(data).digest()
 
 
+def public_key(raw: bytes) -> PublicKey:
+    """The secp256k1 public key ``raw`` (compressed or uncompressed); raises ``ValueError``
+    when it is not one. Cached: a signer's key comes back with each of its txs (to check the
+    tx, verify its signature, derive its addresses, render it), and parsing it (a point
+    decompression) takes ~5 us."""
+    return _public_key(bytes(raw))
+
+
+@lru_cache(maxsize=1 << 14)
+def _public_key(raw: bytes) -> PublicKey:
+    return PublicKey(raw)
+
+
 def sei_address_from_pubkey(pubkey: bytes) -> bytes:
     """20-byte Sei account address of a (compressed or uncompressed) secp256k1 public key."""
-    compressed = PublicKey(pubkey).format(compressed=True)
+    return _sei_address(bytes(pubkey))
+
+
+@lru_cache(maxsize=1 << 14)
+def _sei_address(pubkey: bytes) -> bytes:
+    compressed = public_key(pubkey).format(compressed=True)
     return ripemd160(hashlib.sha256(compressed).digest())
 
 
 def evm_address_from_pubkey(pubkey: bytes) -> bytes:
     """20-byte EVM address of a secp256k1 public key."""
-    uncompressed = PublicKey(pubkey).format(compressed=False)
+    return _evm_address(bytes(pubkey))
+
+
+@lru_cache(maxsize=1 << 14)
+def _evm_address(pubkey: bytes) -> bytes:
+    uncompressed = public_key(pubkey).format(compressed=False)
     return keccak(uncompressed[1:])[12:]
 
 

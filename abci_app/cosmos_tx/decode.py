@@ -34,7 +34,6 @@ from dataclasses import dataclass, fields
 from operator import attrgetter
 from typing import Any
 
-from coincurve import PublicKey
 from google.protobuf.message import DecodeError, Message
 from google.protobuf.unknown_fields import UnknownFieldSet
 
@@ -44,7 +43,7 @@ from abci_app.cosmos_tx import multisig as multisig_codec
 from abci_app.cosmos_tx.signature import verify_secp256k1
 from abci_app.module_api import MsgError, MsgHandler
 from ledger import codes
-from ledger.addresses import sei_address_from_pubkey, to_bech32
+from ledger.addresses import public_key, sei_address_from_pubkey, to_bech32
 from ledger.codes import TxError
 from pysei_pb.cosmos.crypto.secp256k1 import keys_pb2
 from pysei_pb.cosmos.tx.signing.v1beta1 import signing_pb2
@@ -142,7 +141,7 @@ def _pubkey(info: tx_pb2.SignerInfo) -> bytes:
     try:
         if len(key) != 33:
             raise ValueError("not 33 bytes")
-        PublicKey(key)
+        public_key(key)
     except ValueError as e:
         raise TxError(codes.UNAUTHORIZED, f"invalid secp256k1 public key: {e}") from None
     return bytes(key)

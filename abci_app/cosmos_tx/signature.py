@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from coincurve import PublicKey
 from coincurve.ecdsa import cdata_to_der, deserialize_compact
+
+from ledger.addresses import public_key
 
 SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
 
@@ -17,6 +18,6 @@ def verify_secp256k1(pubkey: bytes, sig: bytes, message: bytes) -> bool:
         return False
     try:
         der = cdata_to_der(deserialize_compact(sig))
-        return PublicKey(pubkey).verify(der, message)
+        return public_key(pubkey).verify(der, message)
     except ValueError:
         return False

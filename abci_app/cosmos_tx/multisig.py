@@ -20,12 +20,12 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from coincurve import PublicKey
 from google.protobuf.any_pb2 import Any as AnyPb
 from google.protobuf.message import DecodeError
 
 from abci_app.cosmos_tx.signature import verify_secp256k1
 from ledger import codes
+from ledger.addresses import public_key
 from ledger.codes import TxError
 from pysei_pb.cosmos.crypto.multisig import keys_pb2 as multisig_keys
 from pysei_pb.cosmos.crypto.multisig.v1beta1 import multisig_pb2
@@ -118,7 +118,7 @@ def _keys(value: bytes) -> tuple[int, tuple[bytes, ...]]:
             raw = bytes(keys_pb2.PubKey.FromString(packed.value).key)
             if len(raw) != 33:
                 raise ValueError("not 33 bytes")
-            PublicKey(raw)
+            public_key(raw)
         except (DecodeError, ValueError) as e:
             raise _fail(f"invalid secp256k1 key: {e}") from None
         pubkeys.append(raw)

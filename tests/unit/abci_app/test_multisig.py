@@ -130,6 +130,8 @@ def test_a_swapped_signature_fails() -> None:
         (lambda info: info.mode_info.CopyFrom(tx_pb2.ModeInfo(single=tx_pb2.ModeInfo.Single(mode=127))), "multi mode info"),
         (lambda info: info.public_key.CopyFrom(multisig.pubkey_any(4, PUBS[:3])), "threshold 4 of 3 keys"),
         (lambda info: info.public_key.CopyFrom(multisig.pubkey_any(1, PUBS[:1] * 8)), "8 keys"),
+        (lambda info: info.public_key.CopyFrom(multisig.pubkey_any(2, (PUBS[0], b"\x02" + bytes(32), PUBS[2]))),
+         "invalid secp256k1 key"),
     ],
 )
 def test_malformed_multisig_is_refused(mutate, log: str) -> None:

@@ -47,9 +47,9 @@ class AppConfig:
     #: Minimum native gas price in usei per gas unit, as a decimal string.
     min_gas_price: str = "0.01"
     max_tx_bytes: int = 1_048_576
-    #: Largest JSON-RPC request body and batch.
+    #: Largest JSON-RPC request body and batch (geth's defaults: 5 MiB, 1,000 calls).
     rpc_max_body_bytes: int = 5_242_880
-    rpc_max_batch: int = 100
+    rpc_max_batch: int = 1_000
     rpc_gas_cap: int = 10_000_000
     rpc_max_subscriptions: int = 100
     #: Broadcasts the JSON-RPC keeps in flight to CometBFT (each sender's txs stay in one

@@ -15,7 +15,7 @@ class RpcConfig:
     chain_id: str = "pysei-local-1"
     cometbft_rpc: str = "http://127.0.0.1:26657"
     max_body_bytes: int = 5_242_880
-    max_batch: int = 100
+    max_batch: int = 1_000
     gas_cap: int = 10_000_000
     max_subscriptions: int = 100
     #: eth_getLogs: widest block range and most logs per query (Sei: 2,000 blocks).

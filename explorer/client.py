@@ -15,7 +15,8 @@ import aiohttp
 from explorer.api import ExplorerConfig, NodeDown, RpcError
 from untrusted import json_text
 
-#: Calls per batch: CometBFT's RPC takes at most 10, the JSON-RPC ``rpc_max_batch`` (100).
+#: Calls per batch: CometBFT's RPC takes at most 10; the JSON-RPC's ``rpc_max_batch`` (1,000) is
+#: far above the 100 asked for at once here.
 COMET_BATCH = 10
 EVM_BATCH = 100
 #: One JSON-RPC call: (method, params) where params is a list or an object.

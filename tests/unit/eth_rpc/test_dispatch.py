@@ -6,6 +6,7 @@ import dataclasses
 import json
 import urllib.request
 
+from tests.support.rpc_chain import CHAIN_ID
 from tests.unit.eth_rpc.conftest import Client, post
 
 
@@ -37,7 +38,12 @@ def test_batches(rpc: Client) -> None:
     batch.append({"jsonrpc": "2.0", "id": 9, "method": "nope"})
     out = post(rpc.url, batch)[1]
     assert [o["id"] for o in out] == [0, 1, 2, 9] and out[3]["error"]["code"] == -32601
-    big = [{"jsonrpc": "2.0", "id": i, "method": "eth_blockNumber"} for i in range(101)]
+    limit = rpc.chain.server.backend.config.max_batch
+    assert limit == 1000  # geth's BatchRequestLimit: a load geth takes in batches is taken here
+    full = [{"jsonrpc": "2.0", "id": i, "method": "eth_chainId"} for i in range(limit)]
+    out = post(rpc.url, full)[1]
+    assert [o["id"] for o in out] == list(range(limit)) and {o["result"] for o in out} == {hex(CHAIN_ID)}
+    big = [{"jsonrpc": "2.0", "id": i, "method": "eth_blockNumber"} for i in range(limit + 1)]
     out = post(rpc.url, big)[1]
     assert isinstance(out, dict) and out["error"]["code"] == -32600 and "batch too large" in out["error"]["message"]
 

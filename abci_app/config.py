@@ -26,6 +26,7 @@ class StoreSection:
 
 #: ``evm_tx_intake`` and ``cosmos_tx_intake`` values (``eth_rpc/intake.py``).
 TX_INTAKES = ("auto", "local", "mempool")
+TX_INDEXES = ("auto", "app", "cometbft")
 
 
 @dataclass
@@ -122,10 +123,19 @@ class AppConfig:
     modules: list[str] = field(
         default_factory=lambda: ["auth", "bank", "evm", "staking", "distribution", "slashing", "wasm"]
     )
-    #: The event attributes CometBFT's tx index gets, as ``type.key`` (``transfer.recipient``);
+    #: The event attributes a tx search finds, as ``type.key`` (``transfer.recipient``);
     #: empty: every attribute (the Cosmos SDK's ``index-events``). ``tx.hash`` and
     #: ``tx.height`` are always indexed.
     index_events: list[str] = field(default_factory=list)
+    #: Who indexes txs by their event attributes for CometBFT's ``tx_search``: ``app`` (this
+    #: node's own index, ``eth_rpc/index/tx_events.py``, in its RocksDB; the front answers
+    #: those searches, and CometBFT's kv index keeps only each tx by hash and height),
+    #: ``cometbft`` (CometBFT's kv index gets every attribute, as a Cosmos SDK chain's), or
+    #: ``auto``: ``app`` wherever the front serves CometBFT's RPC address (every
+    #: ``cosmos_tx_intake`` but ``mempool``) and the index runs (the JSON-RPC is on).
+    #: Measured in the README: CometBFT's index of every attribute (15 per native send, in
+    #: goleveldb) grew to a third of its CPU over a run.
+    tx_index: str = "auto"
     store: StoreSection = field(default_factory=StoreSection)
 
     def __post_init__(self) -> None:
@@ -133,6 +143,21 @@ class AppConfig:
             if getattr(self, key) not in TX_INTAKES:
                 raise ValueError(f"app.toml: {key} must be one of {', '.join(TX_INTAKES)}, "
                                  f"not {getattr(self, key)!r}")
+        if self.tx_index not in TX_INDEXES:
+            raise ValueError(f"app.toml: tx_index must be one of {', '.join(TX_INDEXES)}, not {self.tx_index!r}")
+        if self.tx_index == "app" and self.cosmos_tx_intake == "mempool":
+            raise ValueError('app.toml: tx_index = "app" needs the front on CometBFT\'s RPC address, which '
+                             'cosmos_tx_intake = "mempool" turns off')
+        if self.tx_index == "app" and not (self.evm_http_address or self.evm_ws_address):
+            raise ValueError('app.toml: tx_index = "app" needs the node\'s index, which an empty '
+                             'evm_http_address and evm_ws_address turn off')
+
+    def app_tx_index(self) -> bool:
+        """Whether this node's own index answers event searches (``tx_index``: ``auto`` where
+        the front serves CometBFT's address and the index runs, with the JSON-RPC)."""
+        if self.tx_index != "auto":
+            return self.tx_index == "app"
+        return self.cosmos_tx_intake != "mempool" and bool(self.evm_http_address or self.evm_ws_address)
 
     def workers(self) -> int:
         """Txs executed at once (1 = serial). Automatic (0) is one per core (serial on one

@@ -87,8 +87,11 @@ class App:
         self.observers = list(observers)
         self.finalized: list[Callable[[CommittedBlock], None]] = []
         self.gc_policy = gc_policy
-        #: The ``type.key`` attributes CometBFT's tx index gets (None: every one).
+        #: The ``type.key`` attributes CometBFT's index gets (None: every one): of the block's
+        #: own events always, of its txs' only while CometBFT indexes them (``tx_index``; else
+        #: this node's index does and CometBFT keeps each tx by hash and height alone).
         self._indexed = frozenset(config.index_events) or None
+        self._tx_indexed = frozenset() if config.app_tx_index() else self._indexed
         handlers: dict = {}
         for m in self.modules:
             handlers.update(m.messages)
@@ -280,9 +283,8 @@ class App:
                 validator_updates=[_validator_update(u) for u in outcome.validator_updates],
                 app_hash=app_hash,
             )
-            indexed = self._indexed
-            _add_events(resp.events, outcome.events, indexed)
-            tx_results = resp.tx_results
+            _add_events(resp.events, outcome.events, self._indexed)
+            tx_results, indexed = resp.tx_results, self._tx_indexed
             for r in outcome.results:
                 _fill_exec_result(tx_results.add(), r, indexed)
             return resp

@@ -10,7 +10,10 @@ goes through CheckTx's rules into this node's pools (``CheckState.admit_local``)
 proposed from there, with no per-tx round trip through CometBFT's RPC, mempool and ABCI
 socket (most of CometBFT's CPU per native tx; see the README's bench section). The answer
 has CometBFT's shape: ``{code, data, log, codespace, hash}``, and its errors for a tx the
-node holds already or a full pool. Everything else (other methods, URI (GET) calls,
+node holds already or a full pool. With ``open_index`` (``tx_index``: the node indexes its
+txs' event attributes), a ``tx_search`` on event attributes is answered from that index
+(``cometbft_tx_search.py``: POST, alone or in a batch, GET ``/tx_search``, and over the
+WebSocket). Everything else (other methods, URI (GET) calls,
 ``broadcast_tx_commit``, bodies that do not parse, the ``/websocket`` endpoint) goes to
 CometBFT as it came, and its answer back as it came.
 
@@ -35,7 +38,17 @@ import aiohttp
 from aiohttp import web
 
 from abci_app.application.txpool.native_local import LocalRefusal
+from abci_app.node.cometbft_tx_search import METHOD as SEARCH_METHOD
+from abci_app.node.cometbft_tx_search import (
+    SearchArgs,
+    SearchError,
+    TxSearch,
+    json_args,
+    search_calls,
+    uri_args,
+)
 from eth_rpc.cometbft import CometClient
+from eth_rpc.index.kv import IndexKV
 from eth_rpc.intake import TxIntake
 from eth_rpc.tx_decoder import TxDecoder
 from http_service import LoopThreadServer
@@ -45,6 +58,8 @@ from untrusted import json_text
 log = logging.getLogger("pysei.front")
 
 LOCAL_METHODS = frozenset({"broadcast_tx_sync", "broadcast_tx_async"})
+#: The id CometBFT gives its answer to a URI (GET) call.
+URI_ID = -1
 #: Headers not passed along (hop by hop, or recomputed by aiohttp).
 _HOP = frozenset({"connection", "keep-alive", "transfer-encoding", "content-length", "host", "upgrade"})
 #: A forwarded call waits at most this long for CometBFT (its ``broadcast_tx_commit`` waits
@@ -140,16 +155,20 @@ class CometFront(LoopThreadServer):
     thread_name = "cometbft-front"
 
     def __init__(self, address: str, comet_url: str, mode: str, admit_batch: AdmitBatch, *,
-                 max_body_bytes: int = 5_000_000, max_batch: int = 10) -> None:
+                 max_body_bytes: int = 5_000_000, max_batch: int = 10,
+                 open_index: Callable[[], IndexKV | None] | None = None) -> None:
         super().__init__({"http": address})
         self.comet_url = comet_url.rstrip("/")
         self.mode = mode
         self.admit_batch = admit_batch
         self.max_body_bytes = max_body_bytes
         self.max_batch = max_batch
+        #: The node's index, when it answers event searches (``cometbft_tx_search``).
+        self.open_index = open_index
         self._session: aiohttp.ClientSession | None = None
         self._comet: CometClient | None = None
         self._intake: TxIntake | None = None
+        self._search: TxSearch | None = None
 
     @property
     def port(self) -> int:
@@ -163,6 +182,8 @@ class CometFront(LoopThreadServer):
         self._comet = CometClient(self.comet_url)
         # TxIntake decides local or mempool alike for both intakes; its submitter is unused here
         self._intake = TxIntake(self.mode, self._comet, submit_local=lambda tx: None)
+        if self.open_index is not None:
+            self._search = TxSearch(self.open_index, self._post_comet, self.max_batch)
         app = web.Application(client_max_size=self.max_body_bytes)
         app.router.add_route("*", "/websocket", self._websocket)
         app.router.add_route("*", "/{tail:.*}", self._http)
@@ -183,9 +204,73 @@ class CometFront(LoopThreadServer):
             if calls is not None and self._intake is not None and await self._intake.local():
                 admitted = await self.admit_batch([raw for _, raw in calls[0]])
                 answers = [_answer(i, raw, a) for (i, raw), a in zip(calls[0], admitted, strict=True)]
-                return web.Response(body=json.dumps(answers if calls[1] else answers[0]).encode(),
-                                    content_type="application/json")
+                return _json_response(answers if calls[1] else answers[0])
+            searches = search_calls(body, self.max_batch) if self._search is not None else None
+            if searches is not None:
+                answered = await self._search_posted(*searches)
+                if answered is not None:
+                    return _json_response(answered)
+        elif request.method == "GET" and request.path == "/" + SEARCH_METHOD and self._search is not None:
+            try:
+                args = uri_args(request.query)
+            except SearchError as e:
+                return _json_response(e.response(URI_ID))
+            if self._search.ours(args):
+                return _json_response(await self._searched(URI_ID, args))
         return await self._forward(request, body)
+
+    # ---- event searches (tx_search) ----
+
+    async def _searched(self, call_id: Any, args: SearchArgs) -> dict[str, Any]:
+        assert self._search is not None
+        try:
+            return {"jsonrpc": "2.0", "id": call_id, "result": await self._search.answer(args)}
+        except SearchError as e:
+            return e.response(call_id)
+        except (TimeoutError, aiohttp.ClientError) as e:
+            return SearchError(f"consensus node unreachable: {type(e).__name__}").response(call_id)
+
+    async def _search_posted(self, calls: list[Any], batched: bool) -> Any:
+        """The answer to a POST of ``calls`` holding a ``tx_search``: the event searches
+        answered here, the other calls by CometBFT (in one batch); None when none is an
+        event search (the body then goes to CometBFT as it came)."""
+        assert self._search is not None
+        out: list[Any] = [None] * len(calls)
+        rest: list[int] = []
+        for i, call in enumerate(calls):
+            if isinstance(call, dict) and call.get("jsonrpc") == "2.0" and call.get("method") == SEARCH_METHOD:
+                try:
+                    args = json_args(call.get("params"))
+                except SearchError as e:
+                    out[i] = e.response(call.get("id"))
+                    continue
+                if self._search.ours(args):
+                    out[i] = await self._searched(call.get("id"), args)
+                    continue
+            rest.append(i)
+        if len(rest) == len(calls):
+            return None
+        if rest:
+            try:
+                answers = await self._post_comet([calls[i] for i in rest])
+            except (TimeoutError, aiohttp.ClientError) as e:
+                answers = [SearchError(f"consensus node unreachable: {type(e).__name__}").response(None)]
+            answers = answers if isinstance(answers, list) else [answers]
+            # CometBFT answers a batch in order, notifications (no id) not at all
+            replies = iter(answers)
+            for i in rest:
+                if isinstance(calls[i], dict) and "id" not in calls[i]:
+                    continue
+                out[i] = next(replies, None)
+        answered = [a for a in out if a is not None]
+        return answered if batched else (answered[0] if answered else None)
+
+    async def _post_comet(self, calls: list[dict[str, Any]]) -> Any:
+        """A JSON-RPC batch to CometBFT's own RPC; its answer."""
+        assert self._session is not None
+        async with self._session.post(self.comet_url + "/", json=calls,
+                                      timeout=aiohttp.ClientTimeout(total=FORWARD_TIMEOUT_S)) as resp:
+            return json_text.loads(await resp.read())
 
     async def _forward(self, request: web.Request, body: bytes) -> web.StreamResponse:
         """Pass ``request`` to CometBFT. A read whose connection CometBFT had closed (idle, or
@@ -225,6 +310,12 @@ class CometFront(LoopThreadServer):
         async def pump(src: Any, dst: Any) -> None:
             async for msg in src:
                 if msg.type == aiohttp.WSMsgType.TEXT:
+                    if src is client and self._search is not None and SEARCH_METHOD in msg.data:
+                        searches = search_calls(msg.data.encode(), self.max_batch)
+                        answered = await self._search_posted(*searches) if searches is not None else None
+                        if answered is not None:
+                            await client.send_str(json.dumps(answered))
+                            continue
                     await dst.send_str(msg.data)
                 elif msg.type == aiohttp.WSMsgType.BINARY:
                     await dst.send_bytes(msg.data)
@@ -240,6 +331,10 @@ class CometFront(LoopThreadServer):
             await upstream.close()
             await client.close()
         return client
+
+
+def _json_response(obj: Any) -> web.Response:
+    return web.Response(body=json.dumps(obj).encode(), content_type="application/json")
 
 
 def _answer(call_id: Any, raw: bytes, admission: Admission) -> dict[str, Any]:

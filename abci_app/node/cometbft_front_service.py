@@ -18,11 +18,15 @@ from typing import Any
 
 from abci_app.application.txcodec import Decoded
 from abci_app.node.cometbft_front import CometFront, local_admission
+from abci_app.node.cometbft_tx_search import index_follower
 from abci_app.node.front_process import FrontProcess, FrontSpec
 from abci_app.node.native_decoder import native_decoder
 from eth_rpc.tx_decoder import TxDecoder
 from ledger.codes import TxError
 from untrusted import toml_text
+
+#: The folder (under ``<home>/data``) of the front's read-only follower of the node's index.
+INDEX_FOLLOWER = "index-follower"
 
 
 @dataclass(frozen=True)
@@ -69,10 +73,12 @@ class FrontService:
             if isinstance(result, (Decoded, TxError)):
                 app.codec.keep(raw, result)
 
+        index = self.node.home.index if cfg.app_tx_index() else None
+        follower = self.node.home.data / INDEX_FOLLOWER
         if cfg.cosmos_front_process:
             spec = FrontSpec(plan.address, plan.comet_url, cfg.cosmos_tx_intake, plan.max_body_bytes,
                              plan.max_batch, tuple(cfg.modules), app.codec.evm_chain_id, app.codec.max_tx_bytes,
-                             cfg.chain_id)
+                             cfg.chain_id, str(index or ""), str(follower))
             self.process = FrontProcess(spec, app.check.admit_local, keep, app.check.vouch,
                                         app.check.verified_account)
             self.process.start()
@@ -81,7 +87,8 @@ class FrontService:
         self.decoder.start()
         self.server = CometFront(plan.address, plan.comet_url, cfg.cosmos_tx_intake,
                                  local_admission(app.check.admit_local, self.decoder, keep),
-                                 max_body_bytes=plan.max_body_bytes, max_batch=plan.max_batch)
+                                 max_body_bytes=plan.max_body_bytes, max_batch=plan.max_batch,
+                                 open_index=index_follower(index, follower) if index is not None else None)
         self.server.start()
 
     def close(self) -> None:

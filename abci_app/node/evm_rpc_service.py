@@ -16,6 +16,7 @@ from abci_app.cosmos_tx.associate import encode_associate
 from eth_rpc import Backend, RpcConfig, RpcServer
 from eth_rpc.index import BlockIndex, Indexer
 from eth_rpc.index.kv import RocksKV
+from eth_rpc.index.tx_events import EventIndexing
 from ledger.codes import TxError
 from ledger.context import BlockContext
 from store.api import KVView
@@ -81,7 +82,9 @@ class RpcService:
 
     def start(self) -> None:
         node = self.node
-        self.index = BlockIndex(RocksKV(node.home.index), self.config.evm_chain_id)
+        cfg = node.config
+        events = EventIndexing(frozenset(cfg.index_events) or None) if cfg.app_tx_index() else None
+        self.index = BlockIndex(RocksKV(node.home.index), self.config.evm_chain_id, events)
         self.indexer = Indexer(self.index, render_process=True)
         self.indexer.start()  # re-indexes blocks journaled before an unclean stop
         self.index.check_gap(node.db.last_height())

@@ -30,11 +30,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
+from pathlib import Path
 from typing import Any
 
 from abci_app.application.txcodec import COSMOS, Decoded
 from abci_app.cosmos_tx.decode import verify_signature
 from abci_app.node.cometbft_front import Admission, Admit, CometFront, Keep, admit_each
+from abci_app.node.cometbft_tx_search import index_follower
 from abci_app.node.native_decoder import NativeBatchDecode
 from untrusted.lifeline import exit_with
 
@@ -68,6 +70,9 @@ class FrontSpec:
     evm_chain_id: int
     max_tx_bytes: int
     chain_id: str
+    #: The node's index and the follower's own folder, when it answers event searches.
+    index_path: str = ""
+    index_follower: str = ""
 
 
 class FrontProcess:
@@ -283,8 +288,9 @@ def _front_main(spec: FrontSpec, jobs: Connection, answers: Connection, node_pid
     decode = NativeBatchDecode(spec.modules, spec.evm_chain_id, spec.max_tx_bytes)
     decode([])  # build the codec before serving
     client = AdmissionClient(jobs, answers, decode, spec.chain_id)
+    open_index = index_follower(Path(spec.index_path), Path(spec.index_follower)) if spec.index_path else None
     front = CometFront(spec.address, spec.comet_url, spec.mode, client.admit,
-                       max_body_bytes=spec.max_body_bytes, max_batch=spec.max_batch)
+                       max_body_bytes=spec.max_body_bytes, max_batch=spec.max_batch, open_index=open_index)
     try:
         front.start()
     except OSError as e:

@@ -4,6 +4,7 @@ CometBFT (``pysei start``). Services start in ``start()`` and stop in ``close()`
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import logging
 import os
 import signal
@@ -107,6 +108,11 @@ class Node:
         configure_process()  # before any thread starts: their stack size, the recursion limit
         use_fast_keccak()
         cfg = self.config
+        if self.front_plan is None and cfg.app_tx_index():
+            if cfg.tx_index == "app":
+                raise RuntimeError('tx_index = "app": this node does not serve CometBFT\'s RPC address '
+                                   '(its rpc.laddr is not a TCP address), so nothing would answer event searches')
+            cfg = self.config = dataclasses.replace(cfg, tx_index="cometbft")  # no front: CometBFT's index
         if "evm" in cfg.modules:
             require_pointer_contracts()  # without them this node would revert what peers accept
         # One collector policy for the process: the store freezes what it loads, blocks

@@ -1,4 +1,5 @@
-"""The JSON-RPC's block, tx, receipt and log index (its own RocksDB under ``<home>/index``).
+"""The JSON-RPC's block, tx, receipt and log index, and the txs' event attributes for CometBFT's
+``tx_search`` (its own RocksDB under ``<home>/index``).
 
 An observer of committed blocks (``Indexer.observe``, or ``BlockIndex.observe`` inline)
 turns each ``CommittedBlock`` into the Ethereum view of it and writes that in one batch:
@@ -14,6 +15,9 @@ turns each ``CommittedBlock`` into the Ethereum view of it and writes that in on
 * ``indexer.py``  ``Indexer``: the app observer; journals each block, renders it on a
   background thread (or a helper process), replays the journal after a crash
 * ``logs.py``    log filters (block range, addresses, topics) with per-block bloom skipping
+* ``tx_query.py``  CometBFT's query language (``tx_search``): conditions parsed as its parser does
+* ``tx_events.py``  the txs' event attributes (rows written with each block when the node, not
+  CometBFT, indexes them: ``tx_index``) and the search over them, as CometBFT v0.38's kv index
 """
 
 from eth_rpc.index.indexer import Indexer

@@ -36,6 +36,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 
 from eth_rpc.index.render import BlockNews
 from eth_rpc.index.store import BlockIndex, render_rows
+from eth_rpc.index.tx_events import EventIndexing
 from ledger.blocks import CommittedBlock
 from untrusted.lifeline import exit_with
 
@@ -99,7 +100,8 @@ class Indexer:
         parent = last_hash if height == block.height - 1 else self.index.parent_hash(block.height)
         try:
             raw = pickle.dumps(block, protocol=5)
-            rendered = pool.submit(_render_pickled, raw, parent, self.index.chain_id)
+            rendered = pool.submit(_render_pickled, raw, parent, self.index.chain_id,
+                                   self.index.events)
         except Exception:  # observe renders it the usual way (a pool shut down meanwhile, too)
             log.exception("starting to render block %d failed", block.height)
             return
@@ -134,7 +136,8 @@ class Indexer:
                 assert self._pool is not None
                 parent = self.index.parent_hash(block.height)
                 news = self._collect(block, journal_key, parent,
-                                     self._pool.submit(_render_pickled, raw, parent, self.index.chain_id))
+                                     self._pool.submit(_render_pickled, raw, parent, self.index.chain_id,
+                                                       self.index.events))
             if news is None:
                 news = self.index.index_block(block, extra=[(journal_key, None)])
         except Exception:
@@ -183,11 +186,12 @@ class Indexer:
             self._pool = None
 
 
-def _render_pickled(raw: bytes, parent: bytes, chain_id: int) -> tuple[BlockNews, list[tuple[bytes, bytes]]]:
+def _render_pickled(raw: bytes, parent: bytes, chain_id: int,
+                    events: EventIndexing | None) -> tuple[BlockNews, list[tuple[bytes, bytes]]]:
     """``render_rows`` of the pickled block ``raw`` (in the render process)."""
     if gc.get_count()[0] > _COLLECT_AFTER:
         gc.collect()
-    return render_rows(pickle.loads(raw), parent, chain_id)
+    return render_rows(pickle.loads(raw), parent, chain_id, events)
 
 
 def _warm_up() -> None:

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Protocol
 
-from rocksdict import Options, Rdict, WriteBatch
+from rocksdict import AccessType, Options, Rdict, WriteBatch
 
 
 class IndexKV(Protocol):
@@ -19,6 +19,10 @@ class IndexKV(Protocol):
 
     def scan(self, prefix: bytes, start: bytes | None = None) -> Iterator[tuple[bytes, bytes]]:
         """Pairs whose key starts with ``prefix`` (from ``start`` on), in key order."""
+        ...
+
+    def catch_up(self) -> None:
+        """A follower of another process's store: see what it has written (else nothing)."""
         ...
 
     def close(self) -> None: ...
@@ -49,18 +53,33 @@ class MemoryKV:
             yield keys[i], self._data[keys[i]]
             i += 1
 
+    def catch_up(self) -> None:
+        pass
+
     def close(self) -> None:
         pass
 
 
 class RocksKV:
-    """One RocksDB; a batch is one ``WriteBatch`` written with the WAL (crash-safe)."""
+    """One RocksDB; a batch is one ``WriteBatch`` written with the WAL (crash-safe). With
+    ``secondary`` (a folder of its own), a read-only follower of the one another process
+    writes: ``catch_up`` brings it to what that one has written."""
 
-    def __init__(self, path: str | Path) -> None:
-        Path(path).mkdir(parents=True, exist_ok=True)
+    def __init__(self, path: str | Path, secondary: str | Path | None = None) -> None:
         opts = Options(raw_mode=True)
-        opts.create_if_missing(True)
-        self._db = Rdict(str(path), opts)
+        self.secondary = secondary is not None
+        if secondary is None:
+            Path(path).mkdir(parents=True, exist_ok=True)
+            opts.create_if_missing(True)
+            self._db = Rdict(str(path), opts)
+        else:
+            opts.set_max_open_files(-1)  # a secondary needs every file open to follow the primary
+            self._db = Rdict(str(path), opts, access_type=AccessType.secondary(str(secondary)))
+
+    def catch_up(self) -> None:
+        """A secondary: see everything the primary has written (the primary sees it all)."""
+        if self.secondary:
+            self._db.try_catch_up_with_primary()
 
     def get(self, key: bytes) -> bytes | None:
         return self._db.get(key)

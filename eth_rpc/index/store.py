@@ -13,6 +13,8 @@ Key layout (all heights big-endian u64, tx positions u32)::
     r + height + position    receipt, parallel to ``x``
     w + height + block pos   bytes of every tx in CometBFT block order (trace replays)
     t + tx hash              height + position
+    e + tag \0 value \0 ...   a tx's event attribute, for CometBFT's ``tx_search`` (only when
+                             the node indexes them, ``tx_events``: its layout and search)
 
 Each block is one atomic write that also moves ``m height``; writing a height again
 (CometBFT replays after a crash) overwrites it with the same content. The observer runs
@@ -29,6 +31,7 @@ from typing import Any
 
 import orjson
 
+from eth_rpc.index import tx_events
 from eth_rpc.index.kv import IndexKV, MemoryKV
 from eth_rpc.index.render import ZERO_HASH, BlockNews, render_block
 from ledger.blocks import CommittedBlock
@@ -53,11 +56,18 @@ def _dump(obj: object) -> bytes:
         return json.dumps(obj, separators=(",", ":")).encode()
 
 
+def indexed_height(kv: IndexKV) -> int:
+    """The last height fully written to the index ``kv`` (0: none)."""
+    raw = kv.get(_HEIGHT)
+    return int.from_bytes(raw, "big") if raw else 0
+
+
 def render_rows(
-    block: CommittedBlock, parent: bytes, chain_id: int
+    block: CommittedBlock, parent: bytes, chain_id: int, events: tx_events.EventIndexing | None = None
 ) -> tuple[BlockNews, list[tuple[bytes, bytes]]]:
     """The news of ``block`` for the live feeds and the index rows holding its Ethereum
-    view (pure: it runs in the indexer's render process as well as inline)."""
+    view, and its txs' event attributes with ``events`` (pure: it runs in the indexer's
+    render process as well as inline)."""
     r = render_block(block, parent, chain_id)
     h = _u64(block.height)
     record = {"h": r.header, "n": r.evm_count, "p": r.evm_positions}
@@ -68,17 +78,21 @@ def render_rows(
         pos = h + i.to_bytes(4, "big")
         rows += [(b"x" + pos, _dump(tx)), (b"r" + pos, _dump(receipt))]
         rows.append((b"t" + bytes.fromhex(tx["hash"][2:]), pos))
+    if events is not None:
+        rows += tx_events.event_rows(block.height, block.txs, [res.events for res in block.results], events.only)
     return r.news(), rows
 
 
 class BlockIndex:
     """Blocks, txs, receipts and logs of committed heights, as the JSON-RPC serves them."""
 
-    def __init__(self, kv: IndexKV | None = None, chain_id: int = 713714) -> None:
+    def __init__(self, kv: IndexKV | None = None, chain_id: int = 713714,
+                 events: tx_events.EventIndexing | None = None) -> None:
         self.kv = kv if kv is not None else MemoryKV()
         self.chain_id = chain_id
-        raw = self.kv.get(_HEIGHT)
-        self._height = int.from_bytes(raw, "big") if raw else 0
+        #: The txs' event attributes kept for ``tx_search`` (None: none).
+        self.events = events
+        self._height = indexed_height(self.kv)
         raw = self.kv.get(_FIRST)
         self._first = int.from_bytes(raw, "big") if raw else 0
         self._listeners: list[Callable[[BlockNews], None]] = []
@@ -105,7 +119,7 @@ class BlockIndex:
     def index_block(self, block: CommittedBlock, extra: list[tuple[bytes, bytes | None]] = ()) -> BlockNews:
         """Render and write ``block`` in one batch (with ``extra`` pairs, e.g. a journal delete)."""
         with self._lock:
-            r, rows = render_rows(block, self.parent_hash(block.height), self.chain_id)
+            r, rows = render_rows(block, self.parent_hash(block.height), self.chain_id, self.events)
             return self._write(block.height, r, rows, extra)
 
     def parent_hash(self, height: int) -> bytes:

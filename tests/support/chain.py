@@ -107,10 +107,11 @@ class InProcessChain:
     """``App`` + SeiDB + scheduler in this process. ``workers``: 1 = serial, >1 = OCC pool."""
 
     def __init__(self, folder: Path, keys: Sequence[TestKey], workers: int = 1, balance: int = 10**15,
-                 modules: Sequence[str] = ("auth", "bank", "evm"), index_events: Sequence[str] = ()) -> None:
+                 modules: Sequence[str] = ("auth", "bank", "evm"), index_events: Sequence[str] = (),
+                 tx_index: str = "auto") -> None:
 
         self.config = AppConfig(chain_id=CHAIN_ID, evm_chain_id=EVM_CHAIN_ID, occ_workers=workers,
-                                modules=list(modules), index_events=list(index_events))
+                                modules=list(modules), index_events=list(index_events), tx_index=tx_index)
         self.db = SeiDB(Path(folder), StoreConfig(sc_snapshot_interval=0))
         self.db.start()
         self.scheduler = make_scheduler(self.config, self.db, None)

@@ -1,6 +1,7 @@
 """FinalizeBlock's ABCI answer carries each tx's result as executed: code, codespace (only
-on failure), log, data, gas and every event with its attributes (indexed), in block order,
-and the block's own events."""
+on failure), log, data, gas and every event with its attributes, in block order, and the
+block's own events; the txs' attributes marked for CometBFT's index only while CometBFT
+indexes them (``tx_index = "cometbft"``), the block's always."""
 
 from __future__ import annotations
 
@@ -17,19 +18,24 @@ KEYS = make_keys(3, seed="finalize-response")
 EVENT_COUNTS = [8, 1, 0, 0]
 
 
-def _expected(r) -> abci.ExecTxResult:
+def _expected(r, index: bool) -> abci.ExecTxResult:
     """The answer built the plain way (keyword arguments), as the oracle."""
     return abci.ExecTxResult(
         code=r.code, data=r.data, log=r.log, gas_wanted=r.gas_wanted, gas_used=r.gas_used,
         codespace=r.codespace if r.code != codes.OK else "",
-        events=[abci.Event(type=e.type, attributes=[abci.EventAttribute(key=k, value=v, index=True)
+        events=[abci.Event(type=e.type, attributes=[abci.EventAttribute(key=k, value=v, index=index)
                                                     for k, v in e.attributes]) for e in r.events],
     )
 
 
-@pytest.fixture()
-def chain(tmp_path):
-    with started_chain(tmp_path, KEYS) as c:
+#: tx_index -> whether CometBFT's index gets the txs' attributes
+TX_INDEX = {"cometbft": True, "auto": False}
+
+
+@pytest.fixture(params=list(TX_INDEX))
+def chain(tmp_path, request):
+    with started_chain(tmp_path, KEYS, tx_index=request.param) as c:
+        c.tx_index = request.param
         yield c
 
 
@@ -41,7 +47,7 @@ def test_each_tx_result_and_the_block_events_are_answered_as_executed(chain) -> 
     resp = chain.app.finalize_block(req)
     block, outcome = chain.app._staged
     assert [r.code for r in block.results] == [codes.OK, codes.OK, codes.INVALID_SEQUENCE, codes.TX_DECODE]
-    assert list(resp.tx_results) == [_expected(r) for r in block.results]
+    assert list(resp.tx_results) == [_expected(r, TX_INDEX[chain.tx_index]) for r in block.results]
     assert [len(r.events) for r in resp.tx_results] == EVENT_COUNTS
     assert list(resp.events) == [abci.Event(type=e.type, attributes=[abci.EventAttribute(key=k, value=v, index=True)
                                                                       for k, v in e.attributes]) for e in outcome.events]

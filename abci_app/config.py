@@ -26,7 +26,7 @@ class StoreSection:
 
 #: ``evm_tx_intake`` and ``cosmos_tx_intake`` values (``eth_rpc/intake.py``).
 TX_INTAKES = ("auto", "local", "mempool")
-TX_INDEXES = ("auto", "app", "cometbft")
+TX_INDEXES = ("cometbft", "app")
 
 
 @dataclass
@@ -127,15 +127,14 @@ class AppConfig:
     #: empty: every attribute (the Cosmos SDK's ``index-events``). ``tx.hash`` and
     #: ``tx.height`` are always indexed.
     index_events: list[str] = field(default_factory=list)
-    #: Who indexes txs by their event attributes for CometBFT's ``tx_search``: ``app`` (this
-    #: node's own index, ``eth_rpc/index/tx_events.py``, in its RocksDB; the front answers
-    #: those searches, and CometBFT's kv index keeps only each tx by hash and height),
-    #: ``cometbft`` (CometBFT's kv index gets every attribute, as a Cosmos SDK chain's), or
-    #: ``auto``: ``app`` wherever the front serves CometBFT's RPC address (every
-    #: ``cosmos_tx_intake`` but ``mempool``) and the index runs (the JSON-RPC is on).
-    #: Measured in the README: CometBFT's index of every attribute (15 per native send, in
-    #: goleveldb) grew to a third of its CPU over a run.
-    tx_index: str = "auto"
+    #: Who indexes txs by their event attributes for CometBFT's ``tx_search``: ``cometbft``
+    #: (its kv index gets every attribute, as on a Cosmos SDK chain), or ``app``: this node's
+    #: own index in its RocksDB (``eth_rpc/index/tx_events.py``), whose searches the front
+    #: answers as CometBFT's kv index does, while CometBFT keeps each tx by hash and height
+    #: alone (its attributes marked ``index: false``). Needs the front (``cosmos_tx_intake``
+    #: not ``mempool``) and the JSON-RPC (which runs the index). Measured in the README: it
+    #: halves CometBFT's CPU per tx of the mix and costs the app's process as much.
+    tx_index: str = "cometbft"
     store: StoreSection = field(default_factory=StoreSection)
 
     def __post_init__(self) -> None:
@@ -153,11 +152,8 @@ class AppConfig:
                              'evm_http_address and evm_ws_address turn off')
 
     def app_tx_index(self) -> bool:
-        """Whether this node's own index answers event searches (``tx_index``: ``auto`` where
-        the front serves CometBFT's address and the index runs, with the JSON-RPC)."""
-        if self.tx_index != "auto":
-            return self.tx_index == "app"
-        return self.cosmos_tx_intake != "mempool" and bool(self.evm_http_address or self.evm_ws_address)
+        """Whether this node's own index answers event searches (``tx_index``)."""
+        return self.tx_index == "app"
 
     def workers(self) -> int:
         """Txs executed at once (1 = serial). Automatic (0) is one per core (serial on one

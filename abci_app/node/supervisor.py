@@ -4,7 +4,6 @@ CometBFT (``pysei start``). Services start in ``start()`` and stop in ``close()`
 from __future__ import annotations
 
 import ctypes
-import dataclasses
 import logging
 import os
 import signal
@@ -109,10 +108,8 @@ class Node:
         use_fast_keccak()
         cfg = self.config
         if self.front_plan is None and cfg.app_tx_index():
-            if cfg.tx_index == "app":
-                raise RuntimeError('tx_index = "app": this node does not serve CometBFT\'s RPC address '
-                                   '(its rpc.laddr is not a TCP address), so nothing would answer event searches')
-            cfg = self.config = dataclasses.replace(cfg, tx_index="cometbft")  # no front: CometBFT's index
+            raise RuntimeError('tx_index = "app": this node does not serve CometBFT\'s RPC address '
+                               '(its rpc.laddr is not a TCP address), so nothing would answer event searches')
         if "evm" in cfg.modules:
             require_pointer_contracts()  # without them this node would revert what peers accept
         # One collector policy for the process: the store freezes what it loads, blocks

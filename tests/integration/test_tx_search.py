@@ -1,7 +1,7 @@
 """CometBFT's ``tx_search`` on event attributes, answered from the node's own index
-(``tx_index = "auto"``, the default) and, side by side, by CometBFT's kv index of every
-attribute (``tx_index = "cometbft"``): the same txs match the same queries on both; pages,
-orders, errors, proofs and the GET form as CometBFT gives them."""
+(``tx_index = "app"``) and, side by side, by CometBFT's kv index of every attribute
+(``tx_index = "cometbft"``, the default): the same txs match the same queries on both;
+pages, orders, errors, proofs and the GET form as CometBFT gives them."""
 
 from __future__ import annotations
 
@@ -66,7 +66,7 @@ def _sent(node: LocalNode) -> list[tuple[str, int]]:
 @pytest.fixture(scope="module")
 def nodes(tmp_path_factory):
     """(node with its own index, node with CometBFT's), each with SENDS made."""
-    own = _node(tmp_path_factory, "own-index", "auto")
+    own = _node(tmp_path_factory, "own-index", "app")
     comet = _node(tmp_path_factory, "comet-index", "cometbft")
     try:
         yield (own, _sent(own)), (comet, _sent(comet))

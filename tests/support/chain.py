@@ -108,7 +108,7 @@ class InProcessChain:
 
     def __init__(self, folder: Path, keys: Sequence[TestKey], workers: int = 1, balance: int = 10**15,
                  modules: Sequence[str] = ("auth", "bank", "evm"), index_events: Sequence[str] = (),
-                 tx_index: str = "auto") -> None:
+                 tx_index: str = "cometbft") -> None:
 
         self.config = AppConfig(chain_id=CHAIN_ID, evm_chain_id=EVM_CHAIN_ID, occ_workers=workers,
                                 modules=list(modules), index_events=list(index_events), tx_index=tx_index)

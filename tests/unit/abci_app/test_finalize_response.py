@@ -29,7 +29,7 @@ def _expected(r, index: bool) -> abci.ExecTxResult:
 
 
 #: tx_index -> whether CometBFT's index gets the txs' attributes
-TX_INDEX = {"cometbft": True, "auto": False}
+TX_INDEX = {"cometbft": True, "app": False}
 
 
 @pytest.fixture(params=list(TX_INDEX))

@@ -18,6 +18,7 @@ from eth_rpc.errors import (
     INVALID_REQUEST,
     METHOD_NOT_FOUND,
     PARSE_ERROR,
+    RESPONSE_TOO_LARGE,
     SERVER_ERROR,
     RpcError,
     invalid_params,
@@ -27,6 +28,8 @@ from untrusted import json_text
 
 log = logging.getLogger("pysei.rpc")
 Json = dict[str, Any]
+#: Bytes of a batch's answers past which the rest are refused (geth's ``BatchResponseMaxSize``).
+MAX_BATCH_RESPONSE_BYTES = 25_000_000
 
 
 def error_response(err: RpcError, rid: Any = None) -> Json:
@@ -46,11 +49,13 @@ def _valid_id(rid: Any) -> bool:
 
 
 class Dispatcher:
-    def __init__(self, backend: Any, methods: dict[str, Method], executor: Executor | None, max_batch: int) -> None:
+    def __init__(self, backend: Any, methods: dict[str, Method], executor: Executor | None, max_batch: int,
+                 max_response_bytes: int = MAX_BATCH_RESPONSE_BYTES) -> None:
         self.backend = backend
         self.methods = methods
         self.executor = executor
         self.max_batch = max_batch
+        self.max_response_bytes = max_response_bytes
 
     async def handle_body(self, body: bytes | str, conn: Any = None) -> bytes | None:
         """The answer to one HTTP body or WebSocket message (None = nothing to send)."""
@@ -71,10 +76,24 @@ class Dispatcher:
             if len(msg) > self.max_batch:
                 return dumps(error_response(RpcError(INVALID_REQUEST, f"batch too large: {len(msg)} > {self.max_batch}")))
             answers = await asyncio.gather(*(self.handle_one(m, conn) for m in msg))
-            out = [a for a in answers if a is not None]
-            return dumps(out) if out else None
+            return self._batch_answer([a for a in answers if a is not None])
         answer = await self.handle_one(msg, conn)
         return dumps(answer) if answer is not None else None
+
+    def _batch_answer(self, answers: list[Json]) -> bytes | None:
+        """A batch's answers as one JSON array; once they pass ``max_response_bytes``, each
+        further answer is geth's ``response too large`` error instead."""
+        if not answers:
+            return None
+        parts, size = [], 0
+        for a in answers:
+            part = dumps(a)
+            if size + len(part) > self.max_response_bytes:
+                part = dumps(error_response(RpcError(RESPONSE_TOO_LARGE, "response too large"), a.get("id")))
+            else:
+                size += len(part)
+            parts.append(part)
+        return b"[" + b",".join(parts) + b"]"
 
     async def handle_one(self, req: Any, conn: Any = None) -> Json | None:
         if not isinstance(req, dict):

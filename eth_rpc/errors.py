@@ -13,6 +13,7 @@ INVALID_PARAMS = -32602
 INTERNAL_ERROR = -32603
 SERVER_ERROR = -32000  # execution and tx-pool errors
 LIMIT_EXCEEDED = -32005
+RESPONSE_TOO_LARGE = -32003  # a batch's answers past its size cap (geth's errcodeResponseTooLarge)
 REVERTED = 3  # eth_call / eth_estimateGas revert, ABI revert data in ``data``
 
 

@@ -82,3 +82,17 @@ def test_slow_calls_time_out(rpc: Client) -> None:
     finally:
         backend.config = saved
     assert rpc.call("eth_call", {"to": rpc.token, "data": "0x18160ddd"}, "latest").endswith("0")
+
+
+def test_batch_answers_past_the_size_cap_are_refused(rpc: Client) -> None:
+    dispatcher = rpc.chain.server.dispatcher
+    assert dispatcher.max_response_bytes == 25_000_000  # geth's BatchResponseMaxSize
+    one = len(json.dumps({"jsonrpc": "2.0", "id": 0, "result": hex(CHAIN_ID)}, separators=(",", ":")))
+    dispatcher.max_response_bytes = 2 * one + 1  # room for two answers
+    try:
+        out = post(rpc.url, [{"jsonrpc": "2.0", "id": i, "method": "eth_chainId"} for i in range(4)])[1]
+    finally:
+        dispatcher.max_response_bytes = 25_000_000
+    assert [o["id"] for o in out] == [0, 1, 2, 3]
+    assert [o.get("result") for o in out] == [hex(CHAIN_ID), hex(CHAIN_ID), None, None]
+    assert [o["error"] for o in out[2:]] == [{"code": -32003, "message": "response too large"}] * 2

@@ -44,11 +44,11 @@ from abci_app.node.cometbft_tx_search import (
     SearchError,
     TxSearch,
     json_args,
-    search_calls,
     uri_args,
 )
 from eth_rpc.cometbft import CometClient
 from eth_rpc.index.kv import IndexKV
+from eth_rpc.index.tx_query import Condition
 from eth_rpc.intake import TxIntake
 from eth_rpc.tx_decoder import TxDecoder
 from http_service import LoopThreadServer
@@ -120,10 +120,11 @@ def broadcast_result(raw: bytes, admission: tuple[int, bytes, str, str]) -> dict
             "codespace": codespace, "hash": hashlib.sha256(raw).hexdigest().upper()}
 
 
-def local_calls(body: bytes, max_batch: int) -> tuple[list[tuple[Any, bytes]], bool] | None:
-    """``([(id, raw tx)], batched)`` when every call of ``body`` is a broadcast this front
-    answers, else None (the body goes to CometBFT, which answers what does not parse)."""
-    if b"broadcast_tx_" not in body:
+def _calls(body: bytes, marker: bytes, max_batch: int) -> tuple[list[Any], bool] | None:
+    """The calls of a JSON-RPC POST ``body`` that holds ``marker`` and whether it was a batch;
+    None when it does not hold it, does not parse or is an empty or too large batch (the
+    body then goes to CometBFT, which answers it as it would)."""
+    if marker not in body:
         return None
     try:
         msg = json_text.loads(body)
@@ -133,6 +134,24 @@ def local_calls(body: bytes, max_batch: int) -> tuple[list[tuple[Any, bytes]], b
     calls = msg if batched else [msg]
     if not calls or len(calls) > max_batch:
         return None
+    return calls, batched
+
+
+def search_calls(body: bytes, max_batch: int) -> tuple[list[Any], bool] | None:
+    """``_calls`` of ``body`` when one of them is a ``tx_search``, else None."""
+    parsed = _calls(body, SEARCH_METHOD.encode(), max_batch)
+    if parsed is None or not any(isinstance(c, dict) and c.get("method") == SEARCH_METHOD for c in parsed[0]):
+        return None
+    return parsed
+
+
+def local_calls(body: bytes, max_batch: int) -> tuple[list[tuple[Any, bytes]], bool] | None:
+    """``([(id, raw tx)], batched)`` when every call of ``body`` is a broadcast this front
+    answers, else None (the body goes to CometBFT, which answers what does not parse)."""
+    parsed = _calls(body, b"broadcast_tx_", max_batch)
+    if parsed is None:
+        return None
+    calls, batched = parsed
     out = []
     for call in calls:
         if not isinstance(call, dict) or call.get("jsonrpc") != "2.0" or call.get("method") not in LOCAL_METHODS:
@@ -215,16 +234,17 @@ class CometFront(LoopThreadServer):
                 args = uri_args(request.query)
             except SearchError as e:
                 return _json_response(e.response(URI_ID))
-            if self._search.ours(args):
-                return _json_response(await self._searched(URI_ID, args))
+            conditions = self._search.ours(args)
+            if conditions is not None:
+                return _json_response(await self._searched(URI_ID, args, conditions))
         return await self._forward(request, body)
 
     # ---- event searches (tx_search) ----
 
-    async def _searched(self, call_id: Any, args: SearchArgs) -> dict[str, Any]:
+    async def _searched(self, call_id: Any, args: SearchArgs, conditions: list[Condition]) -> dict[str, Any]:
         assert self._search is not None
         try:
-            return {"jsonrpc": "2.0", "id": call_id, "result": await self._search.answer(args)}
+            return {"jsonrpc": "2.0", "id": call_id, "result": await self._search.answer(args, conditions)}
         except SearchError as e:
             return e.response(call_id)
         except (TimeoutError, aiohttp.ClientError) as e:
@@ -244,8 +264,9 @@ class CometFront(LoopThreadServer):
                 except SearchError as e:
                     out[i] = e.response(call.get("id"))
                     continue
-                if self._search.ours(args):
-                    out[i] = await self._searched(call.get("id"), args)
+                conditions = self._search.ours(args)
+                if conditions is not None:
+                    out[i] = await self._searched(call.get("id"), args, conditions)
                     continue
             rest.append(i)
         if len(rest) == len(calls):

@@ -8,9 +8,9 @@ searches (``tx_events.search``), and answered in its shape: matches sorted by he
 position (``order_by`` ``asc``, the default, or ``desc``), ``page`` / ``per_page`` (30 by
 default, 100 at most) validated as CometBFT does, and each tx of the page as CometBFT's
 ``tx`` answers it (its result, its proof with ``prove``), fetched from CometBFT by hash in
-batches. Errors are CometBFT's: an unparsable or over-long query, a page out of range or
-an unknown order answer JSON-RPC ``-32603`` with the reason as ``data``; parameters of the
-wrong type ``-32602``.
+batches. Errors are CometBFT's: a page out of range or an unknown order answer JSON-RPC
+``-32603`` with the reason as ``data``, parameters of the wrong type ``-32602``; a query
+that does not parse (or is over-long) goes to CometBFT, which refuses it itself.
 
 A search waits (up to ``CATCH_UP_S``) until the index holds every block CometBFT has
 stored, so a tx a client saw committed (CometBFT's ``tx``, a ``broadcast_tx_commit``) is
@@ -31,8 +31,7 @@ from typing import Any
 from eth_rpc.index.kv import IndexKV, RocksKV
 from eth_rpc.index.store import indexed_height
 from eth_rpc.index.tx_events import search
-from eth_rpc.index.tx_query import QueryError, by_events, parse
-from untrusted import json_text
+from eth_rpc.index.tx_query import Condition, QueryError, by_events, parse
 
 log = logging.getLogger("pysei.front")
 
@@ -142,20 +141,19 @@ class TxSearch:
         self.max_batch = max(1, max_batch)
 
     @staticmethod
-    def ours(args: SearchArgs) -> bool:
-        """Whether the index answers ``args`` (a query on event attributes that parses);
-        else CometBFT does, as it would (its own errors for what does not parse)."""
-        try:
-            return by_events(parse(args.query))
-        except QueryError:
-            return False
-
-    async def answer(self, args: SearchArgs) -> dict[str, Any]:
-        """CometBFT's ``ResultTxSearch`` for ``args`` (``ours(args)``); raises SearchError."""
+    def ours(args: SearchArgs) -> list[Condition] | None:
+        """The conditions of ``args``' query when the index answers it (a query on event
+        attributes that parses); else None, and CometBFT does, as it would (its own errors
+        for what does not parse)."""
         try:
             conditions = parse(args.query)
-        except QueryError as e:
-            raise SearchError(str(e)) from None
+        except QueryError:
+            return None
+        return conditions if by_events(conditions) else None
+
+    async def answer(self, args: SearchArgs, conditions: list[Condition]) -> dict[str, Any]:
+        """CometBFT's ``ResultTxSearch`` for ``args``, whose query's conditions ``ours``
+        returned; raises SearchError."""
         if args.order_by not in ORDERS:
             raise SearchError("expected order_by to be either `asc` or `desc` or empty")
         kv = await self._caught_up()
@@ -216,24 +214,6 @@ class TxSearch:
                     raise SearchError(f"failed to get Tx{{{h.hex().upper()}}}: {err.get('data') or err or 'no answer'}")
                 out.append(a["result"])
         return out
-
-
-def search_calls(body: bytes, max_batch: int) -> tuple[list[Any], bool] | None:
-    """The calls of a JSON-RPC POST ``body`` and whether it was a batch, when one of them is
-    a ``tx_search`` (else None: the body goes to CometBFT as it came)."""
-    if METHOD.encode() not in body:
-        return None
-    try:
-        msg = json_text.loads(body)
-    except (ValueError, RecursionError):
-        return None
-    batched = isinstance(msg, list)
-    calls = msg if batched else [msg]
-    if not calls or len(calls) > max_batch:
-        return None
-    if not any(isinstance(c, dict) and c.get("method") == METHOD for c in calls):
-        return None
-    return calls, batched
 
 
 def index_follower(index: Path, follower: Path) -> Callable[[], RocksKV | None]:
